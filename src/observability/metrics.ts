@@ -1,0 +1,41 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * Every metric the service exports on /metrics. One registry per service
+ * instance (not prom-client's global), so that tests can run several instances.
+ */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const prefix = 'sbe_';
+  return {
+    registry,
+    messagesReceived: new Counter({ name: `${prefix}ingest_messages_received_total`, help: 'MQTT messages received on device topics', registers: [registry] }),
+    readingsAccepted: new Counter({ name: `${prefix}ingest_readings_accepted_total`, help: 'Readings that passed validation', registers: [registry] }),
+    readingsRejected: new Counter({
+      name: `${prefix}ingest_rejections_total`,
+      help: 'Rejected messages or pack entries, by reason',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    readingsStored: new Counter({ name: `${prefix}store_readings_written_total`, help: 'Readings durably written to the store', registers: [registry] }),
+    storeWriteSeconds: new Histogram({
+      name: `${prefix}store_write_seconds`,
+      help: 'Latency of one batch write to the store',
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    storeBatchSize: new Histogram({
+      name: `${prefix}store_batch_readings`,
+      help: 'Readings per batch write',
+      buckets: [1, 10, 50, 100, 500, 1000, 2500, 5000, 10000],
+      registers: [registry],
+    }),
+    storeUp: new Gauge({ name: `${prefix}store_up`, help: '1 when the store answers writes', registers: [registry] }),
+    spoolReadings: new Gauge({ name: `${prefix}spool_readings`, help: 'Readings waiting in the on-disk spool', registers: [registry] }),
+    spoolBytes: new Gauge({ name: `${prefix}spool_bytes`, help: 'Bytes in the on-disk spool', registers: [registry] }),
+    pendingReadings: new Gauge({ name: `${prefix}write_pending_readings`, help: 'Readings accepted but not yet durable', registers: [registry] }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

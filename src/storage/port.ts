@@ -1,0 +1,94 @@
+import type { QuantityName } from '../config/quantities.js';
+import type { Reading } from '../model/reading.js';
+
+/**
+ * The storage port. Ingest only writes; analytics and the API only query.
+ * Neither knows which database is behind it (DuckDB embedded, or InfluxDB v1 API).
+ */
+export interface ReadingWriter {
+  /**
+   * Stores the readings. Resolves only once they are durable (committed by the
+   * database); rejects if they are not. Idempotent: a reading whose identity
+   * (site, device, quantity, tsMs) is already stored is stored once, the later value winning.
+   */
+  write(readings: readonly Reading[]): Promise<void>;
+}
+
+/** Bucket widths both stores can align the same way. `1d` buckets are local days of `timezone`. */
+export const BUCKET_WIDTHS = ['1m', '5m', '10m', '15m', '30m', '1h', '1d'] as const;
+export type BucketWidth = (typeof BUCKET_WIDTHS)[number];
+
+export const BUCKET_WIDTH_MS: Record<BucketWidth, number> = {
+  '1m': 60_000,
+  '5m': 300_000,
+  '10m': 600_000,
+  '15m': 900_000,
+  '30m': 1_800_000,
+  '1h': 3_600_000,
+  '1d': 86_400_000,
+};
+
+export interface SeriesSelector {
+  site: string;
+  device: string;
+  quantity: QuantityName;
+  /** Inclusive, epoch ms. */
+  fromMs: number;
+  /** Exclusive, epoch ms. */
+  toMs: number;
+}
+
+export interface BucketQuery extends SeriesSelector {
+  every: BucketWidth;
+  /** IANA zone in which `1d` buckets start at local midnight (23 and 25 hour days included). */
+  timezone: string;
+}
+
+/** Aggregates of the readings whose timestamps fall in [startMs, next bucket start). Empty buckets are omitted. */
+export interface Bucket {
+  startMs: number;
+  count: number;
+  mean: number;
+  min: number;
+  max: number;
+  /** Value of the earliest reading in the bucket. */
+  first: number;
+  /** Value of the latest reading in the bucket. */
+  last: number;
+}
+
+export interface LatestValue {
+  device: string;
+  quantity: QuantityName;
+  tsMs: number;
+  value: number;
+}
+
+export interface ReadingQuery {
+  /** Last value and timestamp of every (device, quantity) of a site. */
+  latest(site: string): Promise<LatestValue[]>;
+  /** Readings in time order. */
+  readings(selector: SeriesSelector): Promise<Reading[]>;
+  /** Time-ordered buckets. */
+  buckets(query: BucketQuery): Promise<Bucket[]>;
+  /** The last reading at or before `atMs`, if any: the index a consumption is counted from. */
+  readingAtOrBefore(selector: Omit<SeriesSelector, 'fromMs' | 'toMs'> & { atMs: number }): Promise<Reading | null>;
+  /** Number of stored readings (for tests, health and benchmarks). */
+  count(selector?: Partial<Pick<SeriesSelector, 'site' | 'device' | 'quantity'>>): Promise<number>;
+}
+
+export interface StoreHealth {
+  ok: boolean;
+  kind: 'duckdb' | 'influxdb';
+  detail?: string;
+  lastReadingMs: number | null;
+}
+
+/** A database adapter: both ports plus a lifecycle. */
+export interface ReadingStore extends ReadingWriter, ReadingQuery {
+  readonly kind: 'duckdb' | 'influxdb';
+  start(): Promise<void>;
+  /** Safe to call twice. */
+  stop(): Promise<void>;
+  health(): Promise<StoreHealth>;
+}
