@@ -1,0 +1,17 @@
+/** What the durable write path reports to health and metrics. */
+export interface WriteStatus {
+  storeUp: boolean;
+  /** Readings accepted but not yet durable (in memory, being written). */
+  pendingReadings: number;
+  spoolReadings: number;
+  spoolBytes: number;
+  spoolMaxBytes: number;
+  /** True while spooled readings are being replayed into the store. */
+  replaying: boolean;
+  replayedReadings: number;
+  /** False when the spool is full: messages are then left unacknowledged with the broker. */
+  acknowledging: boolean;
+  deadLetters: number;
+  lastWriteMs: number | null;
+  lastError: string | null;
+}
