@@ -35,7 +35,10 @@ export const deviceSchema = z
     name: z.string().min(1).optional(),
     kind: z.enum(DEVICE_KINDS),
     quantities: z.array(quantityName).min(1, 'a device publishes at least one quantity'),
-    secret: z.string().min(8, 'a device secret has at least 8 characters').optional(),
+    // YAML reads `secret: 12345678` as a number; a secret is text whatever it looks like.
+    secret: z
+      .preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().min(8, 'a device secret has at least 8 characters'))
+      .optional(),
     secretHash: secretHash.optional(),
     /** Highest power the metered circuit can draw, in W: a counter step implying more is a spike. */
     maxPowerW: z.number().positive().optional(),
