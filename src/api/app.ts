@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { AppDeps } from './deps.js';
+import { installErrorHandler } from './error-handler.js';
+import { dashboardRoutes } from './routes/dashboard.js';
+import { healthRoutes } from './routes/health.js';
+import { liveRoutes } from './routes/live.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { rejectionRoutes } from './routes/rejections.js';
+import { seriesRoutes } from './routes/series.js';
+import { siteRoutes } from './routes/sites.js';
+
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * Builds the HTTP API without listening (fastify/demo: the app is built by
+ * buildApp(), a thin main.ts calls `app.listen`). Tests drive it with `app.inject()`.
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const logger: FastifyBaseLogger = deps.logger.child({ module: 'api' });
+  const app: FastifyInstance = Fastify({
+    loggerInstance: logger,
+    // Query strings and ids are short; a 64 KiB URL is an attack, not a request.
+    routerOptions: { maxParamLength: 200 },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'smart-building-energy', description: 'Energy use of the pilot buildings', version: deps.version ?? packageVersion() },
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  const startedMs = deps.now();
+  await app.register(healthRoutes, { deps, version: deps.version ?? packageVersion(), startedMs });
+  await app.register(siteRoutes, { deps });
+  await app.register(seriesRoutes, { deps });
+  await app.register(liveRoutes, { deps });
+  await app.register(rejectionRoutes, { deps });
+  await app.register(metricsRoutes, { deps });
+  if (deps.dashboardDir !== undefined) await app.register(dashboardRoutes, { dashboardDir: deps.dashboardDir });
+
+  await app.ready();
+  return app;
+}

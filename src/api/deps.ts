@@ -1,0 +1,31 @@
+import type { AppConfig } from '../config/schema.js';
+import type { IngestStatus, RejectionRecord } from '../ingest/types.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { ReadingQuery, ReadingStore, StoreHealth } from '../storage/port.js';
+import type { WriteStatus } from '../storage/write-status.js';
+
+/**
+ * What the HTTP API needs, and no more (house style: narrow interfaces owned by
+ * their consumer). The API only reads: it never writes a reading.
+ */
+export interface AppDeps {
+  config: AppConfig;
+  store: ReadingQuery & { health(): Promise<StoreHealth>; readonly kind: ReadingStore['kind'] };
+  ingest: {
+    status(): IngestStatus;
+    /** The latest rejections, newest first, at most `limit`. */
+    rejections(limit: number): RejectionRecord[];
+  };
+  writer: { status(): WriteStatus };
+  metrics: Metrics;
+  logger: Logger;
+  /** Clock, epoch ms: default ranges and uptime come from it, never from `Date.now()`. */
+  now: () => number;
+  /** Directory holding the dashboard's index.html; not served when absent. */
+  dashboardDir?: string;
+  /** Reported by /api/health; defaults to package.json's version. */
+  version?: string;
+  /** How often a live stream polls the store, ms (default 5000). */
+  liveIntervalMs?: number;
+}

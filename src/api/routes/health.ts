@@ -1,0 +1,91 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { StoreHealth } from '../../storage/port.js';
+import type { AppDeps } from '../deps.js';
+
+export interface HealthOptions {
+  deps: AppDeps;
+  version: string;
+  startedMs: number;
+}
+
+/** A store that does not answer within this is reported down rather than holding the probe. */
+const STORE_HEALTH_TIMEOUT_MS = 2_000;
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+const healthSchema = z.object({
+  status: z.enum(['ok', 'degraded', 'down']),
+  version: z.string(),
+  uptimeS: z.number().describe('Seconds since the API was built'),
+  lastReading: z.string().nullable().describe('ISO time of the newest stored reading'),
+  broker: z.object({ mode: z.enum(['embedded', 'external']), connected: z.boolean(), endpoint: z.string(), lastMessage: z.string().nullable() }),
+  store: z.object({ kind: z.enum(['duckdb', 'influxdb']), ok: z.boolean(), detail: z.string().nullable(), lastReading: z.string().nullable() }),
+  writePath: z.object({
+    storeUp: z.boolean(),
+    acknowledging: z.boolean().describe('False when the spool is full: the broker then keeps messages unacknowledged'),
+    replaying: z.boolean(),
+    pendingReadings: z.number(),
+    spoolReadings: z.number(),
+    spoolBytes: z.number(),
+    spoolMaxBytes: z.number(),
+    deadLetters: z.number(),
+    lastWrite: z.string().nullable(),
+    lastError: z.string().nullable(),
+  }),
+});
+
+async function probeStore(deps: AppDeps): Promise<StoreHealth> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<StoreHealth>((resolve) => {
+    timer = setTimeout(() => resolve({ ok: false, kind: deps.store.kind, detail: 'health check timed out', lastReadingMs: null }), STORE_HEALTH_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([deps.store.health(), timeout]);
+  } catch (err) {
+    deps.logger.warn({ err }, 'store health check failed');
+    return { ok: false, kind: deps.store.kind, detail: 'health check failed', lastReadingMs: null };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * ok: everything up. degraded: data still flows or is kept (store down but the spool
+ * accepts, or broker down but history is served). down (503): readings are being lost
+ * or cannot be served: the store is down and either the broker is down or the spool is full.
+ */
+export const healthRoutes: FastifyPluginAsyncZod<HealthOptions> = async (app, { deps, version, startedMs }) => {
+  app.get(
+    '/api/health',
+    { schema: { summary: 'Service health', tags: ['health'], response: { 200: healthSchema, 503: healthSchema } } },
+    async (_request, reply) => {
+      const broker = deps.ingest.status();
+      const store = await probeStore(deps);
+      const write = deps.writer.status();
+      const allUp = broker.connected && store.ok && write.storeUp && write.acknowledging && !write.replaying;
+      const down = !store.ok && (!broker.connected || !write.acknowledging);
+      const status = allUp ? 'ok' : down ? 'down' : 'degraded';
+      return reply.code(status === 'down' ? 503 : 200).send({
+        status,
+        version,
+        uptimeS: Math.max(0, Math.round((deps.now() - startedMs) / 1000)),
+        lastReading: iso(store.lastReadingMs),
+        broker: { mode: broker.mode, connected: broker.connected, endpoint: broker.endpoint, lastMessage: iso(broker.lastMessageMs) },
+        store: { kind: store.kind, ok: store.ok, detail: store.detail ?? null, lastReading: iso(store.lastReadingMs) },
+        writePath: {
+          storeUp: write.storeUp,
+          acknowledging: write.acknowledging,
+          replaying: write.replaying,
+          pendingReadings: write.pendingReadings,
+          spoolReadings: write.spoolReadings,
+          spoolBytes: write.spoolBytes,
+          spoolMaxBytes: write.spoolMaxBytes,
+          deadLetters: write.deadLetters,
+          lastWrite: iso(write.lastWriteMs),
+          lastError: write.lastError,
+        },
+      });
+    },
+  );
+};
