@@ -1,0 +1,74 @@
+import { createApi } from './lib/api.js';
+import { createI18n } from './lib/i18n.js';
+import { h, clear } from './lib/dom.js';
+import { startHealthBanner } from './views/health-banner.js';
+import { renderOverview } from './views/overview.js';
+import { renderSite } from './views/site.js';
+import { renderCompare } from './views/compare.js';
+import { renderRejections } from './views/rejections.js';
+
+/** Hash routes (#/site/cleon-bureaux): no server-side routing needed to serve the dashboard. */
+const ROUTES = [
+  { name: 'overview', pattern: /^#?\/?$/, render: (main, ctx) => renderOverview(main, ctx) },
+  { name: 'site', pattern: /^#\/site\/([^/]+)$/, render: (main, ctx, m) => renderSite(main, ctx, decodeURIComponent(m[1])) },
+  { name: 'compare', pattern: /^#\/compare$/, render: (main, ctx) => renderCompare(main, ctx) },
+  { name: 'rejections', pattern: /^#\/rejections$/, render: (main, ctx) => renderRejections(main, ctx) },
+];
+
+function translateShell(i18n) {
+  document.documentElement.lang = i18n.lang;
+  document.title = i18n.t('app.title');
+  for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = i18n.t(el.dataset.i18n);
+  for (const el of document.querySelectorAll('[data-i18n-aria]')) el.setAttribute('aria-label', i18n.t(el.dataset.i18nAria));
+  for (const button of document.querySelectorAll('[data-lang]')) button.setAttribute('aria-pressed', String(button.dataset.lang === i18n.lang));
+}
+
+async function start() {
+  const i18n = createI18n(window.localStorage);
+  const api = createApi();
+  const ctx = { api, i18n, sites: [], now: () => Date.now() };
+  const main = document.getElementById('main');
+  let stopView = () => {};
+  let firstRoute = true;
+
+  const route = () => {
+    stopView();
+    const hash = window.location.hash || '#/';
+    const found = ROUTES.map((r) => ({ r, m: hash.match(r.pattern) })).find((x) => x.m) ?? { r: ROUTES[0], m: [] };
+    for (const link of document.querySelectorAll('[data-route]')) {
+      if (link.dataset.route === found.r.name) link.setAttribute('aria-current', 'page');
+      else link.removeAttribute('aria-current');
+    }
+    stopView = found.r.render(main, ctx, found.m) ?? (() => {});
+    // Move focus to the new content for keyboard and screen-reader users (not on first load).
+    if (!firstRoute) main.focus({ preventScroll: false });
+    firstRoute = false;
+  };
+
+  translateShell(i18n);
+  for (const button of document.querySelectorAll('[data-lang]')) button.addEventListener('click', () => i18n.setLang(button.dataset.lang));
+  i18n.onChange(() => {
+    translateShell(i18n);
+    firstRoute = true;
+    route();
+  });
+  startHealthBanner(document.getElementById('health-banner'), ctx);
+
+  const loadSites = async () => {
+    try {
+      ctx.sites = await api.sites();
+    } catch (err) {
+      clear(main).append(
+        h('p', { class: 'error', role: 'alert', text: i18n.t('app.loadError', { message: err.message }) }),
+        h('button', { type: 'button', class: 'primary', onclick: loadSites, text: i18n.t('app.retry') }),
+      );
+      return;
+    }
+    window.addEventListener('hashchange', route);
+    route();
+    document.body.dataset.ready = 'true';
+  };
+  await loadSites();
+}
+
+start();

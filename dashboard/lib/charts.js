@@ -1,0 +1,53 @@
+/**
+ * Chart.js 4 helpers. Chart.js is loaded as its UMD build (global `Chart`) from
+ * /vendor/chart.umd.js. There is no date adapter (no build step), so time axes are
+ * linear axes of epoch ms whose ticks are formatted with Intl in the site's zone.
+ */
+export const PALETTE = { electricity: '#0b5cad', heat: '#c2410c', gas: '#7c3aed', water: '#0e7490', baseline: '#6b7280', power: '#0b5cad' };
+
+const common = {
+  animation: false,
+  responsive: true,
+  maintainAspectRatio: false,
+  interaction: { mode: 'nearest', axis: 'x', intersect: false },
+};
+
+export function lineTimeChart(canvas, { label, points, color, formatTick, formatTooltipTitle, formatValue, yTitle }) {
+  return new Chart(canvas, {
+    type: 'line',
+    data: { datasets: [{ label, data: points, borderColor: color, backgroundColor: `${color}22`, fill: true, pointRadius: 0, borderWidth: 2, tension: 0.2 }] },
+    options: {
+      ...common,
+      parsing: false,
+      scales: {
+        x: { type: 'linear', ticks: { callback: (v) => formatTick(v), maxTicksLimit: 8 } },
+        y: { beginAtZero: true, title: { display: Boolean(yTitle), text: yTitle } },
+      },
+      plugins: {
+        legend: { display: false },
+        tooltip: { callbacks: { title: (items) => formatTooltipTitle(items[0].parsed.x), label: (item) => formatValue(item.parsed.y) } },
+      },
+    },
+  });
+}
+
+export function barChart(canvas, { labels, datasets, horizontal = false, scales, formatValue }) {
+  return new Chart(canvas, {
+    type: 'bar',
+    data: { labels, datasets },
+    options: {
+      ...common,
+      indexAxis: horizontal ? 'y' : 'x',
+      scales,
+      plugins: {
+        legend: { display: datasets.length > 1, position: 'bottom' },
+        tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${formatValue(horizontal ? item.parsed.x : item.parsed.y, item.dataset)}` } },
+      },
+    },
+  });
+}
+
+/** Chart.js is loaded with `defer`; a module script may run before it. */
+export function chartReady() {
+  return typeof Chart !== 'undefined';
+}

@@ -1,0 +1,44 @@
+/**
+ * Tiny DOM builder. Text always goes through text nodes, never innerHTML, so that
+ * data from the API (topics, payload excerpts, site names) cannot inject markup.
+ */
+export function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs ?? {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === 'class') el.className = value;
+    else if (key === 'text') el.textContent = String(value);
+    else if (key.startsWith('on') && typeof value === 'function') el.addEventListener(key.slice(2), value);
+    else if (key === 'dataset') Object.assign(el.dataset, value);
+    else el.setAttribute(key, value === true ? '' : String(value));
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const child of children) {
+    if (child === undefined || child === null || child === false) continue;
+    if (Array.isArray(child)) append(el, child);
+    else el.append(child instanceof window.Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+export function clear(el) {
+  while (el.firstChild) el.removeChild(el.firstChild);
+  return el;
+}
+
+/** A table with proper header cells (scope) for screen readers. */
+export function table({ caption, columns, rows, rowAttrs }) {
+  return h('div', { class: 'table-scroll' },
+    h('table', {},
+      caption ? h('caption', { text: caption }) : null,
+      h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col', class: c.num ? 'num' : null, text: c.label })))),
+      h('tbody', {}, rows.map((row, i) => h('tr', rowAttrs ? rowAttrs(row, i) : {},
+        columns.map((c, j) => {
+          const content = c.cell(row, i);
+          const attrs = { class: c.num ? 'num' : null };
+          return j === 0 && c.rowHeader ? h('th', { ...attrs, scope: 'row' }, content) : h('td', attrs, content);
+        }))))));
+}

@@ -1,0 +1,66 @@
+import { h, clear } from '../lib/dom.js';
+
+export const HEALTH_INTERVAL_MS = 15_000;
+/** Warn before the spool is full: past half its size an outage is lasting. */
+const SPOOL_WARN_RATIO = 0.5;
+
+/**
+ * Problems a site manager must know about, from GET /api/health. Tolerant of the
+ * envelope: `store`, `broker`/`ingest`, `spool`/`writer`/`write` sections.
+ */
+export function healthProblems(body) {
+  const problems = [];
+  const write = body?.spool ?? body?.writer ?? body?.write ?? {};
+  const store = body?.store ?? {};
+  const broker = body?.broker ?? body?.ingest ?? {};
+  if (store.ok === false || store.up === false || write.storeUp === false) problems.push({ key: 'health.storeDown', severity: 'bad' });
+  if (broker.connected === false || broker.ok === false) problems.push({ key: 'health.brokerDown', severity: 'bad' });
+  if (write.acknowledging === false) problems.push({ key: 'health.notAcknowledging', severity: 'bad' });
+  else {
+    const bytes = write.spoolBytes ?? write.bytes;
+    const maxBytes = write.spoolMaxBytes ?? write.maxBytes;
+    if (Number.isFinite(bytes) && Number.isFinite(maxBytes) && maxBytes > 0 && bytes / maxBytes >= SPOOL_WARN_RATIO) {
+      problems.push({ key: 'health.spoolFilling', severity: 'warn', vars: { ratio: bytes / maxBytes, readings: write.spoolReadings ?? write.readings ?? 0 } });
+    }
+  }
+  return problems;
+}
+
+export function startHealthBanner(el, ctx) {
+  const { i18n } = ctx;
+  let problems = [];
+  let stopped = false;
+  const render = () => {
+    clear(el);
+    el.hidden = problems.length === 0;
+    el.className = `health-banner${problems.every((p) => p.severity === 'warn') ? ' warn' : ''}`;
+    if (problems.length === 0) return;
+    el.append(
+      h('span', { text: i18n.t('health.title') }),
+      h('ul', {}, problems.map((p) => h('li', {
+        text: i18n.t(p.key, p.vars && {
+          percent: i18n.formatNumber(p.vars.ratio * 100, 0),
+          readings: i18n.formatNumber(p.vars.readings, 0),
+        }),
+      }))),
+    );
+  };
+  const refresh = async () => {
+    try {
+      // A 503 from /api/health still carries the detail: read its body.
+      const res = await fetch('/api/health', { headers: { accept: 'application/json' } });
+      problems = healthProblems(await res.json());
+    } catch {
+      problems = [{ key: 'health.unreachable', severity: 'bad' }];
+    }
+    if (!stopped) render();
+  };
+  refresh();
+  const timer = setInterval(refresh, HEALTH_INTERVAL_MS);
+  const off = i18n.onChange(render);
+  return () => {
+    stopped = true;
+    clearInterval(timer);
+    off();
+  };
+}

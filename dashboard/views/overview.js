@@ -1,0 +1,74 @@
+import { h, clear } from '../lib/dom.js';
+import { subscribeLive } from '../lib/live.js';
+import { carrierMeters, mainDevice, unitOf } from '../lib/site-model.js';
+import { STALE_AFTER_MS, startOfLocalDayMs } from '../lib/time.js';
+
+const TODAY_REFRESH_MS = 60_000;
+
+/** One card per site: identity, live power with its time and a stale marker, today's consumption. */
+export function renderOverview(main, ctx) {
+  const { i18n, sites } = ctx;
+  const stops = [];
+  const grid = h('div', { class: 'cards' });
+  clear(main).append(h('h1', { text: i18n.t('overview.title') }), grid);
+
+  for (const site of sites) {
+    const powerEl = h('span', { class: 'live-power', 'data-testid': 'live-power', text: '…' });
+    const powerTs = h('span', { class: 'ts', 'data-testid': 'live-power-time' });
+    const todayEl = h('dd', { 'data-testid': 'today', text: '…' });
+    grid.append(h('article', { class: 'card', 'data-site': site.id, 'aria-labelledby': `card-${site.id}` },
+      h('h2', { id: `card-${site.id}` }, h('a', { href: `#/site/${encodeURIComponent(site.id)}`, 'aria-label': i18n.t('overview.open', { name: site.name }) }, site.name)),
+      h('p', { class: 'meta', text: [site.city, i18n.t(`usage.${site.usage}`)].filter(Boolean).join(' · ') }),
+      h('dl', {},
+        h('dt', { text: i18n.t('overview.floorArea') }), h('dd', { text: `${i18n.formatNumber(site.floorAreaM2, 0)} m²` }),
+        h('dt', { text: i18n.t('overview.livePower') }), h('dd', {}, powerEl, powerTs),
+        h('dt', { text: i18n.t('overview.today') }), todayEl,
+      ),
+    ));
+
+    const power = mainDevice(site, 'power_w');
+    if (!power) {
+      powerEl.textContent = i18n.t('overview.noPowerMeter');
+      powerEl.className = 'notice';
+    } else {
+      let shown = false;
+      const showPower = (values) => {
+        const v = values.find((x) => x.device === power.id && x.quantity === 'power_w');
+        if (!v) {
+          if (!shown) powerEl.textContent = i18n.t('overview.noData');
+          return;
+        }
+        shown = true;
+        const stale = ctx.now() - v.tsMs > STALE_AFTER_MS;
+        clear(powerEl).append(`${i18n.formatNumber(v.value / 1000, 1)} kW`);
+        if (stale) powerEl.append(h('span', { class: 'badge stale', title: i18n.t('overview.staleTitle'), text: i18n.t('overview.stale') }));
+        powerEl.dataset.stale = String(stale);
+        powerTs.textContent = i18n.t('overview.at', { time: i18n.formatDateTime(v.tsMs, site.timezone) });
+      };
+      // The first values come from /latest at once; then the live feed (stream, or polling every 5 s).
+      ctx.api.latest(site.id).then(showPower, () => { powerEl.textContent = i18n.t('overview.noData'); });
+      stops.push(subscribeLive(ctx.api, site.id, showPower, { preferStream: false }));
+    }
+
+    const meters = carrierMeters(site);
+    const refreshToday = async () => {
+      const nowMs = ctx.now();
+      const fromMs = startOfLocalDayMs(nowMs, site.timezone);
+      const parts = await Promise.all(meters.map(async (m) => {
+        try {
+          const series = await ctx.api.series(site.id, { device: m.device.id, quantity: m.quantity, fromMs, toMs: nowMs, every: '1d' });
+          const total = series.buckets.reduce((sum, b) => sum + b.value, 0);
+          return series.buckets.length ? `${i18n.t(`carrier.${m.carrier}`)} ${i18n.formatNumber(total, 0)} ${unitOf(m.quantity)}` : null;
+        } catch {
+          return null;
+        }
+      }));
+      const text = parts.filter(Boolean).join(' · ');
+      todayEl.textContent = text || i18n.t('overview.noData');
+    };
+    refreshToday();
+    const timer = setInterval(refreshToday, TODAY_REFRESH_MS);
+    stops.push(() => clearInterval(timer));
+  }
+  return () => stops.forEach((stop) => stop());
+}
