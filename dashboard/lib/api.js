@@ -55,7 +55,7 @@ export function normalizeSeries(body) {
   const buckets = pickArray(body, 'buckets', 'series', 'points', 'items').map((b) => {
     const tsMs = toMs(b.startMs ?? b.start ?? b.ts ?? b.time);
     const value = b.consumption ?? b.mean ?? b.value ?? null;
-    return { tsMs, value, min: b.min ?? null, max: b.max ?? null };
+    return { tsMs, value, count: b.count ?? null, min: b.min ?? null, max: b.max ?? null };
   });
   return {
     kind: body?.kind ?? null,

@@ -5,14 +5,14 @@ export const HEALTH_INTERVAL_MS = 15_000;
 const SPOOL_WARN_RATIO = 0.5;
 
 /**
- * Problems a site manager must know about, from GET /api/health. Tolerant of the
- * envelope: `store`, `broker`/`ingest`, `spool`/`writer`/`write` sections.
+ * Problems a site manager must know about, from GET /api/health. Sections used:
+ * `store.ok`, `broker.connected`, `writePath.{storeUp, acknowledging, spoolBytes, spoolMaxBytes, spoolReadings}`.
  */
 export function healthProblems(body) {
   const problems = [];
-  const write = body?.spool ?? body?.writer ?? body?.write ?? {};
+  const write = body?.writePath ?? body?.spool ?? {};
   const store = body?.store ?? {};
-  const broker = body?.broker ?? body?.ingest ?? {};
+  const broker = body?.broker ?? {};
   if (store.ok === false || store.up === false || write.storeUp === false) problems.push({ key: 'health.storeDown', severity: 'bad' });
   if (broker.connected === false || broker.ok === false) problems.push({ key: 'health.brokerDown', severity: 'bad' });
   if (write.acknowledging === false) problems.push({ key: 'health.notAcknowledging', severity: 'bad' });

@@ -8,6 +8,8 @@ import { renderAnalytics } from './site-analytics.js';
 
 const DAY_MS = 86_400_000;
 const LIVE_WINDOW_MS = DAY_MS;
+/** Width of the live chart's buckets (`every=5m`). */
+const BUCKET_MS = 5 * 60_000;
 const DAILY_DAYS = 30;
 const LATEST_REFRESH_MS = 30_000;
 
@@ -63,15 +65,21 @@ async function renderLivePower(section, ctx, site, charts, stops) {
     section.append(h('p', { class: 'notice', text: i18n.t('overview.noPowerMeter') }));
     return;
   }
-  const caption = h('p', { class: 'notice', 'aria-live': 'polite' });
+  const caption = h('p', { class: 'notice', id: 'live-power-caption', 'aria-live': 'polite' });
   const canvas = h('canvas', { id: 'live-power-chart', role: 'img' });
   section.append(h('div', { class: 'chart-box' }, canvas), caption);
   const nowMs = ctx.now();
   let points;
+  let lastSeenMs = 0;
   try {
     // 5-minute means: 288 points a day, enough to see every start-up and shutdown.
-    const series = await api.series(site.id, { device: device.id, quantity: 'power_w', fromMs: nowMs - LIVE_WINDOW_MS, toMs: nowMs, every: '5m' });
-    points = series.buckets.map((b) => ({ x: b.tsMs, y: b.value / 1000 }));
+    const [series, latest] = await Promise.all([
+      api.series(site.id, { device: device.id, quantity: 'power_w', fromMs: nowMs - LIVE_WINDOW_MS, toMs: nowMs, every: '5m' }),
+      api.latest(site.id),
+    ]);
+    points = series.buckets.map((b) => ({ x: b.tsMs, y: b.value / 1000, n: b.count ?? 1 }));
+    // Readings up to the latest one known now are already inside the buckets.
+    lastSeenMs = latest.find((v) => v.device === device.id && v.quantity === 'power_w')?.tsMs ?? 0;
   } catch (err) {
     section.append(h('p', { class: 'error', text: i18n.t('app.loadError', { message: err.message }) }));
     return;
@@ -95,13 +103,18 @@ async function renderLivePower(section, ctx, site, charts, stops) {
   });
   charts.push(chart);
   describe();
-  // New readings are appended as they arrive; the window slides to stay 24 h wide.
+  // New readings go into the same 5-minute buckets as the history (running mean); the window slides to stay 24 h wide.
   stops.push(subscribeLive(api, site.id, (values) => {
     const v = values.find((x) => x.device === device.id && x.quantity === 'power_w');
+    if (!v || v.tsMs <= lastSeenMs) return;
+    lastSeenMs = v.tsMs;
+    const slotMs = Math.floor(v.tsMs / BUCKET_MS) * BUCKET_MS;
     const last = points.at(-1);
-    if (!v || (last && v.tsMs <= last.x)) return;
-    points.push({ x: v.tsMs, y: v.value / 1000 });
-    while (points.length > 0 && points[0].x < v.tsMs - LIVE_WINDOW_MS) points.shift();
+    if (last && last.x === slotMs) {
+      last.y = (last.y * last.n + v.value / 1000) / (last.n + 1);
+      last.n += 1;
+    } else points.push({ x: slotMs, y: v.value / 1000, n: 1 });
+    while (points.length > 0 && points[0].x < slotMs - LIVE_WINDOW_MS) points.shift();
     chart.update('none');
     describe();
   }));
