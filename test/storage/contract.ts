@@ -369,7 +369,7 @@ export function describeStorageContract(label: string, makeStore: () => Promise<
 
       it('a half-hour zone (Asia/Kolkata, UTC+05:30) starts days at 18:30Z', async () => {
         const midnights = ['2026-05-09T18:30:00Z', '2026-05-10T18:30:00Z', '2026-05-11T18:30:00Z'];
-        const { data, got } = await localDays('Asia/Kolkata', '2026-05-09T19:00:00Z', midnights[2]!);
+        const { data, got } = await localDays('Asia/Kolkata', '2026-05-09T20:00:00Z', midnights[2]!);
         expect(got).toEqual(expectedFromMidnights(data, midnights));
         expect(got.map((b) => b.count)).toEqual([23, 24]);
       });

@@ -1,0 +1,91 @@
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { isQuantityName, type QuantityName } from '../../config/quantities.js';
+import type { Reading } from '../../model/reading.js';
+import type { Bucket, BucketQuery, LatestValue, ReadingQuery, SeriesSelector } from '../port.js';
+import { bucketSql } from './bucket-sql.js';
+import { READINGS_TABLE } from './schema.js';
+import { toNumber, tsParam } from './sql-values.js';
+
+type Row = Record<string, unknown>;
+
+/** Runs one read-only statement with bound parameters and returns its rows. */
+export type RowReader = (sql: string, params: DuckDBValue[]) => Promise<Row[]>;
+
+export function connectionReader(connection: () => DuckDBConnection): RowReader {
+  return async (sql, params) => (await connection().runAndReadAll(sql, params)).getRowObjects() as Row[];
+}
+
+function quantityOf(value: unknown): QuantityName {
+  const name = String(value);
+  // Only this store writes the table, from typed Readings; anything else is corruption.
+  if (!isQuantityName(name)) throw new Error(`unknown quantity in store: ${name}`);
+  return name;
+}
+
+function toReading(site: string, device: string, quantity: QuantityName, row: Row): Reading {
+  return { site, device, quantity, tsMs: toNumber(row.ts_ms), value: toNumber(row.value), tsFromServer: row.ts_from_server === true };
+}
+
+/** ReadingQuery over the `readings` table: every value bound as a parameter. */
+export class DuckDbQueries implements ReadingQuery {
+  constructor(private readonly read: RowReader) {}
+
+  async latest(site: string): Promise<LatestValue[]> {
+    const rows = await this.read(
+      `SELECT device, quantity, epoch_ms(max(ts)) AS ts_ms, arg_max(value, ts) AS value
+       FROM ${READINGS_TABLE} WHERE site = $1 GROUP BY device, quantity ORDER BY device, quantity`,
+      [site],
+    );
+    return rows.map((row) => ({ device: String(row.device), quantity: quantityOf(row.quantity), tsMs: toNumber(row.ts_ms), value: toNumber(row.value) }));
+  }
+
+  async readings(s: SeriesSelector): Promise<Reading[]> {
+    const rows = await this.read(
+      `SELECT epoch_ms(ts) AS ts_ms, value, ts_from_server FROM ${READINGS_TABLE}
+       WHERE site = $1 AND device = $2 AND quantity = $3 AND ts >= $4 AND ts < $5 ORDER BY ts`,
+      [s.site, s.device, s.quantity, tsParam(s.fromMs), tsParam(s.toMs)],
+    );
+    return rows.map((row) => toReading(s.site, s.device, s.quantity, row));
+  }
+
+  async buckets(q: BucketQuery): Promise<Bucket[]> {
+    const { sql, sixth } = bucketSql(q.every);
+    const rows = await this.read(sql, [q.site, q.device, q.quantity, tsParam(q.fromMs), tsParam(q.toMs), sixth(q.timezone)]);
+    return rows.map((row) => ({
+      startMs: toNumber(row.start_ms),
+      count: toNumber(row.n),
+      mean: toNumber(row.mean),
+      min: toNumber(row.min),
+      max: toNumber(row.max),
+      first: toNumber(row.first),
+      last: toNumber(row.last),
+    }));
+  }
+
+  async readingAtOrBefore(s: Omit<SeriesSelector, 'fromMs' | 'toMs'> & { atMs: number }): Promise<Reading | null> {
+    const rows = await this.read(
+      `SELECT epoch_ms(ts) AS ts_ms, value, ts_from_server FROM ${READINGS_TABLE}
+       WHERE site = $1 AND device = $2 AND quantity = $3 AND ts <= $4 ORDER BY ts DESC LIMIT 1`,
+      [s.site, s.device, s.quantity, tsParam(s.atMs)],
+    );
+    const row = rows[0];
+    return row ? toReading(s.site, s.device, s.quantity, row) : null;
+  }
+
+  async count(s: Partial<Pick<SeriesSelector, 'site' | 'device' | 'quantity'>> = {}): Promise<number> {
+    // A NULL parameter means "any": one fixed statement text whatever the filter.
+    const rows = await this.read(
+      `SELECT count(*) AS n FROM ${READINGS_TABLE}
+       WHERE ($1::VARCHAR IS NULL OR site = $1) AND ($2::VARCHAR IS NULL OR device = $2) AND ($3::VARCHAR IS NULL OR quantity = $3)`,
+      [s.site ?? null, s.device ?? null, s.quantity ?? null],
+    );
+    return toNumber(rows[0]?.n);
+  }
+
+  /** Timestamp of the most recent reading of any series, or null when the store is empty. */
+  async lastReadingMs(): Promise<number | null> {
+    const rows = await this.read(`SELECT epoch_ms(max(ts)) AS ts_ms FROM ${READINGS_TABLE}`, []);
+    const value = rows[0]?.ts_ms;
+    return value === null || value === undefined ? null : toNumber(value);
+  }
+}

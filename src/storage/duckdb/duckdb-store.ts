@@ -1,0 +1,166 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { Reading } from '../../model/reading.js';
+import type { Logger } from '../../observability/logger.js';
+import { StoreUnavailableError } from '../errors.js';
+import type { Bucket, BucketQuery, LatestValue, ReadingStore, SeriesSelector, StoreHealth } from '../port.js';
+import { connectionReader, DuckDbQueries } from './duckdb-queries.js';
+import { CREATE_READINGS, CREATE_STAGING, MERGE_STAGING, STAGING_TABLE } from './schema.js';
+import { SerialQueue } from './serial-queue.js';
+import { tsParam } from './sql-values.js';
+
+export interface DuckDbStoreOptions {
+  /** DATA_DIR: created if missing; the database file lives inside it. */
+  dataDir: string;
+  /** Defaults to `readings.duckdb`. */
+  fileName?: string;
+  logger?: Logger;
+}
+
+interface Open {
+  instance: DuckDBInstance;
+  writer: DuckDBConnection;
+  reader: DuckDBConnection;
+}
+
+/**
+ * The embedded store: one DuckDB file in DATA_DIR. Writes go through one connection,
+ * one batch at a time (see SerialQueue); queries use a second connection so a long
+ * aggregate never holds up ingest. DuckDB writes the WAL and syncs it at COMMIT, so a
+ * resolved write() survives a crash.
+ */
+export class DuckDbStore implements ReadingStore {
+  readonly kind = 'duckdb' as const;
+  private open: Open | null = null;
+  private stopping: Promise<void> | null = null;
+  private readonly writes = new SerialQueue();
+  private readonly reads = new SerialQueue();
+  private readonly queries: DuckDbQueries;
+  private readonly log: Logger | undefined;
+
+  constructor(private readonly options: DuckDbStoreOptions) {
+    this.log = options.logger?.child({ module: 'duckdb-store' });
+    this.queries = new DuckDbQueries((sql, params) =>
+      this.reads.run(() => connectionReader(() => this.connections().reader)(sql, params)),
+    );
+  }
+
+  get path(): string {
+    return join(this.options.dataDir, this.options.fileName ?? 'readings.duckdb');
+  }
+
+  async start(): Promise<void> {
+    if (this.open) return;
+    await mkdir(this.options.dataDir, { recursive: true });
+    let instance: DuckDBInstance;
+    try {
+      // No TimeZone setting needed: every query converts explicitly (epoch_ms, timezone()).
+      instance = await DuckDBInstance.create(this.path);
+    } catch (error) {
+      throw new StoreUnavailableError(`cannot open DuckDB file ${this.path}: ${(error as Error).message}`, { cause: error });
+    }
+    const writer = await instance.connect();
+    await writer.run(CREATE_READINGS);
+    await writer.run(CREATE_STAGING);
+    const reader = await instance.connect();
+    this.open = { instance, writer, reader };
+    this.log?.info({ path: this.path }, 'duckdb store started');
+  }
+
+  stop(): Promise<void> {
+    if (!this.open) return Promise.resolve();
+    this.stopping ??= this.close(this.open);
+    return this.stopping;
+  }
+
+  private async close(open: Open): Promise<void> {
+    // Let queued writes finish: they were accepted and their callers wait on a commit.
+    // New ones are refused meanwhile (see write()).
+    await this.writes.drain();
+    await this.reads.drain();
+    try {
+      // Fold the WAL into the file so the next open (or another process) starts clean.
+      await open.writer.run('CHECKPOINT');
+    } catch (error) {
+      this.log?.warn({ err: error }, 'checkpoint at stop failed; the WAL will be replayed on next open');
+    }
+    open.reader.closeSync();
+    open.writer.closeSync();
+    open.instance.closeSync();
+    this.open = null;
+    this.stopping = null;
+    this.log?.info({ path: this.path }, 'duckdb store stopped');
+  }
+
+  write(readings: readonly Reading[]): Promise<void> {
+    if (!this.open || this.stopping) return Promise.reject(new StoreUnavailableError('DuckDB store is not started or is stopping'));
+    if (readings.length === 0) return Promise.resolve();
+    return this.writes.run(async () => {
+      const { writer } = this.connections();
+      try {
+        await this.writeBatch(writer, readings);
+      } catch (error) {
+        await writer.run('ROLLBACK').catch(() => undefined);
+        throw new StoreUnavailableError(`DuckDB write of ${readings.length} readings failed: ${(error as Error).message}`, { cause: error });
+      }
+    });
+  }
+
+  private async writeBatch(writer: DuckDBConnection, readings: readonly Reading[]): Promise<void> {
+    await writer.run(`DELETE FROM ${STAGING_TABLE}`);
+    const appender = await writer.createAppender(STAGING_TABLE);
+    try {
+      readings.forEach((r, seq) => {
+        appender.appendInteger(seq);
+        appender.appendVarchar(r.site);
+        appender.appendVarchar(r.device);
+        appender.appendVarchar(r.quantity);
+        appender.appendTimestampTZ(tsParam(r.tsMs));
+        appender.appendDouble(r.value);
+        appender.appendBoolean(r.tsFromServer === true);
+        appender.endRow();
+      });
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
+    }
+    await writer.run('BEGIN TRANSACTION');
+    await writer.run(MERGE_STAGING);
+    await writer.run('COMMIT');
+  }
+
+  latest(site: string): Promise<LatestValue[]> {
+    return this.queries.latest(site);
+  }
+
+  readings(selector: SeriesSelector): Promise<Reading[]> {
+    return this.queries.readings(selector);
+  }
+
+  buckets(query: BucketQuery): Promise<Bucket[]> {
+    return this.queries.buckets(query);
+  }
+
+  readingAtOrBefore(selector: Omit<SeriesSelector, 'fromMs' | 'toMs'> & { atMs: number }): Promise<Reading | null> {
+    return this.queries.readingAtOrBefore(selector);
+  }
+
+  count(selector?: Partial<Pick<SeriesSelector, 'site' | 'device' | 'quantity'>>): Promise<number> {
+    return this.queries.count(selector);
+  }
+
+  async health(): Promise<StoreHealth> {
+    if (!this.open) return { ok: false, kind: this.kind, detail: 'not started', lastReadingMs: null };
+    try {
+      return { ok: true, kind: this.kind, lastReadingMs: await this.queries.lastReadingMs() };
+    } catch (error) {
+      return { ok: false, kind: this.kind, detail: (error as Error).message, lastReadingMs: null };
+    }
+  }
+
+  private connections(): Open {
+    if (!this.open) throw new StoreUnavailableError('DuckDB store is not started');
+    return this.open;
+  }
+}
