@@ -17,6 +17,8 @@ const ROUTES = [
 
 function translateShell(i18n) {
   document.documentElement.lang = i18n.lang;
+  // Chart.js formats its axis numbers with this locale (1 000 in French, 1,000 in English).
+  if (typeof Chart !== 'undefined') Chart.defaults.locale = i18n.locale;
   document.title = i18n.t('app.title');
   for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = i18n.t(el.dataset.i18n);
   for (const el of document.querySelectorAll('[data-i18n-aria]')) el.setAttribute('aria-label', i18n.t(el.dataset.i18nAria));

@@ -59,6 +59,7 @@ export default {
     quantity: 'Quantity',
     value: 'Value',
     time: 'Time ({tz})',
+    index: 'meter reading',
     co2High: 'high',
     noValues: 'No readings for this site.',
     noSeries: 'No readings in this period.',

@@ -59,6 +59,7 @@ export default {
     quantity: 'Grandeur',
     value: 'Valeur',
     time: 'Horodatage ({tz})',
+    index: 'index',
     co2High: 'élevé',
     noValues: 'Aucun relevé pour ce site.',
     noSeries: 'Aucun relevé sur la période.',

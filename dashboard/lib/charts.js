@@ -12,7 +12,22 @@ const common = {
   interaction: { mode: 'nearest', axis: 'x', intersect: false },
 };
 
-export function lineTimeChart(canvas, { label, points, color, formatTick, formatTooltipTitle, formatValue, yTitle }) {
+const HOUR_MS = 3_600_000;
+
+/**
+ * Ticks on whole local hours that are multiples of `everyHours` (00:00, 03:00…) in
+ * `timeZone`, instead of Chart.js's round numbers of epoch ms.
+ */
+export function localHourTicks(minMs, maxMs, timeZone, everyHours = 3) {
+  const hourOf = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' });
+  const ticks = [];
+  for (let t = Math.ceil(minMs / HOUR_MS) * HOUR_MS; t <= maxMs; t += HOUR_MS) {
+    if (Number(hourOf.format(t)) % everyHours === 0) ticks.push({ value: t });
+  }
+  return ticks;
+}
+
+export function lineTimeChart(canvas, { label, points, color, formatTick, formatTooltipTitle, formatValue, yTitle, minMs, maxMs, timeZone }) {
   return new Chart(canvas, {
     type: 'line',
     data: { datasets: [{ label, data: points, borderColor: color, backgroundColor: `${color}22`, fill: true, pointRadius: 0, borderWidth: 2, tension: 0.2 }] },
@@ -20,7 +35,13 @@ export function lineTimeChart(canvas, { label, points, color, formatTick, format
       ...common,
       parsing: false,
       scales: {
-        x: { type: 'linear', ticks: { callback: (v) => formatTick(v), maxTicksLimit: 8 } },
+        x: {
+          type: 'linear',
+          min: minMs,
+          max: maxMs,
+          afterBuildTicks: (axis) => { axis.ticks = localHourTicks(axis.min, axis.max, timeZone); },
+          ticks: { callback: (v) => formatTick(v), autoSkip: true, maxRotation: 0 },
+        },
         y: { beginAtZero: true, title: { display: Boolean(yTitle), text: yTitle } },
       },
       plugins: {

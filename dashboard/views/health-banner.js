@@ -45,6 +45,7 @@ export function startHealthBanner(el, ctx) {
       }))),
     );
   };
+  let lastShown = '';
   const refresh = async () => {
     try {
       // A 503 from /api/health still carries the detail: read its body.
@@ -53,7 +54,12 @@ export function startHealthBanner(el, ctx) {
     } catch {
       problems = [{ key: 'health.unreachable', severity: 'bad' }];
     }
-    if (!stopped) render();
+    // Re-render only on change: the banner is a live region, re-announced at every render.
+    const now = JSON.stringify(problems);
+    if (!stopped && now !== lastShown) {
+      lastShown = now;
+      render();
+    }
   };
   refresh();
   const timer = setInterval(refresh, HEALTH_INTERVAL_MS);

@@ -21,7 +21,9 @@ export async function renderLatestTable(section, ctx, site) {
   const formatValue = (v) => {
     if (v.quantity === 'power_w') return `${i18n.formatNumber(v.value / 1000, 1)} kW`;
     if (v.quantity === 'occupancy') return `${i18n.formatNumber(v.value, 0)} ${i18n.t('unit.people')}`;
-    return `${i18n.formatNumber(v.value, v.quantity === 'co2_ppm' ? 0 : 1)} ${unitOf(v.quantity)}`;
+    // A cumulative quantity's latest value is the meter index, not a consumption.
+    const index = ['energy_kwh', 'heat_kwh', 'gas_m3', 'water_m3'].includes(v.quantity) ? ` (${i18n.t('site.index')})` : '';
+    return `${i18n.formatNumber(v.value, v.quantity === 'co2_ppm' ? 0 : 1)} ${unitOf(v.quantity)}${index}`;
   };
   const isHigh = (v) => v.quantity === 'co2_ppm' && v.value > CO2_HIGH_PPM;
   const content = rows.length === 0

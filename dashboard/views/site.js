@@ -97,6 +97,9 @@ async function renderLivePower(section, ctx, site, charts, stops) {
     points,
     color: PALETTE.power,
     yTitle: 'kW',
+    minMs: nowMs - LIVE_WINDOW_MS,
+    maxMs: nowMs,
+    timeZone: site.timezone,
     formatTick: (ms) => i18n.formatTime(ms, site.timezone),
     formatTooltipTitle: (ms) => i18n.formatDateTime(ms, site.timezone),
     formatValue: formatKW,
@@ -115,6 +118,9 @@ async function renderLivePower(section, ctx, site, charts, stops) {
       last.n += 1;
     } else points.push({ x: slotMs, y: v.value / 1000, n: 1 });
     while (points.length > 0 && points[0].x < slotMs - LIVE_WINDOW_MS) points.shift();
+    const endMs = Math.max(ctx.now(), v.tsMs);
+    chart.options.scales.x.min = endMs - LIVE_WINDOW_MS;
+    chart.options.scales.x.max = endMs;
     chart.update('none');
     describe();
   }));
