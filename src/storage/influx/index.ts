@@ -1,0 +1,2 @@
+export { InfluxStore } from './influx-store.js';
+export { influxStoreOptionsFromEnv, type InfluxStoreOptions } from './options.js';

@@ -1,0 +1,139 @@
+import type { QuantityName } from '../../config/quantities.js';
+import type { Reading } from '../../model/reading.js';
+import { BUCKET_WIDTH_MS, type Bucket, type BucketQuery, type LatestValue, type ReadingQuery, type SeriesSelector } from '../port.js';
+import { seriesRows, type InfluxStatementResult } from './influx-http.js';
+import { quoteIdent, tagConditions, timeLiteral, tzClause, widthLiteral } from './influxql.js';
+import { FIELD_TS_FROM_SERVER, FIELD_VALUE, tagValueProblem } from './schema.js';
+
+export type RunQuery = (influxql: string) => Promise<InfluxStatementResult>;
+
+type Tags = Partial<Pick<SeriesSelector, 'site' | 'device' | 'quantity'>>;
+
+const VALUE = quoteIdent(FIELD_VALUE);
+const TS_FROM_SERVER = quoteIdent(FIELD_TS_FROM_SERVER);
+
+/** Sub-day bucket queries are cut into windows of this many buckets (aligned, so no bucket is split). */
+const BUCKETS_PER_QUERY = 10_000;
+
+/**
+ * ReadingQuery in InfluxQL. Tag values that could never have been written (see tagValueProblem)
+ * match nothing, so they are answered without asking InfluxDB.
+ */
+export class InfluxQueries implements ReadingQuery {
+  constructor(
+    private readonly run: RunQuery,
+    /** `"readings"` or `"rp"."readings"`. */
+    private readonly from: string,
+    private readonly pageSize: number,
+  ) {}
+
+  private where(tags: Tags, time: string[] = []): string {
+    const conditions = [...tagConditions({ site: tags.site, device: tags.device, quantity: tags.quantity }), ...time];
+    return conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';
+  }
+
+  async latest(site: string): Promise<LatestValue[]> {
+    if (unmatchable({ site })) return [];
+    const result = await this.run(`SELECT last(${VALUE}) FROM ${this.from}${this.where({ site })} GROUP BY "device", "quantity"`);
+    return (result.series ?? []).flatMap((series) =>
+      seriesRows(series).map((row) => ({
+        device: series.tags?.device ?? '',
+        quantity: (series.tags?.quantity ?? '') as QuantityName,
+        tsMs: row.time as number,
+        value: row.last as number,
+      })),
+    );
+  }
+
+  /** Keyset paging on time (one series, so timestamps are unique): no OFFSET scans, no row limit hit. */
+  async readings(sel: SeriesSelector): Promise<Reading[]> {
+    if (unmatchable(sel) || sel.fromMs >= sel.toMs) return [];
+    const out: Reading[] = [];
+    let lower = `time >= ${timeLiteral(sel.fromMs)}`;
+    for (;;) {
+      const q = `SELECT ${VALUE}, ${TS_FROM_SERVER} FROM ${this.from}${this.where(sel, [lower, `time < ${timeLiteral(sel.toMs)}`])} ORDER BY time ASC LIMIT ${this.pageSize}`;
+      const rows = rowsOf(await this.run(q));
+      out.push(...toReadings(sel, rows));
+      const last = rows[rows.length - 1];
+      if (rows.length < this.pageSize || !last) return out;
+      lower = `time > ${timeLiteral(last.time as number)}`;
+    }
+  }
+
+  async buckets(query: BucketQuery): Promise<Bucket[]> {
+    const every = widthLiteral(query.every);
+    // `1d` buckets are local days (tz() makes InfluxDB align to local midnight, 23/25 h days included);
+    // sub-day widths stay epoch-aligned in UTC, like the DuckDB store and the contract suite.
+    const tz = query.every === '1d' ? ` ${tzClause(query.timezone)}` : '';
+    if (unmatchable(query) || query.fromMs >= query.toMs) return [];
+    const widthMs = BUCKET_WIDTH_MS[query.every];
+    const windowMs = query.every === '1d' ? Number.POSITIVE_INFINITY : widthMs * BUCKETS_PER_QUERY;
+    const out: Bucket[] = [];
+    for (let start = query.fromMs; start < query.toMs; ) {
+      const end = Math.min(query.toMs, Math.floor(start / windowMs) * windowMs + windowMs);
+      const q =
+        `SELECT count(${VALUE}) AS "count", mean(${VALUE}) AS "mean", min(${VALUE}) AS "min", max(${VALUE}) AS "max", ` +
+        `first(${VALUE}) AS "first", last(${VALUE}) AS "last" FROM ${this.from}` +
+        this.where(query, [`time >= ${timeLiteral(start)}`, `time < ${timeLiteral(end)}`]) +
+        ` GROUP BY time(${every}) fill(none)${tz}`;
+      const result = await this.run(q);
+      for (const series of result.series ?? []) {
+        for (const row of seriesRows(series)) {
+          out.push({
+            startMs: row.time as number,
+            count: row.count as number,
+            mean: row.mean as number,
+            min: row.min as number,
+            max: row.max as number,
+            first: row.first as number,
+            last: row.last as number,
+          });
+        }
+      }
+      start = end;
+    }
+    return out;
+  }
+
+  async readingAtOrBefore(sel: Omit<SeriesSelector, 'fromMs' | 'toMs'> & { atMs: number }): Promise<Reading | null> {
+    if (unmatchable(sel)) return null;
+    const q = `SELECT ${VALUE}, ${TS_FROM_SERVER} FROM ${this.from}${this.where(sel, [`time <= ${timeLiteral(sel.atMs)}`])} ORDER BY time DESC LIMIT 1`;
+    return toReadings(sel, rowsOf(await this.run(q)))[0] ?? null;
+  }
+
+  async count(sel: Tags = {}): Promise<number> {
+    if (unmatchable(sel)) return 0;
+    const result = await this.run(`SELECT count(${VALUE}) FROM ${this.from}${this.where(sel)}`);
+    const series = result.series?.[0];
+    return series ? ((seriesRows(series)[0]?.count as number | undefined) ?? 0) : 0;
+  }
+
+  /** Time of the newest reading of any series (for health). */
+  async lastReadingMs(): Promise<number | null> {
+    const series = (await this.run(`SELECT last(${VALUE}) FROM ${this.from}`)).series?.[0];
+    return series ? ((seriesRows(series)[0]?.time as number | undefined) ?? null) : null;
+  }
+}
+
+function unmatchable(tags: Tags): boolean {
+  return [tags.site, tags.device, tags.quantity].some((value) => value !== undefined && tagValueProblem(value) !== null);
+}
+
+function rowsOf(result: InfluxStatementResult): Record<string, unknown>[] {
+  const series = result.series?.[0];
+  return series ? seriesRows(series) : [];
+}
+
+/** Rows without a value (a point written by another tool with other fields only) are not readings. */
+function toReadings(sel: Pick<SeriesSelector, 'site' | 'device' | 'quantity'>, rows: Record<string, unknown>[]): Reading[] {
+  return rows
+    .filter((row) => typeof row[FIELD_VALUE] === 'number')
+    .map((row) => ({
+      site: sel.site,
+      device: sel.device,
+      quantity: sel.quantity,
+      tsMs: row.time as number,
+      value: row[FIELD_VALUE] as number,
+      tsFromServer: row[FIELD_TS_FROM_SERVER] === true,
+    }));
+}

@@ -1,0 +1,149 @@
+import { readingKey, type Reading } from '../../model/reading.js';
+import type { Logger } from '../../observability/logger.js';
+import { StoreRejectedError, StoreUnavailableError } from '../errors.js';
+import type { Bucket, BucketQuery, LatestValue, ReadingStore, SeriesSelector, StoreHealth } from '../port.js';
+import { InfluxHttp, seriesRows } from './influx-http.js';
+import { InfluxQueries } from './influx-queries.js';
+import { quoteIdent } from './influxql.js';
+import { encodeReadings } from './line-protocol.js';
+import { goDurationMs, retentionMs, type InfluxStoreOptions } from './options.js';
+import { MEASUREMENT, NAMED_RETENTION_POLICY } from './schema.js';
+
+/**
+ * The InfluxDB store, over the v1 HTTP API only (/ping, /write, /query), so it works with
+ * InfluxDB 1.x and with the v1-compatibility endpoints of 2.x/3.x. Schema: see schema.ts.
+ * Holds no connection of its own: Node's global fetch pools keep-alive sockets.
+ */
+export class InfluxStore implements ReadingStore {
+  readonly kind = 'influxdb' as const;
+  private readonly http: InfluxHttp;
+  private readonly queries: InfluxQueries;
+  private readonly log: Logger | undefined;
+  /** The named policy when retention is finite; undefined writes to the database's default policy. */
+  private readonly retentionPolicy: string | undefined;
+  private stopped = false;
+
+  constructor(private readonly options: InfluxStoreOptions) {
+    this.log = options.logger?.child({ module: 'influx-store' });
+    this.http = new InfluxHttp({
+      url: options.url,
+      ...(options.username !== undefined ? { username: options.username } : {}),
+      ...(options.password !== undefined ? { password: options.password } : {}),
+      ...(options.token !== undefined ? { token: options.token } : {}),
+      requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
+    });
+    this.retentionPolicy = options.retention === 'INF' ? undefined : NAMED_RETENTION_POLICY;
+    const from = this.retentionPolicy ? `${quoteIdent(this.retentionPolicy)}.${quoteIdent(MEASUREMENT)}` : quoteIdent(MEASUREMENT);
+    this.queries = new InfluxQueries((q) => this.http.query(q, options.database), from, options.queryPageSize ?? 10_000);
+  }
+
+  /** Pings, then creates the database and the retention policy when missing (needs admin rights only then). */
+  async start(): Promise<void> {
+    const wantedMs = retentionMs(this.options.retention);
+    this.stopped = false;
+    await this.http.ping();
+    const db = this.options.database;
+    const databases = await this.http.query('SHOW DATABASES');
+    const known = (databases.series?.[0]?.values ?? []).some((row) => row[0] === db);
+    if (!known) {
+      await this.http.query(`CREATE DATABASE ${quoteIdent(db)}`);
+      this.log?.info({ database: db }, 'created InfluxDB database');
+    }
+    if (wantedMs !== null) await this.ensureRetentionPolicy(wantedMs);
+    this.log?.info({ url: this.options.url, database: db, retention: this.options.retention }, 'influx store started');
+  }
+
+  private async ensureRetentionPolicy(wantedMs: number): Promise<void> {
+    const db = quoteIdent(this.options.database);
+    const rp = quoteIdent(NAMED_RETENTION_POLICY);
+    const duration = this.options.retention;
+    const policies = await this.http.query(`SHOW RETENTION POLICIES ON ${db}`);
+    const existing = (policies.series?.[0] ? seriesRows(policies.series[0]) : []).find((p) => p.name === NAMED_RETENTION_POLICY);
+    if (!existing) {
+      await this.http.query(`CREATE RETENTION POLICY ${rp} ON ${db} DURATION ${duration} REPLICATION 1`);
+      this.log?.info({ retentionPolicy: NAMED_RETENTION_POLICY, duration }, 'created InfluxDB retention policy');
+    } else if (goDurationMs(String(existing.duration)) !== wantedMs) {
+      await this.http.query(`ALTER RETENTION POLICY ${rp} ON ${db} DURATION ${duration}`);
+      this.log?.info({ retentionPolicy: NAMED_RETENTION_POLICY, duration, was: existing.duration }, 'altered InfluxDB retention policy');
+    }
+  }
+
+  /** Nothing to close (no own sockets); later writes are refused as unavailable. Safe twice. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.log?.info('influx store stopped');
+  }
+
+  /**
+   * Resolves once InfluxDB answered 204 for every line (it has then appended them to its WAL).
+   * Readings that cannot be stored verbatim are not sent; they and any points InfluxDB
+   * dropped are reported together in one StoreRejectedError after the rest was written.
+   */
+  async write(readings: readonly Reading[]): Promise<void> {
+    if (this.stopped) throw new StoreUnavailableError('influx store is stopped');
+    if (readings.length === 0) return;
+    const { lines, refused } = encodeReadings(lastOfEachIdentity(readings));
+    const chunk = this.options.maxLinesPerRequest ?? 5_000;
+    let dropped = 0;
+    const reasons: string[] = [];
+    for (let i = 0; i < lines.length; i += chunk) {
+      try {
+        await this.http.write(this.options.database, this.retentionPolicy, lines.slice(i, i + chunk));
+      } catch (err) {
+        if (!(err instanceof StoreRejectedError)) throw err;
+        dropped += err.rejectedCount;
+        reasons.push(err.message);
+      }
+    }
+    if (refused.length === 0 && dropped === 0) return;
+    for (const { reading, reason } of refused.slice(0, 10)) reasons.push(`${JSON.stringify(reading.site)}/${JSON.stringify(reading.device)}: ${reason}`);
+    const count = refused.length + dropped;
+    this.log?.warn({ refused: refused.length, dropped, of: readings.length }, 'influx store rejected readings');
+    // The refused readings are known; points InfluxDB dropped are not named by it.
+    throw new StoreRejectedError(`${count} of ${readings.length} readings rejected: ${reasons.join('; ')}`, count, dropped === 0 ? refused.map((r) => r.reading) : undefined);
+  }
+
+  latest(site: string): Promise<LatestValue[]> {
+    return this.queries.latest(site);
+  }
+
+  readings(selector: SeriesSelector): Promise<Reading[]> {
+    return this.queries.readings(selector);
+  }
+
+  buckets(query: BucketQuery): Promise<Bucket[]> {
+    return this.queries.buckets(query);
+  }
+
+  readingAtOrBefore(selector: Omit<SeriesSelector, 'fromMs' | 'toMs'> & { atMs: number }): Promise<Reading | null> {
+    return this.queries.readingAtOrBefore(selector);
+  }
+
+  count(selector?: Partial<Pick<SeriesSelector, 'site' | 'device' | 'quantity'>>): Promise<number> {
+    return this.queries.count(selector);
+  }
+
+  async health(): Promise<StoreHealth> {
+    try {
+      await this.http.ping();
+      return { ok: true, kind: this.kind, lastReadingMs: await this.queries.lastReadingMs() };
+    } catch (err) {
+      return { ok: false, kind: this.kind, detail: err instanceof Error ? err.message : String(err), lastReadingMs: null };
+    }
+  }
+}
+
+/**
+ * Keeps the last reading of each identity: InfluxDB would keep one of two same-timestamp
+ * points of one request too, but the port promises the LATER one wins, so we do not rely on its order.
+ */
+function lastOfEachIdentity(readings: readonly Reading[]): Reading[] {
+  const byKey = new Map<string, Reading>();
+  for (const r of readings) {
+    const key = readingKey(r);
+    byKey.delete(key);
+    byKey.set(key, r);
+  }
+  return byKey.size === readings.length ? [...readings] : [...byKey.values()];
+}

@@ -1,0 +1,58 @@
+import { Point } from '@influxdata/influxdb-client';
+import type { Reading } from '../../model/reading.js';
+import { FIELD_TS_FROM_SERVER, FIELD_VALUE, MEASUREMENT, tagValueProblem } from './schema.js';
+
+export interface RefusedReading {
+  reading: Reading;
+  reason: string;
+}
+
+export interface EncodedBatch {
+  /** One line-protocol line per storable reading, in input order. */
+  lines: string[];
+  /** Readings that cannot be stored verbatim, with why (never sent). */
+  refused: RefusedReading[];
+}
+
+/** Point's default is ns; we write with precision=ms (STACK-NOTES: influxdb-client 1.35). */
+const msTime = (value: string | number | Date | undefined): string | undefined =>
+  value === undefined ? undefined : String(value);
+
+/**
+ * Line protocol for the readings (schema in schema.ts). Escaping of tags is Point's; what it
+ * cannot round-trip (see tagValueProblem), a non-finite value or a non-integer time is refused.
+ */
+export function encodeReadings(readings: readonly Reading[]): EncodedBatch {
+  const lines: string[] = [];
+  const refused: RefusedReading[] = [];
+  for (const reading of readings) {
+    const reason = readingProblem(reading);
+    if (reason) {
+      refused.push({ reading, reason });
+      continue;
+    }
+    const line = new Point(MEASUREMENT)
+      .tag('site', reading.site)
+      .tag('device', reading.device)
+      .tag('quantity', reading.quantity)
+      .floatField(FIELD_VALUE, reading.value)
+      .booleanField(FIELD_TS_FROM_SERVER, reading.tsFromServer === true)
+      .timestamp(reading.tsMs)
+      .toLineProtocol({ convertTime: msTime });
+    if (line === undefined) refused.push({ reading, reason: 'no line protocol produced' });
+    else lines.push(line);
+  }
+  return { lines, refused };
+}
+
+function readingProblem(r: Reading): string | null {
+  for (const key of ['site', 'device', 'quantity'] as const) {
+    const value: unknown = r[key];
+    if (typeof value !== 'string') return `${key} is not a string`;
+    const problem = tagValueProblem(value);
+    if (problem) return `${key} ${problem}`;
+  }
+  if (typeof r.value !== 'number' || !Number.isFinite(r.value)) return `value ${String(r.value)} is not a finite number`;
+  if (!Number.isSafeInteger(r.tsMs)) return `tsMs ${String(r.tsMs)} is not an integer of epoch ms`;
+  return null;
+}
