@@ -1,0 +1,113 @@
+import type { EnvSettings } from '../config/env.js';
+import type { AppConfig } from '../config/schema.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { ReadingWriter } from '../storage/port.js';
+import { DEFAULT_MAX_PAYLOAD_BYTES, PayloadDecoder, type DecodeResult } from './decoder.js';
+import { DeviceAuthenticator } from './device-auth.js';
+import { EmbeddedBroker } from './embedded-broker.js';
+import { ExternalSubscriber, type ExternalSubscriberOptions } from './external-subscriber.js';
+import type { MessageSource } from './message-source.js';
+import { RejectionLog } from './rejection-log.js';
+import type { IngestStatus, RejectionRecord } from './types.js';
+
+export interface IngestOptions {
+  /** Larger payloads are rejected as `oversized-payload` (default 64 KiB). */
+  maxPayloadBytes?: number;
+  /** Rejection records kept for the API (default 500). */
+  rejectionCapacity?: number;
+  /** Rate-limit window of rejection log lines per (device or topic, reason), default 10 s. */
+  rejectionLogWindowMs?: number;
+  /** External mode tuning (tests shorten the delays). */
+  external?: Pick<ExternalSubscriberOptions, 'retryDelayMs' | 'reconnectPeriodMs' | 'sessionExpiryS' | 'protocolVersion'>;
+}
+
+export interface IngestServiceDeps {
+  config: AppConfig;
+  settings: Pick<EnvSettings, 'MQTT_HOST' | 'MQTT_PORT' | 'MQTT_URL' | 'MQTT_CLIENT_ID'>;
+  writer: ReadingWriter;
+  metrics: Pick<Metrics, 'messagesReceived' | 'readingsAccepted' | 'readingsRejected'>;
+  logger: Logger;
+  /** Clock in epoch ms: receive time of messages, relative SenML times, the 5-minute future limit. */
+  now: () => number;
+  options?: IngestOptions;
+}
+
+/**
+ * MQTT ingest: a message source (embedded aedes broker, or an external broker when
+ * MQTT_URL is set) -> payload decoder -> `writer.write(readings of this message)`.
+ * Each message is awaited on its own; the writer batches concurrent calls (group commit),
+ * and the source acknowledges the message only once its write resolved.
+ * Rejections go to the rejection log (API + metrics + rate-limited log); nothing a device
+ * sends can throw out of the message handler.
+ */
+export class IngestService {
+  private readonly log: Logger;
+  private readonly decoder: PayloadDecoder;
+  private readonly rejectionLog: RejectionLog;
+  private readonly source: MessageSource;
+  private lastMessageMs: number | null = null;
+
+  constructor(private readonly deps: IngestServiceDeps) {
+    const options = deps.options ?? {};
+    this.log = deps.logger.child({ module: 'ingest' });
+    this.decoder = new PayloadDecoder(deps.config, options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES);
+    this.rejectionLog = new RejectionLog(deps.metrics, this.log, { capacity: options.rejectionCapacity, logWindowMs: options.rejectionLogWindowMs });
+    const { settings } = deps;
+    this.source = settings.MQTT_URL
+      ? new ExternalSubscriber({ url: settings.MQTT_URL, clientId: settings.MQTT_CLIENT_ID, logger: this.log.child({ source: 'external' }), ...options.external })
+      : new EmbeddedBroker({
+          host: settings.MQTT_HOST,
+          port: settings.MQTT_PORT,
+          authenticator: new DeviceAuthenticator(deps.config),
+          logger: this.log.child({ source: 'embedded' }),
+        });
+  }
+
+  async start(): Promise<void> {
+    await this.source.start((topic, payload) => this.handleMessage(topic, payload));
+  }
+
+  /** Safe to call twice. */
+  async stop(): Promise<void> {
+    await this.source.stop();
+  }
+
+  status(): IngestStatus {
+    const s = this.source.status();
+    return { mode: this.source.mode, connected: s.connected, endpoint: s.endpoint, lastMessageMs: this.lastMessageMs };
+  }
+
+  /** Newest first (GET /api/ingest/rejections). */
+  rejections(limit?: number): RejectionRecord[] {
+    return this.rejectionLog.latest(limit);
+  }
+
+  /** Embedded mode: the bound listening address (MQTT_PORT=0 resolved); null in external mode. */
+  brokerAddress(): { host: string; port: number } | null {
+    return this.source instanceof EmbeddedBroker ? this.source.address() : null;
+  }
+
+  /** Resolves once the message's readings are durable; rejects only when the write failed. */
+  async handleMessage(topic: string, payload: Buffer): Promise<void> {
+    const receivedMs = this.deps.now();
+    this.lastMessageMs = receivedMs;
+    this.deps.metrics.messagesReceived.inc();
+    let result: DecodeResult;
+    try {
+      result = this.decoder.decode(topic, payload, receivedMs);
+    } catch (err) {
+      result = { readings: [], rejections: [{ reason: 'malformed-payload', detail: `could not be decoded: ${(err as Error).message}` }] };
+    }
+    for (const rejection of result.rejections) {
+      try {
+        this.rejectionLog.record(rejection, { topic, site: result.site, device: result.device, payload, receivedMs });
+      } catch (err) {
+        this.log.error({ err }, 'could not record a rejection');
+      }
+    }
+    if (result.readings.length === 0) return;
+    this.deps.metrics.readingsAccepted.inc(result.readings.length);
+    await this.deps.writer.write(result.readings);
+  }
+}

@@ -1,0 +1,77 @@
+import { pbkdf2, randomBytes } from 'node:crypto';
+import type { AppConfig } from '../config/schema.js';
+import { deviceTopicBase } from './topic.js';
+import { DEVICE_TOPIC_FILTER } from './external-subscriber.js';
+
+/**
+ * Files for an external mosquitto 2 broker, generated from the site configuration.
+ *
+ * Password file: one `username:hash` line per device, in mosquitto's own format
+ * `$7$<iterations>$<salt b64>$<hash b64>`: PBKDF2-HMAC-SHA512 over the raw 12-byte salt,
+ * 64-byte hash, 101 iterations (mosquitto 2.0 `mosquitto_passwd` defaults, checked against
+ * its output here). A device configured with only `secretHash` cannot get a line: its
+ * secret is unknown to us. Those devices are listed in `skipped` and must be added with
+ * `mosquitto_passwd` by whoever holds the secret.
+ *
+ * ACL file: device `{site}/{device}` may read and write `sites/{site}/devices/{device}`
+ * and below (read lets it subscribe to its own subtree, as on the embedded broker); the
+ * service user reads `sites/+/devices/#`. Everything else is denied (mosquitto denies what
+ * no rule grants).
+ */
+export const MOSQUITTO_PBKDF2_ITERATIONS = 101;
+const SALT_BYTES = 12;
+const HASH_BYTES = 64;
+
+export interface ServiceUser {
+  username: string;
+  password: string;
+}
+
+export interface MosquittoFiles {
+  passwordFile: string;
+  aclFile: string;
+  /** `{site}/{device}` of devices that have only `secretHash`: no password line could be written. */
+  skipped: string[];
+}
+
+export async function mosquittoPasswordHash(password: string, salt: Buffer = randomBytes(SALT_BYTES), iterations = MOSQUITTO_PBKDF2_ITERATIONS): Promise<string> {
+  const hash = await new Promise<Buffer>((resolve, reject) => {
+    pbkdf2(password, salt, iterations, HASH_BYTES, 'sha512', (err, key) => (err ? reject(err) : resolve(key)));
+  });
+  return `$7$${iterations}$${salt.toString('base64')}$${hash.toString('base64')}`;
+}
+
+/** mosquitto splits a password-file line at the first `:`; usernames cannot hold one, nor line breaks. */
+function checkUsername(username: string): void {
+  if (/[:\r\n]/.test(username) || username === '') throw new Error(`username ${JSON.stringify(username)} cannot be written to a mosquitto password file`);
+}
+
+export async function generateMosquittoFiles(config: AppConfig, service?: ServiceUser): Promise<MosquittoFiles> {
+  const passwordLines: string[] = [];
+  const aclLines: string[] = ['# Generated from the site configuration: do not edit; regenerate instead.', ''];
+  const skipped: string[] = [];
+  if (service) {
+    checkUsername(service.username);
+    passwordLines.push(`${service.username}:${await mosquittoPasswordHash(service.password)}`);
+    aclLines.push(`user ${service.username}`, `topic read ${DEVICE_TOPIC_FILTER}`, '');
+  }
+  for (const site of config.sites) {
+    for (const device of site.devices) {
+      const username = `${site.id}/${device.id}`;
+      const base = deviceTopicBase(site.id, device.id);
+      aclLines.push(`user ${username}`, `topic readwrite ${base}`, `topic readwrite ${base}/#`, '');
+      if (device.secret === undefined) {
+        skipped.push(username);
+        continue;
+      }
+      passwordLines.push(`${username}:${await mosquittoPasswordHash(device.secret)}`);
+    }
+  }
+  return { passwordFile: `${passwordLines.join('\n')}\n`, aclFile: `${aclLines.join('\n')}`, skipped };
+}
+
+/** A sentence for the CLI and logs about devices left out of the password file. */
+export function describeSkipped(skipped: readonly string[]): string | null {
+  if (skipped.length === 0) return null;
+  return `${skipped.length} device(s) have only a secretHash and got no mosquitto password (add them with mosquitto_passwd): ${skipped.join(', ')}`;
+}
