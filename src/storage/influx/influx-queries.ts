@@ -67,10 +67,11 @@ export class InfluxQueries implements ReadingQuery {
     const tz = query.every === '1d' ? ` ${tzClause(query.timezone)}` : '';
     if (unmatchable(query) || query.fromMs >= query.toMs) return [];
     const widthMs = BUCKET_WIDTH_MS[query.every];
-    const windowMs = query.every === '1d' ? Number.POSITIVE_INFINITY : widthMs * BUCKETS_PER_QUERY;
+    // Local days are not a fixed width, so `1d` goes in one query (10 000 days is 27 years).
+    const windowMs = widthMs * BUCKETS_PER_QUERY;
     const out: Bucket[] = [];
     for (let start = query.fromMs; start < query.toMs; ) {
-      const end = Math.min(query.toMs, Math.floor(start / windowMs) * windowMs + windowMs);
+      const end = query.every === '1d' ? query.toMs : Math.min(query.toMs, Math.floor(start / windowMs) * windowMs + windowMs);
       const q =
         `SELECT count(${VALUE}) AS "count", mean(${VALUE}) AS "mean", min(${VALUE}) AS "min", max(${VALUE}) AS "max", ` +
         `first(${VALUE}) AS "first", last(${VALUE}) AS "last" FROM ${this.from}` +
