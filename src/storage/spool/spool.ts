@@ -216,7 +216,7 @@ export class Spool {
   private async createSegment(): Promise<Segment> {
     const seq = this.nextSeq++;
     const path = join(this.options.dir, `${String(seq).padStart(16, '0')}.seg`);
-    const handle = await open(path, 'wx');
+    const handle = await open(path, 'wx+');
     await handle.write(SEGMENT_MAGIC, 0, SEGMENT_MAGIC.length, 0);
     await handle.sync();
     // A new file's directory entry is durable only once the directory itself is fsynced (fsync(2), NOTES).
