@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Reading } from '../../src/model/reading.js';
 import { StoreRejectedError, StoreUnavailableError } from '../../src/storage/errors.js';
 import { InfluxStore } from '../../src/storage/influx/influx-store.js';
-import { InfluxqlValueError } from '../../src/storage/influx/influxql.js';
+import { InfluxqlValueError, quoteString } from '../../src/storage/influx/influxql.js';
 import type { InfluxStoreOptions } from '../../src/storage/influx/options.js';
 import { startInfluxd, type InfluxdHandle } from '../helpers/influxd.js';
 import { describeStorageContract } from '../storage/contract.js';
@@ -176,5 +176,126 @@ describe('influx store on its own influxd', () => {
       await expect(store.buckets({ ...sel, timezone: 'Mars/Olympus_Mons' })).rejects.toBeInstanceOf(InfluxqlValueError);
       expect(await databases(influxd.url)).toContain('energy');
     });
+  });
+});
+
+describe('influx store through influxd outages', () => {
+  const TIMEOUT_MS = 1_000;
+  let influxd: InfluxdHandle;
+  let store: InfluxStore;
+
+  beforeAll(async () => {
+    influxd = await startInfluxd();
+    store = new InfluxStore({ url: influxd.url, database: 'energy', retention: 'INF', requestTimeoutMs: TIMEOUT_MS });
+    await store.start();
+  });
+  afterAll(async () => {
+    await store?.stop();
+    await influxd?.stop();
+  });
+
+  const batchOf = (site: string, n: number, startMs: number) => Array.from({ length: n }, (_, i) => r(site, 'd', startMs + i, i * 0.5));
+
+  it('kill -9: write() fails fast as unavailable, health says so, and works again after restart with acknowledged data kept', async () => {
+    await store.write(batchOf('before', 1_000, T0));
+    await influxd.kill9();
+    const started = Date.now();
+    const err = await store.write(batchOf('during', 10, T0)).then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(StoreUnavailableError);
+    expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 500);
+    expect((await store.health()).ok).toBe(false);
+    await influxd.restart();
+    await store.write(batchOf('after', 10, T0));
+    expect(await store.count({ site: 'before' })).toBe(1_000);
+    expect(await store.count({ site: 'after' })).toBe(10);
+    expect((await store.health()).ok).toBe(true);
+  });
+
+  it('kill -9 in the middle of a load loses no acknowledged batch', async () => {
+    const site = 'load';
+    let acknowledged = 0;
+    let failure: unknown = null;
+    for (let i = 0; failure === null && i < 10_000; i += 1) {
+      // The kill is not awaited: it lands while later batches are in flight.
+      if (acknowledged === 20) void influxd.kill9();
+      try {
+        await store.write(batchOf(site, 500, T0 + i * 500));
+        acknowledged += 1;
+      } catch (err) {
+        failure = err;
+      }
+    }
+    expect(failure).toBeInstanceOf(StoreUnavailableError);
+    expect(acknowledged).toBeGreaterThanOrEqual(20);
+    await influxd.restart();
+    // influxd fsyncs its WAL before answering 204 (`[data] wal-fsync-delay = "0s"`, the default).
+    // Every acknowledged batch is whole (batch i holds timestamps T0 + i*500 ...).
+    const stored = await store.readings({ site, device: 'd', quantity: 'power_w', fromMs: T0, toMs: T0 + acknowledged * 500 });
+    expect(stored).toHaveLength(acknowledged * 500);
+  });
+
+  it('a frozen server (SIGSTOP) makes write() time out within the request timeout', async () => {
+    const pid = influxd.pid();
+    expect(pid).not.toBeNull();
+    process.kill(pid!, 'SIGSTOP');
+    try {
+      const started = Date.now();
+      const err = await store.write(batchOf('frozen', 10, T0)).then(() => null, (e: unknown) => e);
+      expect(err).toBeInstanceOf(StoreUnavailableError);
+      expect((err as Error).message).toMatch(/timed out after 1000 ms/);
+      expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 1_000);
+    } finally {
+      process.kill(pid!, 'SIGCONT');
+    }
+    await store.write(batchOf('thawed', 10, T0));
+    expect(await store.count({ site: 'thawed' })).toBe(10);
+  });
+});
+
+describe('influx store with authentication enabled', () => {
+  const ADMIN_PASSWORD = `adm'in:"pw\\`;
+  let influxd: InfluxdHandle;
+  const stores: InfluxStore[] = [];
+  const open = async (options: Partial<InfluxStoreOptions>) => {
+    const store = new InfluxStore({ url: influxd.url, database: 'energy', retention: 'INF', ...options });
+    stores.push(store);
+    await store.start();
+    return store;
+  };
+  const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+
+  beforeAll(async () => {
+    influxd = await startInfluxd({ auth: true });
+    // InfluxDB lets the first user be created without credentials, and only an admin.
+    const created = await influxql(influxd.url, `CREATE USER "admin" WITH PASSWORD ${quoteString(ADMIN_PASSWORD)} WITH ALL PRIVILEGES`);
+    expect(created.results[0]?.error).toBeUndefined();
+  });
+  afterAll(async () => {
+    for (const store of stores) await store.stop();
+    await influxd?.stop();
+  });
+
+  it('an admin user creates the database and writes', async () => {
+    const store = await open({ username: 'admin', password: ADMIN_PASSWORD });
+    expect(await databases(influxd.url, basic('admin', ADMIN_PASSWORD))).toContain('energy');
+    await store.write([r('auth', 'd', T0, 1)]);
+    expect(await store.count({ site: 'auth' })).toBe(1);
+  });
+
+  it('a non-admin user with ALL on the database works once the database exists', async () => {
+    const admin = basic('admin', ADMIN_PASSWORD);
+    for (const q of [`CREATE USER "sbe" WITH PASSWORD 'sbe-pw'`, 'GRANT ALL ON "energy" TO "sbe"']) {
+      expect((await influxql(influxd.url, q, undefined, admin)).results[0]?.error).toBeUndefined();
+    }
+    const store = await open({ username: 'sbe', password: 'sbe-pw' });
+    await store.write([r('auth', 'd', T0 + 1, 2)]);
+    expect(await store.count({ site: 'auth' })).toBe(2);
+  });
+
+  it('a wrong password or no credentials is "unavailable" (retry once fixed), never a rejection of the readings', async () => {
+    await expect(open({ username: 'admin', password: 'wrong' })).rejects.toBeInstanceOf(StoreUnavailableError);
+    const anonymous = new InfluxStore({ url: influxd.url, database: 'energy', retention: 'INF' });
+    await expect(anonymous.write([r('auth', 'd', T0 + 2, 3)])).rejects.toThrow(/HTTP 401/);
+    await expect(anonymous.count()).rejects.toBeInstanceOf(StoreUnavailableError);
   });
 });
