@@ -23,6 +23,19 @@ const OPTIONAL_ENDPOINT = /\/api\/(compare\b|sites\/[^/]+\/(baseline|kpis|degree
 
 const kW = (locale: string, powerW: number) => `${new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(powerW / 1000)} kW`;
 
+/** What the in-browser helper checks return. */
+interface HelperResults {
+  springDay: number;
+  springNext: number;
+  autumnDay: number;
+  autumnNext: number;
+  daysAgo: number;
+  dateKey: string;
+  healthOk: string[];
+  healthBad: string[];
+  ranked: string[];
+}
+
 let app: FastifyInstance;
 const store = new MemoryStore();
 let baseUrl: string;
@@ -88,6 +101,39 @@ afterAll(async () => {
 });
 
 describe('dashboard in headless Chromium over the real API', () => {
+  it('time-zone and response helpers, run in the browser itself (its Intl, its modules)', async () => {
+    await page.goto(`${baseUrl}/#/rejections`);
+    // Given as source text: the test runner would otherwise rewrite `import()` for Node.
+    const out = (await page.evaluate(`(async () => {
+      const time = await import('/lib/time.js');
+      const health = await import('/views/health-banner.js');
+      const compare = await import('/views/compare.js');
+      const tz = 'Europe/Paris';
+      const sites = [{ id: 'a' }, { id: 'b' }, { id: 'c' }];
+      return {
+        // 29 March 2026: clocks go from 02:00 to 03:00 (a 23 h day); 25 October 2026: a 25 h day.
+        springDay: time.startOfLocalDayMs(Date.parse('2026-03-29T20:00:00Z'), tz),
+        springNext: time.startOfLocalDayMs(Date.parse('2026-03-30T10:00:00Z'), tz),
+        autumnDay: time.localDateToMs('2026-10-25', tz),
+        autumnNext: time.localDateToMs('2026-10-26', tz),
+        daysAgo: time.localDaysAgoMs(Date.parse('2026-11-02T10:00:00Z'), 30, tz),
+        dateKey: time.localDateKey(Date.parse('2026-10-31T23:30:00Z'), tz),
+        healthOk: health.healthProblems({ broker: { connected: true }, store: { ok: true }, writePath: { storeUp: true, acknowledging: true, spoolBytes: 0, spoolMaxBytes: 100 } }).map((p) => p.key),
+        healthBad: health.healthProblems({ broker: { connected: false }, store: { ok: false }, writePath: { storeUp: false, acknowledging: false, spoolBytes: 100, spoolMaxBytes: 100 } }).map((p) => p.key),
+        ranked: compare.normalizeComparison({ sites: [{ site: 'b', kWhPerM2: 5 }, { site: 'c', kWhPerM2: 1 }, { site: 'a', kWhPerM2: 3 }, { site: 'zz', kWhPerM2: 0 }] }, sites).map((r) => r.site.id),
+      };
+    })()`)) as HelperResults;
+    expect(out.springDay).toBe(Date.parse('2026-03-28T23:00:00Z'));
+    expect(out.springNext - out.springDay).toBe(23 * 3_600_000);
+    expect(out.autumnDay).toBe(Date.parse('2026-10-24T22:00:00Z'));
+    expect(out.autumnNext - out.autumnDay).toBe(25 * 3_600_000);
+    expect(out.daysAgo).toBe(Date.parse('2026-10-02T22:00:00Z'));
+    expect(out.dateKey).toBe('2026-11-01');
+    expect(out.healthOk).toEqual([]);
+    expect(out.healthBad).toEqual(['health.storeDown', 'health.brokerDown', 'health.notAcknowledging']);
+    expect(out.ranked).toEqual(['c', 'a', 'b']);
+  });
+
   it('overview: every configured site with its live power, stale marker and spool warning', async () => {
     await page.goto(`${baseUrl}/#/`);
     for (const site of CONFIG.sites) {
@@ -154,6 +200,17 @@ describe('dashboard in headless Chromium over the real API', () => {
     for (const name of ['overview-fr.png', 'site-cleon.png', 'compare.png', 'rejections.png']) {
       expect((await stat(join(shotsDir, name))).size).toBeGreaterThan(10_000);
     }
+    // Responsive: on a phone-sized screen no page scrolls sideways (wide tables scroll inside their own box).
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const hash of ['#/', '#/site/cleon-bureaux', '#/compare', '#/rejections']) {
+      await page.goto(`${baseUrl}/${hash}`);
+      await page.locator('main h1').waitFor();
+      await page.locator('main :is(table, .cards):visible').first().waitFor();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), hash).toBeLessThanOrEqual(390);
+    }
+    await page.goto(`${baseUrl}/#/site/cleon-bureaux`);
+    await page.locator('tr[data-quantity="co2_ppm"]').waitFor();
+    await page.screenshot({ path: join(shotsDir, 'site-phone.png'), fullPage: true });
     expect(problems).toEqual([]);
     expect(externalRequests).toEqual([]);
   });
