@@ -77,8 +77,9 @@ export class ReplayLoop {
       try {
         const chunk = await spool.next(maxBatchReadings);
         if (!chunk) {
-          // An append queued behind next() may have arrived meanwhile: look again unless truly empty.
           if (spool.isEmpty()) break;
+          // An append was accepted after next() was queued: it is on disk shortly. Look again after a pause.
+          await this.sleep(retryBaseMs);
           continue;
         }
         if (await storeBatch(chunk.readings)) {

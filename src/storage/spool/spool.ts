@@ -170,11 +170,15 @@ export class Spool {
       segment.cursor = chunk.endOffset;
       segment.readings -= chunk.readings.length;
       segment.records -= chunk.records;
-      this.pendingReadings -= chunk.readings.length;
-      this.pendingBytes -= chunk.bytes;
-      this.pendingRecords -= chunk.records;
-      if (segment.cursor >= segment.fileBytes) await this.removeSegment(segment);
-      this.wakeSpaceWaiters();
+      try {
+        // Counted as gone only once the file is, so status never shows an empty spool with files left.
+        if (segment.cursor >= segment.fileBytes) await this.removeSegment(segment);
+      } finally {
+        this.pendingReadings -= chunk.readings.length;
+        this.pendingBytes -= chunk.bytes;
+        this.pendingRecords -= chunk.records;
+        this.wakeSpaceWaiters();
+      }
     });
   }
 

@@ -26,7 +26,7 @@ describe('DurableWriter: store outage', () => {
     store.unavailable = false;
     const after = makeReadings(7);
     await writer.write(after); // written behind the spooled ones, not before them
-    await waitFor(() => writer.status().spoolReadings === 0, 5000, 'spool drained');
+    await waitFor(() => writer.status().replayedReadings === 307, 5000, 'spool drained');
     expect(store.committed).toEqual([...before, ...during.flat(), ...after]);
     expect(writer.status()).toMatchObject({ storeUp: true, replayedReadings: 307, spoolBytes: 0 });
     expect((await metrics.storeUp.get()).values[0]?.value).toBe(1);

@@ -262,7 +262,7 @@ describe('DurableWriter: stop()', () => {
     store.unavailable = false;
     const second = make({ store });
     await second.start();
-    await waitFor(() => second.status().spoolReadings === 0, 5000, 'replay');
+    await waitFor(() => second.status().replayedReadings === 30, 5000, 'replay');
     expect(store.committed).toEqual(readings);
     expect(second.status().replayedReadings).toBe(30);
   });
