@@ -7,6 +7,7 @@ import { decodeSenml, type Decoded } from './senml.js';
 import { parseJsonTimestamp } from './timestamp.js';
 import { parseTopic } from './topic.js';
 import type { Rejection } from './types.js';
+import { describeValue } from './units.js';
 
 /** Default payload limit: a SenML pack of a few hundred records fits; anything bigger is not a meter reading. */
 export const DEFAULT_MAX_PAYLOAD_BYTES = 64 * 1024;
@@ -119,7 +120,7 @@ export class PayloadDecoder {
       } else if (!this.directory.declares(site, device, key)) {
         out.rejections.push({ reason: 'undeclared-quantity', field: key, detail: `"${key}": device "${device}" does not declare it` });
       } else if (typeof value !== 'number' || !Number.isFinite(value)) {
-        out.rejections.push({ reason: 'invalid-value', field: key, detail: `"${key}": value ${JSON.stringify(value)?.slice(0, 40)} is not a finite number` });
+        out.rejections.push({ reason: 'invalid-value', field: key, detail: `"${key}": value ${describeValue(value)} is not a finite number` });
       } else {
         const reading: Reading = { site, device, quantity: key, tsMs, value };
         if (tsFromServer) reading.tsFromServer = true;

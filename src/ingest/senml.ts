@@ -4,7 +4,7 @@ import type { DeviceDirectory } from './device-directory.js';
 import { senmlRecordSchema } from './schemas.js';
 import { resolveSenmlTimeMs } from './timestamp.js';
 import type { Rejection } from './types.js';
-import { acceptedUnits, convertToQuantityUnit, quantityForBaseName, quantityUnit } from './units.js';
+import { acceptedUnits, convertToQuantityUnit, describeValue, quantityForBaseName, quantityUnit } from './units.js';
 
 /**
  * SenML packs (RFC 8428, JSON representation). Rules (README quotes them):
@@ -65,7 +65,7 @@ export function decodeSenml(pack: readonly unknown[], ctx: DecodeContext, out: D
     if (rec.bt !== undefined) {
       if (typeof rec.bt !== 'number' || !Number.isFinite(rec.bt)) {
         // A bad base time poisons every following record's time: reject it and stop here.
-        out.rejections.push({ reason: 'invalid-timestamp', field, detail: `${field}: "bt" ${JSON.stringify(rec.bt)} is not a number of seconds` });
+        out.rejections.push({ reason: 'invalid-timestamp', field, detail: `${field}: "bt" ${describeValue(rec.bt)} is not a number of seconds` });
         for (let j = i + 1; j < pack.length; j++) {
           out.rejections.push({ reason: 'invalid-timestamp', field: `entry ${j}`, detail: `entry ${j}: follows an invalid "bt"` });
         }
@@ -76,7 +76,7 @@ export function decodeSenml(pack: readonly unknown[], ctx: DecodeContext, out: D
     const hasValue = rec.v !== undefined || rec.s !== undefined || rec.vs !== undefined || rec.vb !== undefined || rec.vd !== undefined;
     if (!hasValue && rec.n === undefined) continue; // base-only record
     const name = bn + (rec.n ?? '');
-    const label = `${field} (${JSON.stringify(name)})`;
+    const label = `${field} (${describeValue(name)})`;
     const quantity = resolveSenmlQuantity(name);
     if (quantity === undefined) {
       out.rejections.push({ reason: 'unknown-quantity', field, detail: `${label}: the name does not end with a known quantity` });
@@ -89,13 +89,13 @@ export function decodeSenml(pack: readonly unknown[], ctx: DecodeContext, out: D
     let value: number;
     if (rec.v !== undefined) {
       if (typeof rec.v !== 'number' || !Number.isFinite(rec.v)) {
-        out.rejections.push({ reason: 'invalid-value', field, detail: `${label}: value ${JSON.stringify(rec.v)} is not a finite number` });
+        out.rejections.push({ reason: 'invalid-value', field, detail: `${label}: value ${describeValue(rec.v)} is not a finite number` });
         continue;
       }
       value = bv + rec.v;
     } else if (rec.s !== undefined && isCumulative(quantity)) {
       if (typeof rec.s !== 'number' || !Number.isFinite(rec.s)) {
-        out.rejections.push({ reason: 'invalid-value', field, detail: `${label}: sum ${JSON.stringify(rec.s)} is not a finite number` });
+        out.rejections.push({ reason: 'invalid-value', field, detail: `${label}: sum ${describeValue(rec.s)} is not a finite number` });
         continue;
       }
       value = bs + rec.s;
@@ -109,12 +109,12 @@ export function decodeSenml(pack: readonly unknown[], ctx: DecodeContext, out: D
       out.rejections.push({
         reason: 'unsupported-unit',
         field,
-        detail: `${label}: unit ${JSON.stringify(unit)} does not fit "${quantity}" (${quantityUnit(quantity)}; accepted: ${acceptedUnits(quantity).join(', ')})`,
+        detail: `${label}: unit ${describeValue(unit)} does not fit "${quantity}" (${quantityUnit(quantity)}; accepted: ${acceptedUnits(quantity).join(', ')})`,
       });
       continue;
     }
     if (rec.t !== undefined && (typeof rec.t !== 'number' || !Number.isFinite(rec.t))) {
-      out.rejections.push({ reason: 'invalid-timestamp', field, detail: `${label}: "t" ${JSON.stringify(rec.t)} is not a number of seconds` });
+      out.rejections.push({ reason: 'invalid-timestamp', field, detail: `${label}: "t" ${describeValue(rec.t)} is not a number of seconds` });
       continue;
     }
     const time = resolveSenmlTimeMs(btS + ((rec.t as number | undefined) ?? 0), ctx.nowMs);

@@ -57,3 +57,11 @@ export function quantityForBaseName(name: string): QuantityName | undefined {
 export function quantityUnit(quantity: QuantityName): string {
   return QUANTITIES[quantity].unit;
 }
+
+/** A short, safe description of a bad value for rejection details (never recursive: payloads can nest 30,000 deep). */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (Array.isArray(value)) return 'an array';
+  if (value !== null && typeof value === 'object') return 'an object';
+  return String(value);
+}
