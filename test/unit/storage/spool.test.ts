@@ -33,7 +33,7 @@ describe('spool record codec', () => {
   it('stops at a record whose checksum does not match', () => {
     const first = encodeRecord(batch(0, 2));
     const second = encodeRecord(batch(2, 2));
-    second[second.length - 3] ^= 0xff; // a flipped byte in the payload
+    second.writeUInt8(second.readUInt8(second.length - 3) ^ 0xff, second.length - 3); // a flipped byte in the payload
     const decoded = decodeSegment(Buffer.concat([SEGMENT_MAGIC, first, second]));
     expect(decoded.records.flatMap((r) => r.readings)).toEqual(batch(0, 2));
     expect(decoded.droppedBytes).toBe(second.length);
