@@ -77,6 +77,8 @@ export function decodeRecords(buf: Buffer, maxReadings = Infinity): { records: D
     if (crc32(payload) !== checksum) break;
     const decoded = parsePayload(payload);
     if (!decoded) break;
+    // Whole records only, and not past maxReadings unless it is the first (one record is one original batch).
+    if (records.length > 0 && readings + decoded.length > maxReadings) break;
     records.push({ readings: decoded, bytes: end - offset });
     readings += decoded.length;
     offset = end;

@@ -81,8 +81,8 @@ describe('Spool', () => {
     const onDisk = (await Promise.all(files.map((f) => stat(join(dir, f))))).reduce((n, s) => n + s.size, 0);
     expect(spool.bytes).toBe(onDisk - files.length * SEGMENT_MAGIC.length);
 
-    const first = await spool.next(6);
-    expect(first?.readings).toEqual(batch(0, 8)); // whole records: 4 + 4 reach 6
+    const first = await spool.next(9);
+    expect(first?.readings).toEqual(batch(0, 8)); // whole records, up to 9 readings: 4 + 4
     await spool.commit(first as SpoolChunk);
     expect(spool.readings).toBe(32);
     expect(await drain(spool)).toEqual(batch(8, 32));
