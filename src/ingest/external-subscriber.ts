@@ -45,6 +45,8 @@ export class ExternalSubscriber implements MessageSource {
   private handler: MessageHandler | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private stopped = false;
+  /** True between a successful SUBACK and the next connection loss: only then do messages flow. */
+  private subscribed = false;
   private readonly endpoint: string;
 
   constructor(private readonly options: ExternalSubscriberOptions) {
@@ -82,9 +84,13 @@ export class ExternalSubscriber implements MessageSource {
     client.on('connect', (connack) => {
       log.info({ endpoint: this.endpoint, sessionPresent: connack.sessionPresent }, 'connected to the MQTT broker');
       client.subscribe(DEVICE_TOPIC_FILTER, { qos: 1 }, (err, granted) => {
-        if (err) log.error({ err }, `subscribe to ${DEVICE_TOPIC_FILTER} failed`);
-        else if (granted?.some((g) => g.qos > 2)) log.error({ granted }, `the broker refused ${DEVICE_TOPIC_FILTER} (check the ACL of ${this.options.clientId})`);
+        if (err) log.error({ err }, `subscribe to ${DEVICE_TOPIC_FILTER} failed (check the broker ACL of our user)`);
+        else if (granted?.some((g) => g.qos > 2)) log.error({ granted }, `the broker refused ${DEVICE_TOPIC_FILTER} (check the broker ACL of our user)`);
+        else this.subscribed = true;
       });
+    });
+    client.on('close', () => {
+      this.subscribed = false;
     });
     client.on('offline', () => log.warn({ endpoint: this.endpoint }, 'MQTT broker unreachable; reconnecting'));
     client.on('error', (err) => log.warn({ err: err.message, endpoint: this.endpoint }, 'MQTT client error'));
@@ -111,7 +117,7 @@ export class ExternalSubscriber implements MessageSource {
   }
 
   status(): SourceStatus {
-    return { connected: this.client?.connected ?? false, endpoint: this.endpoint };
+    return { connected: (this.client?.connected ?? false) && this.subscribed, endpoint: this.endpoint };
   }
 
   async stop(): Promise<void> {

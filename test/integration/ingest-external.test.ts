@@ -1,0 +1,170 @@
+import type { MqttClient } from 'mqtt';
+import { pino } from 'pino';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { AppConfig } from '../../src/config/schema.js';
+import { IngestService } from '../../src/ingest/ingest-service.js';
+import { createMetrics } from '../../src/observability/metrics.js';
+import { startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
+import { connectClient, endClient, publishQos1, waitUntil } from '../helpers/mqtt.js';
+import { buildTestConfig, SECRETS } from '../unit/ingest/fixture-config.js';
+import { RecordingWriter } from '../unit/ingest/recording-writer.js';
+
+const SERVICE = { username: 'sbe-service', password: 'svc-pass-1' };
+const CLIENT_ID = 'sbe-ingest-test';
+let config: AppConfig;
+let mosquitto: MosquittoHandle;
+const services: IngestService[] = [];
+const clients: MqttClient[] = [];
+
+beforeAll(async () => {
+  config = await buildTestConfig();
+  mosquitto = await startMosquitto({ config, service: SERVICE });
+});
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => endClient(c)));
+  for (const s of services.splice(0)) await s.stop();
+});
+
+afterAll(async () => {
+  await mosquitto?.stop();
+});
+
+async function startService(writer: RecordingWriter, clientId = CLIENT_ID): Promise<IngestService> {
+  const service = new IngestService({
+    config,
+    settings: { MQTT_HOST: '127.0.0.1', MQTT_PORT: 0, MQTT_URL: `mqtt://${SERVICE.username}:${SERVICE.password}@127.0.0.1:${mosquitto.port}`, MQTT_CLIENT_ID: clientId },
+    writer,
+    metrics: createMetrics(),
+    logger: pino({ level: 'silent' }),
+    now: () => Date.now(),
+    options: { external: { reconnectPeriodMs: 100, retryDelayMs: 200 } },
+  });
+  services.push(service);
+  await service.start();
+  await waitUntil(() => service.status().connected, 10_000, 'the service to connect and subscribe');
+  return service;
+}
+
+async function device(user: keyof typeof SECRETS): Promise<MqttClient> {
+  const client = await connectClient(mosquitto.url, { username: user, password: SECRETS[user] });
+  clients.push(client);
+  return client;
+}
+
+describe('external broker (mosquitto) ingest', () => {
+  it('carries device readings end to end and reports its status without credentials', async () => {
+    const writer = new RecordingWriter();
+    const service = await startService(writer);
+    expect(service.status()).toMatchObject({ mode: 'external', connected: true, endpoint: `mqtt://127.0.0.1:${mosquitto.port}` });
+    expect(service.brokerAddress()).toBeNull();
+    const meter = await device('site-a/meter');
+    const tsMs = Math.floor(Date.now() / 1000) * 1000 - 60_000;
+    await publishQos1(meter, 'sites/site-a/devices/meter', JSON.stringify({ ts: tsMs, energy_kwh: 18234.6, power_w: 5120 }));
+    await publishQos1(meter, 'sites/site-a/devices/meter', JSON.stringify([{ bn: 'meter/', bt: tsMs / 1000, n: 'energy', u: 'Wh', v: 18234700, t: 60 }]));
+    await publishQos1(meter, 'sites/site-a/devices/meter/power_w', 'not a number');
+    await waitUntil(() => writer.readings.length === 3 && service.rejections().length === 1, 5000, 'three readings and one rejection');
+    expect(writer.readings).toEqual([
+      { site: 'site-a', device: 'meter', quantity: 'energy_kwh', tsMs, value: 18234.6 },
+      { site: 'site-a', device: 'meter', quantity: 'power_w', tsMs, value: 5120 },
+      { site: 'site-a', device: 'meter', quantity: 'energy_kwh', tsMs: tsMs + 60_000, value: 18234.7 },
+    ]);
+    expect(service.rejections()[0]).toMatchObject({ reason: 'invalid-value', site: 'site-a', device: 'meter' });
+  });
+
+  it('keeps its session: messages published while the service is offline arrive on reconnect', async () => {
+    const first = await startService(new RecordingWriter());
+    await first.stop();
+    const meter = await device('site-a/meter');
+    const base = Date.now() - 3600_000;
+    for (let i = 0; i < 50; i++) await publishQos1(meter, 'sites/site-a/devices/meter', JSON.stringify({ ts: base + i * 1000, power_w: i }));
+    const writer = new RecordingWriter();
+    await startService(writer);
+    await waitUntil(() => writer.readings.length === 50, 10_000, '50 queued messages');
+    expect(writer.readings.map((r) => r.value)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+  });
+
+  it('does not acknowledge before the write resolved: a message held at shutdown is redelivered', async () => {
+    const held = new RecordingWriter();
+    held.hold();
+    const first = await startService(held);
+    const meter = await device('site-a/meter');
+    const ts = Date.now() - 1000;
+    await publishQos1(meter, 'sites/site-a/devices/meter', JSON.stringify({ ts, power_w: 4242 }));
+    await waitUntil(() => held.pendingCount() === 1, 5000, 'the write to start');
+    await first.stop();
+    held.release(); // too late: the connection is gone, no PUBACK went out
+    const writer = new RecordingWriter();
+    await startService(writer);
+    await waitUntil(() => writer.readings.length === 1, 10_000, 'the redelivered message');
+    expect(writer.readings[0]).toMatchObject({ tsMs: ts, value: 4242 });
+  });
+
+  it('does not acknowledge a failed write: the connection is dropped and the broker redelivers', async () => {
+    const writer = new RecordingWriter();
+    const service = await startService(writer);
+    writer.failNext(1);
+    const meter = await device('site-b/meter');
+    await publishQos1(meter, 'sites/site-b/devices/meter', JSON.stringify({ ts: Date.now() - 1000, heat_kwh: 12.5 }));
+    await waitUntil(() => writer.readings.length === 1, 10_000, 'the redelivered message');
+    expect(writer.readings[0]).toMatchObject({ site: 'site-b', quantity: 'heat_kwh', value: 12.5 });
+    expect(writer.calls).toBe(2);
+    expect(service.status().connected).toBe(true);
+  });
+
+  it('the generated password and ACL files are enforced by mosquitto', async () => {
+    const writer = new RecordingWriter();
+    await startService(writer);
+    await expect(connectClient(mosquitto.url, { username: 'site-a/meter', password: 'wrong' })).rejects.toThrow(/not authorized|bad user/i);
+    await expect(connectClient(mosquitto.url, {})).rejects.toThrow(/not authorized|bad user/i);
+    // secretHash-only devices get no mosquitto password line.
+    expect(mosquitto.skipped).toEqual(['site-a/env']);
+    await expect(connectClient(mosquitto.url, { username: 'site-a/env', password: SECRETS['site-a/env'] })).rejects.toThrow(/not authorized|bad user/i);
+
+    const meter = await device('site-a/meter');
+    // mosquitto drops a publish its ACL denies (a QoS 1 one is still acknowledged to the sender).
+    await publishQos1(meter, 'sites/site-b/devices/meter', JSON.stringify({ power_w: 666 }));
+    await publishQos1(meter, 'sites/site-a/devices/gas', JSON.stringify({ gas_m3: 666 }));
+    await publishQos1(meter, 'sites/site-a/devices/meter/power_w', '1');
+    await waitUntil(() => writer.readings.length >= 1, 5000, 'the allowed message');
+    expect(writer.readings).toEqual([expect.objectContaining({ site: 'site-a', device: 'meter', value: 1 })]);
+
+    // mosquitto 2.0.11 grants a 3.1.1 subscription beyond the ACL but delivers only what
+    // the ACL lets the user read: the device sees its own subtree, not another site's.
+    const received: string[] = [];
+    meter.on('message', (topic) => received.push(topic));
+    await meter.subscribeAsync('sites/+/devices/#', { qos: 1 }).catch(() => undefined);
+    const other = await device('site-b/meter');
+    await publishQos1(other, 'sites/site-b/devices/meter/power_w', '2');
+    await publishQos1(meter, 'sites/site-a/devices/meter/power_w', '3');
+    await waitUntil(() => received.includes('sites/site-a/devices/meter/power_w'), 5000, 'the device to receive its own topic');
+    expect(received).not.toContain('sites/site-b/devices/meter/power_w');
+  });
+
+  it('reconnects by itself when mosquitto is killed and restarted on the same port', async () => {
+    const writer = new RecordingWriter();
+    const service = await startService(writer);
+    const pid = mosquitto.pid();
+    await mosquitto.kill9();
+    await waitUntil(() => !service.status().connected, 5000, 'the service to notice the broker is gone');
+    await mosquitto.restart();
+    expect(mosquitto.pid()).not.toBe(pid);
+    await waitUntil(() => service.status().connected, 10_000, 'the service to reconnect');
+    const meter = await device('site-a/meter');
+    await publishQos1(meter, 'sites/site-a/devices/meter/power_w', '5');
+    await waitUntil(() => writer.readings.length === 1, 5000, 'a message after the restart');
+  });
+
+  it('measures the external-mode throughput (one message per writer call, in order)', async () => {
+    const writer = new RecordingWriter();
+    await startService(writer);
+    const meter = await device('site-a/meter');
+    const n = 2000;
+    const started = performance.now();
+    await Promise.all(Array.from({ length: n }, (_, i) => publishQos1(meter, 'sites/site-a/devices/meter/power_w', String(i))));
+    await waitUntil(() => writer.readings.length === n, 30_000, `${n} messages`);
+    const seconds = (performance.now() - started) / 1000;
+    console.info(`external ingest via mosquitto: ${n} QoS 1 messages in ${seconds.toFixed(2)} s = ${Math.round(n / seconds)} msg/s`);
+    expect(writer.readings.map((r) => r.value)).toEqual(Array.from({ length: n }, (_, i) => i));
+  });
+});
