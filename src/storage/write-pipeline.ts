@@ -218,7 +218,7 @@ export class DurableWriter implements ReadingWriter {
     try {
       if (this.spool.isEmpty() && (await this.storeBatch(batch.readings))) return this.settle(batch);
       if (await this.spoolBatch(batch.readings)) return this.settle(batch);
-      this.settle(batch, new Error('store unavailable and spool full while stopping: readings not taken'));
+      this.settle(batch, new Error('stopping with the store unavailable and the spool full or failing: readings not durable, leave them unacknowledged'));
     } catch (err) {
       this.log.error({ err }, 'unexpected write pipeline failure');
       this.settle(batch, err instanceof Error ? err : new Error(String(err)));
