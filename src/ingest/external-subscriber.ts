@@ -1,6 +1,7 @@
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from '../observability/logger.js';
 import type { MessageHandler, MessageSource, SourceStatus } from './message-source.js';
+import { OrderedAcks } from './ordered-acks.js';
 
 /** The filter the service subscribes to on an external broker. */
 export const DEVICE_TOPIC_FILTER = 'sites/+/devices/#';
@@ -11,14 +12,23 @@ export interface ExternalSubscriberOptions {
   /** Fixed, so that the broker keeps our persistent session across restarts. */
   clientId: string;
   logger: Logger;
-  /** How long the broker keeps our session (and queues our QoS 1 messages) while we are offline, in s. */
+  /** How long the broker keeps our session (and queues our QoS 1 messages) while we are offline, in s. Default 30 days. */
   sessionExpiryS?: number;
-  /** Pause after a failed write before dropping the connection to get the message redelivered. */
+  /** Pause after a failed write before dropping the connection to get the message redelivered. Default 5 s. */
   retryDelayMs?: number;
   reconnectPeriodMs?: number;
-  /** 5 by default; 4 (3.1.1) for brokers without MQTT 5. */
+  /** MQTT 5 Receive Maximum: QoS 1 messages the broker may have in flight to us (writes run concurrently). Default 1000. */
+  receiveMaximum?: number;
+  /** 5 by default, falling back to 4 (3.1.1) by itself when the broker refuses MQTT 5. */
   protocolVersion?: 4 | 5;
 }
+
+/** Passed to mqtt.js `customHandleAcks` to say "do not PUBACK now, we will": see below. */
+class DeferredAck extends Error {}
+const DEFERRED = new DeferredAck('PUBACK deferred until the write is durable');
+
+/** MQTT 3.1.1 CONNACK 1 "unacceptable protocol version" (what aedes answers an MQTT 5 CONNECT). */
+const UNACCEPTABLE_PROTOCOL = 1;
 
 /**
  * The service as an mqtt.js client of an external broker (MQTT_URL), e.g. mosquitto.
@@ -26,18 +36,22 @@ export interface ExternalSubscriberOptions {
  * - Persistent session: `clean: false` AND, in MQTT 5, a Session Expiry Interval > 0
  *   (MQTT 5 §3.1.2.11.2: absent means 0, the session ends with the connection and offline
  *   messages are dropped; measured on mosquitto 2.0.11, see STACK-NOTES).
- * - Acknowledge-after-durable: the PUBACK of a QoS 1 message goes back only once the
- *   handler's promise (the writer's) resolved: `customHandleAcks` in MQTT 5 (mqtt.js only
- *   honours it with protocolVersion 5), `handleMessage` in 3.1.1; mqtt.js sends the PUBACK
- *   in their callbacks.
- * - A failed write is NOT acknowledged. Leaving it pending alone would not bring it back:
- *   brokers redeliver an unacknowledged PUBLISH only when the session is resumed
- *   (MQTT 5 §4.4 / [MQTT-4.4.0-1]), and mqtt.js would stall, since it handles incoming packets
- *   one at a time. So after `retryDelayMs` (time for the store to come back, and a brake on
- *   a redelivery loop) the connection is dropped; mqtt.js reconnects by itself and the broker
- *   resends the message with everything queued behind it.
- * - Throughput: mqtt.js hands us one message at a time (the next packet is handled after the
- *   PUBACK of the previous one), so this path runs at one writer commit per message.
+ * - Acknowledge-after-durable, with concurrency. mqtt.js handles incoming packets one at a
+ *   time and sends the PUBACK from the `customHandleAcks` callback (MQTT 5 only); awaiting
+ *   the write there would allow one write per message, far below the writer's group commit.
+ *   So each QoS 1 message starts its write and `customHandleAcks` answers with an error
+ *   (mqtt.js then moves on to the next packet WITHOUT sending a PUBACK, and emits that
+ *   error, which we ignore); OrderedAcks then sends the PUBACKs itself, in arrival order
+ *   ([MQTT-4.6.0-2]), each once its write resolved. Sending uses mqtt.js's internal
+ *   `_sendPacket` (mqtt is pinned to 5.16 in package.json; the integration tests exercise it).
+ *   The broker bounds what is in flight by our Receive Maximum.
+ * - A failed write is NOT acknowledged, nor anything received after it. Brokers redeliver an
+ *   unacknowledged PUBLISH only when the session is resumed (MQTT 5 §4.4 / [MQTT-4.4.0-1]),
+ *   so after `retryDelayMs` (time for the store to come back, and a brake on a redelivery
+ *   loop) the connection is dropped; mqtt.js reconnects by itself and the broker resends.
+ * - In MQTT 3.1.1 (fallback), `handleMessage` holds each PUBACK until the write resolved:
+ *   correct, but one message at a time.
+ * - QoS 0 messages are written too (nothing to acknowledge; a failure is logged).
  */
 export class ExternalSubscriber implements MessageSource {
   readonly mode = 'external' as const;
@@ -48,6 +62,10 @@ export class ExternalSubscriber implements MessageSource {
   /** True between a successful SUBACK and the next connection loss: only then do messages flow. */
   private subscribed = false;
   private readonly endpoint: string;
+  private readonly acks = new OrderedAcks(
+    (messageId) => this.sendPuback(messageId),
+    (err) => this.onWriteFailure(err),
+  );
 
   constructor(private readonly options: ExternalSubscriberOptions) {
     const url = new URL(options.url);
@@ -57,9 +75,13 @@ export class ExternalSubscriber implements MessageSource {
   }
 
   async start(handler: MessageHandler): Promise<void> {
-    const { logger: log } = this.options;
     this.handler = handler;
-    const protocolVersion = this.options.protocolVersion ?? 5;
+    this.client = this.connect(this.options.protocolVersion ?? 5);
+    // Return at once: the service must start (and serve its API) while the broker is down.
+  }
+
+  private connect(protocolVersion: 4 | 5): MqttClient {
+    const log = this.options.logger;
     const clientOptions: IClientOptions = {
       clientId: this.options.clientId,
       clean: false,
@@ -69,20 +91,31 @@ export class ExternalSubscriber implements MessageSource {
       resubscribe: false, // we subscribe on every 'connect' ourselves
     };
     if (protocolVersion === 5) {
-      clientOptions.properties = { sessionExpiryInterval: this.options.sessionExpiryS ?? 30 * 24 * 3600 };
-      clientOptions.customHandleAcks = (topic, message, _packet, done) => {
-        this.process(topic, message, () => done(null as unknown as Error, 0));
+      clientOptions.properties = { sessionExpiryInterval: this.options.sessionExpiryS ?? 30 * 24 * 3600, receiveMaximum: this.options.receiveMaximum ?? 1000 };
+      clientOptions.customHandleAcks = (topic, message, packet: { qos: number; messageId?: number }, done) => {
+        const work = this.process(topic, message);
+        if (packet.qos === 1 && packet.messageId !== undefined) {
+          this.acks.track(packet.messageId, work);
+          done(DEFERRED);
+        } else {
+          // QoS 2 (we subscribe at QoS 1, so only if a broker misbehaves): acknowledge once written.
+          work.then(() => done(null as unknown as Error, 0), (err: unknown) => this.onWriteFailure(err));
+        }
       };
     }
     const client = connect(this.options.url, clientOptions);
-    if (protocolVersion === 4) {
-      client.handleMessage = (packet, done) => {
-        this.process(packet.topic, Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload), () => done());
-      };
-    }
-    this.client = client;
+    client.handleMessage = (packet, done) => {
+      if (protocolVersion === 5 && packet.qos > 0) return done(); // handled in customHandleAcks
+      const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+      const work = this.process(packet.topic, payload);
+      if (packet.qos === 0) {
+        work.catch((err: unknown) => log.error({ err, topic: packet.topic }, 'QoS 0 readings lost: write failed'));
+        return done();
+      }
+      work.then(() => done(), (err: unknown) => this.onWriteFailure(err)); // 3.1.1: PUBACK after done()
+    };
     client.on('connect', (connack) => {
-      log.info({ endpoint: this.endpoint, sessionPresent: connack.sessionPresent }, 'connected to the MQTT broker');
+      log.info({ endpoint: this.endpoint, sessionPresent: connack.sessionPresent, protocolVersion }, 'connected to the MQTT broker');
       client.subscribe(DEVICE_TOPIC_FILTER, { qos: 1 }, (err, granted) => {
         if (err) log.error({ err }, `subscribe to ${DEVICE_TOPIC_FILTER} failed (check the broker ACL of our user)`);
         else if (granted?.some((g) => g.qos > 2)) log.error({ granted }, `the broker refused ${DEVICE_TOPIC_FILTER} (check the broker ACL of our user)`);
@@ -91,28 +124,43 @@ export class ExternalSubscriber implements MessageSource {
     });
     client.on('close', () => {
       this.subscribed = false;
+      this.acks.reset();
     });
     client.on('offline', () => log.warn({ endpoint: this.endpoint }, 'MQTT broker unreachable; reconnecting'));
-    client.on('error', (err) => log.warn({ err: err.message, endpoint: this.endpoint }, 'MQTT client error'));
-    // Return at once: the service must start (and serve its API) while the broker is down.
-  }
-
-  private process(topic: string, payload: Buffer, ack: () => void): void {
-    const handler = this.handler;
-    if (!handler) return; // stopping: leave it unacknowledged, the broker keeps it
-    handler(topic, payload).then(ack, (err: unknown) => {
-      this.options.logger.error({ err, topic }, 'readings not durable: message left unacknowledged; the connection will be dropped for redelivery');
-      this.scheduleRedelivery();
+    client.on('error', (err: Error & { code?: number }) => {
+      if (err === DEFERRED) return;
+      if (protocolVersion === 5 && err.code === UNACCEPTABLE_PROTOCOL && !this.stopped) {
+        log.info({ endpoint: this.endpoint }, 'the broker refuses MQTT 5: falling back to MQTT 3.1.1');
+        client.end(true);
+        this.client = this.connect(4);
+        return;
+      }
+      log.warn({ err: err.message, endpoint: this.endpoint }, 'MQTT client error');
     });
+    return client;
   }
 
-  private scheduleRedelivery(): void {
-    if (this.retryTimer || this.stopped) return;
+  /** Never rejects synchronously; rejects only when the readings could not be made durable. */
+  private process(topic: string, payload: Buffer): Promise<void> {
+    const handler = this.handler;
+    if (!handler) return new Promise<void>(() => undefined); // stopping: never acknowledged, the broker keeps it
+    return handler(topic, payload);
+  }
+
+  private sendPuback(messageId: number): void {
     const client = this.client;
+    // Never queue a PUBACK for a later connection: mqtt.js would store it while offline.
+    if (!client?.connected) return;
+    (client as unknown as { _sendPacket(packet: object): void })._sendPacket({ cmd: 'puback', messageId, reasonCode: 0 });
+  }
+
+  private onWriteFailure(err: unknown): void {
+    this.options.logger.error({ err }, 'readings not durable: message left unacknowledged; the connection will be dropped for redelivery');
+    if (this.retryTimer || this.stopped) return;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
-      if (this.stopped || !client) return;
-      client.stream?.destroy(); // mqtt.js sees a lost connection and reconnects after reconnectPeriod
+      if (this.stopped) return;
+      this.client?.stream?.destroy(); // mqtt.js sees a lost connection and reconnects after reconnectPeriod
     }, this.options.retryDelayMs ?? 5000);
   }
 

@@ -12,12 +12,16 @@ export class RecordingWriter implements ReadingWriter {
   private holding = false;
   private failures = 0;
 
+  /** Each write takes this long, like a database commit (concurrent writes overlap). */
+  constructor(private readonly latencyMs = 0) {}
+
   async write(readings: readonly Reading[]): Promise<void> {
     this.calls++;
     if (this.failures > 0) {
       this.failures--;
       throw new Error('store unavailable (test)');
     }
+    if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
     if (this.holding) {
       await new Promise<void>((resolve) => this.held.push({ readings, resolve }));
     }

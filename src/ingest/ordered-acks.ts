@@ -1,0 +1,56 @@
+/**
+ * PUBACKs for QoS 1 messages handled concurrently: each is sent only once its own write
+ * resolved AND every message received before it was acknowledged, because a receiver
+ * "MUST send PUBACK packets in the order in which the corresponding PUBLISH packets were
+ * received" (MQTT 5 §4.6, [MQTT-4.6.0-2]; same in 3.1.1). A failed write blocks the queue:
+ * neither it nor anything after it is acknowledged, and `onFailure` is told once, so that the
+ * owner drops the connection and the broker redelivers them all (the writer is idempotent
+ * on a reading's identity, so already-stored ones are harmless when they come back).
+ */
+export class OrderedAcks {
+  private queue: { messageId: number; state: 'pending' | 'ok' | 'failed' }[] = [];
+  private blocked = false;
+
+  constructor(
+    private readonly send: (messageId: number) => void,
+    private readonly onFailure: (err: unknown) => void,
+  ) {}
+
+  track(messageId: number, work: Promise<void>): void {
+    const entry = { messageId, state: 'pending' as 'pending' | 'ok' | 'failed' };
+    const queue = this.queue;
+    queue.push(entry);
+    work.then(
+      () => {
+        entry.state = 'ok';
+        if (queue === this.queue) this.flush();
+      },
+      (err: unknown) => {
+        entry.state = 'failed';
+        if (queue !== this.queue) return;
+        if (!this.blocked) {
+          this.blocked = true;
+          this.onFailure(err);
+        }
+      },
+    );
+  }
+
+  /** Messages received but not yet acknowledged. */
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  /** The connection is gone: forget everything; the broker will redeliver what was not acknowledged. */
+  reset(): void {
+    this.queue = [];
+    this.blocked = false;
+  }
+
+  private flush(): void {
+    while (!this.blocked && this.queue.length > 0 && this.queue[0]?.state === 'ok') {
+      const head = this.queue.shift() as { messageId: number };
+      this.send(head.messageId);
+    }
+  }
+}
