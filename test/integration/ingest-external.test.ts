@@ -66,6 +66,9 @@ describe('external broker (mosquitto) ingest', () => {
     await publishQos1(meter, 'sites/site-a/devices/meter', JSON.stringify([{ bn: 'meter/', bt: tsMs / 1000, n: 'energy', u: 'Wh', v: 18234700, t: 60 }]));
     await publishQos1(meter, 'sites/site-a/devices/meter/power_w', 'not a number');
     await waitUntil(() => writer.readings.length === 3 && service.rejections().length === 1, 5000, 'three readings and one rejection');
+    await meter.publishAsync('sites/site-a/devices/meter/power_w', '99', { qos: 0 });
+    await waitUntil(() => writer.readings.length === 4, 5000, 'the QoS 0 reading');
+    expect(writer.readings.pop()).toMatchObject({ quantity: 'power_w', value: 99, tsFromServer: true });
     expect(writer.readings).toEqual([
       { site: 'site-a', device: 'meter', quantity: 'energy_kwh', tsMs, value: 18234.6 },
       { site: 'site-a', device: 'meter', quantity: 'power_w', tsMs, value: 5120 },
