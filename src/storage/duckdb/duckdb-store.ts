@@ -6,7 +6,8 @@ import type { Logger } from '../../observability/logger.js';
 import { StoreUnavailableError } from '../errors.js';
 import type { Bucket, BucketQuery, LatestValue, ReadingStore, SeriesSelector, StoreHealth } from '../port.js';
 import { connectionReader, DuckDbQueries } from './duckdb-queries.js';
-import { CREATE_READINGS, CREATE_STAGING, MERGE_STAGING, STAGING_TABLE } from './schema.js';
+import { CREATE_READINGS, CREATE_STAGING, DELETE_REPLACED, INSERT_STAGED, STAGING_TABLE } from './schema.js';
+import { stagingChunks, timeSpan } from './staging.js';
 import { SerialQueue } from './serial-queue.js';
 import { tsParam } from './sql-values.js';
 
@@ -111,22 +112,15 @@ export class DuckDbStore implements ReadingStore {
     await writer.run(`DELETE FROM ${STAGING_TABLE}`);
     const appender = await writer.createAppender(STAGING_TABLE);
     try {
-      readings.forEach((r, seq) => {
-        appender.appendInteger(seq);
-        appender.appendVarchar(r.site);
-        appender.appendVarchar(r.device);
-        appender.appendVarchar(r.quantity);
-        appender.appendTimestampTZ(tsParam(r.tsMs));
-        appender.appendDouble(r.value);
-        appender.appendBoolean(r.tsFromServer === true);
-        appender.endRow();
-      });
+      for (const chunk of stagingChunks(readings)) appender.appendDataChunk(chunk);
       appender.flushSync();
     } finally {
       appender.closeSync();
     }
+    const { fromMs, toMs } = timeSpan(readings);
     await writer.run('BEGIN TRANSACTION');
-    await writer.run(MERGE_STAGING);
+    await writer.run(DELETE_REPLACED, [tsParam(fromMs), tsParam(toMs)]);
+    await writer.run(INSERT_STAGED);
     await writer.run('COMMIT');
   }
 
