@@ -9,7 +9,9 @@ import { READINGS_TABLE } from './schema.js';
  *
  * Sub-day widths are aligned to the Unix epoch in UTC, as InfluxQL `GROUP BY time()`
  * does, so that both stores return the same bucket starts. Integer arithmetic on
- * epoch ms (floor division, correct for negative instants too) is exact and fast.
+ * epoch ms (floor division, correct for negative instants too) is exact and fast; the
+ * width is cast to BIGINT because a bound JS bigint arrives as HUGEINT, and 128-bit
+ * arithmetic made the 1h query over 1M rows 700 ms instead of ~90 ms.
  *
  * `1d` buckets are local days: STACK-NOTES measured, on 1M rows,
  * `time_bucket(INTERVAL '1 day', timezone(zone, ts))` at ~180 ms against 17-19 s for
@@ -28,7 +30,7 @@ const SERIES_FILTER = `site = $1 AND device = $2 AND quantity = $3 AND ts >= $4 
 const SUB_DAY_SQL = `
 SELECT start_ms, ${AGGREGATES}
 FROM (
-  SELECT epoch_ms(ts) - (((epoch_ms(ts) % $6) + $6) % $6) AS start_ms, ts, value
+  SELECT epoch_ms(ts) - (((epoch_ms(ts) % $6::BIGINT) + $6::BIGINT) % $6::BIGINT) AS start_ms, ts, value
   FROM ${READINGS_TABLE}
   WHERE ${SERIES_FILTER}
 )

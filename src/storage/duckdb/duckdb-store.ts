@@ -7,7 +7,7 @@ import { StoreUnavailableError } from '../errors.js';
 import type { Bucket, BucketQuery, LatestValue, ReadingStore, SeriesSelector, StoreHealth } from '../port.js';
 import { connectionReader, DuckDbQueries } from './duckdb-queries.js';
 import { CREATE_READINGS, CREATE_STAGING, DELETE_REPLACED, INSERT_STAGED, STAGING_TABLE } from './schema.js';
-import { stagingChunks, timeSpan } from './staging.js';
+import { lastWins, stagingChunks, timeSpan } from './staging.js';
 import { SerialQueue } from './serial-queue.js';
 import { tsParam } from './sql-values.js';
 
@@ -53,12 +53,13 @@ export class DuckDbStore implements ReadingStore {
 
   async start(): Promise<void> {
     if (this.open) return;
-    await mkdir(this.options.dataDir, { recursive: true });
     let instance: DuckDBInstance;
     try {
+      await mkdir(this.options.dataDir, { recursive: true });
       // No TimeZone setting needed: every query converts explicitly (epoch_ms, timezone()).
       instance = await DuckDBInstance.create(this.path);
     } catch (error) {
+      // E.g. DATA_DIR not writable, or the file locked by another process (DuckDB allows one writer process).
       throw new StoreUnavailableError(`cannot open DuckDB file ${this.path}: ${(error as Error).message}`, { cause: error });
     }
     const writer = await instance.connect();
@@ -108,7 +109,8 @@ export class DuckDbStore implements ReadingStore {
     });
   }
 
-  private async writeBatch(writer: DuckDBConnection, readings: readonly Reading[]): Promise<void> {
+  private async writeBatch(writer: DuckDBConnection, batch: readonly Reading[]): Promise<void> {
+    const readings = lastWins(batch);
     await writer.run(`DELETE FROM ${STAGING_TABLE}`);
     const appender = await writer.createAppender(STAGING_TABLE);
     try {

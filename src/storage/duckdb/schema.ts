@@ -29,13 +29,12 @@ CREATE TABLE IF NOT EXISTS ${READINGS_TABLE} (
 /**
  * One batch is appended here (columnar data chunks), then merged into `readings`. A
  * TEMP table lives in memory and never reaches the WAL: only the merge is logged.
- * `seq` is the position in the batch, so that within a batch the later reading wins.
+ * The batch is deduplicated before it gets here (lastWins), so identities are unique.
  * `ts_ms` is a DOUBLE so that appending needs no BigInt per row; epoch ms are integers
  * far below 2^53, so the DOUBLE is exact.
  */
 export const CREATE_STAGING = `
 CREATE TEMP TABLE IF NOT EXISTS ${STAGING_TABLE} (
-  seq INTEGER NOT NULL,
   site VARCHAR NOT NULL,
   device VARCHAR NOT NULL,
   quantity VARCHAR NOT NULL,
@@ -58,9 +57,8 @@ DELETE FROM ${READINGS_TABLE} AS r USING ${STAGING_TABLE} AS s
 WHERE r.ts BETWEEN $1 AND $2
   AND r.site = s.site AND r.device = s.device AND r.quantity = s.quantity AND r.ts = ${STAGED_TS}`;
 
-/** Inserts the batch, duplicates inside it collapsed to the last one (highest seq). */
+/** Inserts the (already deduplicated) batch. */
 export const INSERT_STAGED = `
 INSERT INTO ${READINGS_TABLE} (site, device, quantity, ts, value, ts_from_server)
 SELECT s.site, s.device, s.quantity, ${STAGED_TS}, s.value, s.ts_from_server
-FROM ${STAGING_TABLE} AS s
-QUALIFY row_number() OVER (PARTITION BY s.site, s.device, s.quantity, s.ts_ms ORDER BY s.seq DESC) = 1`;
+FROM ${STAGING_TABLE} AS s`;

@@ -1,8 +1,8 @@
-import { BOOLEAN, DOUBLE, DuckDBDataChunk, INTEGER, VARCHAR } from '@duckdb/node-api';
-import type { Reading } from '../../model/reading.js';
+import { BOOLEAN, DOUBLE, DuckDBDataChunk, VARCHAR } from '@duckdb/node-api';
+import { readingKey, type Reading } from '../../model/reading.js';
 
 /** Column types of the staging table, in order (see CREATE_STAGING). */
-const STAGING_TYPES = [INTEGER, VARCHAR, VARCHAR, VARCHAR, DOUBLE, DOUBLE, BOOLEAN];
+const STAGING_TYPES = [VARCHAR, VARCHAR, VARCHAR, DOUBLE, DOUBLE, BOOLEAN];
 
 /** DuckDB's vector size: a data chunk holds at most this many rows. */
 export const CHUNK_ROWS = 2048;
@@ -17,7 +17,6 @@ export function* stagingChunks(readings: readonly Reading[]): Generator<DuckDBDa
     const part = readings.slice(offset, offset + CHUNK_ROWS);
     const chunk = DuckDBDataChunk.create(STAGING_TYPES, part.length);
     chunk.setColumns([
-      part.map((_, i) => offset + i),
       part.map((r) => r.site),
       part.map((r) => r.device),
       part.map((r) => r.quantity),
@@ -27,6 +26,20 @@ export function* stagingChunks(readings: readonly Reading[]): Generator<DuckDBDa
     ]);
     yield chunk;
   }
+}
+
+/**
+ * The batch with one reading per identity, the later one winning (the port's rule).
+ * Done here rather than with a window function in SQL: a QUALIFY row_number() over the
+ * staging table doubled the cost of the INSERT, and duplicates inside a batch are rare,
+ * so the common case returns the batch itself.
+ */
+export function lastWins(readings: readonly Reading[]): readonly Reading[] {
+  const byKey = new Map<string, Reading>();
+  for (const r of readings) byKey.set(readingKey(r), r);
+  if (byKey.size === readings.length) return readings;
+  // Map keeps first-insertion order; the value is the last reading set for the key.
+  return [...byKey.values()];
 }
 
 /** Earliest and latest timestamps of a non-empty batch. */
