@@ -1,8 +1,17 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Reading } from '../../src/model/reading.js';
 import { DuckDbStore } from '../../src/storage/duckdb/duckdb-store.js';
+import { StoreUnavailableError } from '../../src/storage/errors.js';
 import { describeStorageContract } from '../storage/contract.js';
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const STORE_MODULE = fileURLToPath(new URL('../../src/storage/duckdb/duckdb-store.ts', import.meta.url));
+const T0 = Date.parse('2026-02-02T00:00:00.000Z');
 
 describeStorageContract('duckdb', async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'sbe-duckdb-contract-'));
@@ -21,4 +30,131 @@ describeStorageContract('duckdb', async () => {
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+});
+
+/** A child process (tsx) running `body` with `store` = a started DuckDbStore on `dataDir`. */
+function childProcess(dataDir: string, body: string) {
+  const code = `import { DuckDbStore } from ${JSON.stringify(STORE_MODULE)};
+const store = new DuckDbStore({ dataDir: ${JSON.stringify(dataDir)} });
+await store.start();
+${body}
+await store.stop();`;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  const printed = async (text: string, timeoutMs = 20_000): Promise<void> => {
+    const deadline = Date.now() + timeoutMs;
+    while (!stdout.includes(text)) {
+      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`child did not print ${text}: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  return { child, exited, printed };
+}
+
+describe('DuckDbStore specifics', () => {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  const tempDir = async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sbe-duckdb-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    return dir;
+  };
+  const started = async (dataDir: string) => {
+    const store = new DuckDbStore({ dataDir });
+    await store.start();
+    cleanups.push(() => store.stop());
+    return store;
+  };
+  const series = (n: number, value: (i: number) => number): Reading[] =>
+    Array.from({ length: n }, (_, i) => ({ site: 'cleon', device: 'tgbt', quantity: 'energy_kwh', tsMs: T0 + i * 1000, value: value(i) }));
+
+  it('creates DATA_DIR and keeps everything after stop() and reopen; stop() is safe twice', async () => {
+    const dataDir = join(await tempDir(), 'nested', 'data');
+    const first = new DuckDbStore({ dataDir });
+    await first.start();
+    const written = series(20_000, (i) => i * 0.5);
+    for (let i = 0; i < written.length; i += 5000) await first.write(written.slice(i, i + 5000));
+    const sel = { site: 'cleon', device: 'tgbt', quantity: 'energy_kwh' as const, fromMs: T0, toMs: T0 + 20_000_000 };
+    const buckets = await first.buckets({ ...sel, every: '1h', timezone: 'Europe/Paris' });
+    await first.stop();
+    await first.stop();
+    expect((await first.health()).ok).toBe(false);
+    await expect(first.write(written.slice(0, 1))).rejects.toBeInstanceOf(StoreUnavailableError);
+
+    const second = await started(dataDir);
+    expect(await second.count()).toBe(20_000);
+    expect(await second.readings(sel)).toEqual(written.map((r) => ({ ...r, tsFromServer: false })));
+    expect(await second.buckets({ ...sel, every: '1h', timezone: 'Europe/Paris' })).toEqual(buckets);
+    expect((await second.health()).lastReadingMs).toBe(T0 + 19_999_000);
+  });
+
+  it('lets a second process read the file after the first stopped', async () => {
+    const dataDir = await tempDir();
+    const store = new DuckDbStore({ dataDir });
+    await store.start();
+    await store.write([...series(3, (i) => i + 0.25), { site: `it's, "a" \\ site`, device: 'd', quantity: 'power_w', tsMs: T0 + 7, value: -1e12, tsFromServer: true }]);
+    await store.stop();
+    const { exited } = childProcess(
+      dataDir,
+      `const rows = await store.readings({ site: "it's, \\"a\\" \\\\ site", device: 'd', quantity: 'power_w', fromMs: 0, toMs: 4e12 });
+       console.log(JSON.stringify({ count: await store.count(), rows }));`,
+    );
+    const result = await exited;
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout.trim().split('\n').pop()!)).toEqual({
+      count: 4,
+      rows: [{ site: `it's, "a" \\ site`, device: 'd', quantity: 'power_w', tsMs: T0 + 7, value: -1e12, tsFromServer: true }],
+    });
+  });
+
+  it('refuses with StoreUnavailableError while another process holds the file', async () => {
+    const dataDir = await tempDir();
+    const holder = childProcess(dataDir, `console.log('ready'); await new Promise((resolve) => process.stdin.on('end', resolve).resume());`);
+    cleanups.push(async () => {
+      holder.child.stdin.end();
+      await holder.exited;
+    });
+    await holder.printed('ready');
+    const store = new DuckDbStore({ dataDir });
+    await expect(store.start()).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.write(series(1, () => 1))).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+
+  it('refuses with StoreUnavailableError when DATA_DIR cannot be created', async () => {
+    const file = join(await tempDir(), 'not-a-dir');
+    await writeFile(file, 'x');
+    await expect(new DuckDbStore({ dataDir: join(file, 'data') }).start()).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+
+  it('serializes a concurrent burst of many small batches, later calls winning', async () => {
+    const store = await started(await tempDir());
+    // 400 batches of 25 readings; batch b rewrites the identities of batch b - 200 with a new value.
+    const batches = Array.from({ length: 400 }, (_, b) =>
+      Array.from({ length: 25 }, (_, i): Reading => ({ site: 'burst', device: `d${i % 5}`, quantity: 'power_w', tsMs: T0 + (b % 200) * 25 + i, value: b })),
+    );
+    await Promise.all(batches.map((batch) => store.write(batch)));
+    expect(await store.count({ site: 'burst' })).toBe(200 * 25);
+    const values = new Set<number>();
+    for (let d = 0; d < 5; d++) {
+      for (const r of await store.readings({ site: 'burst', device: `d${d}`, quantity: 'power_w', fromMs: T0, toMs: T0 + 10_000 })) values.add(r.value);
+    }
+    expect([...values].sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => 200 + i));
+  });
+
+  it('stop() waits for queued writes to commit', async () => {
+    const dataDir = await tempDir();
+    const store = new DuckDbStore({ dataDir });
+    await store.start();
+    const writes = Array.from({ length: 20 }, (_, b) => store.write(series(500, (i) => b * 1000 + i).map((r) => ({ ...r, tsMs: r.tsMs + b * 500_000 }))));
+    await store.stop();
+    await Promise.all(writes);
+    const reopened = await started(dataDir);
+    expect(await reopened.count()).toBe(10_000);
+  });
 });
