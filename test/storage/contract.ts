@@ -367,6 +367,29 @@ export function describeStorageContract(label: string, makeStore: () => Promise<
         expect(f.got.map((b) => b.count)).toEqual([25]);
       });
 
+      it('a reading exactly at a bucket start belongs to that bucket, 1 ms earlier to the previous one', async () => {
+        const site = uniqueSite('edges');
+        const parisMidnight = Date.parse('2026-03-28T23:00:00.000Z');
+        await store.write([
+          reading(site, 'meter', 'energy_kwh', parisMidnight - 1, 1),
+          reading(site, 'meter', 'energy_kwh', parisMidnight, 2),
+          reading(site, 'meter', 'energy_kwh', parisMidnight + HOUR_MS - 1, 3),
+          reading(site, 'meter', 'energy_kwh', parisMidnight + HOUR_MS, 4),
+        ]);
+        const q = { site, device: 'meter', quantity: 'energy_kwh' as const, fromMs: parisMidnight - HOUR_MS, toMs: parisMidnight + 2 * HOUR_MS };
+        const hours = await store.buckets({ ...q, every: '1h', timezone: 'Europe/Paris' });
+        expect(hours.map((b) => [b.startMs, b.count, b.first, b.last])).toEqual([
+          [parisMidnight - HOUR_MS, 1, 1, 1],
+          [parisMidnight, 2, 2, 3],
+          [parisMidnight + HOUR_MS, 1, 4, 4],
+        ]);
+        const days = await store.buckets({ ...q, every: '1d', timezone: 'Europe/Paris' });
+        expect(days.map((b) => [b.startMs, b.count, b.first, b.last])).toEqual([
+          [Date.parse('2026-03-27T23:00:00.000Z'), 1, 1, 1],
+          [parisMidnight, 3, 2, 4],
+        ]);
+      });
+
       it('a half-hour zone (Asia/Kolkata, UTC+05:30) starts days at 18:30Z', async () => {
         const midnights = ['2026-05-09T18:30:00Z', '2026-05-10T18:30:00Z', '2026-05-11T18:30:00Z'];
         const { data, got } = await localDays('Asia/Kolkata', '2026-05-09T20:00:00Z', midnights[2]!);
