@@ -106,11 +106,12 @@ export function rollUp(hourly: IntervalSeries, coarseEdges: Float64Array): Inter
 /** Element-wise sum of series on the same edges (e.g. all electricity meters of a site). */
 export function sumSeries(edges: Float64Array, parts: readonly IntervalSeries[]): IntervalSeries {
   const out = emptySeries(edges);
+  if (parts.length > 0) out.coveredMs.fill(Infinity);
   for (const p of parts) {
     for (let i = 0; i < out.values.length; i++) {
       out.values[i]! += p.values[i]!;
-      // A sum is only as covered as its least covered part.
-      out.coveredMs[i] = parts.length === 1 || p === parts[0] ? p.coveredMs[i]! : Math.min(out.coveredMs[i]!, p.coveredMs[i]!);
+      // A sum is only as complete as its least covered part.
+      out.coveredMs[i] = Math.min(out.coveredMs[i]!, p.coveredMs[i]!);
       out.estimatedMs[i] = Math.max(out.estimatedMs[i]!, p.estimatedMs[i]!);
     }
   }

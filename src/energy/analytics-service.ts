@@ -1,0 +1,185 @@
+import type { EnergyCarrier } from '../config/quantities.js';
+import type { AppConfig, SiteConfig } from '../config/schema.js';
+import type { Logger } from '../observability/logger.js';
+import type { ReadingQuery } from '../storage/port.js';
+import { fitDailyBaseline, type BaselineOptions, type BaselineResult } from './baseline/daily-baseline.js';
+import { hourOfWeekProfile, type HourOfWeekSlot } from './baseline/hour-of-week.js';
+import { detectNonWorkingDays, siteCalendar, typeDays, type NonWorkingDetection, type SiteCalendar, type TypedDay } from './calendar.js';
+import { dailyTemperatures, degreeDays, type DailyTemperature, type DegreeDay, type DjuMethod } from './degree-days.js';
+import { rollUp } from './intervals.js';
+import { DEFAULT_GAS_KWH_PER_M3 } from './kpis.js';
+import { localDays, dayEdges, type LocalDay } from './local-time.js';
+import { rankSites, type RankedSite } from './ranking.js';
+import { loadOutdoorTemperature, loadSiteConsumption, type SiteConsumption } from './site-data.js';
+import { computeSiteKpis, finalEnergyHourly, toBaselineDays, type SiteKpis } from './site-kpis.js';
+
+/** Local dates of the site, both included. */
+export interface Period {
+  from: string;
+  to: string;
+}
+
+export interface AnalyticsServiceOptions {
+  config: AppConfig;
+  query: ReadingQuery;
+  logger?: Logger;
+  /** Device ids counted per site and carrier (exclude sub-meters); default: every meter of the carrier. */
+  meters?: Record<string, Partial<Record<EnergyCarrier, string[]>>>;
+  gasKWhPerM3?: number;
+  djuMethod?: DjuMethod;
+  /** Normal-year DJU per site, for climate correction of calendar-year periods. */
+  normalYearDju?: Record<string, number>;
+  baseline?: BaselineOptions;
+}
+
+export interface SiteDays {
+  days: LocalDay[];
+  typed: TypedDay[];
+  calendar: SiteCalendar;
+  calendarSource: 'config' | 'default';
+}
+
+export interface SiteTemperatures {
+  daily: DailyTemperature[];
+  degreeDays: DegreeDay[];
+}
+
+export interface SiteBaseline {
+  result: BaselineResult;
+  profile: HourOfWeekSlot[] | null;
+  period: Period | null;
+  temperatures: SiteTemperatures | null;
+}
+
+export type KpiKey = 'kWhPerM2' | 'climateCorrectedKWhPerM2' | 'deviationPct' | 'outOfHoursShare' | 'baseloadKW';
+
+/**
+ * Site analytics over the storage port: consumption per carrier (indexes via counters.ts, power
+ * via trapezoidal integration), daily temperatures and DJU, the baseline, KPIs and comparison.
+ * Stateless apart from its inputs, so it needs no start()/stop(); every call reads fresh data.
+ * Errors are explicit: an unknown site throws, an unknown country throws UnsupportedCountryError.
+ */
+export class EnergyAnalyticsService {
+  constructor(private readonly options: AnalyticsServiceOptions) {}
+
+  site(siteId: string): SiteConfig {
+    const site = this.options.config.sites.find((s) => s.id === siteId);
+    if (!site) throw new Error(`unknown site "${siteId}"`);
+    return site;
+  }
+
+  siteDays(siteId: string, period: Period): SiteDays {
+    const site = this.site(siteId);
+    if (!(period.from <= period.to)) throw new RangeError(`period ${period.from}…${period.to} is empty`);
+    const days = localDays(period.from, period.to, site.timezone);
+    const calendar = siteCalendar(site);
+    return { days, typed: typeDays(days.map((d) => d.date), calendar), calendar, calendarSource: site.calendar ? 'config' : 'default' };
+  }
+
+  async consumption(siteId: string, period: Period): Promise<SiteConsumption> {
+    const site = this.site(siteId);
+    return loadSiteConsumption(this.options.query, site, localDays(period.from, period.to, site.timezone), this.options.meters?.[siteId]);
+  }
+
+  /** Null when the site has no outdoor temperature source. */
+  async temperatures(siteId: string, period: Period): Promise<SiteTemperatures | null> {
+    const site = this.site(siteId);
+    const days = localDays(period.from, period.to, site.timezone);
+    const points = await loadOutdoorTemperature(this.options.query, site, days[0]!.startMs, days[days.length - 1]!.endMs);
+    if (!points) return null;
+    const daily = dailyTemperatures(points, days, site.timezone);
+    return { daily, degreeDays: degreeDays(daily, { baseC: this.options.config.degreeDays.baseC, method: this.options.djuMethod ?? 'meteo' }) };
+  }
+
+  /** Fits the baseline on `period`, or on the site's configured baseline period. */
+  async baseline(siteId: string, period?: Period): Promise<SiteBaseline> {
+    const site = this.site(siteId);
+    const p = period ?? site.baseline ?? null;
+    if (!p) return { result: { ok: false, problems: [`site "${siteId}" has no baseline period (set baseline: { from, to })`] }, profile: null, period: null, temperatures: null };
+    const sd = this.siteDays(siteId, p);
+    const consumption = await this.consumption(siteId, p);
+    const temperatures = await this.temperatures(siteId, p);
+    const hourly = finalEnergyHourly(consumption, this.options.gasKWhPerM3 ?? DEFAULT_GAS_KWH_PER_M3);
+    const daily = rollUp(hourly, dayEdges(sd.days));
+    const problems: string[] = [];
+    if (consumption.byCarrier.size === 0) problems.push(`site "${siteId}" has no energy meter`);
+    if (!temperatures) problems.push(`site "${siteId}" has no outdoor temperature source (set outdoorTemperature)`);
+    const result: BaselineResult =
+      problems.length > 0 ? { ok: false, problems } : fitDailyBaseline(toBaselineDays(sd.days, daily, temperatures!.daily, sd.typed), this.options.baseline);
+    const unusual = new Set(sd.typed.filter((t) => t.type === 'holiday' || t.type === 'closure').map((t) => t.date));
+    this.options.logger?.debug({ site: siteId, ok: result.ok }, 'baseline fitted');
+    return { result, profile: hourOfWeekProfile(hourly, site.timezone, unusual), period: p, temperatures };
+  }
+
+  async kpis(siteId: string, period: Period): Promise<SiteKpis> {
+    const site = this.site(siteId);
+    const sd = this.siteDays(siteId, period);
+    const consumption = await this.consumption(siteId, period);
+    const temperatures = await this.temperatures(siteId, period);
+    const base = await this.baseline(siteId);
+    const gasKWhPerM3 = this.options.gasKWhPerM3 ?? DEFAULT_GAS_KWH_PER_M3;
+    let nonWorkingCandidates: NonWorkingDetection | undefined;
+    if (sd.calendarSource === 'default') {
+      const daily = rollUp(finalEnergyHourly(consumption, gasKWhPerM3), dayEdges(sd.days));
+      nonWorkingCandidates = detectNonWorkingDays(sd.days.map((d, i) => ({ date: d.date, energyKWh: daily.values[i]! })), site.country);
+    }
+    const baselineDju = base.temperatures ? new Map(base.temperatures.degreeDays.map((d) => [d.date, d.hddC])) : undefined;
+    const normalDju = this.options.normalYearDju?.[siteId];
+    const decretReferenceKWh = await this.decretReference(site);
+    return computeSiteKpis({
+      site,
+      calendar: sd.calendar,
+      calendarSource: sd.calendarSource,
+      ...(nonWorkingCandidates ? { nonWorkingCandidates } : {}),
+      days: sd.days,
+      typed: sd.typed,
+      consumption,
+      temperatures: temperatures?.daily ?? null,
+      baseline: base.result,
+      options: {
+        baseC: this.options.config.degreeDays.baseC,
+        djuMethod: this.options.djuMethod ?? 'meteo',
+        gasKWhPerM3,
+        ...(normalDju !== undefined ? { normalDju } : {}),
+        ...(baselineDju ? { baselineDju } : {}),
+        ...(decretReferenceKWh !== undefined ? { decretReferenceKWh } : {}),
+      },
+    });
+  }
+
+  /** KPIs of every site over the period, and their ranking on `key` (lower is better except none). */
+  async compare(period: Period, key: KpiKey = 'kWhPerM2'): Promise<{ kpis: SiteKpis[]; ranking: RankedSite[] }> {
+    const kpis: SiteKpis[] = [];
+    for (const site of this.options.config.sites) kpis.push(await this.kpis(site.id, period));
+    return { kpis, ranking: rankSites(kpis, (k) => kpiValue(k, key), 'asc') };
+  }
+
+  /** Measured final energy of the Décret tertiaire reference year, when the config gives none. */
+  private async decretReference(site: SiteConfig): Promise<number | undefined> {
+    const cfg = site.decretTertiaire;
+    if (!cfg || cfg.referenceConsumptionKWh !== undefined) return undefined;
+    const c = await loadSiteConsumption(this.options.query, site, localDays(`${cfg.referenceYear}-01-01`, `${cfg.referenceYear}-12-31`, site.timezone), this.options.meters?.[site.id]);
+    if (c.byCarrier.size === 0) return undefined;
+    const hourly = finalEnergyHourly(c, this.options.gasKWhPerM3 ?? DEFAULT_GAS_KWH_PER_M3);
+    const covered = hourly.coveredMs.reduce((s, v) => s + v, 0);
+    const spanMs = c.hourEdges[c.hourEdges.length - 1]! - c.hourEdges[0]!;
+    // Less than 90 % of the reference year measured: not a usable reference.
+    if (covered < 0.9 * spanMs) return undefined;
+    return hourly.values.reduce((s, v) => s + v, 0);
+  }
+}
+
+export function kpiValue(k: SiteKpis, key: KpiKey): number | null {
+  switch (key) {
+    case 'kWhPerM2':
+      return k.kWhPerM2;
+    case 'climateCorrectedKWhPerM2':
+      return 'kWhPerM2' in k.climateCorrected ? k.climateCorrected.kWhPerM2 : null;
+    case 'deviationPct':
+      return k.deviation?.deviationPct ?? null;
+    case 'outOfHoursShare':
+      return k.load?.outOfHoursShare ?? null;
+    case 'baseloadKW':
+      return k.load?.baseloadKW ?? null;
+  }
+}
