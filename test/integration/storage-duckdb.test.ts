@@ -92,6 +92,11 @@ describe('DuckDbStore specifics', () => {
     expect(await second.readings(sel)).toEqual(written.map((r) => ({ ...r, tsFromServer: false })));
     expect(await second.buckets({ ...sel, every: '1h', timezone: 'Europe/Paris' })).toEqual(buckets);
     expect((await second.health()).lastReadingMs).toBe(T0 + 19_999_000);
+    // Redelivery after the reopen, mixed with new readings: replaced, not duplicated.
+    await second.write([{ ...written[10]!, value: -1 }, { ...written[19_999]!, value: -2 }, { ...written[0]!, tsMs: T0 + 20_000_000, value: 3 }]);
+    expect(await second.count()).toBe(20_001);
+    const replaced = await second.readings({ ...sel, toMs: T0 + 20_000_001 });
+    expect([replaced[10]!.value, replaced[19_999]!.value, replaced[20_000]!.value]).toEqual([-1, -2, 3]);
   });
 
   it('lets a second process read the file after the first stopped', async () => {

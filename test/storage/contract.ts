@@ -408,7 +408,12 @@ export function describeStorageContract(label: string, makeStore: () => Promise<
         sut.store = store;
       }
       expect(await store.count()).toBe(total);
-      expect(await store.readings({ site, device: 'd', quantity: 'power_w', fromMs: T0, toMs: T0 + 3 })).toEqual(written.map(normalized));
+      const sel = { site, device: 'd', quantity: 'power_w' as const, fromMs: T0, toMs: T0 + 3 };
+      expect(await store.readings(sel)).toEqual(written.map(normalized));
+      // Idempotency holds across the restart too: the redelivered reading replaces the stored one.
+      await store.write([reading(site, 'd', 'power_w', T0 + 1, 9.75)]);
+      expect(await store.count()).toBe(total);
+      expect(await store.readings(sel)).toEqual([normalized(reading(site, 'd', 'power_w', T0 + 1, 9.75)), normalized(written[1]!)]);
     });
   });
 }

@@ -6,10 +6,21 @@ import type { Logger } from '../../observability/logger.js';
 import { StoreUnavailableError } from '../errors.js';
 import type { Bucket, BucketQuery, LatestValue, ReadingStore, SeriesSelector, StoreHealth } from '../port.js';
 import { connectionReader, DuckDbQueries } from './duckdb-queries.js';
-import { CREATE_READINGS, CREATE_STAGING, DELETE_REPLACED, INSERT_STAGED, STAGING_TABLE } from './schema.js';
+import { CREATE_READINGS, CREATE_STAGING, DELETE_REPLACED, INSERT_STAGED, READINGS_TABLE, STAGING_TABLE } from './schema.js';
 import { lastWins, stagingChunks, timeSpan } from './staging.js';
 import { SerialQueue } from './serial-queue.js';
+import { SeriesHighWater } from './series-high-water.js';
 import { tsParam } from './sql-values.js';
+
+/** Newest stored timestamp of every series: one grouped scan at start (~0.1-0.3 s per million rows). */
+async function loadHighWater(connection: DuckDBConnection): Promise<SeriesHighWater> {
+  const highWater = new SeriesHighWater();
+  const result = await connection.runAndReadAll(`SELECT site, device, quantity, epoch_ms(max(ts)) AS ts_ms FROM ${READINGS_TABLE} GROUP BY site, device, quantity`);
+  for (const row of result.getRowObjects()) {
+    highWater.seed({ site: String(row.site), device: String(row.device), quantity: String(row.quantity) as Reading['quantity'] }, Number(row.ts_ms));
+  }
+  return highWater;
+}
 
 export interface DuckDbStoreOptions {
   /** DATA_DIR: created if missing; the database file lives inside it. */
@@ -37,6 +48,7 @@ export class DuckDbStore implements ReadingStore {
   private stopping: Promise<void> | null = null;
   private readonly writes = new SerialQueue();
   private readonly reads = new SerialQueue();
+  private highWater = new SeriesHighWater();
   private readonly queries: DuckDbQueries;
   private readonly log: Logger | undefined;
 
@@ -66,6 +78,7 @@ export class DuckDbStore implements ReadingStore {
     await writer.run(CREATE_READINGS);
     await writer.run(CREATE_STAGING);
     const reader = await instance.connect();
+    this.highWater = await loadHighWater(writer);
     this.open = { instance, writer, reader };
     this.log?.info({ path: this.path }, 'duckdb store started');
   }
@@ -119,9 +132,13 @@ export class DuckDbStore implements ReadingStore {
     } finally {
       appender.closeSync();
     }
-    const { fromMs, toMs } = timeSpan(readings);
+    const mayReplace = this.highWater.mayReplace(readings);
+    this.highWater.record(readings);
     await writer.run('BEGIN TRANSACTION');
-    await writer.run(DELETE_REPLACED, [tsParam(fromMs), tsParam(toMs)]);
+    if (mayReplace) {
+      const { fromMs, toMs } = timeSpan(readings);
+      await writer.run(DELETE_REPLACED, [tsParam(fromMs), tsParam(toMs)]);
+    }
     await writer.run(INSERT_STAGED);
     await writer.run('COMMIT');
   }
