@@ -1,0 +1,56 @@
+import type { QuantityName } from '../../../../src/config/quantities.js';
+import type { Reading } from '../../../../src/model/reading.js';
+import type { Bucket, BucketQuery, LatestValue, ReadingQuery, SeriesSelector } from '../../../../src/storage/port.js';
+
+/** In-memory fake of our narrow ReadingQuery port (unit tests only; the stores have their own contract tests). */
+export class MemoryQuery implements ReadingQuery {
+  private readonly series = new Map<string, Reading[]>();
+
+  add(readings: readonly Reading[]): this {
+    for (const r of readings) {
+      const key = keyOf(r.site, r.device, r.quantity);
+      const list = this.series.get(key) ?? [];
+      list.push(r);
+      this.series.set(key, list);
+    }
+    for (const list of this.series.values()) list.sort((a, b) => a.tsMs - b.tsMs);
+    return this;
+  }
+
+  async latest(site: string): Promise<LatestValue[]> {
+    const out: LatestValue[] = [];
+    for (const list of this.series.values()) {
+      const last = list[list.length - 1];
+      if (last && last.site === site) out.push({ device: last.device, quantity: last.quantity, tsMs: last.tsMs, value: last.value });
+    }
+    return out;
+  }
+
+  async readings(s: SeriesSelector): Promise<Reading[]> {
+    return (this.series.get(keyOf(s.site, s.device, s.quantity)) ?? []).filter((r) => r.tsMs >= s.fromMs && r.tsMs < s.toMs);
+  }
+
+  async buckets(_query: BucketQuery): Promise<Bucket[]> {
+    throw new Error('not used by the analytics');
+  }
+
+  async readingAtOrBefore(s: Omit<SeriesSelector, 'fromMs' | 'toMs'> & { atMs: number }): Promise<Reading | null> {
+    const list = this.series.get(keyOf(s.site, s.device, s.quantity)) ?? [];
+    let found: Reading | null = null;
+    for (const r of list) {
+      if (r.tsMs > s.atMs) break;
+      found = r;
+    }
+    return found;
+  }
+
+  async count(): Promise<number> {
+    let n = 0;
+    for (const list of this.series.values()) n += list.length;
+    return n;
+  }
+}
+
+function keyOf(site: string, device: string, quantity: QuantityName): string {
+  return `${site}\u0000${device}\u0000${quantity}`;
+}
