@@ -152,6 +152,22 @@ describe('DuckDbStore specifics', () => {
     expect([...values].sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => 200 + i));
   });
 
+  it('local-day buckets: the quarter-hour slot path equals the per-row path', async () => {
+    const store = await started(await tempDir());
+    // Irregular ms timestamps over 2026's autumn DST change, including readings right at and around local midnights.
+    const start = Date.parse('2026-10-23T21:58:00.000Z');
+    const readings = Array.from({ length: 6000 }, (_, i): Reading => ({ site: 'cmp', device: 'm', quantity: 'power_w', tsMs: start + i * 61_237 + (i % 7), value: ((i * 37) % 400) / 4 - 20 }));
+    await store.write(readings);
+    const query = { site: 'cmp', device: 'm', quantity: 'power_w' as const, toMs: start + 6000 * 61_237, every: '1d' as const };
+    for (const timezone of ['Europe/Paris', 'America/St_Johns', 'Asia/Kathmandu', 'Australia/Lord_Howe']) {
+      const fast = await store.buckets({ ...query, fromMs: Date.parse('2012-01-01T00:00:00Z'), timezone });
+      const perRow = await store.buckets({ ...query, fromMs: Date.parse('2011-12-31T23:59:59.999Z'), timezone });
+      expect(fast.length).toBeGreaterThan(3);
+      expect(fast.reduce((n, b) => n + b.count, 0)).toBe(6000);
+      expect(fast).toEqual(perRow);
+    }
+  });
+
   it('stop() waits for queued writes to commit', async () => {
     const dataDir = await tempDir();
     const store = new DuckDbStore({ dataDir });

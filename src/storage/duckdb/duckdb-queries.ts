@@ -49,7 +49,7 @@ export class DuckDbQueries implements ReadingQuery {
   }
 
   async buckets(q: BucketQuery): Promise<Bucket[]> {
-    const { sql, sixth } = bucketSql(q.every);
+    const { sql, sixth } = bucketSql(q.every, q.fromMs);
     const rows = await this.read(sql, [q.site, q.device, q.quantity, tsParam(q.fromMs), tsParam(q.toMs), sixth(q.timezone)]);
     return rows.map((row) => ({
       startMs: toNumber(row.start_ms),
