@@ -74,12 +74,17 @@ export class DuckDbStore implements ReadingStore {
       // E.g. DATA_DIR not writable, or the file locked by another process (DuckDB allows one writer process).
       throw new StoreUnavailableError(`cannot open DuckDB file ${this.path}: ${(error as Error).message}`, { cause: error });
     }
-    const writer = await instance.connect();
-    await writer.run(CREATE_READINGS);
-    await writer.run(CREATE_STAGING);
-    const reader = await instance.connect();
-    this.highWater = await loadHighWater(writer);
-    this.open = { instance, writer, reader };
+    try {
+      const writer = await instance.connect();
+      await writer.run(CREATE_READINGS);
+      await writer.run(CREATE_STAGING);
+      const reader = await instance.connect();
+      this.highWater = await loadHighWater(writer);
+      this.open = { instance, writer, reader };
+    } catch (error) {
+      instance.closeSync();
+      throw new StoreUnavailableError(`cannot prepare DuckDB file ${this.path}: ${(error as Error).message}`, { cause: error });
+    }
     this.log?.info({ path: this.path }, 'duckdb store started');
   }
 
