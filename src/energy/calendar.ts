@@ -132,8 +132,12 @@ export function median(values: readonly number[]): number {
 
 /** Linear-interpolated quantile (type 7, as R and NumPy default); NaN for no values. */
 export function quantile(values: readonly number[] | Float64Array, q: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = Float64Array.from(values).sort();
+  return sortedQuantile(Float64Array.from(values).sort(), q);
+}
+
+/** Quantile of values already sorted ascending. */
+export function sortedQuantile(sorted: Float64Array, q: number): number {
+  if (sorted.length === 0) return NaN;
   const pos = (sorted.length - 1) * q;
   const lo = Math.floor(pos);
   const hi = Math.min(lo + 1, sorted.length - 1);

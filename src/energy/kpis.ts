@@ -1,7 +1,7 @@
 import type { EnergyCarrier } from '../config/quantities.js';
 import { isOpen, median, type DayType, type SiteCalendar } from './calendar.js';
 import type { IntervalSeries } from './intervals.js';
-import { DAY_MS, HOUR_MS, localDateOf, utcOffsetMs } from './local-time.js';
+import { DAY_MS, HOUR_MS, dateToEpochDayMs, localEpochDay, utcOffsetMs } from './local-time.js';
 
 /**
  * Site KPIs over a period. Pure functions; the analytics service feeds them.
@@ -89,11 +89,14 @@ export function cusum(dates: readonly string[], actual: ArrayLike<number>, predi
 /** Whether each hour of `hourly` is an opening hour (local start time; non-working days have none). */
 export function openHourMask(hourly: IntervalSeries, dayTypes: ReadonlyMap<string, DayType>, calendar: SiteCalendar, timezone: string): Uint8Array {
   const mask = new Uint8Array(hourly.values.length);
+  const byDay = new Map<number, DayType>();
+  for (const [date, type] of dayTypes) byDay.set(dateToEpochDayMs(date) / DAY_MS, type);
   for (let i = 0; i < mask.length; i++) {
     const start = hourly.edges[i]!;
     const wall = start + utcOffsetMs(start, timezone);
-    const minuteOfDay = Math.floor((((wall % DAY_MS) + DAY_MS) % DAY_MS) / 60_000);
-    const type = dayTypes.get(localDateOf(start, timezone)) ?? 'working';
+    const day = Math.floor(wall / DAY_MS);
+    const minuteOfDay = Math.floor((wall - day * DAY_MS) / 60_000);
+    const type = byDay.get(day) ?? 'working';
     mask[i] = isOpen(type, minuteOfDay, calendar) ? 1 : 0;
   }
   return mask;
@@ -120,7 +123,7 @@ export function loadSplit(hourly: IntervalSeries, openMask: Uint8Array, timezone
   let total = 0;
   let outOfHours = 0;
   let hours = 0;
-  const dailyMin = new Map<string, number>();
+  const dailyMin = new Map<number, number>();
   for (let i = 0; i < hourly.values.length; i++) {
     const v = hourly.values[i]!;
     const start = hourly.edges[i]!;
@@ -130,7 +133,7 @@ export function loadSplit(hourly: IntervalSeries, openMask: Uint8Array, timezone
     if (openMask[i] === 1) continue;
     outOfHours += v;
     if (hourly.coveredMs[i]! < width - 1 || hourly.estimatedMs[i]! > 0) continue;
-    const date = localDateOf(start, timezone);
+    const date = localEpochDay(start, timezone);
     const kW = v / (width / HOUR_MS);
     const prev = dailyMin.get(date);
     if (prev === undefined || kW < prev) dailyMin.set(date, kW);

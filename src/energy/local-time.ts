@@ -88,6 +88,11 @@ export function localDateOf(tsMs: number, timezone: string): string {
   return epochDayMsToDate(Math.floor((tsMs + utcOffsetMs(tsMs, timezone)) / DAY_MS) * DAY_MS);
 }
 
+/** Local calendar day of `tsMs` as a day number (days since 1970-01-01); cheaper than a date string in loops. */
+export function localEpochDay(tsMs: number, timezone: string): number {
+  return Math.floor((tsMs + utcOffsetMs(tsMs, timezone)) / DAY_MS);
+}
+
 /** Local wall-clock hour (0–23) of the instant `tsMs`. */
 export function localHourOf(tsMs: number, timezone: string): number {
   const wall = tsMs + utcOffsetMs(tsMs, timezone);

@@ -1,6 +1,6 @@
 import type { IntervalSeries } from '../intervals.js';
-import { quantile } from '../calendar.js';
-import { DAY_MS, HOUR_MS, localDateOf, utcOffsetMs } from '../local-time.js';
+import { sortedQuantile } from '../calendar.js';
+import { DAY_MS, HOUR_MS, dateToEpochDayMs, localEpochDay, utcOffsetMs } from '../local-time.js';
 
 /**
  * Hour-of-week load profile: 168 slots (Monday 00:00 = slot 0 … Sunday 23:00 = slot 167, local
@@ -31,20 +31,18 @@ export function slotOf(tsMs: number, timezone: string): number {
 
 export function hourOfWeekProfile(hourly: IntervalSeries, timezone: string, excludeDates: ReadonlySet<string> = new Set()): HourOfWeekSlot[] {
   const bySlot: number[][] = Array.from({ length: 168 }, () => []);
+  const excluded = new Set([...excludeDates].map((d) => dateToEpochDayMs(d) / DAY_MS));
   for (let i = 0; i < hourly.values.length; i++) {
     const start = hourly.edges[i]!;
     const width = hourly.edges[i + 1]! - start;
     if (hourly.coveredMs[i]! < width - 1 || hourly.estimatedMs[i]! > 0) continue;
-    if (excludeDates.size > 0 && excludeDates.has(localDateOf(start, timezone))) continue;
+    if (excluded.size > 0 && excluded.has(localEpochDay(start, timezone))) continue;
     bySlot[slotOf(start, timezone)]!.push(hourly.values[i]!);
   }
-  return bySlot.map((values, slot) => ({
-    slot,
-    median: quantile(values, 0.5),
-    p10: quantile(values, 0.1),
-    p90: quantile(values, 0.9),
-    count: values.length,
-  }));
+  return bySlot.map((values, slot) => {
+    const sorted = Float64Array.from(values).sort();
+    return { slot, median: sortedQuantile(sorted, 0.5), p10: sortedQuantile(sorted, 0.1), p90: sortedQuantile(sorted, 0.9), count: values.length };
+  });
 }
 
 /** Expected consumption of each hour of `hourly` from the profile's medians (NaN for an empty slot). */

@@ -39,8 +39,18 @@ export function ols(y: Float64Array, xs: readonly Float64Array[], mask?: Uint8Ar
     sumY += yi;
     sumY2 += yi * yi;
   }
-  if (n <= p) return null;
   for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) xtx[a]![b] = xtx[b]![a]!;
+  return olsFromMoments(n, xtx, xty, sumY, sumY2);
+}
+
+/**
+ * OLS from the sufficient statistics X'X, X'y, Σy and Σy² (the first column of X is the
+ * intercept). The balance-point grid search uses it directly: each candidate's moments are
+ * computed once, so trying ~600 models does not pass over the data ~600 times.
+ */
+export function olsFromMoments(n: number, xtx: readonly Float64Array[], xty: Float64Array, sumY: number, sumY2: number, withPValues = true): OlsFit | null {
+  const p = xty.length;
+  if (n <= p) return null;
   const inv = invert(xtx);
   if (!inv) return null;
   const coef = Array.from({ length: p }, (_, a) => inv[a]!.reduce((s, v, b) => s + v * xty[b]!, 0));
@@ -56,10 +66,15 @@ export function ols(y: Float64Array, xs: readonly Float64Array[], mask?: Uint8Ar
   const df = n - p;
   const sigma2 = sse / df;
   const stdErr = coef.map((_, a) => Math.sqrt(Math.max(0, sigma2 * inv[a]![a]!)));
-  const pValues = coef.map((c, a) => (stdErr[a]! > 0 ? tTwoSidedP(c / stdErr[a]!, df) : c === 0 ? 1 : 0));
-  const r2 = sst > 0 ? 1 - sse / sst : 0;
-  const adjR2 = sst > 0 ? 1 - ((1 - r2) * (n - 1)) / df : 0;
+  // p-values are the costly part (incomplete beta): a grid search asks for them only for a likely winner.
+  const pValues = withPValues ? pValuesOf(coef, stdErr, df) : [];
+  const r2 = sst > 1e-12 * sumY2 ? 1 - sse / sst : 0;
+  const adjR2 = sst > 1e-12 * sumY2 ? 1 - ((1 - r2) * (n - 1)) / df : 0;
   return { coef, stdErr, pValues, sse, r2, adjR2, n, p };
+}
+
+export function pValuesOf(coef: readonly number[], stdErr: readonly number[], df: number): number[] {
+  return coef.map((c, a) => (stdErr[a]! > 0 ? tTwoSidedP(c / stdErr[a]!, df) : c === 0 ? 1 : 0));
 }
 
 /** Gauss–Jordan inverse with partial pivoting; null when (near) singular. */

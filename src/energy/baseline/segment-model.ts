@@ -1,4 +1,4 @@
-import { ols } from './ols.js';
+import { ols, olsFromMoments, pValuesOf } from './ols.js';
 
 /**
  * One CalTRACK 2.0 daily model: E = μ + βH·HDD(Th) + βC·CDD(Tc), with HDD(Th) = max(0, Th − T)
@@ -57,6 +57,13 @@ export function heatingPart(m: SegmentModel, tMeanC: number): number {
 }
 
 /** Fits the best CalTRACK model on (energy, temperature) pairs; rows must be complete. */
+/** Σx, Σx² and Σx·y of one candidate degree-day column. */
+interface Moments {
+  s: number;
+  ss: number;
+  sy: number;
+}
+
 export function fitSegment(energyKWh: Float64Array, tMeanC: Float64Array, options: GridOptions = {}): SegmentModel {
   const fromC = options.fromC ?? -1;
   const toC = options.toC ?? 32;
@@ -81,32 +88,59 @@ export function fitSegment(energyKWh: Float64Array, tMeanC: Float64Array, option
   };
   const balances: number[] = [];
   for (let b = fromC; b <= toC + 1e-9; b += stepC) balances.push(Math.round(b * 1000) / 1000);
-  const hddCols = new Map<number, Float64Array>();
-  const cddCols = new Map<number, Float64Array>();
+  // Moments of each qualified candidate column: Σx, Σx², Σxy. With Th ≤ Tc a day never has both
+  // HDD(Th) > 0 and CDD(Tc) > 0, so Σ HDD·CDD = 0 and a pair needs no pass over the data.
+  let sumY = 0;
+  let sumY2 = 0;
+  for (let i = 0; i < n; i++) {
+    sumY += energyKWh[i]!;
+    sumY2 += energyKWh[i]! ** 2;
+  }
+  const hddCols = new Map<number, Moments>();
+  const cddCols = new Map<number, Moments>();
   for (const b of balances) {
-    const h = new Float64Array(n);
-    const c = new Float64Array(n);
+    const h: Moments = { s: 0, ss: 0, sy: 0 };
+    const c: Moments = { s: 0, ss: 0, sy: 0 };
     let hNonZero = 0;
-    let hTotal = 0;
     let cNonZero = 0;
-    let cTotal = 0;
     for (let i = 0; i < n; i++) {
-      h[i] = Math.max(0, b - tMeanC[i]!);
-      c[i] = Math.max(0, tMeanC[i]! - b);
-      if (h[i]! > 0) hNonZero++;
-      if (c[i]! > 0) cNonZero++;
-      hTotal += h[i]!;
-      cTotal += c[i]!;
+      const t = tMeanC[i]!;
+      const y = energyKWh[i]!;
+      if (t < b) {
+        const x = b - t;
+        h.s += x;
+        h.ss += x * x;
+        h.sy += x * y;
+        hNonZero++;
+      } else if (t > b) {
+        const x = t - b;
+        c.s += x;
+        c.ss += x * x;
+        c.sy += x * y;
+        cNonZero++;
+      }
     }
-    if (hNonZero >= minNonZero && hTotal >= minTotal) hddCols.set(b, h);
-    if (cNonZero >= minNonZero && cTotal >= minTotal) cddCols.set(b, c);
+    if (hNonZero >= minNonZero && h.s >= minTotal) hddCols.set(b, h);
+    if (cNonZero >= minNonZero && c.s >= minTotal) cddCols.set(b, c);
   }
   const consider = (kind: ModelKind, th: number | null, tc: number | null): void => {
     const cols = [...(th !== null ? [hddCols.get(th)!] : []), ...(tc !== null ? [cddCols.get(tc)!] : [])];
-    const fit = ols(energyKWh, cols);
-    if (!fit) return;
-    for (let k = 1; k < fit.p; k++) if (!(fit.coef[k]! > 0) || !(fit.pValues[k]! < pMax)) return;
-    if (fit.adjR2 <= best.adjR2) return;
+    const p = cols.length + 1;
+    const xtx = Array.from({ length: p }, () => new Float64Array(p));
+    const xty = new Float64Array(p);
+    xtx[0]![0] = n;
+    xty[0] = sumY;
+    cols.forEach((m, k) => {
+      xtx[0]![k + 1] = m.s;
+      xtx[k + 1]![0] = m.s;
+      xtx[k + 1]![k + 1] = m.ss;
+      xty[k + 1] = m.sy;
+    });
+    const fit = olsFromMoments(n, xtx, xty, sumY, sumY2, false);
+    if (!fit || fit.adjR2 <= best.adjR2) return;
+    for (let k = 1; k < fit.p; k++) if (!(fit.coef[k]! > 0)) return;
+    fit.pValues = pValuesOf(fit.coef, fit.stdErr, n - fit.p);
+    for (let k = 1; k < fit.p; k++) if (!(fit.pValues[k]! < pMax)) return;
     best = {
       kind,
       interceptKWh: fit.coef[0]!,
