@@ -92,6 +92,19 @@ describe('EnergyAnalyticsService on a synthetic office year', () => {
     expect(k.climateCorrected.kWh).toBeCloseTo(k.finalEnergyKWh - heatingKWh + (heatingKWh * 3000) / actualDju, 6);
   });
 
+  it('measures the Décret tertiaire reference year when the config gives no reference consumption', async () => {
+    const config = syntheticConfig({ decretTertiaire: { referenceYear: 2025 } });
+    const service = new EnergyAnalyticsService({ config, query: new MemoryQuery().add(readings), gasKWhPerM3: 10 });
+    const k = await service.kpis('cleon-bureaux', { from: '2025-01-01', to: '2025-12-31' });
+    expect(k.decret).toMatchObject({ referenceYear: 2025, year: 2025, reductionTargetPct: 0, status: 'on-track' });
+    if (k.decret === null || !('referenceKWh' in k.decret)) throw new Error('no Décret status');
+    expect(k.decret.referenceKWh).toBeCloseTo(k.finalEnergyKWh, 6);
+    // Without data for the reference year, it says what to configure.
+    const early = new EnergyAnalyticsService({ config: syntheticConfig({ decretTertiaire: { referenceYear: 2020 } }), query: new MemoryQuery().add(readings) });
+    const e = await early.kpis('cleon-bureaux', { from: '2025-01-01', to: '2025-12-31' });
+    expect(e.decret).toEqual({ unavailable: 'no consumption for reference year 2020: set decretTertiaire.referenceConsumptionKWh' });
+  });
+
   it('integrates a power-only meter and refuses a baseline without temperature source, saying why', async () => {
     const start = localMidnightMs('2025-02-03', TZ);
     const power: Reading[] = [];
