@@ -48,7 +48,7 @@ const externalRequests: string[] = [];
 
 beforeAll(async () => {
   // A missing browser must fail the suite loudly (team rule: never skip), and is never downloaded.
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (scripts/test.sh does it)`);
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (test/run.sh does it)`);
   const nowMs = Date.now();
   store.add(demoReadings(nowMs));
   const ingest: IngestStatus = { mode: 'embedded', connected: true, endpoint: 'mqtt://127.0.0.1:1883', lastMessageMs: nowMs - 60_000 };

@@ -1,7 +1,12 @@
+import { URL, fileURLToPath } from 'node:url';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// Lives in test/ because the project's top level is fixed; basePath points patterns at the project root.
+const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+
 export default tseslint.config(
+  { basePath: projectRoot },
   { ignores: ['node_modules/', 'dist/', 'data/', 'coverage/', 'dashboard/vendor/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,

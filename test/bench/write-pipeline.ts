@@ -1,6 +1,6 @@
 /**
  * Micro-benchmark of the durable write pipeline's own overhead (not a test).
- *   npx tsx bench/write-pipeline.ts [readings=2000000] [perMessage=10] [window=5000]
+ *   npm run bench:write --  [readings=2000000] [perMessage=10] [window=5000]
  * 1. An instant in-memory store: readings/s through write() -> batch -> store -> resolve.
  * 2. The store unavailable: readings/s acknowledged from the fsynced spool (this disk).
  * 3. Replay of that spool into the instant store.
@@ -9,11 +9,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger } from '../src/observability/logger.js';
-import type { Reading } from '../src/model/reading.js';
-import type { ReadingWriter } from '../src/storage/port.js';
-import { StoreUnavailableError } from '../src/storage/errors.js';
-import { DurableWriter } from '../src/storage/write-pipeline.js';
+import { createLogger } from '../../src/observability/logger.js';
+import type { Reading } from '../../src/model/reading.js';
+import type { ReadingWriter } from '../../src/storage/port.js';
+import { StoreUnavailableError } from '../../src/storage/errors.js';
+import { DurableWriter } from '../../src/storage/write-pipeline.js';
 
 const total = Number(process.argv[2] ?? 2_000_000);
 const perMessage = Number(process.argv[3] ?? 10);

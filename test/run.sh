@@ -19,20 +19,22 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}"
 fi
 
-# npm ci only when node_modules does not match the lockfile.
-if [ ! -f node_modules/.package-lock.json ] || ! cmp -s <(node -e 'const l=require("./package-lock.json");delete l.packages[""];console.log(JSON.stringify(Object.keys(l.packages).sort().map(k=>[k,l.packages[k].version])))') <(node -e 'const l=require("./node_modules/.package-lock.json");console.log(JSON.stringify(Object.keys(l.packages).sort().map(k=>[k,l.packages[k].version])))'); then
+# npm ci only when node_modules was not installed from this very lockfile.
+lock_stamp=node_modules/.installed-lockfile.sha256
+if [ ! -f "$lock_stamp" ] || [ "$(cat "$lock_stamp")" != "$(sha256sum package-lock.json | cut -d' ' -f1)" ]; then
   echo "test: installing npm packages from the lockfile"
   npm ci --no-audit --no-fund --loglevel=error
+  sha256sum package-lock.json | cut -d' ' -f1 > "$lock_stamp"
 fi
 
 echo "test: type-checking"
 npx tsc --noEmit
 echo "test: linting"
-npx eslint .
+npx eslint --config test/eslint.config.js .
 
 rm -f test-results.json
 status=0
-npx vitest run --reporter=default --reporter=json --outputFile=test-results.json "$@" || status=$?
+npx vitest run --config test/vitest.config.ts --reporter=default --reporter=json --outputFile=test-results.json "$@" || status=$?
 # A plain closing line that any reader of CI output understands.
 if [ -f test-results.json ]; then
   node -e 'const r=require("./test-results.json");console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed`+(r.numPendingTests?`, ${r.numPendingTests} skipped`:""))'
