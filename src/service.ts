@@ -1,0 +1,122 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './api/app.js';
+import type { EnvSettings } from './config/env.js';
+import type { AppConfig } from './config/schema.js';
+import { IngestService } from './ingest/ingest-service.js';
+import type { Logger } from './observability/logger.js';
+import { createMetrics, type Metrics } from './observability/metrics.js';
+import { DuckDbStore } from './storage/duckdb/duckdb-store.js';
+import { InfluxStore, influxStoreOptionsFromEnv } from './storage/influx/index.js';
+import type { ReadingStore } from './storage/port.js';
+import { DurableWriter } from './storage/write-pipeline.js';
+
+export interface ServiceDeps {
+  config: AppConfig;
+  env: EnvSettings;
+  logger: Logger;
+  now?: () => number;
+}
+
+/** A running service: its parts, where it listens, and one way to stop it. */
+export interface RunningService {
+  readonly store: ReadingStore;
+  readonly writer: DurableWriter;
+  readonly ingest: IngestService;
+  readonly http: FastifyInstance;
+  readonly metrics: Metrics;
+  readonly httpAddress: { host: string; port: number };
+  /** Embedded broker's bound address; null when subscribing to an external broker. */
+  readonly mqttAddress: { host: string; port: number } | null;
+  /** Stops taking messages, makes every accepted reading durable, closes the store. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export function createStore(env: EnvSettings, logger: Logger): ReadingStore {
+  if (env.INFLUX_URL) return new InfluxStore(influxStoreOptionsFromEnv(env, { logger }));
+  return new DuckDbStore({ dataDir: env.DATA_DIR, logger });
+}
+
+/** The dashboard ships beside src/ (and beside dist/src/ once compiled): walk up to find it. */
+export function findDashboardDir(from = dirname(fileURLToPath(import.meta.url))): string | undefined {
+  let dir = from;
+  for (let depth = 0; depth < 4; depth += 1) {
+    const candidate = join(dir, 'dashboard');
+    if (existsSync(join(candidate, 'index.html'))) return candidate;
+    dir = dirname(dir);
+  }
+  return undefined;
+}
+
+/**
+ * The composition root: store -> durable writer -> MQTT ingest -> HTTP API.
+ * Parts start in data-flow order, so nothing is acknowledged before the store
+ * and the spool can take it, and stop in reverse order, so nothing accepted is dropped.
+ */
+export async function startService(deps: ServiceDeps): Promise<RunningService> {
+  const { config, env, logger } = deps;
+  const now = deps.now ?? Date.now;
+  const metrics = createMetrics();
+  const store = createStore(env, logger);
+  const writer = new DurableWriter({
+    store,
+    dataDir: env.DATA_DIR,
+    logger,
+    metrics,
+    spoolMaxBytes: env.SPOOL_MAX_MB * 1024 * 1024,
+    now,
+  });
+  const ingest = new IngestService({ config, settings: env, writer, metrics, logger, now });
+
+  const started: Array<() => Promise<void>> = [];
+  const stopStarted = async () => {
+    for (const stopPart of started.reverse()) {
+      try {
+        await stopPart();
+      } catch (err) {
+        logger.error({ err }, 'error while stopping');
+      }
+    }
+    started.length = 0;
+  };
+
+  try {
+    // The store may be down at start (InfluxDB restarting): the writer spools until it is back.
+    await store.start().catch((err: unknown) => {
+      if (!env.INFLUX_URL) throw err;
+      logger.warn({ err }, 'InfluxDB unreachable at start: readings are spooled until it answers');
+    });
+    started.push(() => store.stop());
+    await writer.start();
+    started.push(() => writer.stop());
+    await ingest.start();
+    started.push(() => ingest.stop());
+    const dashboardDir = findDashboardDir();
+    const http = await buildApp({ config, store, ingest, writer, metrics, logger, now, ...(dashboardDir ? { dashboardDir } : {}) });
+    started.push(() => http.close());
+    await http.listen({ port: env.HTTP_PORT, host: env.HTTP_HOST });
+    const bound = http.server.address();
+    const httpAddress = typeof bound === 'object' && bound ? { host: bound.address, port: bound.port } : { host: env.HTTP_HOST, port: env.HTTP_PORT };
+    const mqttAddress = ingest.brokerAddress();
+    logger.info(
+      { http: `http://${httpAddress.host}:${httpAddress.port}`, mqtt: mqttAddress ? `${mqttAddress.host}:${mqttAddress.port}` : env.MQTT_URL?.replace(/\/\/[^@/]*@/, '//***@'), store: store.kind, sites: config.sites.length },
+      'smart-building-energy started',
+    );
+    let stopping: Promise<void> | null = null;
+    return {
+      store,
+      writer,
+      ingest,
+      http,
+      metrics,
+      httpAddress,
+      mqttAddress,
+      stop: () => (stopping ??= stopStarted().then(() => logger.info('smart-building-energy stopped'))),
+    };
+  } catch (err) {
+    await stopStarted();
+    throw err;
+  }
+}
