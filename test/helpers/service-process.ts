@@ -1,0 +1,90 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const TSX_CLI = fileURLToPath(new URL('../../node_modules/tsx/dist/cli.mjs', import.meta.url));
+
+export interface ServiceProcessOptions {
+  /** Environment of the service (DATA_DIR, CONFIG, MQTT_URL, INFLUX_URL…); HTTP and MQTT default to port 0 on 127.0.0.1. */
+  env: Record<string, string>;
+  /** Bound on waiting for the "started" log line, default 30 s. */
+  readyTimeoutMs?: number;
+}
+
+export interface ServiceProcess {
+  readonly httpUrl: string;
+  /** Embedded broker port; null with MQTT_URL. */
+  readonly mqttPort: number | null;
+  readonly child: ChildProcess;
+  /** Every log line so far (JSON, one per line). */
+  logs(): string[];
+  /** Sends SIGTERM and resolves with the exit code. */
+  terminate(): Promise<number | null>;
+  /** SIGKILL, as a crash would. */
+  kill9(): Promise<void>;
+  /** Resolves with the exit code once the process has ended. */
+  exited(): Promise<number | null>;
+}
+
+/**
+ * Runs the real service (`src/main.ts`, as `npm start` does) in a child process and
+ * waits for its "started" log line, which says where it listens (ports 0 are resolved).
+ */
+export async function startServiceProcess(options: ServiceProcessOptions): Promise<ServiceProcess> {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: process.env.HOME ?? '/tmp',
+    HTTP_HOST: '127.0.0.1',
+    HTTP_PORT: '0',
+    MQTT_HOST: '127.0.0.1',
+    MQTT_PORT: '0',
+    LOG_LEVEL: 'info',
+    ...options.env,
+  };
+  const child = spawn(process.execPath, [TSX_CLI, 'src/main.ts'], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+
+  const started = new Promise<{ http: string; mqtt?: string }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`service did not start within ${options.readyTimeoutMs ?? 30_000} ms:\n${lines.join('\n')}\n${stderr}`)), options.readyTimeoutMs ?? 30_000);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      lines.push(line);
+      try {
+        const entry = JSON.parse(line) as { msg?: string; http?: string; mqtt?: string };
+        if (entry.msg === 'smart-building-energy started' && entry.http) {
+          clearTimeout(timer);
+          resolve({ http: entry.http, ...(entry.mqtt ? { mqtt: entry.mqtt } : {}) });
+        }
+      } catch {
+        // not a JSON line (tsx or node warnings): kept in the log all the same
+      }
+    });
+    void exit.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`service exited with code ${code} before starting:\n${lines.join('\n')}\n${stderr}`));
+    });
+  });
+  const where = await started;
+  const embeddedPort = options.env.MQTT_URL ? null : Number(/:(\d+)$/.exec(where.mqtt ?? '')?.[1]);
+
+  return {
+    httpUrl: where.http,
+    mqttPort: embeddedPort,
+    child,
+    logs: () => [...lines, ...(stderr ? stderr.split('\n') : [])],
+    terminate: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exit;
+    },
+    kill9: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exit;
+    },
+    exited: () => exit,
+  };
+}
