@@ -42,6 +42,11 @@ export const deviceSchema = z
     secretHash: secretHash.optional(),
     /** Highest power the metered circuit can draw, in W: a counter step implying more is a spike. */
     maxPowerW: z.number().positive().optional(),
+    /**
+     * The main meter this one sits behind (lighting, a workshop line…). A sub-meter is shown
+     * and stored like any meter, but left out of the site's totals so nothing is counted twice.
+     */
+    submeterOf: identifier.optional(),
   })
   .superRefine((device, ctx) => {
     if (device.secret === undefined && device.secretHash === undefined) {
@@ -117,6 +122,14 @@ export const configSchema = z
         if (deviceIds.has(device.id)) {
           ctx.addIssue({ code: 'custom', path: ['sites', i, 'devices', j, 'id'], message: `device id "${device.id}" is already used in this site` });
         } else deviceIds.set(device.id, j);
+      });
+      site.devices.forEach((device, j) => {
+        if (device.submeterOf === undefined) return;
+        const main = site.devices.find((d) => d.id === device.submeterOf);
+        const path = ['sites', i, 'devices', j, 'submeterOf'];
+        if (device.submeterOf === device.id) ctx.addIssue({ code: 'custom', path, message: 'a meter cannot be its own sub-meter' });
+        else if (!main) ctx.addIssue({ code: 'custom', path, message: `no device "${device.submeterOf}" in site "${site.id}"` });
+        else if (main.submeterOf !== undefined) ctx.addIssue({ code: 'custom', path, message: `"${main.id}" is itself a sub-meter: point at the main meter` });
       });
     });
     config.sites.forEach((site, i) => {

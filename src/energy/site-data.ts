@@ -25,13 +25,14 @@ export interface MeterRef {
 export const INDEX_LOOKAHEAD_MS = 6 * HOUR_MS;
 
 /**
- * The meters counted for each carrier. By default every device with a cumulative quantity of
- * that carrier, plus power-only electricity devices. The config has no main/sub-meter flag, so a
- * site with sub-meters must pass `only` (device ids) to avoid counting them twice.
+ * The meters counted for each carrier: every device with a cumulative quantity of that carrier,
+ * plus power-only electricity devices, except sub-meters (`submeterOf`), whose energy is already
+ * in their main meter's. `only` (device ids per carrier) narrows it further.
  */
 export function siteMeters(site: SiteConfig, only?: Partial<Record<EnergyCarrier, string[]>>): MeterRef[] {
   const meters: MeterRef[] = [];
   for (const device of site.devices) {
+    if (device.submeterOf !== undefined) continue;
     for (const quantity of device.quantities) {
       const q = QUANTITIES[quantity];
       if (q.kind !== 'cumulative' || q.carrier === null) continue;

@@ -87,6 +87,23 @@ sites:
     expect(problems2).toContain('sites[0].outdoorTemperature.quantity: device "tgbt" does not publish "temperature_c"');
   });
 
+  it('checks that a sub-meter points at a main meter of the same site', () => {
+    const site = (submeterOf: string, extra = '') => `
+sites:
+  - id: a
+    name: A
+    usage: office
+    floorAreaM2: 10
+    devices:
+      - { id: main, kind: electricity-meter, quantities: [energy_kwh], secret: 12345678${extra} }
+      - { id: lights, kind: electricity-meter, quantities: [energy_kwh], secret: 12345678, submeterOf: ${submeterOf} }
+`;
+    expect(parseConfigText(site('main'), 't.yaml', {}).sites[0]!.devices[1]!.submeterOf).toBe('main');
+    expect(problemsOf(site('nowhere'))).toEqual(['sites[0].devices[1].submeterOf: no device "nowhere" in site "a"']);
+    expect(problemsOf(site('lights'))).toEqual(['sites[0].devices[1].submeterOf: a meter cannot be its own sub-meter']);
+    expect(problemsOf(site('main', ', submeterOf: lights'))).toContain('sites[0].devices[1].submeterOf: "main" is itself a sub-meter: point at the main meter');
+  });
+
   it('needs a secret or a secret hash, not both', () => {
     const none = minimalSite().replace('        secret: ${TGBT_SECRET}\n', '');
     expect(problemsOf(none)).toContain('sites[0].devices[0].secret: a device needs `secret` or `secretHash`');
