@@ -11,7 +11,8 @@ export function chartJsDistDir(): string {
 
 /** The dashboard's files at `/` and chart.js's UMD file at `/vendor/chart.umd.js`. */
 export const dashboardRoutes: FastifyPluginAsync<{ dashboardDir: string }> = async (app, { dashboardDir }) => {
-  await app.register(fastifyStatic, { root: dashboardDir, prefix: '/', index: ['index.html'], wildcard: true });
+  // The wildcard would also answer unknown /api/ paths (with 403 for some): those get the API's JSON 404.
+  await app.register(fastifyStatic, { root: dashboardDir, prefix: '/', index: ['index.html'], wildcard: true, allowedPath: (pathName) => !pathName.startsWith('/api/') && pathName !== '/api' });
   // A second @fastify/static registration must not decorate reply again (STACK-NOTES).
   await app.register(fastifyStatic, {
     root: chartJsDistDir(),
