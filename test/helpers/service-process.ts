@@ -3,7 +3,6 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TSX_CLI = fileURLToPath(new URL('../../node_modules/tsx/dist/cli.mjs', import.meta.url));
 
 export interface ServiceProcessOptions {
   /** Environment of the service (DATA_DIR, CONFIG, MQTT_URL, INFLUX_URL…); HTTP and MQTT default to port 0 on 127.0.0.1. */
@@ -42,7 +41,9 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
     LOG_LEVEL: 'info',
     ...options.env,
   };
-  const child = spawn(process.execPath, [TSX_CLI, 'src/main.ts'], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // `node --import tsx`, not the tsx CLI: the CLI runs the program in a grandchild that a
+  // SIGKILL of the CLI would orphan; here the child IS the service, so kill9() kills it.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let stderr = '';

@@ -149,7 +149,7 @@ describe('start-up checks', () => {
         file,
         'sites:\n  - id: Bad_Id\n    name: x\n    usage: office\n    floorAreaM2: -3\n    devices:\n      - id: tgbt\n        kind: electricity-meter\n        quantities: [powr_w]\n        secret: s\n',
       );
-      const child = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/main.ts'], {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
         env: { PATH: process.env.PATH ?? '', CONFIG: file, DATA_DIR: dir.path, HTTP_PORT: '0', MQTT_PORT: '0' },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
