@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './api/app.js';
 import type { EnvSettings } from './config/env.js';
 import type { AppConfig } from './config/schema.js';
+import { EnergyAnalyticsService } from './energy/analytics-service.js';
 import { IngestService } from './ingest/ingest-service.js';
 import type { Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
@@ -69,6 +70,7 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     now,
   });
   const ingest = new IngestService({ config, settings: env, writer, metrics, logger, now });
+  const energy = new EnergyAnalyticsService({ config, query: store, logger: logger.child({ module: 'energy' }) });
 
   const started: Array<() => Promise<void>> = [];
   const stopStarted = async () => {
@@ -94,7 +96,7 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     await ingest.start();
     started.push(() => ingest.stop());
     const dashboardDir = findDashboardDir();
-    const http = await buildApp({ config, store, ingest, writer, metrics, logger, now, ...(dashboardDir ? { dashboardDir } : {}) });
+    const http = await buildApp({ config, store, ingest, writer, metrics, logger, now, energy, ...(dashboardDir ? { dashboardDir } : {}) });
     started.push(() => http.close());
     await http.listen({ port: env.HTTP_PORT, host: env.HTTP_HOST });
     const bound = http.server.address();

@@ -5,6 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { AppDeps } from './deps.js';
 import { installErrorHandler } from './error-handler.js';
+import { analyticsRoutes } from './routes/analytics.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { healthRoutes } from './routes/health.js';
 import { liveRoutes } from './routes/live.js';
@@ -53,6 +54,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(liveRoutes, { deps });
   await app.register(rejectionRoutes, { deps });
   await app.register(metricsRoutes, { deps });
+  if (deps.energy !== undefined) await app.register(analyticsRoutes, { deps, energy: deps.energy });
   if (deps.dashboardDir !== undefined) await app.register(dashboardRoutes, { dashboardDir: deps.dashboardDir });
 
   await app.ready();

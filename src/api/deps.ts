@@ -1,4 +1,5 @@
 import type { AppConfig } from '../config/schema.js';
+import type { EnergyAnalyticsService } from '../energy/analytics-service.js';
 import type { IngestStatus, RejectionRecord } from '../ingest/types.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -28,4 +29,8 @@ export interface AppDeps {
   version?: string;
   /** How often a live stream polls the store, ms (default 5000). */
   liveIntervalMs?: number;
+  /** Consumption, degree days, baselines, KPIs and comparison; their routes exist only when given. */
+  energy?: Pick<EnergyAnalyticsService, 'kpis' | 'compare' | 'baselineDays' | 'temperatures' | 'consumption'>;
+  /** How long an analytics answer is reused, ms (default 60,000). */
+  analyticsCacheMs?: number;
 }

@@ -2,7 +2,7 @@ import type { EnergyCarrier } from '../config/quantities.js';
 import type { AppConfig, SiteConfig } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
 import type { ReadingQuery } from '../storage/port.js';
-import { fitDailyBaseline, type BaselineOptions, type BaselineResult } from './baseline/daily-baseline.js';
+import { fitDailyBaseline, predictDaily, type BaselineOptions, type BaselineResult } from './baseline/daily-baseline.js';
 import { hourOfWeekProfile, type HourOfWeekSlot } from './baseline/hour-of-week.js';
 import { detectNonWorkingDays, siteCalendar, typeDays, type NonWorkingDetection, type SiteCalendar, type TypedDay } from './calendar.js';
 import { dailyTemperatures, degreeDays, type DailyTemperature, type DegreeDay, type DjuMethod } from './degree-days.js';
@@ -49,6 +49,14 @@ export interface SiteBaseline {
   profile: HourOfWeekSlot[] | null;
   period: Period | null;
   temperatures: SiteTemperatures | null;
+}
+
+export interface BaselineDayComparison {
+  date: string;
+  dayType: TypedDay['type'];
+  actualKWh: number | null;
+  expectedKWh: number | null;
+  tMeanC: number | null;
 }
 
 export type KpiKey = 'kWhPerM2' | 'climateCorrectedKWhPerM2' | 'deviationPct' | 'outOfHoursShare' | 'baseloadKW';
@@ -109,6 +117,30 @@ export class EnergyAnalyticsService {
     const unusual = new Set(sd.typed.filter((t) => t.type === 'holiday' || t.type === 'closure').map((t) => t.date));
     this.options.logger?.debug({ site: siteId, ok: result.ok }, 'baseline fitted');
     return { result, profile: hourOfWeekProfile(hourly, site.timezone, unusual), period: p, temperatures };
+  }
+
+  /**
+   * Day by day over `period`: measured final energy and what the site's baseline (fitted on its
+   * configured period) expects for that day's weather and day type. `expectedKWh` is null without
+   * a fitted baseline or a day's temperature; `actualKWh` is null when a day is not fully measured.
+   */
+  async baselineDays(siteId: string, period: Period): Promise<{ baseline: SiteBaseline; days: BaselineDayComparison[] }> {
+    const sd = this.siteDays(siteId, period);
+    const consumption = await this.consumption(siteId, period);
+    const temperatures = await this.temperatures(siteId, period);
+    const baseline = await this.baseline(siteId);
+    const daily = rollUp(finalEnergyHourly(consumption, this.options.gasKWhPerM3 ?? DEFAULT_GAS_KWH_PER_M3), dayEdges(sd.days));
+    const bDays = toBaselineDays(sd.days, daily, temperatures?.daily ?? null, sd.typed);
+    const expected = baseline.result.ok ? predictDaily(baseline.result.baseline, bDays) : null;
+    const finite = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? v : null);
+    const days = bDays.map((d, i) => ({
+      date: d.date,
+      dayType: sd.typed[i]!.type,
+      actualKWh: finite(d.energyKWh),
+      expectedKWh: expected ? finite(expected[i]) : null,
+      tMeanC: finite(d.tMeanC),
+    }));
+    return { baseline, days };
   }
 
   async kpis(siteId: string, period: Period): Promise<SiteKpis> {

@@ -1,0 +1,178 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../../src/api/app.js';
+import { EnergyAnalyticsService } from '../../../src/energy/analytics-service.js';
+import { createLogger } from '../../../src/observability/logger.js';
+import { createMetrics } from '../../../src/observability/metrics.js';
+import { DuckDbStore } from '../../../src/storage/duckdb/duckdb-store.js';
+import type { WriteStatus } from '../../../src/storage/write-status.js';
+import { createTempDir, type TempDir } from '../../helpers/tmp.js';
+import { buildings, hours, leadConfig, readingsOf } from '../energy/helpers/lead-fixtures.js';
+
+// Real hourly data of six LEAD/GEPIII buildings (test/fixtures/lead-gepiii, CC BY-SA), stored in a
+// real DuckDB file, read back through the analytics routes as the dashboard and a CSV user would.
+const BUILDINGS = buildings();
+const CONFIG = leadConfig(BUILDINGS);
+const YEAR = 'from=2016-01-01&to=2016-12-31';
+
+let dir: TempDir;
+let store: DuckDbStore;
+let app: FastifyInstance;
+let computeCalls = 0;
+
+/** Parses the CSV the API writes (RFC 4180, no embedded line breaks in these tables). */
+function parseCsv(text: string): Record<string, string>[] {
+  const lines = text.trimEnd().split('\r\n');
+  const split = (line: string) => [...line.matchAll(/("(?:[^"]|"")*"|[^,]*)(?:,|$)/g)].map((m) => m[1]!.replace(/^"|"$/g, '').replace(/""/g, '"')).slice(0, -1);
+  const header = split(lines[0]!);
+  return lines.slice(1).map((line) => {
+    const cells = split(line);
+    return Object.fromEntries(header.map((h, i) => [h, cells[i] ?? '']));
+  });
+}
+
+beforeAll(async () => {
+  dir = await createTempDir('sbe-analytics-api-');
+  store = new DuckDbStore({ dataDir: dir.path });
+  await store.start();
+  for (const b of BUILDINGS) await store.write(readingsOf(b, hours(b.id)));
+  const energy = new EnergyAnalyticsService({ config: CONFIG, query: store });
+  const counted: typeof energy = Object.create(energy) as typeof energy;
+  counted.compare = (...args) => {
+    computeCalls += 1;
+    return energy.compare(...args);
+  };
+  const writeStatus: WriteStatus = {
+    storeUp: true, pendingReadings: 0, spoolReadings: 0, spoolBytes: 0, spoolMaxBytes: 1, replaying: false,
+    replayedReadings: 0, acknowledging: true, deadLetters: 0, lastWriteMs: null, lastError: null,
+  };
+  app = await buildApp({
+    config: CONFIG,
+    store,
+    ingest: { status: () => ({ mode: 'embedded', connected: true, endpoint: 'mqtt://x', lastMessageMs: null }), rejections: () => [] },
+    writer: { status: () => writeStatus },
+    metrics: createMetrics(),
+    logger: createLogger('silent'),
+    now: () => Date.parse('2017-01-15T12:00:00Z'),
+    energy: counted,
+  });
+});
+
+afterAll(async () => {
+  await app?.close();
+  await store?.stop();
+  await dir?.remove();
+});
+
+interface CompareRow {
+  site: string;
+  rank: number | null;
+  kWhPerM2: number;
+  energyKWh: number;
+  floorAreaM2: number;
+  baselineAccepted: boolean | null;
+}
+
+describe('GET /api/compare', () => {
+  it("gives each building's 2016 kWh/m² as in the fixture's reference figures, ranked lowest first", async () => {
+    const response = await app.inject(`/api/compare?${YEAR}`);
+    expect(response.statusCode).toBe(200);
+    const body = response.json<{ from: string; to: string; rankBy: string; sites: CompareRow[] }>();
+    expect(body).toMatchObject({ from: '2016-01-01', to: '2016-12-31', rankBy: 'kWhPerM2' });
+    expect(body.sites).toHaveLength(BUILDINGS.length);
+    for (const b of BUILDINGS) {
+      const row = body.sites.find((s) => s.site === `b${b.id}`)!;
+      expect(Math.abs(row.kWhPerM2 - b.euiKWhPerM2), `building ${b.id}`).toBeLessThanOrEqual(0.0051);
+      expect(row.energyKWh / row.floorAreaM2).toBeCloseTo(row.kWhPerM2, 9);
+    }
+    const expectedOrder = [...BUILDINGS].sort((a, b) => a.euiKWhPerM2 - b.euiKWhPerM2).map((b) => `b${b.id}`);
+    expect(body.sites.map((s) => s.site)).toEqual(expectedOrder);
+    expect(body.sites.map((s) => s.rank)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('answers again from the cache, and as CSV with the same figures', async () => {
+    const before = computeCalls;
+    const json = (await app.inject(`/api/compare?${YEAR}`)).json<{ sites: CompareRow[] }>();
+    const csv = await app.inject(`/api/compare?${YEAR}&format=csv`);
+    expect(computeCalls).toBe(before);
+    expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(csv.headers['content-disposition']).toBe('attachment; filename="comparison_2016-01-01_2016-12-31.csv"');
+    const rows = parseCsv(csv.body);
+    expect(rows.map((r) => r.site)).toEqual(json.sites.map((s) => s.site));
+    rows.forEach((r, i) => expect(Number(r.kWhPerM2)).toBe(json.sites[i]!.kWhPerM2));
+  });
+
+  it('ranks on another KPI when asked', async () => {
+    const body = (await app.inject(`/api/compare?${YEAR}&rankBy=baseloadKW`)).json<{ rankBy: string; sites: Array<{ baseloadKW: number | null }> }>();
+    expect(body.rankBy).toBe('baseloadKW');
+    const values = body.sites.map((s) => s.baseloadKW).filter((v): v is number => v !== null);
+    expect(values.length).toBeGreaterThan(0);
+    expect(values).toEqual([...values].sort((a, b) => a - b));
+  });
+});
+
+describe('per-site analytics routes', () => {
+  it('fits the baseline of the desert building 254 and passes the ASHRAE G14 monthly criteria', async () => {
+    const body = (await app.inject(`/api/sites/b254/baseline?from=2016-07-01&to=2016-07-31`)).json<{
+      accepted: boolean;
+      fitQuality: { monthly: { cvRmsePct: number; nmbePct: number } };
+      days: Array<{ date: string; actualKWh: number | null; expectedKWh: number | null }>;
+    }>();
+    expect(body.accepted).toBe(true);
+    expect(body.fitQuality.monthly.cvRmsePct).toBeLessThanOrEqual(15);
+    expect(Math.abs(body.fitQuality.monthly.nmbePct)).toBeLessThanOrEqual(5);
+    expect(body.days).toHaveLength(31);
+    const known = body.days.filter((d) => d.actualKWh !== null && d.expectedKWh !== null);
+    expect(known.length).toBeGreaterThan(25);
+    const actual = known.reduce((s, d) => s + d.actualKWh!, 0);
+    const expected = known.reduce((s, d) => s + d.expectedKWh!, 0);
+    // One summer month of the year the model was fitted on: within 10 % in total.
+    expect(Math.abs(actual - expected) / expected).toBeLessThan(0.1);
+  });
+
+  it('gives KPIs as flat figures and as a CSV of the same figures', async () => {
+    const b = BUILDINGS[0]!;
+    const json = (await app.inject(`/api/sites/b${b.id}/kpis?${YEAR}`)).json<{ kpis: Record<string, number | null> }>();
+    expect(Math.abs(json.kpis.kWhPerM2! - b.euiKWhPerM2)).toBeLessThanOrEqual(0.0051);
+    const rows = parseCsv((await app.inject(`/api/sites/b${b.id}/kpis?${YEAR}&format=csv`)).body);
+    expect(Number(rows.find((r) => r.kpi === 'kWhPerM2')!.value)).toBe(json.kpis.kWhPerM2);
+  });
+
+  it('computes degree days by both methods, COSTIC never below météo for heating', async () => {
+    const meteo = (await app.inject('/api/sites/b118/degree-days?from=2016-01-01&to=2016-03-31')).json<{ totalHddC: number; days: Array<{ hddC: number | null }> }>();
+    const costic = (await app.inject('/api/sites/b118/degree-days?from=2016-01-01&to=2016-03-31&method=costic&baseC=18')).json<{ totalHddC: number; method: string }>();
+    expect(meteo.days).toHaveLength(91);
+    expect(meteo.totalHddC).toBeGreaterThan(500);
+    expect(costic.method).toBe('costic');
+    expect(costic.totalHddC).toBeGreaterThanOrEqual(meteo.totalHddC - 1e-9);
+    const lowerBase = (await app.inject('/api/sites/b118/degree-days?from=2016-01-01&to=2016-03-31&baseC=16')).json<{ totalHddC: number }>();
+    expect(lowerBase.totalHddC).toBeLessThan(meteo.totalHddC);
+  });
+
+  it('lists the counter corrections, e.g. the estimated hours of the 28-hour outage of building 685', async () => {
+    const body = (await app.inject(`/api/sites/b685/corrections?${YEAR}`)).json<{ corrections: Array<{ kind: string; device: string; at: string }> }>();
+    expect(body.corrections.some((c) => c.kind === 'gap-estimated' && c.device === 'meter')).toBe(true);
+    const csv = parseCsv((await app.inject(`/api/sites/b685/corrections?${YEAR}&format=csv`)).body);
+    expect(csv).toHaveLength(body.corrections.length);
+  });
+});
+
+describe('bad requests', () => {
+  it.each([
+    ['/api/compare?from=2016-02-30', 400, 'from'],
+    ['/api/compare?from=2016-12-31&to=2016-01-01', 400, 'from'],
+    ['/api/compare?from=2010-01-01&to=2016-01-01', 400, 'to'],
+    ['/api/compare?from=16-01-01', 400, 'from'],
+    ['/api/compare?rankBy=price', 400, 'rankBy'],
+    ['/api/compare?format=xlsx', 400, 'format'],
+    ['/api/compare?region=normandie', 400, 'region'],
+    ['/api/sites/b118/degree-days?method=rayonnement', 400, 'method'],
+    ['/api/sites/b118/degree-days?baseC=18;DROP', 400, 'baseC'],
+    ['/api/sites/nowhere/kpis', 404, 'site'],
+    ["/api/sites/b118'--/baseline", 400, 'site'],
+  ])('%s -> %i naming %s', async (url, status, field) => {
+    const response = await app.inject(url);
+    expect(response.statusCode).toBe(status);
+    expect(response.json<{ field?: string }>().field).toBe(field);
+  });
+});
