@@ -81,8 +81,8 @@ export function renderCompare(main, ctx) {
     let rows;
     let provisional = false;
     try {
-      // `to` is sent as the exclusive local midnight after the last day chosen.
-      rows = normalizeComparison(await api.compare(from, nextDate(to)), sites);
+      // The API takes local dates, both included.
+      rows = normalizeComparison(await api.compare(from, to), sites);
     } catch (err) {
       if (!isUnavailable(err)) {
         clear(results).append(h('p', { class: 'error', text: i18n.t('app.loadError', { message: err.message }) }));
