@@ -1,3 +1,5 @@
+import { Fifo } from '../lib/fifo.js';
+
 /**
  * PUBACKs for QoS 1 messages handled concurrently: each is sent only once its own write
  * resolved AND every message received before it was acknowledged, because a receiver
@@ -8,7 +10,7 @@
  * on a reading's identity, so already-stored ones are harmless when they come back).
  */
 export class OrderedAcks {
-  private queue: { messageId: number; state: 'pending' | 'ok' | 'failed' }[] = [];
+  private queue = new Fifo<{ messageId: number; state: 'pending' | 'ok' | 'failed' }>();
   private blocked = false;
 
   constructor(
@@ -43,12 +45,12 @@ export class OrderedAcks {
 
   /** The connection is gone: forget everything; the broker will redeliver what was not acknowledged. */
   reset(): void {
-    this.queue = [];
+    this.queue = new Fifo();
     this.blocked = false;
   }
 
   private flush(): void {
-    while (!this.blocked && this.queue.length > 0 && this.queue[0]?.state === 'ok') {
+    while (!this.blocked && this.queue.peek()?.state === 'ok') {
       const head = this.queue.shift() as { messageId: number };
       this.send(head.messageId);
     }

@@ -1,3 +1,4 @@
+import { Fifo } from '../lib/fifo.js';
 import { join } from 'node:path';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -74,9 +75,9 @@ export class DurableWriter implements ReadingWriter {
   private readonly deadLetters: DeadLetterFile;
   private state: 'new' | 'running' | 'stopping' | 'stopped' = 'new';
   private stopping: Promise<void> | null = null;
-  private queue: Part[] = [];
+  private readonly queue = new Fifo<Part>();
   private queuedReadings = 0;
-  private waiting: Part[] = [];
+  private readonly waiting = new Fifo<Part>();
   private pending = 0;
   private inFlight = 0;
   private dispatchQueued = false;
@@ -148,7 +149,7 @@ export class DurableWriter implements ReadingWriter {
       return;
     }
     this.state = 'stopping';
-    for (const part of this.waiting.splice(0)) part.ticket.reject(new WriterStoppedError('durable writer stopped before taking these readings'));
+    for (const part of this.waiting.drain()) part.ticket.reject(new WriterStoppedError('durable writer stopped before taking these readings'));
     this.stopped().open();
     if (this.lingerTimer !== null) this.cfg.timers.clearTimeout(this.lingerTimer);
     this.lingerTimer = null;
@@ -179,7 +180,7 @@ export class DurableWriter implements ReadingWriter {
 
   private dispatch(): void {
     while (this.queuedReadings > 0 && this.inFlight < this.cfg.maxInFlightBatches) {
-      const lingerLeftMs = (this.queue[0] as Part).acceptedMs + this.cfg.lingerMs - this.cfg.now();
+      const lingerLeftMs = (this.queue.peek() as Part).acceptedMs + this.cfg.lingerMs - this.cfg.now();
       const sendNow = this.inFlight === 0 || this.queuedReadings >= this.cfg.maxBatchReadings || lingerLeftMs <= 0 || this.state !== 'running';
       if (!sendNow) {
         this.lingerTimer ??= this.cfg.timers.setTimeout(() => {
@@ -201,7 +202,7 @@ export class DurableWriter implements ReadingWriter {
   private takeBatch(): Batch {
     const batch: Batch = { readings: [], parts: [] };
     while (this.queue.length > 0 && batch.readings.length < this.cfg.maxBatchReadings) {
-      const part = this.queue[0] as Part;
+      const part = this.queue.peek() as Part;
       const room = this.cfg.maxBatchReadings - batch.readings.length;
       const taken = part.readings.length <= room ? part.readings : part.readings.slice(0, room);
       if (taken === part.readings) this.queue.shift();
@@ -232,7 +233,7 @@ export class DurableWriter implements ReadingWriter {
     }
     this.pending -= batch.readings.length;
     while (this.waiting.length > 0) {
-      const head = this.waiting[0] as Part;
+      const head = this.waiting.peek() as Part;
       if (this.pending > 0 && this.pending + head.readings.length > this.cfg.maxPendingReadings) break;
       this.waiting.shift();
       this.accept(head);

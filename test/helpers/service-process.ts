@@ -9,6 +9,8 @@ export interface ServiceProcessOptions {
   env: Record<string, string>;
   /** Bound on waiting for the "started" log line, default 30 s. */
   readyTimeoutMs?: number;
+  /** Extra node flags, e.g. --cpu-prof (not allowed in NODE_OPTIONS). */
+  nodeArgs?: string[];
 }
 
 export interface ServiceProcess {
@@ -43,7 +45,7 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
   };
   // `node --import tsx`, not the tsx CLI: the CLI runs the program in a grandchild that a
   // SIGKILL of the CLI would orphan; here the child IS the service, so kill9() kills it.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'src/main.ts'], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let stderr = '';
