@@ -67,6 +67,9 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     logger,
     metrics,
     spoolMaxBytes: env.SPOOL_MAX_MB * 1024 * 1024,
+    // DuckDB runs writes one at a time, in order (its SerialQueue): a second batch can be formed
+    // while the first commits without reordering anything, which hides the commit's fsync.
+    ...(store.kind === 'duckdb' ? { maxInFlightBatches: 2 } : {}),
     now,
   });
   const ingest = new IngestService({ config, settings: env, writer, metrics, logger, now });
