@@ -62,6 +62,7 @@ export class ExternalSubscriber implements MessageSource {
   /** True between a successful SUBACK and the next connection loss: only then do messages flow. */
   private subscribed = false;
   private readonly endpoint: string;
+  private readonly maxUnacked: number;
   private readonly acks = new OrderedAcks(
     (messageId) => this.sendPuback(messageId),
     (err) => this.onWriteFailure(err),
@@ -72,6 +73,7 @@ export class ExternalSubscriber implements MessageSource {
     url.username = '';
     url.password = '';
     this.endpoint = url.toString().replace(/\/$/, '');
+    this.maxUnacked = options.receiveMaximum ?? 1000;
   }
 
   async start(handler: MessageHandler): Promise<void> {
@@ -96,7 +98,10 @@ export class ExternalSubscriber implements MessageSource {
         const work = this.process(topic, message);
         if (packet.qos === 1 && packet.messageId !== undefined) {
           this.acks.track(packet.messageId, work);
-          done(DEFERRED);
+          // mqtt.js reads the next packet only after done(): holding it while too many messages
+          // wait for durability stops reading the socket, so TCP pushes back on the broker, which
+          // keeps the rest queued. Memory stays bounded whatever the broker's in-flight window.
+          this.acks.whenBelow(this.maxUnacked, () => done(DEFERRED));
         } else {
           // QoS 2 (we subscribe at QoS 1, so only if a broker misbehaves): acknowledge once written.
           work.then(() => done(null as unknown as Error, 0), (err: unknown) => this.onWriteFailure(err));

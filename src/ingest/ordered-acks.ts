@@ -12,6 +12,7 @@ import { Fifo } from '../lib/fifo.js';
 export class OrderedAcks {
   private queue = new Fifo<{ messageId: number; state: 'pending' | 'ok' | 'failed' }>();
   private blocked = false;
+  private belowWaiters: { limit: number; resume: () => void }[] = [];
 
   constructor(
     private readonly send: (messageId: number) => void,
@@ -43,10 +44,25 @@ export class OrderedAcks {
     return this.queue.length;
   }
 
+  /** Calls `resume` once fewer than `limit` messages are pending (at once if they already are). */
+  whenBelow(limit: number, resume: () => void): void {
+    if (this.queue.length < limit) resume();
+    else this.belowWaiters.push({ limit, resume });
+  }
+
   /** The connection is gone: forget everything; the broker will redeliver what was not acknowledged. */
   reset(): void {
     this.queue = new Fifo();
     this.blocked = false;
+    this.releaseWaiters();
+  }
+
+  private releaseWaiters(): void {
+    if (this.belowWaiters.length === 0) return;
+    const ready = this.belowWaiters.filter((w) => this.queue.length < w.limit);
+    if (ready.length === 0) return;
+    this.belowWaiters = this.belowWaiters.filter((w) => this.queue.length >= w.limit);
+    for (const w of ready) w.resume();
   }
 
   private flush(): void {
@@ -54,5 +70,6 @@ export class OrderedAcks {
       const head = this.queue.shift() as { messageId: number };
       this.send(head.messageId);
     }
+    this.releaseWaiters();
   }
 }

@@ -136,6 +136,8 @@ try {
   const probeReadings = () => probesSent;
   const visibleLatencies: number[] = [];
   let rssPeakKiB = 0;
+  let maxPending = 0;
+  let maxSpooled = 0;
   let stop = false;
   const probeLoop = (async () => {
     while (!stop) {
@@ -157,6 +159,13 @@ try {
         // the API may be slow under load: the next poll catches up
       }
       rssPeakKiB = Math.max(rssPeakKiB, await rssKiB(pid, 'VmRSS'));
+      try {
+        const health = (await (await fetch(`${service!.httpUrl}/api/health`)).json()) as { writePath: { pendingReadings: number; spoolReadings: number } };
+        maxPending = Math.max(maxPending, health.writePath.pendingReadings);
+        maxSpooled = Math.max(maxSpooled, health.writePath.spoolReadings);
+      } catch {
+        // as above
+      }
       // Every query costs the service CPU: poll as often as the shared harness does (250 ms).
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -217,6 +226,8 @@ try {
     queryableP99Ms: Math.round(percentile(visibleLatencies, 99)),
     queryableSamples: visibleLatencies.length,
     peakRssMB: Math.round(Math.max(rssPeakKiB, hwmKiB) / 1024),
+    maxPendingReadings: maxPending,
+    maxSpooledReadings: maxSpooled,
     readingsExpected: expected,
     readingsStored: stored,
     readingsWrittenMetric: written,
