@@ -29,8 +29,9 @@ function payloadOf(i: number): string {
   // SenML pack of 10 readings: two quantities at five instants 1 ms apart (RFC 8428 times in seconds).
   const records: string[] = [];
   for (let k = 0; k < 5; k++) {
-    const t = k === 0 ? `"bt":${tsMs / 1000},` : `"t":${k / 1000},`;
-    records.push(`{${t}"n":"energy_kwh","v":${(10_000 + i * 0.05 + k * 0.01).toFixed(2)}}`, `{"n":"power_w","v":${1000 + k}}`);
+    const base = k === 0 ? `"bt":${tsMs / 1000},` : '';
+    const t = k === 0 ? '' : `"t":${k / 1000},`;
+    records.push(`{${base}${t}"n":"energy_kwh","v":${(10_000 + i * 0.05 + k * 0.01).toFixed(2)}}`, `{${t}"n":"power_w","v":${1000 + k}}`);
   }
   return `[${records.join(',')}]`;
 }
