@@ -103,8 +103,10 @@ export async function publishLoad(options: LoadOptions): Promise<number> {
 }
 
 /** COUNT and SUM of the fault site's readings in InfluxDB, straight from its HTTP API. */
-export async function influxTotals(influxUrl: string, db = 'energy'): Promise<{ count: number; sum: number }> {
-  const q = encodeURIComponent(`SELECT COUNT(value), SUM(value) FROM readings WHERE site = '${FAULT_SITE}'`);
+export async function influxTotals(influxUrl: string, retentionPolicy?: string): Promise<{ count: number; sum: number }> {
+  const db = 'energy';
+  const from = retentionPolicy ? `"${retentionPolicy}".readings` : 'readings';
+  const q = encodeURIComponent(`SELECT COUNT(value), SUM(value) FROM ${from} WHERE site = '${FAULT_SITE}'`);
   const response = await fetch(`${influxUrl}/query?db=${db}&q=${q}`);
   if (response.status !== 200) throw new Error(`InfluxDB query: HTTP ${response.status}`);
   const body = (await response.json()) as { results: Array<{ series?: Array<{ values: number[][] }> }> };

@@ -101,8 +101,9 @@ describe('a point the store refuses for good (issue 3, fault d)', () => {
     const letter = JSON.parse(lines[0]!) as Record<string, unknown>;
     expect(JSON.stringify(letter)).toContain(String(oldMs));
     expect(JSON.stringify(letter)).toMatch(/retention/i);
-    await waitUntil(async () => (await influxTotals(influx.url)).count === 3, 10_000, 'the three other readings');
-    expect((await influxTotals(influx.url)).sum).toBe(10 + 11 + 500);
+    // A finite INFLUX_RETENTION writes to the named policy (src/storage/influx/schema.ts).
+    await waitUntil(async () => (await influxTotals(influx.url, 'sbe_readings')).count === 3, 10_000, 'the three other readings');
+    expect((await influxTotals(influx.url, 'sbe_readings')).sum).toBe(10 + 11 + 500);
     expect((await health(service)).writePath.storeUp).toBe(true);
   });
 });
