@@ -15,12 +15,16 @@ import { seriesRoutes } from './routes/series.js';
 import { siteRoutes } from './routes/sites.js';
 
 function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
-    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
-  } catch {
-    return 'unknown';
+  // src/api/app.ts runs from the project (tsx) or from dist/src/api/app.js once compiled.
+  for (const relative of ['../../package.json', '../../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(relative, import.meta.url), 'utf8')) as { name?: unknown; version?: unknown };
+      if (pkg.name === 'smart-building-energy' && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      // not there: try the next place
+    }
   }
+  return 'unknown';
 }
 
 /**

@@ -4,6 +4,7 @@
  * readings/s end to end, PUBACK and publish -> queryable latencies, and the service's peak RSS.
  *   npm run bench:ingest [-- --store duckdb|influx] [--broker embedded|mosquitto] [--payload json|senml]
  *                        [--messages 200000] [--devices 20] [--window 50] [--rate 0] [--json out.json] [--cpu-prof DIR]
+ *                        [--compiled]   (run the service as compiled JavaScript, as the Docker image does)
  * With --store influx it also measures the raw /write rate of the same influxd (5,000-line batches).
  */
 import { spawn } from 'node:child_process';
@@ -31,6 +32,7 @@ const { values: a } = parseArgs({
     rate: { type: 'string', default: '0' },
     json: { type: 'string' },
     'cpu-prof': { type: 'string' },
+    compiled: { type: 'boolean', default: false },
   },
 });
 const store = a.store === 'influx' ? 'influx' : a.store === 'duckdb' ? 'duckdb' : null;
@@ -125,7 +127,12 @@ try {
     mosquitto = await startMosquitto({ config: loadConfigFile(configPath, {}), service: serviceUser });
     env.MQTT_URL = `mqtt://${serviceUser.username}:${serviceUser.password}@127.0.0.1:${mosquitto.port}`;
   }
-  service = await startServiceProcess({ env, ...(a['cpu-prof'] ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${a['cpu-prof']}`] } : {}) });
+  if (a.compiled) {
+    // The production form (the Docker image runs the compiled JavaScript).
+    const build = spawn('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: 'inherit' });
+    await new Promise<void>((resolve, reject) => build.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`build failed: ${code}`)))));
+  }
+  service = await startServiceProcess({ env, ...(a.compiled ? { entry: 'dist' as const } : {}), ...(a['cpu-prof'] ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${a['cpu-prof']}`] } : {}) });
   const pid = service.child.pid!;
   const brokerUrl = mosquitto ? mosquitto.url : `mqtt://127.0.0.1:${service.mqttPort}`;
 
@@ -213,6 +220,7 @@ try {
     store,
     broker,
     payload,
+    runtime: a.compiled ? 'node dist (compiled)' : 'tsx',
     messages: result.acked,
     devices: deviceCount,
     window,

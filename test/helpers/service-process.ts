@@ -11,6 +11,8 @@ export interface ServiceProcessOptions {
   readyTimeoutMs?: number;
   /** Extra node flags, e.g. --cpu-prof (not allowed in NODE_OPTIONS). */
   nodeArgs?: string[];
+  /** `dist`: the compiled service (`npm run build` first), as the Docker image runs it. Default `src` (tsx). */
+  entry?: 'src' | 'dist';
 }
 
 export interface ServiceProcess {
@@ -45,7 +47,7 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
   };
   // `node --import tsx`, not the tsx CLI: the CLI runs the program in a grandchild that a
   // SIGKILL of the CLI would orphan; here the child IS the service, so kill9() kills it.
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'src/main.ts'], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...(options.entry === 'dist' ? ['dist/src/main.js'] : ['--import', 'tsx', 'src/main.ts'])], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let stderr = '';
