@@ -10,7 +10,7 @@ import { createTempDir, type TempDir } from '../helpers/tmp.js';
 interface Health {
   status: string;
   store: { ok: boolean };
-  writePath: { storeUp: boolean; spoolReadings: number; spoolBytes: number; replaying: boolean; deadLetters: number; acknowledging: boolean };
+  writePath: { storeUp: boolean; replayedReadings: number; spoolReadings: number; spoolBytes: number; replaying: boolean; deadLetters: number; acknowledging: boolean };
 }
 
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -76,6 +76,8 @@ describe('InfluxDB killed during a load (issue 3, fault a)', () => {
     const after = await health(service);
     expect(after.writePath.storeUp).toBe(true);
     expect(after.writePath.deadLetters).toBe(0);
+    // Replay progress: what was spooled during the outage went through the replay.
+    expect(after.writePath.replayedReadings).toBeGreaterThanOrEqual(down.writePath.spoolReadings);
     const metrics = await (await fetch(`${service.httpUrl}/metrics`)).text();
     expect(metrics).toMatch(/^sbe_spool_readings 0$/m);
     expect(metrics).toMatch(/^sbe_store_write_seconds_count \d+$/m);
