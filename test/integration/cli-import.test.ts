@@ -11,9 +11,9 @@ import { EnergyAnalyticsService } from '../../src/energy/analytics-service.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { DuckDbStore } from '../../src/storage/duckdb/duckdb-store.js';
-import type { WriteStatus } from '../../src/storage/write-status.js';
+import { idleIngestDeps } from '../helpers/app-deps.js';
 import { createTempDir, type TempDir } from '../helpers/tmp.js';
-import { buildings } from '../unit/energy/helpers/lead-fixtures.js';
+import { buildings, leadConfig } from '../unit/energy/helpers/lead-fixtures.js';
 
 // Real hourly data of the LEAD/GEPIII buildings (test/fixtures/lead-gepiii, CC BY-SA), imported
 // through the real CLI process, then read through the analytics API as a site manager would.
@@ -53,22 +53,8 @@ async function withStore<T>(use: (store: DuckDbStore) => Promise<T>): Promise<T>
 beforeAll(async () => {
   dir = await createTempDir('sbe-cli-import-');
   configPath = join(dir.path, 'sites.yaml');
-  const sites = BUILDINGS.map((b) => ({
-    id: `b${b.id}`,
-    name: `LEAD/GEPIII ${b.id}`,
-    usage: 'other',
-    floorAreaM2: b.floorAreaM2,
-    timezone: b.timezone,
-    country: b.country,
-    outdoorTemperature: { device: 'weather' },
-    calendar: {},
-    baseline: { from: '2016-01-01', to: '2016-12-31' },
-    devices: [
-      { id: 'meter', kind: 'electricity-meter', quantities: ['energy_kwh'], secret: 'fixture-secret' },
-      { id: 'weather', kind: 'weather-station', quantities: ['temperature_c'], secret: 'fixture-secret' },
-    ],
-  }));
-  await writeFile(configPath, stringify({ sites }));
+  // The same sites as the analytics tests, written as YAML for the CLI to read.
+  await writeFile(configPath, stringify(leadConfig(BUILDINGS)));
 });
 
 afterAll(async () => {
@@ -122,12 +108,10 @@ describe('npm run cli -- import, on real building data', () => {
 
     await withStore(async (store) => {
       const config = loadConfigFile(configPath, {});
-      const writeStatus: WriteStatus = { storeUp: true, pendingReadings: 0, spoolReadings: 0, spoolBytes: 0, spoolMaxBytes: 1, replaying: false, replayedReadings: 0, acknowledging: true, deadLetters: 0, lastWriteMs: null, lastError: null };
       const app = await buildApp({
         config,
         store,
-        ingest: { status: () => ({ mode: 'embedded', connected: true, endpoint: 'mqtt://x', lastMessageMs: null }), rejections: () => [] },
-        writer: { status: () => writeStatus },
+        ...idleIngestDeps(),
         metrics: createMetrics(),
         logger: createLogger('silent'),
         now: () => Date.parse('2017-02-01T00:00:00Z'),

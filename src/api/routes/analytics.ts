@@ -92,6 +92,11 @@ function flatKpis(k: SiteKpis) {
  */
 export const analyticsRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; energy: Energy }> = async (app, { deps, energy }) => {
   const cache = new AnalyticsCache(deps.analyticsCacheMs ?? 60_000, deps.now);
+  /** The configured site (404 otherwise) and the period asked for, in its local dates. */
+  const sitePeriod = (siteId: string, query: { from?: string | undefined; to?: string | undefined }) => {
+    const site = findSite(deps.config, siteId);
+    return { site, period: parsePeriod(query, deps.now(), site.timezone) };
+  };
   const defaultZone = deps.config.sites[0]?.timezone ?? 'Europe/Paris';
 
   app.get(
@@ -131,8 +136,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; energy: Ene
     '/api/sites/:site/kpis',
     { schema: { summary: 'KPIs of a site over a period', tags: ['analytics'], params: siteParams, querystring: periodQuery, response: analyticsResponses } },
     async (request, reply) => {
-      const site = findSite(deps.config, request.params.site);
-      const period = parsePeriod(request.query, deps.now(), site.timezone);
+      const { site, period } = sitePeriod(request.params.site, request.query);
       const k = await cache.get(`kpis|${site.id}|${period.from}|${period.to}`, () => energy.kpis(site.id, period));
       const kpis = flatKpis(k);
       if (request.query.format === 'csv') {
@@ -147,8 +151,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; energy: Ene
     '/api/sites/:site/baseline',
     { schema: { summary: 'Baseline of a site: model, ASHRAE G14 fit, actual vs expected per day', tags: ['analytics'], params: siteParams, querystring: periodQuery, response: analyticsResponses } },
     async (request, reply) => {
-      const site = findSite(deps.config, request.params.site);
-      const period = parsePeriod(request.query, deps.now(), site.timezone);
+      const { site, period } = sitePeriod(request.params.site, request.query);
       const { baseline, days } = await cache.get(`baseline|${site.id}|${period.from}|${period.to}`, () => energy.baselineDays(site.id, period));
       if (request.query.format === 'csv') {
         const rows = days.map((d) => [d.date, d.dayType, d.actualKWh, d.expectedKWh, d.actualKWh !== null && d.expectedKWh !== null ? d.actualKWh - d.expectedKWh : null, d.tMeanC]);
@@ -175,8 +178,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; energy: Ene
     '/api/sites/:site/degree-days',
     { schema: { summary: 'Outdoor temperatures and degree days (DJU) per local day', tags: ['analytics'], params: siteParams, querystring: degreeDayQuery, response: analyticsResponses } },
     async (request, reply) => {
-      const site = findSite(deps.config, request.params.site);
-      const period = parsePeriod(request.query, deps.now(), site.timezone);
+      const { site, period } = sitePeriod(request.params.site, request.query);
       const method = request.query.method ?? 'meteo';
       const baseC = request.query.baseC ?? deps.config.degreeDays.baseC;
       const temps = await cache.get(`temps|${site.id}|${period.from}|${period.to}`, () => energy.temperatures(site.id, period));
@@ -218,8 +220,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; energy: Ene
     '/api/sites/:site/corrections',
     { schema: { summary: 'Counter corrections: resets, backward steps, spikes, estimated gaps', tags: ['analytics'], params: siteParams, querystring: periodQuery, response: analyticsResponses } },
     async (request, reply) => {
-      const site = findSite(deps.config, request.params.site);
-      const period = parsePeriod(request.query, deps.now(), site.timezone);
+      const { site, period } = sitePeriod(request.params.site, request.query);
       const consumption = await cache.get(`consumption|${site.id}|${period.from}|${period.to}`, () => energy.consumption(site.id, period));
       const corrections = consumption.corrections.map((c) => ({
         device: c.device,

@@ -5,7 +5,7 @@ import { EnergyAnalyticsService } from '../../../src/energy/analytics-service.js
 import { createLogger } from '../../../src/observability/logger.js';
 import { createMetrics } from '../../../src/observability/metrics.js';
 import { DuckDbStore } from '../../../src/storage/duckdb/duckdb-store.js';
-import type { WriteStatus } from '../../../src/storage/write-status.js';
+import { idleIngestDeps } from '../../helpers/app-deps.js';
 import { createTempDir, type TempDir } from '../../helpers/tmp.js';
 import { buildings, hours, leadConfig, readingsOf } from '../energy/helpers/lead-fixtures.js';
 
@@ -42,15 +42,10 @@ beforeAll(async () => {
     computeCalls += 1;
     return energy.compare(...args);
   };
-  const writeStatus: WriteStatus = {
-    storeUp: true, pendingReadings: 0, spoolReadings: 0, spoolBytes: 0, spoolMaxBytes: 1, replaying: false,
-    replayedReadings: 0, acknowledging: true, deadLetters: 0, lastWriteMs: null, lastError: null,
-  };
   app = await buildApp({
     config: CONFIG,
     store,
-    ingest: { status: () => ({ mode: 'embedded', connected: true, endpoint: 'mqtt://x', lastMessageMs: null }), rejections: () => [] },
-    writer: { status: () => writeStatus },
+    ...idleIngestDeps(),
     metrics: createMetrics(),
     logger: createLogger('silent'),
     now: () => Date.parse('2017-01-15T12:00:00Z'),
