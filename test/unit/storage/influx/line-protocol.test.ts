@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Reading } from '../../../../src/model/reading.js';
-import { encodeReadings } from '../../../../src/storage/influx/line-protocol.js';
+import { encodeReadings, pointLine } from '../../../../src/storage/influx/line-protocol.js';
 import { tagValueProblem } from '../../../../src/storage/influx/schema.js';
 
 const reading = (over: Partial<Reading> = {}): Reading => ({ site: 's', device: 'd', quantity: 'power_w', tsMs: 1_700_000_000_123, value: 1.5, ...over });
@@ -52,5 +52,19 @@ describe('tagValueProblem', () => {
   });
   it.each(['', 'a\\', 'a\\\\', 'nl\n', 'tab\t', 'nul\u0000', 'del\u007f'])('refuses %j', (value) => {
     expect(tagValueProblem(value)).not.toBeNull();
+  });
+});
+
+describe('encodeReadings fast path', () => {
+  it('writes exactly the line Point writes, for awkward tags, values and flags', () => {
+    const tags = ['cleon-bureaux', 'a b', 'a,b', 'a=b', 'quote"d', "it's", 'é à ü', 'x\\y', '#1', '🔥'];
+    const values = [0, -0, 1, -1, 0.1 + 0.2, 1e21, 1e-7, 5e-324, Number.MAX_VALUE, 123456789.123456];
+    const readings: Reading[] = [];
+    tags.forEach((tag, i) =>
+      values.forEach((value, j) => readings.push({ site: tag, device: tags[(i + j) % tags.length]!, quantity: 'energy_kwh', tsMs: 1_700_000_000_000 + i * 100 + j, value, tsFromServer: j % 2 === 0 })),
+    );
+    const { lines, refused } = encodeReadings(readings);
+    expect(refused).toEqual([]);
+    expect(lines).toEqual(readings.map((r) => pointLine(r)));
   });
 });
