@@ -96,31 +96,32 @@ export function decodeSenml(pack: readonly unknown[], ctx: DecodeContext, out: D
     const hasValue = rec.v !== undefined || rec.s !== undefined || rec.vs !== undefined || rec.vb !== undefined || rec.vd !== undefined;
     if (!hasValue && rec.n === undefined) continue; // base-only record
     const name = bn + (rec.n ?? '');
-    const label = `${field} (${describeValue(name)})`;
+    // Built only for a rejection: describing the name costs as much as decoding the record.
+    const labelOf = () => `${field} (${describeValue(name)})`;
     const quantity = resolveSenmlQuantity(name);
     if (quantity === undefined) {
-      out.rejections.push({ reason: 'unknown-quantity', field, detail: `${label}: the name does not end with a known quantity` });
+      out.rejections.push({ reason: 'unknown-quantity', field, detail: `${labelOf()}: the name does not end with a known quantity` });
       continue;
     }
     if (!ctx.directory.declares(ctx.site, ctx.device, quantity)) {
-      out.rejections.push({ reason: 'undeclared-quantity', field, detail: `${label}: device "${ctx.device}" does not declare "${quantity}"` });
+      out.rejections.push({ reason: 'undeclared-quantity', field, detail: `${labelOf()}: device "${ctx.device}" does not declare "${quantity}"` });
       continue;
     }
     let value: number;
     if (rec.v !== undefined) {
       if (typeof rec.v !== 'number' || !Number.isFinite(rec.v)) {
-        out.rejections.push({ reason: 'invalid-value', field, detail: `${label}: value ${describeValue(rec.v)} is not a finite number` });
+        out.rejections.push({ reason: 'invalid-value', field, detail: `${labelOf()}: value ${describeValue(rec.v)} is not a finite number` });
         continue;
       }
       value = bv + rec.v;
     } else if (rec.s !== undefined && isCumulative(quantity)) {
       if (typeof rec.s !== 'number' || !Number.isFinite(rec.s)) {
-        out.rejections.push({ reason: 'invalid-value', field, detail: `${label}: sum ${describeValue(rec.s)} is not a finite number` });
+        out.rejections.push({ reason: 'invalid-value', field, detail: `${labelOf()}: sum ${describeValue(rec.s)} is not a finite number` });
         continue;
       }
       value = bs + rec.s;
     } else {
-      out.rejections.push({ reason: 'invalid-value', field, detail: `${label}: no numeric value ("v")` });
+      out.rejections.push({ reason: 'invalid-value', field, detail: `${labelOf()}: no numeric value ("v")` });
       continue;
     }
     const unit = rec.u ?? bu;
@@ -129,17 +130,17 @@ export function decodeSenml(pack: readonly unknown[], ctx: DecodeContext, out: D
       out.rejections.push({
         reason: 'unsupported-unit',
         field,
-        detail: `${label}: unit ${describeValue(unit)} does not fit "${quantity}" (${quantityUnit(quantity)}; accepted: ${acceptedUnits(quantity).join(', ')})`,
+        detail: `${labelOf()}: unit ${describeValue(unit)} does not fit "${quantity}" (${quantityUnit(quantity)}; accepted: ${acceptedUnits(quantity).join(', ')})`,
       });
       continue;
     }
     if (rec.t !== undefined && (typeof rec.t !== 'number' || !Number.isFinite(rec.t))) {
-      out.rejections.push({ reason: 'invalid-timestamp', field, detail: `${label}: "t" ${describeValue(rec.t)} is not a number of seconds` });
+      out.rejections.push({ reason: 'invalid-timestamp', field, detail: `${labelOf()}: "t" ${describeValue(rec.t)} is not a number of seconds` });
       continue;
     }
     const time = resolveSenmlTimeMs(btS + ((rec.t as number | undefined) ?? 0), ctx.nowMs);
     if (!time.ok) {
-      out.rejections.push({ reason: time.reason, field, detail: `${label}: ${time.detail}` });
+      out.rejections.push({ reason: time.reason, field, detail: `${labelOf()}: ${time.detail}` });
       continue;
     }
     const reading: Reading = { site: ctx.site, device: ctx.device, quantity, tsMs: time.tsMs, value: converted };
