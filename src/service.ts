@@ -9,8 +9,6 @@ import { EnergyAnalyticsService } from './energy/analytics-service.js';
 import { IngestService } from './ingest/ingest-service.js';
 import type { Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
-import { DuckDbStore } from './storage/duckdb/duckdb-store.js';
-import { InfluxStore, influxStoreOptionsFromEnv } from './storage/influx/index.js';
 import type { ReadingStore } from './storage/port.js';
 import { DurableWriter } from './storage/write-pipeline.js';
 
@@ -35,8 +33,13 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-export function createStore(env: EnvSettings, logger: Logger): ReadingStore {
-  if (env.INFLUX_URL) return new InfluxStore(influxStoreOptionsFromEnv(env, { logger }));
+/** Loads only the adapter in use: DuckDB's native library alone weighs tens of MB of memory. */
+export async function createStore(env: EnvSettings, logger: Logger): Promise<ReadingStore> {
+  if (env.INFLUX_URL) {
+    const { InfluxStore, influxStoreOptionsFromEnv } = await import('./storage/influx/index.js');
+    return new InfluxStore(influxStoreOptionsFromEnv(env, { logger }));
+  }
+  const { DuckDbStore } = await import('./storage/duckdb/duckdb-store.js');
   return new DuckDbStore({ dataDir: env.DATA_DIR, logger });
 }
 
@@ -60,7 +63,7 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
   const { config, env, logger } = deps;
   const now = deps.now ?? Date.now;
   const metrics = createMetrics();
-  const store = createStore(env, logger);
+  const store = await createStore(env, logger);
   const writer = new DurableWriter({
     store,
     dataDir: env.DATA_DIR,

@@ -109,7 +109,7 @@ export async function importCommand(args: ImportArgs, out: (line: string) => voi
     err(`${p.phase === 'read' ? 'reading' : 'writing'}: ${p.done} ${p.phase === 'read' ? 'lines' : 'readings'} (${pct.toFixed(0)} %)`);
   };
 
-  const store = options.dryRun ? undefined : createStore(env, createLogger('warn'));
+  const store = options.dryRun ? undefined : await createStore(env, createLogger('warn'));
   if (store) {
     try {
       await store.start();
