@@ -70,9 +70,11 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     logger,
     metrics,
     spoolMaxBytes: env.SPOOL_MAX_MB * 1024 * 1024,
-    // DuckDB runs writes one at a time, in order (its SerialQueue): a second batch can be formed
-    // while the first commits without reordering anything, which hides the commit's fsync.
-    ...(store.kind === 'duckdb' ? { maxInFlightBatches: 2 } : {}),
+    // A second batch forms and is sent while the first commits (DuckDB's fsync, InfluxDB's HTTP
+    // round trip). DuckDB runs them in order (its SerialQueue); for InfluxDB two batches may land
+    // out of order, which only matters for two different values of the same reading (a device
+    // correcting itself within a second), where the later one might not win.
+    maxInFlightBatches: 2,
     now,
   });
   const ingest = new IngestService({ config, settings: env, writer, metrics, logger, now });

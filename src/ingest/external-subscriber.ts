@@ -74,7 +74,7 @@ export class ExternalSubscriber implements MessageSource {
     url.username = '';
     url.password = '';
     this.endpoint = url.toString().replace(/\/$/, '');
-    this.maxUnacked = options.receiveMaximum ?? 1000;
+    this.maxUnacked = options.receiveMaximum ?? 2000;
   }
 
   async start(handler: MessageHandler): Promise<void> {
@@ -94,7 +94,7 @@ export class ExternalSubscriber implements MessageSource {
       resubscribe: false, // we subscribe on every 'connect' ourselves
     };
     if (protocolVersion === 5) {
-      clientOptions.properties = { sessionExpiryInterval: this.options.sessionExpiryS ?? 30 * 24 * 3600, receiveMaximum: this.options.receiveMaximum ?? 1000 };
+      clientOptions.properties = { sessionExpiryInterval: this.options.sessionExpiryS ?? 30 * 24 * 3600, receiveMaximum: this.options.receiveMaximum ?? 2000 };
       clientOptions.customHandleAcks = (topic, message, packet: { qos: number; messageId?: number }, done) => {
         const work = this.process(topic, message);
         if (packet.qos === 1 && packet.messageId !== undefined) {
