@@ -88,7 +88,10 @@ export class PayloadDecoder {
         decodeSenml(pack.data, { site, device, directory: this.directory, nowMs }, result);
         return result;
       }
-      const object = jsonObjectPayloadSchema.safeParse(json);
+      // JSON.parse yields plain objects only, which the schema accepts as they are: zod (and its
+      // copy of the object) is needed only to refuse what is not an object.
+      const isObject = typeof json === 'object' && json !== null;
+      const object = isObject ? ({ success: true, data: json as Record<string, unknown> } as const) : jsonObjectPayloadSchema.safeParse(json);
       if (!object.success) return reject({ reason: 'malformed-payload', detail: 'expected a JSON object or a SenML array' });
       this.decodeObject(object.data, site, device, nowMs, result);
       return result;
