@@ -138,12 +138,29 @@ export class InfluxStore implements ReadingStore {
  * Keeps the last reading of each identity: InfluxDB would keep one of two same-timestamp
  * points of one request too, but the port promises the LATER one wins, so we do not rely on its order.
  */
-function lastOfEachIdentity(readings: readonly Reading[]): Reading[] {
+function lastOfEachIdentity(readings: readonly Reading[]): readonly Reading[] {
+  if (!hasDuplicateIdentity(readings)) return readings;
   const byKey = new Map<string, Reading>();
   for (const r of readings) {
     const key = readingKey(r);
     byKey.delete(key);
     byKey.set(key, r);
   }
-  return byKey.size === readings.length ? [...readings] : [...byKey.values()];
+  return [...byKey.values()];
+}
+
+/** Duplicates within a batch are rare: look for one with numbers per series, not a string key per reading. */
+function hasDuplicateIdentity(readings: readonly Reading[]): boolean {
+  const seen = new Map<string, Map<string, Map<string, Set<number>>>>();
+  for (const r of readings) {
+    let byDevice = seen.get(r.site);
+    if (!byDevice) seen.set(r.site, (byDevice = new Map()));
+    let byQuantity = byDevice.get(r.device);
+    if (!byQuantity) byDevice.set(r.device, (byQuantity = new Map()));
+    let times = byQuantity.get(r.quantity);
+    if (!times) byQuantity.set(r.quantity, (times = new Set()));
+    if (times.has(r.tsMs)) return true;
+    times.add(r.tsMs);
+  }
+  return false;
 }

@@ -38,16 +38,26 @@ export function encodeReadings(readings: readonly Reading[]): EncodedBatch {
 }
 
 /** The line's measurement and tags, escaped by Point once per series (a series is a meter channel: few). */
-const prefixes = new Map<string, string>();
+const prefixes = new Map<string, Map<string, Map<string, string>>>();
+let cachedPrefixes = 0;
 const MAX_CACHED_PREFIXES = 100_000;
 
 function seriesPrefix(r: Reading): string {
-  const key = `${r.site}\u0000${r.device}\u0000${r.quantity}`;
-  let prefix = prefixes.get(key);
+  let byDevice = prefixes.get(r.site);
+  if (!byDevice) prefixes.set(r.site, (byDevice = new Map()));
+  let byQuantity = byDevice.get(r.device);
+  if (!byQuantity) byDevice.set(r.device, (byQuantity = new Map()));
+  let prefix = byQuantity.get(r.quantity);
   if (prefix === undefined) {
     prefix = pointLine({ ...r, value: 0, tsMs: 0, tsFromServer: false }).slice(0, -` ${FIELD_TS_FROM_SERVER}=F,${FIELD_VALUE}=0 0`.length);
-    if (prefixes.size >= MAX_CACHED_PREFIXES) prefixes.clear();
-    prefixes.set(key, prefix);
+    // Series come from the configuration, so this stays small; the bound guards against a bug.
+    if (++cachedPrefixes > MAX_CACHED_PREFIXES) {
+      prefixes.clear();
+      cachedPrefixes = 1;
+      byQuantity = new Map();
+      prefixes.set(r.site, new Map([[r.device, byQuantity]]));
+    }
+    byQuantity.set(r.quantity, prefix);
   }
   return prefix;
 }
