@@ -32,8 +32,11 @@ export function normalizeComparison(body, sites) {
       deviationPct: num(r, ['deviationPct', 'baselineDeviationPct', 'deviationVsBaselinePct']),
       decretPct: num(r.decretTertiaire ?? r.decret ?? {}, ['progressPct', 'reductionPct', 'gapPct']) ?? num(r, ['decretTertiairePct']),
     };
-  }).filter((r) => r.site && r.kWhPerM2 !== null);
-  return rows.sort((a, b) => (a.rank !== null && b.rank !== null ? a.rank - b.rank : a.kWhPerM2 - b.kWhPerM2));
+  }).filter((r) => r.site);
+  // Sites without a figure (no data in the period) come last: a missing meter is never a good score.
+  const known = rows.filter((r) => r.kWhPerM2 !== null);
+  known.sort((a, b) => (a.rank !== null && b.rank !== null ? a.rank - b.rank : a.kWhPerM2 - b.kWhPerM2));
+  return [...known, ...rows.filter((r) => r.kWhPerM2 === null)];
 }
 
 /** Dashboard-side fallback while /api/compare is not there: main electricity (+ district heat) kWh per m². */
@@ -105,19 +108,19 @@ export function renderCompare(main, ctx) {
     const dateText = (d) => i18n.formatLongDate(localDateToMs(d, tz) + 12 * 3_600_000, tz);
     const pct = (v) => (v === null ? '–' : `${v > 0 ? '+' : ''}${i18n.formatNumber(v, 1)} %`);
     const columns = [
-      { label: i18n.t('compare.rank'), num: true, cell: (_r, i) => String(i + 1) },
+      { label: i18n.t('compare.rank'), num: true, cell: (r, i) => (r.kWhPerM2 === null ? '–' : String(r.rank ?? i + 1)) },
       { label: i18n.t('compare.site'), rowHeader: true, cell: (r) => h('a', { href: `#/site/${encodeURIComponent(r.site.id)}` }, r.site.name) },
       { label: i18n.t('compare.usage'), cell: (r) => i18n.t(`usage.${r.site.usage}`) },
       { label: i18n.t('compare.floorArea'), num: true, cell: (r) => i18n.formatNumber(r.site.floorAreaM2, 0) },
-      has('consumptionKWh') && { label: i18n.t('compare.consumption'), num: true, cell: (r) => i18n.formatNumber(r.consumptionKWh, 0) },
-      { label: i18n.t('compare.intensity'), num: true, cell: (r) => i18n.formatNumber(r.kWhPerM2, 2) },
-      has('correctedKWhPerM2') && { label: i18n.t('compare.corrected'), num: true, cell: (r) => i18n.formatNumber(r.correctedKWhPerM2, 2) },
+      has('consumptionKWh') && { label: i18n.t('compare.consumption'), num: true, cell: (r) => (r.consumptionKWh === null ? '–' : i18n.formatNumber(r.consumptionKWh, 0)) },
+      { label: i18n.t('compare.intensity'), num: true, cell: (r) => (r.kWhPerM2 === null ? '–' : i18n.formatNumber(r.kWhPerM2, 2)) },
+      has('correctedKWhPerM2') && { label: i18n.t('compare.corrected'), num: true, cell: (r) => (r.correctedKWhPerM2 === null ? '–' : i18n.formatNumber(r.correctedKWhPerM2, 2)) },
       has('deviationPct') && { label: i18n.t('compare.deviation'), num: true, cell: (r) => pct(r.deviationPct) },
       has('decretPct') && { label: i18n.t('compare.decret'), num: true, cell: (r) => pct(r.decretPct) },
     ].filter(Boolean);
     const canvas = h('canvas', { id: 'compare-chart', role: 'img', 'aria-label': i18n.t('compare.chartAlt') });
     clear(results).append(
-      provisional ? h('p', { class: 'notice unavailable', 'data-state': 'provisional', text: i18n.t('compare.provisional') }) : null,
+      ...(provisional ? [h('p', { class: 'notice unavailable', 'data-state': 'provisional', text: i18n.t('compare.provisional') })] : []),
       table({
         caption: i18n.t('compare.caption', { from: dateText(from), to: dateText(to) }),
         columns,

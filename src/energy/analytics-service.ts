@@ -202,6 +202,8 @@ export class EnergyAnalyticsService {
 }
 
 export function kpiValue(k: SiteKpis, key: KpiKey): number | null {
+  // A site with no measured hour has no figure, not a figure of zero (it would rank first).
+  if (k.measuredShare === 0) return null;
   switch (key) {
     case 'kWhPerM2':
       return k.kWhPerM2;

@@ -63,6 +63,8 @@ export interface SiteKpis {
   consumption: Partial<Record<EnergyCarrier, { total: number; unit: string; estimatedHours: number }>>;
   finalEnergyKWh: number;
   kWhPerM2: number;
+  /** Share of the period's hours measured by every energy meter (0 = no data: the figures above mean nothing). */
+  measuredShare: number;
   dju: { method: DjuMethod; baseC: number; hddC: number; cddC: number; daysOmitted: string[] } | null;
   climateCorrected: { kWh: number; kWhPerM2: number; heatingKWh: number; actualDju: number; referenceDju: number; reference: 'normal-year' | 'baseline-period' } | { unavailable: string };
   baseline: { accepted: boolean; segmentation: string; monthlyCvRmsePct: number; monthlyNmbePct: number } | { problems: string[] };
@@ -104,6 +106,9 @@ export function computeSiteKpis(input: SiteKpiInput): SiteKpis {
   const hourly = finalEnergyHourly(consumption, options.gasKWhPerM3);
   const daily = rollUp(hourly, dayEdges(days));
   const finalKWh = hourly.values.reduce((s, v) => s + v, 0);
+  let coveredMs = 0;
+  for (let i = 0; i < hourly.values.length; i++) coveredMs += Math.min(hourly.coveredMs[i]!, hourly.edges[i + 1]! - hourly.edges[i]!);
+  const spanMs = hourly.edges.length > 1 ? hourly.edges[hourly.edges.length - 1]! - hourly.edges[0]! : 0;
 
   const ddRows = temperatures ? degreeDays(temperatures, { baseC: options.baseC, method: options.djuMethod }) : null;
   const ddSum = ddRows ? sumDegreeDays(ddRows) : null;
@@ -138,6 +143,7 @@ export function computeSiteKpis(input: SiteKpiInput): SiteKpis {
     consumption: byCarrier,
     finalEnergyKWh: finalKWh,
     kWhPerM2: finalKWh / site.floorAreaM2,
+    measuredShare: spanMs > 0 ? coveredMs / spanMs : 0,
     dju: ddSum ? { method: options.djuMethod, baseC: options.baseC, hddC: ddSum.hddC, cddC: ddSum.cddC, daysOmitted: ddSum.daysOmitted } : null,
     climateCorrected: climate,
     baseline: baseline.ok

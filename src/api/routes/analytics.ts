@@ -66,9 +66,11 @@ function decretSummary(k: SiteKpis) {
 function flatKpis(k: SiteKpis) {
   const corrected = 'kWhPerM2' in k.climateCorrected ? k.climateCorrected : null;
   const baseline = 'accepted' in k.baseline ? k.baseline : null;
+  const measured = k.measuredShare > 0;
   return {
-    finalEnergyKWh: num(k.finalEnergyKWh),
-    kWhPerM2: num(k.kWhPerM2),
+    measuredSharePct: num(k.measuredShare * 100),
+    finalEnergyKWh: measured ? num(k.finalEnergyKWh) : null,
+    kWhPerM2: measured ? num(k.kWhPerM2) : null,
     climateCorrectedKWhPerM2: num(corrected?.kWhPerM2),
     climateCorrectedKWh: num(corrected?.kWh),
     electricityKWh: num(k.consumption.electricity?.total),

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../src/api/app.js';
+import { configSchema } from '../../../src/config/schema.js';
 import { EnergyAnalyticsService } from '../../../src/energy/analytics-service.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { createMetrics } from '../../../src/observability/metrics.js';
@@ -12,7 +13,13 @@ import { buildings, hours, leadConfig, readingsOf } from '../energy/helpers/lead
 // Real hourly data of six LEAD/GEPIII buildings (test/fixtures/lead-gepiii, CC BY-SA), stored in a
 // real DuckDB file, read back through the analytics routes as the dashboard and a CSV user would.
 const BUILDINGS = buildings();
-const CONFIG = leadConfig(BUILDINGS);
+// Plus a site whose meters have sent nothing yet: it must rank last, without a figure.
+const CONFIG = configSchema.parse({
+  sites: [
+    ...leadConfig(BUILDINGS).sites,
+    { id: 'no-data-yet', name: 'Nouveau site pilote', usage: 'office', floorAreaM2: 900, devices: [{ id: 'tgbt', kind: 'electricity-meter', quantities: ['energy_kwh'], secret: 'fixture-secret' }] },
+  ],
+});
 const YEAR = 'from=2016-01-01&to=2016-12-31';
 
 let dir: TempDir;
@@ -62,8 +69,8 @@ afterAll(async () => {
 interface CompareRow {
   site: string;
   rank: number | null;
-  kWhPerM2: number;
-  energyKWh: number;
+  kWhPerM2: number | null;
+  energyKWh: number | null;
   floorAreaM2: number;
   baselineAccepted: boolean | null;
 }
@@ -74,15 +81,16 @@ describe('GET /api/compare', () => {
     expect(response.statusCode).toBe(200);
     const body = response.json<{ from: string; to: string; rankBy: string; sites: CompareRow[] }>();
     expect(body).toMatchObject({ from: '2016-01-01', to: '2016-12-31', rankBy: 'kWhPerM2' });
-    expect(body.sites).toHaveLength(BUILDINGS.length);
+    expect(body.sites).toHaveLength(BUILDINGS.length + 1);
     for (const b of BUILDINGS) {
       const row = body.sites.find((s) => s.site === `b${b.id}`)!;
-      expect(Math.abs(row.kWhPerM2 - b.euiKWhPerM2), `building ${b.id}`).toBeLessThanOrEqual(0.0051);
-      expect(row.energyKWh / row.floorAreaM2).toBeCloseTo(row.kWhPerM2, 9);
+      expect(Math.abs(row.kWhPerM2! - b.euiKWhPerM2), `building ${b.id}`).toBeLessThanOrEqual(0.0051);
+      expect(row.energyKWh! / row.floorAreaM2).toBeCloseTo(row.kWhPerM2!, 9);
     }
     const expectedOrder = [...BUILDINGS].sort((a, b) => a.euiKWhPerM2 - b.euiKWhPerM2).map((b) => `b${b.id}`);
-    expect(body.sites.map((s) => s.site)).toEqual(expectedOrder);
-    expect(body.sites.map((s) => s.rank)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(body.sites.map((s) => s.site)).toEqual([...expectedOrder, 'no-data-yet']);
+    expect(body.sites.map((s) => s.rank)).toEqual([1, 2, 3, 4, 5, 6, null]);
+    expect(body.sites[6]).toMatchObject({ kWhPerM2: null, energyKWh: null, measuredSharePct: 0 });
   });
 
   it('answers again from the cache, and as CSV with the same figures', async () => {
@@ -94,7 +102,7 @@ describe('GET /api/compare', () => {
     expect(csv.headers['content-disposition']).toBe('attachment; filename="comparison_2016-01-01_2016-12-31.csv"');
     const rows = parseCsv(csv.body);
     expect(rows.map((r) => r.site)).toEqual(json.sites.map((s) => s.site));
-    rows.forEach((r, i) => expect(Number(r.kWhPerM2)).toBe(json.sites[i]!.kWhPerM2));
+    rows.forEach((r, i) => expect(r.kWhPerM2 === '' ? null : Number(r.kWhPerM2)).toBe(json.sites[i]!.kWhPerM2));
   });
 
   it('ranks on another KPI when asked', async () => {
