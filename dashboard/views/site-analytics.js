@@ -85,7 +85,11 @@ export function renderAnalytics(container, ctx, site, charts) {
       target.append(unavailable(i18n));
       return;
     }
-    target.append(h('dl', { class: 'kv' }, entries.map(([k, v]) => [h('dt', { text: k }), h('dd', { text: i18n.formatNumber(v, 2) })])));
+    if (body?.kpis && body.kpis.measuredSharePct === 0) {
+      target.append(h('p', { class: 'notice', text: i18n.t('noFigures') }));
+      return;
+    }
+    target.append(h('dl', { class: 'kv' }, entries.map(([k, v]) => [h('dt', { text: i18n.t(`kpi.${k}`) === `kpi.${k}` ? k : i18n.t(`kpi.${k}`) }), h('dd', { text: i18n.formatNumber(v, 2) })])));
   };
   fill(kpiBody, () => api.kpis(site.id, { from, to }), keyValues);
   fill(ddBody, () => api.degreeDays(site.id, { from, to }), keyValues);
