@@ -5,6 +5,7 @@
  *   npm run bench:ingest [-- --store duckdb|influx] [--broker embedded|mosquitto] [--payload json|senml]
  *                        [--messages 200000] [--devices 20] [--window 50] [--rate 0] [--json out.json] [--cpu-prof DIR]
  *                        [--compiled]   (run the service as compiled JavaScript, as the Docker image does)
+ *                        [--node-arg=--max-semi-space-size=4 …]   (node flags for the service)
  * With --store influx it also measures the raw /write rate of the same influxd (5,000-line batches).
  */
 import { spawn } from 'node:child_process';
@@ -33,6 +34,7 @@ const { values: a } = parseArgs({
     json: { type: 'string' },
     'cpu-prof': { type: 'string' },
     compiled: { type: 'boolean', default: false },
+    'node-arg': { type: 'string', multiple: true },
   },
 });
 const store = a.store === 'influx' ? 'influx' : a.store === 'duckdb' ? 'duckdb' : null;
@@ -132,7 +134,8 @@ try {
     const build = spawn('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: 'inherit' });
     await new Promise<void>((resolve, reject) => build.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`build failed: ${code}`)))));
   }
-  service = await startServiceProcess({ env, ...(a.compiled ? { entry: 'dist' as const } : {}), ...(a['cpu-prof'] ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${a['cpu-prof']}`] } : {}) });
+  const nodeArgs = [...(a['node-arg'] ?? []), ...(a['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${a['cpu-prof']}`] : [])];
+  service = await startServiceProcess({ env, ...(a.compiled ? { entry: 'dist' as const } : {}), nodeArgs });
   const pid = service.child.pid!;
   const brokerUrl = mosquitto ? mosquitto.url : `mqtt://127.0.0.1:${service.mqttPort}`;
 
@@ -220,7 +223,7 @@ try {
     store,
     broker,
     payload,
-    runtime: a.compiled ? 'node dist (compiled)' : 'tsx',
+    runtime: `${a.compiled ? 'node dist (compiled)' : 'tsx'}${a['node-arg'] ? ` ${a['node-arg'].join(' ')}` : ''}`,
     messages: result.acked,
     devices: deviceCount,
     window,
