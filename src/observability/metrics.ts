@@ -35,6 +35,9 @@ export function createMetrics() {
     spoolReadings: new Gauge({ name: `${prefix}spool_readings`, help: 'Readings waiting in the on-disk spool', registers: [registry] }),
     spoolBytes: new Gauge({ name: `${prefix}spool_bytes`, help: 'Bytes in the on-disk spool', registers: [registry] }),
     pendingReadings: new Gauge({ name: `${prefix}write_pending_readings`, help: 'Readings accepted but not yet durable', registers: [registry] }),
+    spoolReplayedReadings: new Counter({ name: `${prefix}spool_replayed_readings_total`, help: 'Spooled readings written to the store (replay progress)', registers: [registry] }),
+    spoolAcknowledging: new Gauge({ name: `${prefix}spool_acknowledging`, help: '0 when the spool is full (SPOOL_MAX_MB) and messages are left unacknowledged', registers: [registry] }),
+    deadLetters: new Counter({ name: `${prefix}store_dead_letters_total`, help: 'Readings the store refused for good, appended to dead-letter.jsonl', registers: [registry] }),
   };
 }
 

@@ -84,7 +84,7 @@ export class DurableWriter implements ReadingWriter {
   private lingerTimer: unknown = null;
   private idleWaiters: Array<() => void> = [];
   private stopGate: { promise: Promise<void>; open: () => void } | null = null;
-  private st = { storeUp: true, acknowledging: true, replayedReadings: 0, deadLetters: 0, lastWriteMs: null as number | null, lastError: null as string | null };
+  private st = { storeUp: true, acknowledging: true, replayedReadings: 0, deadLetters: 0, lastWriteMs: null as number | null, lastWriteLatencyMs: null as number | null, lastError: null as string | null };
 
   constructor(options: DurableWriterOptions) {
     this.cfg = {
@@ -100,6 +100,7 @@ export class DurableWriter implements ReadingWriter {
       retryBaseMs: this.cfg.retryBaseMs, retryMaxMs: this.cfg.retryMaxMs, timers: this.cfg.timers, logger: options.logger,
       onReplayed: (n) => {
         this.st.replayedReadings += n;
+        this.cfg.metrics?.spoolReplayedReadings.inc(n);
         this.updateGauges();
       },
     });
@@ -133,7 +134,7 @@ export class DurableWriter implements ReadingWriter {
     return {
       storeUp: this.st.storeUp, pendingReadings: this.pending, spoolReadings: this.spool.readings, spoolBytes: this.spool.bytes,
       spoolMaxBytes: this.spool.maxBytes, replaying: this.replay.active, replayedReadings: this.st.replayedReadings,
-      acknowledging: this.st.acknowledging, deadLetters: this.st.deadLetters, lastWriteMs: this.st.lastWriteMs, lastError: this.st.lastError,
+      acknowledging: this.st.acknowledging, deadLetters: this.st.deadLetters, lastWriteMs: this.st.lastWriteMs, lastWriteLatencyMs: this.st.lastWriteLatencyMs, lastError: this.st.lastError,
     };
   }
 
@@ -254,6 +255,7 @@ export class DurableWriter implements ReadingWriter {
         const rejected = await isolateRejected(write, readings, err);
         await this.deadLetters.append(rejected);
         this.st.deadLetters += rejected.length;
+        this.cfg.metrics?.deadLetters.inc(rejected.length);
         this.log.warn({ rejected: rejected.length, batch: readings.length, reason: err.message }, 'store refused readings for good; dead-lettered');
         this.stored(readings.length - rejected.length, startedMs);
       }
@@ -277,6 +279,7 @@ export class DurableWriter implements ReadingWriter {
     if (!this.st.storeUp) this.log.info('store answers writes again');
     this.st.storeUp = true;
     this.st.lastWriteMs = this.cfg.now();
+    this.st.lastWriteLatencyMs = this.st.lastWriteMs - startedMs;
   }
 
   /** Appends to the spool, waiting for space while it is full. False only when stopping with a full spool. */
@@ -307,6 +310,7 @@ export class DurableWriter implements ReadingWriter {
   private setAcknowledging(acknowledging: boolean): void {
     if (this.st.acknowledging === acknowledging) return;
     this.st.acknowledging = acknowledging;
+    this.cfg.metrics?.spoolAcknowledging.set(acknowledging ? 1 : 0);
     if (acknowledging) this.log.warn({ spoolBytes: this.spool.bytes }, 'spool has room again: acknowledging messages again');
     else this.log.warn({ spoolBytes: this.spool.bytes, spoolMaxBytes: this.spool.maxBytes }, 'spool full (SPOOL_MAX_MB): messages are left unacknowledged with the broker');
   }
@@ -330,5 +334,7 @@ export class DurableWriter implements ReadingWriter {
     m?.pendingReadings.set(this.pending);
     m?.spoolReadings.set(this.spool.readings);
     m?.spoolBytes.set(this.spool.bytes);
+    m?.storeUp.set(this.st.storeUp ? 1 : 0);
+    m?.spoolAcknowledging.set(this.st.acknowledging ? 1 : 0);
   }
 }

@@ -13,5 +13,7 @@ export interface WriteStatus {
   acknowledging: boolean;
   deadLetters: number;
   lastWriteMs: number | null;
+  /** Duration of the last successful batch write to the store (optional: fakes may omit it). */
+  lastWriteLatencyMs?: number | null;
   lastError: string | null;
 }

@@ -120,3 +120,31 @@ export function expectedSum(messages: number): number {
   for (let i = 0; i < messages; i++) sum += 2 * energyOf(i);
   return sum;
 }
+
+/** Points per (device, quantity) series of the fault site, keyed `device/quantity`: a reading stored under the wrong series shows here. */
+export async function influxSeriesCounts(influxUrl: string): Promise<Map<string, number>> {
+  const q = encodeURIComponent(`SELECT COUNT(value) FROM readings WHERE site = '${FAULT_SITE}' GROUP BY device, quantity`);
+  const response = await fetch(`${influxUrl}/query?db=energy&q=${q}`);
+  if (response.status !== 200) throw new Error(`InfluxDB query: HTTP ${response.status}`);
+  const body = (await response.json()) as { results: Array<{ series?: Array<{ tags: Record<string, string>; values: number[][] }> }> };
+  const counts = new Map<string, number>();
+  for (const s of body.results[0]?.series ?? []) counts.set(`${s.tags.device}/${s.tags.quantity}`, s.values[0]?.[1] ?? 0);
+  return counts;
+}
+
+/** What influxSeriesCounts must return after publishLoad(messages) on `deviceIds`: message i goes to device i % n. */
+export function expectedSeriesCounts(deviceIds: string[], messages: number): Map<string, number> {
+  const counts = new Map<string, number>();
+  deviceIds.forEach((id, k) => {
+    const perDevice = Math.floor(messages / deviceIds.length) + (k < messages % deviceIds.length ? 1 : 0);
+    for (const quantity of ['energy_kwh', 'power_w']) counts.set(`${id}/${quantity}`, perDevice);
+  });
+  return counts;
+}
+
+/** Value of an unlabelled sample in a Prometheus text exposition; throws when it is absent. */
+export function metricValue(metricsText: string, name: string): number {
+  const match = new RegExp(`^${name} (\\S+)$`, 'm').exec(metricsText);
+  if (!match) throw new Error(`metric ${name} not in /metrics`);
+  return Number(match[1]);
+}

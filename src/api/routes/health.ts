@@ -32,6 +32,7 @@ const healthSchema = z.object({
     spoolMaxBytes: z.number(),
     deadLetters: z.number(),
     lastWrite: z.string().nullable(),
+    lastWriteLatencyMs: z.number().nullable().describe('Duration of the last successful batch write to the store'),
     lastError: z.string().nullable(),
   }),
 });
@@ -85,6 +86,7 @@ export const healthRoutes: FastifyPluginAsyncZod<HealthOptions> = async (app, { 
           spoolMaxBytes: write.spoolMaxBytes,
           deadLetters: write.deadLetters,
           lastWrite: iso(write.lastWriteMs),
+          lastWriteLatencyMs: write.lastWriteLatencyMs ?? null,
           lastError: write.lastError,
         },
       });
