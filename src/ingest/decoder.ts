@@ -34,6 +34,16 @@ const PLAIN_NUMBER = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
  *
  * Never throws: whatever a device sends ends as readings and/or rejections.
  */
+/**
+ * Adds a rejection and returns the result. A module function, not a closure made per message:
+ * under tsx (esbuild keepNames) every named closure costs a `__name` call (defineProperty),
+ * which showed as 1.4 % of the service's CPU in the ingest bench profile.
+ */
+function rejectWith(result: DecodeResult, rejection: Rejection): DecodeResult {
+  result.rejections.push(rejection);
+  return result;
+}
+
 export class PayloadDecoder {
   private readonly directory: DeviceDirectory;
 
@@ -49,30 +59,26 @@ export class PayloadDecoder {
     const result: DecodeResult = { readings: [], rejections: [] };
     if (parsed.site !== undefined) result.site = parsed.site;
     if (parsed.device !== undefined) result.device = parsed.device;
-    const reject = (rejection: Rejection): DecodeResult => {
-      result.rejections.push(rejection);
-      return result;
-    };
-    if (parsed.kind === 'unknown') return reject({ reason: 'unknown-topic', detail: `topic "${topic}" is not sites/{site}/devices/{device}[/{quantity}]` });
+    if (parsed.kind === 'unknown') return rejectWith(result, { reason: 'unknown-topic', detail: `topic "${topic}" is not sites/{site}/devices/{device}[/{quantity}]` });
     const { site, device } = parsed;
-    if (!this.directory.hasSite(site)) return reject({ reason: 'unknown-site', detail: `no site "${site}" in the configuration` });
-    if (!this.directory.device(site, device)) return reject({ reason: 'unknown-device', detail: `no device "${device}" in site "${site}"` });
+    if (!this.directory.hasSite(site)) return rejectWith(result, { reason: 'unknown-site', detail: `no site "${site}" in the configuration` });
+    if (!this.directory.device(site, device)) return rejectWith(result, { reason: 'unknown-device', detail: `no device "${device}" in site "${site}"` });
     if (payload.length > this.maxPayloadBytes) {
-      return reject({ reason: 'oversized-payload', detail: `payload of ${payload.length} bytes exceeds the limit of ${this.maxPayloadBytes}` });
+      return rejectWith(result, { reason: 'oversized-payload', detail: `payload of ${payload.length} bytes exceeds the limit of ${this.maxPayloadBytes}` });
     }
     try {
       if (parsed.kind === 'unknown-quantity') {
-        return reject({ reason: 'unknown-quantity', field: parsed.quantity, detail: `unknown quantity "${parsed.quantity}" in the topic` });
+        return rejectWith(result, { reason: 'unknown-quantity', field: parsed.quantity, detail: `unknown quantity "${parsed.quantity}" in the topic` });
       }
       if (parsed.kind === 'quantity') {
         const { quantity } = parsed;
         if (!this.directory.declares(site, device, quantity)) {
-          return reject({ reason: 'undeclared-quantity', field: quantity, detail: `device "${device}" does not declare "${quantity}"` });
+          return rejectWith(result, { reason: 'undeclared-quantity', field: quantity, detail: `device "${device}" does not declare "${quantity}"` });
         }
         const text = payload.toString('utf8');
-        if (!PLAIN_NUMBER.test(text)) return reject({ reason: 'invalid-value', field: quantity, detail: `value ${JSON.stringify(text.slice(0, 40))} is not a finite number` });
+        if (!PLAIN_NUMBER.test(text)) return rejectWith(result, { reason: 'invalid-value', field: quantity, detail: `value ${JSON.stringify(text.slice(0, 40))} is not a finite number` });
         const value = Number(text);
-        if (!Number.isFinite(value)) return reject({ reason: 'invalid-value', field: quantity, detail: `value ${text.trim().slice(0, 40)} is not a finite number` });
+        if (!Number.isFinite(value)) return rejectWith(result, { reason: 'invalid-value', field: quantity, detail: `value ${text.trim().slice(0, 40)} is not a finite number` });
         result.readings.push({ site, device, quantity, tsMs: nowMs, value, tsFromServer: true });
         return result;
       }
@@ -80,11 +86,11 @@ export class PayloadDecoder {
       try {
         json = JSON.parse(payload.toString('utf8'));
       } catch (err) {
-        return reject({ reason: 'malformed-payload', detail: `not JSON: ${(err as Error).message.slice(0, 120)}` });
+        return rejectWith(result, { reason: 'malformed-payload', detail: `not JSON: ${(err as Error).message.slice(0, 120)}` });
       }
       if (Array.isArray(json)) {
         const pack = senmlPackSchema.safeParse(json);
-        if (!pack.success) return reject({ reason: 'malformed-payload', detail: pack.error.issues[0]?.message ?? 'not a SenML pack' });
+        if (!pack.success) return rejectWith(result, { reason: 'malformed-payload', detail: pack.error.issues[0]?.message ?? 'not a SenML pack' });
         decodeSenml(pack.data, { site, device, directory: this.directory, nowMs }, result);
         return result;
       }
@@ -92,12 +98,12 @@ export class PayloadDecoder {
       // copy of the object) is needed only to refuse what is not an object.
       const isObject = typeof json === 'object' && json !== null;
       const object = isObject ? ({ success: true, data: json as Record<string, unknown> } as const) : jsonObjectPayloadSchema.safeParse(json);
-      if (!object.success) return reject({ reason: 'malformed-payload', detail: 'expected a JSON object or a SenML array' });
+      if (!object.success) return rejectWith(result, { reason: 'malformed-payload', detail: 'expected a JSON object or a SenML array' });
       this.decodeObject(object.data, site, device, nowMs, result);
       return result;
     } catch (err) {
       // Defensive: a bug here must cost one message, not the service.
-      return reject({ reason: 'malformed-payload', detail: `could not be decoded: ${(err as Error).message}` });
+      return rejectWith(result, { reason: 'malformed-payload', detail: `could not be decoded: ${(err as Error).message}` });
     }
   }
 

@@ -58,6 +58,20 @@ export function wellFormedRecord(value: unknown): SenmlRecord | null {
 const STRING_LABELS = ['bn', 'bu', 'n', 'u'] as const;
 const NUMBER_LABELS = ['bv', 'bs'] as const;
 
+/**
+ * A record's label in a rejection, built only when rejecting: describing the name costs as much
+ * as decoding the record. A module function, not a per-record closure (under tsx each named
+ * closure also costs a `__name` defineProperty call).
+ */
+function labelOf(index: number, name: string): string {
+  return `${entryName(index)} (${describeValue(name)})`;
+}
+
+/** `entry 3`: named only when rejecting, so a well-formed record allocates no label. */
+function entryName(index: number): string {
+  return `entry ${index}`;
+}
+
 export function decodeSenml(pack: readonly unknown[], ctx: DecodeContext, out: Decoded): void {
   let bn = '';
   let btS = 0;
@@ -65,7 +79,6 @@ export function decodeSenml(pack: readonly unknown[], ctx: DecodeContext, out: D
   let bv = 0;
   let bs = 0;
   for (let i = 0; i < pack.length; i++) {
-    const field = `entry ${i}`;
     let rec = wellFormedRecord(pack[i]);
     if (rec === null) {
       // Only a record that fails the quick check goes through zod, which says what is wrong.
@@ -73,7 +86,7 @@ export function decodeSenml(pack: readonly unknown[], ctx: DecodeContext, out: D
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
         const where = issue && issue.path.length > 0 ? ` "${issue.path.join('.')}"` : '';
-        out.rejections.push({ reason: 'malformed-payload', field, detail: `${field}: not a SenML record${where}: ${issue?.message ?? 'invalid'}` });
+        out.rejections.push({ reason: 'malformed-payload', field: entryName(i), detail: `${entryName(i)}: not a SenML record${where}: ${issue?.message ?? 'invalid'}` });
         continue;
       }
       rec = parsed.data;
@@ -85,7 +98,7 @@ export function decodeSenml(pack: readonly unknown[], ctx: DecodeContext, out: D
     if (rec.bt !== undefined) {
       if (typeof rec.bt !== 'number' || !Number.isFinite(rec.bt)) {
         // A bad base time poisons every following record's time: reject it and stop here.
-        out.rejections.push({ reason: 'invalid-timestamp', field, detail: `${field}: "bt" ${describeValue(rec.bt)} is not a number of seconds` });
+        out.rejections.push({ reason: 'invalid-timestamp', field: entryName(i), detail: `${entryName(i)}: "bt" ${describeValue(rec.bt)} is not a number of seconds` });
         for (let j = i + 1; j < pack.length; j++) {
           out.rejections.push({ reason: 'invalid-timestamp', field: `entry ${j}`, detail: `entry ${j}: follows an invalid "bt"` });
         }
@@ -96,32 +109,30 @@ export function decodeSenml(pack: readonly unknown[], ctx: DecodeContext, out: D
     const hasValue = rec.v !== undefined || rec.s !== undefined || rec.vs !== undefined || rec.vb !== undefined || rec.vd !== undefined;
     if (!hasValue && rec.n === undefined) continue; // base-only record
     const name = bn + (rec.n ?? '');
-    // Built only for a rejection: describing the name costs as much as decoding the record.
-    const labelOf = () => `${field} (${describeValue(name)})`;
     const quantity = resolveSenmlQuantity(name);
     if (quantity === undefined) {
-      out.rejections.push({ reason: 'unknown-quantity', field, detail: `${labelOf()}: the name does not end with a known quantity` });
+      out.rejections.push({ reason: 'unknown-quantity', field: entryName(i), detail: `${labelOf(i, name)}: the name does not end with a known quantity` });
       continue;
     }
     if (!ctx.directory.declares(ctx.site, ctx.device, quantity)) {
-      out.rejections.push({ reason: 'undeclared-quantity', field, detail: `${labelOf()}: device "${ctx.device}" does not declare "${quantity}"` });
+      out.rejections.push({ reason: 'undeclared-quantity', field: entryName(i), detail: `${labelOf(i, name)}: device "${ctx.device}" does not declare "${quantity}"` });
       continue;
     }
     let value: number;
     if (rec.v !== undefined) {
       if (typeof rec.v !== 'number' || !Number.isFinite(rec.v)) {
-        out.rejections.push({ reason: 'invalid-value', field, detail: `${labelOf()}: value ${describeValue(rec.v)} is not a finite number` });
+        out.rejections.push({ reason: 'invalid-value', field: entryName(i), detail: `${labelOf(i, name)}: value ${describeValue(rec.v)} is not a finite number` });
         continue;
       }
       value = bv + rec.v;
     } else if (rec.s !== undefined && isCumulative(quantity)) {
       if (typeof rec.s !== 'number' || !Number.isFinite(rec.s)) {
-        out.rejections.push({ reason: 'invalid-value', field, detail: `${labelOf()}: sum ${describeValue(rec.s)} is not a finite number` });
+        out.rejections.push({ reason: 'invalid-value', field: entryName(i), detail: `${labelOf(i, name)}: sum ${describeValue(rec.s)} is not a finite number` });
         continue;
       }
       value = bs + rec.s;
     } else {
-      out.rejections.push({ reason: 'invalid-value', field, detail: `${labelOf()}: no numeric value ("v")` });
+      out.rejections.push({ reason: 'invalid-value', field: entryName(i), detail: `${labelOf(i, name)}: no numeric value ("v")` });
       continue;
     }
     const unit = rec.u ?? bu;
@@ -129,18 +140,18 @@ export function decodeSenml(pack: readonly unknown[], ctx: DecodeContext, out: D
     if (converted === undefined) {
       out.rejections.push({
         reason: 'unsupported-unit',
-        field,
-        detail: `${labelOf()}: unit ${describeValue(unit)} does not fit "${quantity}" (${quantityUnit(quantity)}; accepted: ${acceptedUnits(quantity).join(', ')})`,
+        field: entryName(i),
+        detail: `${labelOf(i, name)}: unit ${describeValue(unit)} does not fit "${quantity}" (${quantityUnit(quantity)}; accepted: ${acceptedUnits(quantity).join(', ')})`,
       });
       continue;
     }
     if (rec.t !== undefined && (typeof rec.t !== 'number' || !Number.isFinite(rec.t))) {
-      out.rejections.push({ reason: 'invalid-timestamp', field, detail: `${labelOf()}: "t" ${describeValue(rec.t)} is not a number of seconds` });
+      out.rejections.push({ reason: 'invalid-timestamp', field: entryName(i), detail: `${labelOf(i, name)}: "t" ${describeValue(rec.t)} is not a number of seconds` });
       continue;
     }
     const time = resolveSenmlTimeMs(btS + ((rec.t as number | undefined) ?? 0), ctx.nowMs);
     if (!time.ok) {
-      out.rejections.push({ reason: time.reason, field, detail: `${labelOf()}: ${time.detail}` });
+      out.rejections.push({ reason: time.reason, field: entryName(i), detail: `${labelOf(i, name)}: ${time.detail}` });
       continue;
     }
     const reading: Reading = { site: ctx.site, device: ctx.device, quantity, tsMs: time.tsMs, value: converted };
