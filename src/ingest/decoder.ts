@@ -89,9 +89,13 @@ export class PayloadDecoder {
         return rejectWith(result, { reason: 'malformed-payload', detail: `not JSON: ${(err as Error).message.slice(0, 120)}` });
       }
       if (Array.isArray(json)) {
-        const pack = senmlPackSchema.safeParse(json);
-        if (!pack.success) return rejectWith(result, { reason: 'malformed-payload', detail: pack.error.issues[0]?.message ?? 'not a SenML pack' });
-        decodeSenml(pack.data, { site, device, directory: this.directory, nowMs }, result);
+        // Any array of at least one element passes senmlPackSchema (each record is judged alone
+        // in decodeSenml): zod would only copy the array, so only an empty pack goes through it.
+        if (json.length === 0) {
+          const pack = senmlPackSchema.safeParse(json);
+          return rejectWith(result, { reason: 'malformed-payload', detail: pack.error?.issues[0]?.message ?? 'not a SenML pack' });
+        }
+        decodeSenml(json as unknown[], { site, device, directory: this.directory, nowMs }, result);
         return result;
       }
       // JSON.parse yields plain objects only, which the schema accepts as they are: zod (and its

@@ -75,6 +75,13 @@ async function rssKiB(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<number> {
   return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
 }
 
+/** CPU seconds (user + system) the process has used so far: fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100/s on Linux). */
+async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 async function influxCount(influx: InfluxdHandle, db: string, where: string): Promise<number> {
   const q = encodeURIComponent(`SELECT COUNT(value) FROM readings WHERE ${where}`);
   const body = (await (await fetch(`${influx.url}/query?db=${db}&q=${q}`)).json()) as { results: Array<{ series?: Array<{ values: number[][] }> }> };
@@ -101,7 +108,7 @@ async function rawInfluxRate(influx: InfluxdHandle, points: number): Promise<num
   return points / ((performance.now() - t0) / 1000);
 }
 
-function runPublisher(url: string, baseMs: number): Promise<{ acked: number; firstPublishMs: number; lastAckMs: number; ackP50Ms: number; ackP99Ms: number }> {
+function runPublisher(url: string, baseMs: number): Promise<{ acked: number; firstPublishMs: number; lastAckMs: number; ackP50Ms: number; ackP99Ms: number; cpuS: number }> {
   const args = JSON.stringify({ url, site: SITE, devices, secret: SECRET, messages, window, rate, payload, baseMs });
   const child = spawn(process.execPath, ['--import', 'tsx', PUBLISHER, args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
@@ -181,6 +188,11 @@ try {
     }
   })();
 
+  const idleRssKiB = await rssKiB(pid, 'VmRSS');
+  const cpuAtStartS = await cpuSeconds(pid);
+  // The other processes on the 2 cores: where the CPU goes when the service is not saturated.
+  const peers = { influxd: influx?.pid() ?? null, mosquitto: mosquitto?.pid() ?? null };
+  const peerCpuAtStartS = { influxd: peers.influxd ? await cpuSeconds(peers.influxd) : 0, mosquitto: peers.mosquitto ? await cpuSeconds(peers.mosquitto) : 0 };
   const baseMs = Date.now() - 86_400_000;
   const result = await runPublisher(brokerUrl, baseMs);
   const expected = result.acked * readingsPerMessage;
@@ -200,6 +212,9 @@ try {
   await Promise.all([probeLoop, pollLoop]);
   await probe.endAsync();
   const hwmKiB = await rssKiB(pid, 'VmHWM');
+  const serviceCpuS = (await cpuSeconds(pid)) - cpuAtStartS;
+  const influxdCpuS = peers.influxd ? (await cpuSeconds(peers.influxd)) - peerCpuAtStartS.influxd : 0;
+  const mosquittoCpuS = peers.mosquitto ? (await cpuSeconds(peers.mosquitto)) - peerCpuAtStartS.mosquitto : 0;
 
   let stored: number;
   if (influx) {
@@ -237,6 +252,13 @@ try {
     queryableP99Ms: Math.round(percentile(visibleLatencies, 99)),
     queryableSamples: visibleLatencies.length,
     peakRssMB: Math.round(Math.max(rssPeakKiB, hwmKiB) / 1024),
+    idleRssMB: Math.round(idleRssKiB / 1024),
+    // Cores the service process used from the first publish to the last reading written (2 = the whole machine).
+    serviceCores: Number((serviceCpuS / ((allStoredMs - result.firstPublishMs) / 1000)).toFixed(2)),
+    serviceCpuUsPerReading: Math.round((serviceCpuS * 1e6) / expected),
+    publisherCores: Number((result.cpuS / ((result.lastAckMs - result.firstPublishMs) / 1000)).toFixed(2)),
+    ...(peers.influxd ? { influxdCores: Number((influxdCpuS / ((allStoredMs - result.firstPublishMs) / 1000)).toFixed(2)) } : {}),
+    ...(peers.mosquitto ? { mosquittoCores: Number((mosquittoCpuS / ((allStoredMs - result.firstPublishMs) / 1000)).toFixed(2)) } : {}),
     maxPendingReadings: maxPending,
     maxSpooledReadings: maxSpooled,
     readingsExpected: expected,

@@ -52,6 +52,7 @@ const clients: MqttClient[] = await Promise.all(
 
 const ackLatencies: number[] = [];
 let acked = 0;
+const cpuAtStart = process.cpuUsage();
 const firstPublishMs = Date.now();
 let lastAckMs = firstPublishMs;
 
@@ -99,4 +100,6 @@ await Promise.all(clients.map((c) => c.endAsync()));
 
 ackLatencies.sort((a, b) => a - b);
 const pct = (p: number) => ackLatencies[Math.min(ackLatencies.length - 1, Math.floor((p / 100) * ackLatencies.length))] ?? NaN;
-process.stdout.write(`${JSON.stringify({ acked, firstPublishMs, lastAckMs, ackP50Ms: pct(50), ackP99Ms: pct(99) })}\n`);
+const cpu = process.cpuUsage(cpuAtStart);
+const cpuS = (cpu.user + cpu.system) / 1e6;
+process.stdout.write(`${JSON.stringify({ acked, firstPublishMs, lastAckMs, ackP50Ms: pct(50), ackP99Ms: pct(99), cpuS })}\n`);
