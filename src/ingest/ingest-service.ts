@@ -47,6 +47,8 @@ export class IngestService {
   private readonly rejectionLog: RejectionLog;
   private readonly source: MessageSource;
   private lastMessageMs: number | null = null;
+  /** Readings handed to the writer and not yet durable (the external source bounds its window with it). */
+  private awaitingDurableReadings = 0;
 
   constructor(private readonly deps: IngestServiceDeps) {
     const options = deps.options ?? {};
@@ -55,7 +57,13 @@ export class IngestService {
     this.rejectionLog = new RejectionLog(deps.metrics, this.log, { capacity: options.rejectionCapacity, logWindowMs: options.rejectionLogWindowMs });
     const { settings } = deps;
     this.source = settings.MQTT_URL
-      ? new ExternalSubscriber({ url: settings.MQTT_URL, clientId: settings.MQTT_CLIENT_ID, logger: this.log.child({ source: 'external' }), ...options.external })
+      ? new ExternalSubscriber({
+          url: settings.MQTT_URL,
+          clientId: settings.MQTT_CLIENT_ID,
+          logger: this.log.child({ source: 'external' }),
+          pendingReadings: () => this.awaitingDurableReadings,
+          ...options.external,
+        })
       : new EmbeddedBroker({
           host: settings.MQTT_HOST,
           port: settings.MQTT_PORT,
@@ -107,7 +115,13 @@ export class IngestService {
       }
     }
     if (result.readings.length === 0) return;
-    this.deps.metrics.readingsAccepted.inc(result.readings.length);
-    await this.deps.writer.write(result.readings);
+    const count = result.readings.length;
+    this.deps.metrics.readingsAccepted.inc(count);
+    this.awaitingDurableReadings += count;
+    try {
+      await this.deps.writer.write(result.readings);
+    } finally {
+      this.awaitingDurableReadings -= count;
+    }
   }
 }

@@ -12,7 +12,7 @@ import { Fifo } from '../lib/fifo.js';
 export class OrderedAcks {
   private queue = new Fifo<{ messageId: number; state: 'pending' | 'ok' | 'failed' }>();
   private blocked = false;
-  private belowWaiters: { limit: number; resume: () => void }[] = [];
+  private waiters: { ready: () => boolean; resume: () => void }[] = [];
 
   constructor(
     private readonly send: (messageId: number) => void,
@@ -46,22 +46,36 @@ export class OrderedAcks {
 
   /** Calls `resume` once fewer than `limit` messages are pending (at once if they already are). */
   whenBelow(limit: number, resume: () => void): void {
-    if (this.queue.length < limit) resume();
-    else this.belowWaiters.push({ limit, resume });
+    this.whenReady(() => this.queue.length < limit, resume);
+  }
+
+  /**
+   * Calls `resume` once `ready()` is true: at once if it already is, else re-checked after each
+   * run of acknowledgements (when messages and their readings have left the pipeline).
+   */
+  whenReady(ready: () => boolean, resume: () => void): void {
+    if (ready()) resume();
+    else this.waiters.push({ ready, resume });
   }
 
   /** The connection is gone: forget everything; the broker will redeliver what was not acknowledged. */
   reset(): void {
     this.queue = new Fifo();
     this.blocked = false;
+    // Whatever they wait for, the waiters belong to the connection that is gone: let them go.
+    for (const w of this.waiters.splice(0)) w.resume();
+  }
+
+  /** Re-checks the waiters now (after something `ready()` depends on changed outside this queue). */
+  recheck(): void {
     this.releaseWaiters();
   }
 
   private releaseWaiters(): void {
-    if (this.belowWaiters.length === 0) return;
-    const ready = this.belowWaiters.filter((w) => this.queue.length < w.limit);
+    if (this.waiters.length === 0) return;
+    const ready = this.waiters.filter((w) => w.ready());
     if (ready.length === 0) return;
-    this.belowWaiters = this.belowWaiters.filter((w) => this.queue.length >= w.limit);
+    this.waiters = this.waiters.filter((w) => !ready.includes(w));
     for (const w of ready) w.resume();
   }
 
