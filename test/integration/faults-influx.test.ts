@@ -67,7 +67,11 @@ describe('InfluxDB killed during a load (issue 3, fault a)', () => {
             seenDuringOutage.push(h);
             return !h.writePath.storeUp && h.writePath.spoolReadings > 0 && !h.store.ok;
           }, 20_000, 'the spool to fill while influxd is down');
-          metricsDuringOutage = await metrics(service);
+          // The gauges follow the writer's status when a batch settles: poll rather than sample once.
+          await waitUntil(async () => {
+            metricsDuringOutage = await metrics(service);
+            return metricValue(metricsDuringOutage, 'sbe_store_up') === 0 && metricValue(metricsDuringOutage, 'sbe_spool_readings') > 0;
+          }, 10_000, 'the metrics to show the outage');
           // A few seconds of outage while the publishers go on.
           await new Promise((r) => setTimeout(r, 3_000));
           ackedAtRestart = acked;
