@@ -1,6 +1,7 @@
 import closeWithGrace from 'close-with-grace';
 import { EnvError, parseEnv } from './config/env.js';
 import { ConfigError, loadConfigFile, resolveConfigPath } from './config/load.js';
+import { heapCeilingProblem } from './observability/heap-ceiling.js';
 import { createLogger } from './observability/logger.js';
 import { startService } from './service.js';
 
@@ -20,6 +21,8 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(env.LOG_LEVEL);
+  const heapProblem = heapCeilingProblem();
+  if (heapProblem) logger.warn(heapProblem);
   const service = await startService({ config, env, logger });
 
   // SIGTERM/SIGINT: stop taking messages, flush, close, exit 0. A second signal,

@@ -82,6 +82,19 @@ async function cpuSeconds(pid: number): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+interface HeapFigures {
+  usedMB: number;
+  totalMB: number;
+  externalMB: number;
+}
+
+/** The service's V8 heap and external memory, from prom-client's default metrics on /metrics. */
+async function heapFigures(httpUrl: string): Promise<HeapFigures> {
+  const text = await (await fetch(`${httpUrl}/metrics`)).text();
+  const mb = (name: string) => Math.round(Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? NaN) / 1048576);
+  return { usedMB: mb('nodejs_heap_size_used_bytes'), totalMB: mb('nodejs_heap_size_total_bytes'), externalMB: mb('nodejs_external_memory_bytes') };
+}
+
 async function influxCount(influx: InfluxdHandle, db: string, where: string): Promise<number> {
   const q = encodeURIComponent(`SELECT COUNT(value) FROM readings WHERE ${where}`);
   const body = (await (await fetch(`${influx.url}/query?db=${db}&q=${q}`)).json()) as { results: Array<{ series?: Array<{ values: number[][] }> }> };
@@ -153,6 +166,7 @@ try {
   const probeReadings = () => probesSent;
   const visibleLatencies: number[] = [];
   let rssPeakKiB = 0;
+  let heapAtPeak = null as HeapFigures | null;
   let maxPending = 0;
   let maxSpooled = 0;
   let stop = false;
@@ -175,7 +189,10 @@ try {
       } catch {
         // the API may be slow under load: the next poll catches up
       }
-      rssPeakKiB = Math.max(rssPeakKiB, await rssKiB(pid, 'VmRSS'));
+      const rssNow = await rssKiB(pid, 'VmRSS');
+      // What the RSS peak is made of: the V8 heap (used vs reserved) and memory outside it (Buffers).
+      if (rssNow > rssPeakKiB) heapAtPeak = await heapFigures(service!.httpUrl).catch(() => heapAtPeak);
+      rssPeakKiB = Math.max(rssPeakKiB, rssNow);
       try {
         const health = (await (await fetch(`${service!.httpUrl}/api/health`)).json()) as { writePath: { pendingReadings: number; spoolReadings: number } };
         maxPending = Math.max(maxPending, health.writePath.pendingReadings);
@@ -253,6 +270,7 @@ try {
     queryableSamples: visibleLatencies.length,
     peakRssMB: Math.round(Math.max(rssPeakKiB, hwmKiB) / 1024),
     idleRssMB: Math.round(idleRssKiB / 1024),
+    ...(heapAtPeak !== null ? { heapUsedAtPeakMB: heapAtPeak.usedMB, heapReservedAtPeakMB: heapAtPeak.totalMB, externalAtPeakMB: heapAtPeak.externalMB } : {}),
     // Cores the service process used from the first publish to the last reading written (2 = the whole machine).
     serviceCores: Number((serviceCpuS / ((allStoredMs - result.firstPublishMs) / 1000)).toFixed(2)),
     serviceCpuUsPerReading: Math.round((serviceCpuS * 1e6) / expected),

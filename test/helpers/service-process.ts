@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { SERVICE_NODE_FLAGS } from '../../src/observability/heap-ceiling.js';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -31,7 +32,7 @@ export interface ServiceProcess {
 }
 
 /**
- * Runs the real service (`src/main.ts`, as `npm start` does) in a child process and
+ * Runs the real service (`src/main.ts`, as `npm start` does, with the same node flags) in a child process and
  * waits for its "started" log line, which says where it listens (ports 0 are resolved).
  */
 export async function startServiceProcess(options: ServiceProcessOptions): Promise<ServiceProcess> {
@@ -47,7 +48,7 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
   };
   // `node --import tsx`, not the tsx CLI: the CLI runs the program in a grandchild that a
   // SIGKILL of the CLI would orphan; here the child IS the service, so kill9() kills it.
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...(options.entry === 'dist' ? ['dist/src/main.js'] : ['--import', 'tsx', 'src/main.ts'])], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...(options.nodeArgs ?? []), ...(options.entry === 'dist' ? ['dist/src/main.js'] : ['--import', 'tsx', 'src/main.ts'])], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let stderr = '';
