@@ -62,4 +62,58 @@ describe('OrderedAcks', () => {
     await tick();
     expect(sent).toEqual([1]);
   });
+
+  it('holds a waiter until enough messages are acknowledged, then resumes it once', async () => {
+    const acks = new OrderedAcks(() => undefined, () => undefined);
+    const [a, b] = [deferred(), deferred()];
+    acks.track(1, a.promise);
+    acks.track(2, b.promise);
+    let resumed = 0;
+    acks.whenBelow(2, () => resumed++);
+    expect(resumed).toBe(0);
+    b.resolve(); // done but not acknowledgeable before 1: still two pending
+    await tick();
+    expect(resumed).toBe(0);
+    a.resolve();
+    await tick();
+    expect(acks.pending).toBe(0);
+    expect(resumed).toBe(1);
+    acks.track(3, Promise.resolve());
+    await tick();
+    expect(resumed).toBe(1);
+  });
+
+  it('resumes at once when there is already room', () => {
+    const acks = new OrderedAcks(() => undefined, () => undefined);
+    let resumed = false;
+    acks.whenBelow(1, () => (resumed = true));
+    expect(resumed).toBe(true);
+  });
+
+  it('re-checks a condition that depends on something outside the queue only when asked', () => {
+    const acks = new OrderedAcks(() => undefined, () => undefined);
+    let room = false;
+    const order: string[] = [];
+    acks.whenReady(() => room, () => order.push('first'));
+    acks.whenReady(() => room, () => order.push('second'));
+    acks.recheck();
+    expect(order).toEqual([]);
+    room = true;
+    expect(order).toEqual([]);
+    acks.recheck();
+    expect(order).toEqual(['first', 'second']);
+    acks.recheck();
+    expect(order).toEqual(['first', 'second']);
+  });
+
+  it('lets every waiter go when the connection is reset', () => {
+    const acks = new OrderedAcks(() => undefined, () => undefined);
+    acks.track(1, new Promise(() => undefined));
+    let resumed = 0;
+    acks.whenBelow(1, () => resumed++);
+    acks.whenReady(() => false, () => resumed++);
+    acks.reset();
+    expect(resumed).toBe(2);
+    expect(acks.pending).toBe(0);
+  });
 });
