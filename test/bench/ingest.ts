@@ -273,7 +273,7 @@ try {
     ...(heapAtPeak !== null ? { heapUsedAtPeakMB: heapAtPeak.usedMB, heapReservedAtPeakMB: heapAtPeak.totalMB, externalAtPeakMB: heapAtPeak.externalMB } : {}),
     // Cores the service process used from the first publish to the last reading written (2 = the whole machine).
     serviceCores: Number((serviceCpuS / ((allStoredMs - result.firstPublishMs) / 1000)).toFixed(2)),
-    serviceCpuUsPerReading: Math.round((serviceCpuS * 1e6) / expected),
+    serviceCpuUsPerReading: Number(((serviceCpuS * 1e6) / expected).toFixed(2)),
     publisherCores: Number((result.cpuS / ((result.lastAckMs - result.firstPublishMs) / 1000)).toFixed(2)),
     ...(peers.influxd ? { influxdCores: Number((influxdCpuS / ((allStoredMs - result.firstPublishMs) / 1000)).toFixed(2)) } : {}),
     ...(peers.mosquitto ? { mosquittoCores: Number((mosquittoCpuS / ((allStoredMs - result.firstPublishMs) / 1000)).toFixed(2)) } : {}),
