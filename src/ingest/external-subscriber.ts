@@ -47,7 +47,7 @@ const UNACCEPTABLE_PROTOCOL = 1;
  *   (MQTT 5 §3.1.2.11.2: absent means 0, the session ends with the connection and offline
  *   messages are dropped; measured on mosquitto 2.0.11, see STACK-NOTES).
  * - Acknowledge-after-durable, with concurrency. mqtt.js handles incoming packets one at a
- *   time and sends the PUBACK from the `customHandleAcks` callback (MQTT 5 only); awaiting
+ *   time and sends the PUBACK from the `customHandleAcks` callback; awaiting
  *   the write there would allow one write per message, far below the writer's group commit.
  *   So each QoS 1 message starts its write and `customHandleAcks` answers with an error
  *   (mqtt.js then moves on to the next packet WITHOUT sending a PUBACK, and emits that
@@ -59,8 +59,9 @@ const UNACCEPTABLE_PROTOCOL = 1;
  *   unacknowledged PUBLISH only when the session is resumed (MQTT 5 §4.4 / [MQTT-4.4.0-1]),
  *   so after `retryDelayMs` (time for the store to come back, and a brake on a redelivery
  *   loop) the connection is dropped; mqtt.js reconnects by itself and the broker resends.
- * - In MQTT 3.1.1 (fallback), `handleMessage` holds each PUBACK until the write resolved:
- *   correct, but one message at a time.
+ * - MQTT 3.1.1 (fallback for brokers that refuse MQTT 5): the same deferral (see connect()).
+ *   3.1.1 has no Receive Maximum: the broker's own in-flight limit (mosquitto's
+ *   max_inflight_messages, 20 by default) bounds the concurrency.
  * - QoS 0 messages are written too (nothing to acknowledge; a failure is logged).
  */
 export class ExternalSubscriber implements MessageSource {
@@ -115,45 +116,48 @@ export class ExternalSubscriber implements MessageSource {
     };
     if (protocolVersion === 5) {
       clientOptions.properties = { sessionExpiryInterval: this.options.sessionExpiryS ?? 30 * 24 * 3600, receiveMaximum: this.options.receiveMaximum ?? 2000 };
-      clientOptions.customHandleAcks = (topic, message, packet: { qos: number; messageId?: number }, done) => {
-        const work = this.process(topic, message);
-        if (packet.qos === 1 && packet.messageId !== undefined) {
-          this.acks.track(packet.messageId, work);
-          // mqtt.js reads the next packet only after done(): holding it while too many messages
-          // (or readings) wait for durability stops reading the socket, so TCP pushes back on the
-          // broker, which keeps the rest queued. Memory stays bounded whatever the broker's
-          // in-flight window. Bounding readings too matters for SenML packs: 2,000 packs of 10
-          // held 20,000 readings, which cost GC time and RSS (ingest bench, SenML into InfluxDB,
-          // same quiet machine: 76k -> 77-88k readings/s, peak RSS 309 -> 251-280 MB).
-          this.acks.whenReady(this.hasRoom, () => done(DEFERRED));
-        } else {
-          // QoS 2 (we subscribe at QoS 1, so only if a broker misbehaves): acknowledge once written.
-          work.then(
-            () => {
-              this.acks.recheck();
-              done(null as unknown as Error, 0);
-            },
-            (err: unknown) => this.onWriteFailure(err),
-          );
-        }
-      };
     }
-    const client = connect(this.options.url, clientOptions);
-    client.handleMessage = (packet, done) => {
-      if (protocolVersion === 5 && packet.qos > 0) return done(); // handled in customHandleAcks
-      const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-      const work = this.process(packet.topic, payload);
-      if (packet.qos === 0) {
+    const customHandleAcks: IClientOptions['customHandleAcks'] = (topic, message, packet: { qos: number; messageId?: number }, done) => {
+      const work = this.process(topic, message);
+      if (packet.qos === 1 && packet.messageId !== undefined) {
+        this.acks.track(packet.messageId, work);
+        // mqtt.js reads the next packet only after done(): holding it while too many messages
+        // (or readings) wait for durability stops reading the socket, so TCP pushes back on the
+        // broker, which keeps the rest queued. Memory stays bounded whatever the broker's
+        // in-flight window. Bounding readings too matters for SenML packs: 2,000 packs of 10
+        // held 20,000 readings, which cost GC time and RSS (ingest bench, SenML into InfluxDB,
+        // same quiet machine: 76k -> 77-88k readings/s, peak RSS 309 -> 251-280 MB).
+        this.acks.whenReady(this.hasRoom, () => done(DEFERRED));
+      } else {
+        // QoS 2 (we subscribe at QoS 1, so only if a broker misbehaves): acknowledge once written.
         work.then(
-          () => this.acks.recheck(), // its readings no longer count against the window
-          (err: unknown) => {
+          () => {
             this.acks.recheck();
-            log.error({ err, topic: packet.topic }, 'QoS 0 readings lost: write failed');
+            done(null as unknown as Error, 0);
           },
+          (err: unknown) => this.onWriteFailure(err),
         );
-        return done();
       }
-      work.then(() => done(), (err: unknown) => this.onWriteFailure(err)); // 3.1.1: PUBACK after done()
+    };
+    clientOptions.customHandleAcks = customHandleAcks;
+    const client = connect(this.options.url, clientOptions);
+    // mqtt.js replaces customHandleAcks by its default unless the protocol is 5, yet its packet
+    // handler calls the one in client.options whatever the version. A 3.1.1 PUBACK is the MQTT 5
+    // one without a reason code (mqtt-packet leaves it out), so the same deferral holds. Set
+    // before the first packet can arrive (connect() only starts connecting).
+    client.options.customHandleAcks = customHandleAcks;
+    client.handleMessage = (packet, done) => {
+      if (packet.qos > 0) return done(); // handled in customHandleAcks (QoS 2: mqtt.js calls this again on PUBREL)
+      const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+      // QoS 0: nothing to acknowledge; a failed write loses the readings, as the sender accepted.
+      this.process(packet.topic, payload).then(
+        () => this.acks.recheck(), // its readings no longer count against the window
+        (err: unknown) => {
+          this.acks.recheck();
+          log.error({ err, topic: packet.topic }, 'QoS 0 readings lost: write failed');
+        },
+      );
+      done();
     };
     client.on('connect', (connack) => {
       log.info({ endpoint: this.endpoint, sessionPresent: connack.sessionPresent, protocolVersion }, 'connected to the MQTT broker');
