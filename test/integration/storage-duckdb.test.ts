@@ -137,21 +137,6 @@ describe('DuckDbStore specifics', () => {
     await expect(new DuckDbStore({ dataDir: join(file, 'data') }).start()).rejects.toBeInstanceOf(StoreUnavailableError);
   });
 
-  it('serializes a concurrent burst of many small batches, later calls winning', async () => {
-    const store = await started(await tempDir());
-    // 400 batches of 25 readings; batch b rewrites the identities of batch b - 200 with a new value.
-    const batches = Array.from({ length: 400 }, (_, b) =>
-      Array.from({ length: 25 }, (_, i): Reading => ({ site: 'burst', device: `d${i % 5}`, quantity: 'power_w', tsMs: T0 + (b % 200) * 25 + i, value: b })),
-    );
-    await Promise.all(batches.map((batch) => store.write(batch)));
-    expect(await store.count({ site: 'burst' })).toBe(200 * 25);
-    const values = new Set<number>();
-    for (let d = 0; d < 5; d++) {
-      for (const r of await store.readings({ site: 'burst', device: `d${d}`, quantity: 'power_w', fromMs: T0, toMs: T0 + 10_000 })) values.add(r.value);
-    }
-    expect([...values].sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => 200 + i));
-  });
-
   it('local-day buckets: the quarter-hour slot path equals the per-row path', async () => {
     const store = await started(await tempDir());
     // Irregular ms timestamps over 2026's autumn DST change, including readings right at and around local midnights.

@@ -169,6 +169,32 @@ export function describeStorageContract(label: string, makeStore: () => Promise<
       expect(await store.count({ site })).toBe(2);
     });
 
+    it('lets the later of concurrent calls win: a burst of batches rewriting each other', async () => {
+      const site = uniqueSite('burst');
+      // 400 batches of 25 readings written at once; batch b rewrites the identities of batch b - 200.
+      const batches = Array.from({ length: 400 }, (_, b) =>
+        Array.from({ length: 25 }, (_, i): Reading => reading(site, `d${i % 5}`, 'power_w', T0 + (b % 200) * 25 + i, b)),
+      );
+      await Promise.all(batches.map((batch) => store.write(batch)));
+      expect(await store.count({ site })).toBe(200 * 25);
+      const values = new Set<number>();
+      for (let d = 0; d < 5; d++) {
+        for (const r of await store.readings({ site, device: `d${d}`, quantity: 'power_w', fromMs: T0, toMs: T0 + HOUR_MS })) values.add(r.value);
+      }
+      expect([...values].sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => 200 + i));
+    });
+
+    it('lets a small later call win over a large earlier one still being written', async () => {
+      const site = uniqueSite('race');
+      for (let round = 0; round < 5; round++) {
+        const big = Array.from({ length: 20_000 }, (_, i) => reading(site, 'd', 'power_w', T0 + i, round));
+        const last = big[big.length - 1]!;
+        await Promise.all([store.write(big), store.write([{ ...last, value: round + 0.5 }])]);
+        const got = await store.readings({ site, device: 'd', quantity: 'power_w', fromMs: last.tsMs, toMs: last.tsMs + 1 });
+        expect(got.map((r) => r.value)).toEqual([round + 0.5]);
+      }
+    });
+
     it('returns the latest value of every device and quantity of a site', async () => {
       const site = uniqueSite('latest');
       const other = uniqueSite('latest-other');

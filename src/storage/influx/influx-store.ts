@@ -1,7 +1,8 @@
-import { readingKey, type Reading } from '../../model/reading.js';
+import type { Reading } from '../../model/reading.js';
 import type { Logger } from '../../observability/logger.js';
 import { StoreRejectedError, StoreUnavailableError } from '../errors.js';
 import type { Bucket, BucketQuery, LatestValue, ReadingStore, SeriesSelector, StoreHealth } from '../port.js';
+import { IdentityIndex } from './identity-index.js';
 import { InfluxHttp, seriesRows } from './influx-http.js';
 import { InfluxQueries } from './influx-queries.js';
 import { quoteIdent } from './influxql.js';
@@ -22,6 +23,8 @@ export class InfluxStore implements ReadingStore {
   /** The named policy when retention is finite; undefined writes to the database's default policy. */
   private readonly retentionPolicy: string | undefined;
   private stopped = false;
+  /** Writes posted and not yet answered, in call order (see write()). */
+  private readonly inFlight = new Set<{ identities: IdentityIndex; settled: Promise<void> }>();
 
   constructor(private readonly options: InfluxStoreOptions) {
     this.log = options.logger?.child({ module: 'influx-store' });
@@ -83,7 +86,26 @@ export class InfluxStore implements ReadingStore {
   async write(readings: readonly Reading[]): Promise<void> {
     if (this.stopped) throw new StoreUnavailableError('influx store is stopped');
     if (readings.length === 0) return;
-    const { lines, refused } = encodeReadings(lastOfEachIdentity(readings));
+    // InfluxDB keeps whichever of two same-identity points it applies last, and two concurrent
+    // requests may be applied in either order: a write that shares an identity with an earlier,
+    // unanswered one waits for it, so the later call wins as the port promises. Writes of
+    // different readings (the normal case) still overlap in time.
+    const identities = new IdentityIndex(readings);
+    const earlier = [...this.inFlight].filter((w) => w.identities.overlaps(identities)).map((w) => w.settled);
+    let settle!: () => void;
+    const entry = { identities, settled: new Promise<void>((resolve) => (settle = resolve)) };
+    this.inFlight.add(entry);
+    try {
+      if (earlier.length > 0) await Promise.all(earlier);
+      await this.post(readings, identities.lastOfEach());
+    } finally {
+      this.inFlight.delete(entry);
+      settle();
+    }
+  }
+
+  private async post(readings: readonly Reading[], unique: readonly Reading[]): Promise<void> {
+    const { lines, refused } = encodeReadings(unique);
     const chunk = this.options.maxLinesPerRequest ?? 5_000;
     let dropped = 0;
     const reasons: string[] = [];
@@ -132,35 +154,4 @@ export class InfluxStore implements ReadingStore {
       return { ok: false, kind: this.kind, detail: err instanceof Error ? err.message : String(err), lastReadingMs: null };
     }
   }
-}
-
-/**
- * Keeps the last reading of each identity: InfluxDB would keep one of two same-timestamp
- * points of one request too, but the port promises the LATER one wins, so we do not rely on its order.
- */
-function lastOfEachIdentity(readings: readonly Reading[]): readonly Reading[] {
-  if (!hasDuplicateIdentity(readings)) return readings;
-  const byKey = new Map<string, Reading>();
-  for (const r of readings) {
-    const key = readingKey(r);
-    byKey.delete(key);
-    byKey.set(key, r);
-  }
-  return [...byKey.values()];
-}
-
-/** Duplicates within a batch are rare: look for one with numbers per series, not a string key per reading. */
-function hasDuplicateIdentity(readings: readonly Reading[]): boolean {
-  const seen = new Map<string, Map<string, Map<string, Set<number>>>>();
-  for (const r of readings) {
-    let byDevice = seen.get(r.site);
-    if (!byDevice) seen.set(r.site, (byDevice = new Map()));
-    let byQuantity = byDevice.get(r.device);
-    if (!byQuantity) byDevice.set(r.device, (byQuantity = new Map()));
-    let times = byQuantity.get(r.quantity);
-    if (!times) byQuantity.set(r.quantity, (times = new Set()));
-    if (times.has(r.tsMs)) return true;
-    times.add(r.tsMs);
-  }
-  return false;
 }
