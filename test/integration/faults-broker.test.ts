@@ -1,11 +1,8 @@
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { expectedSeriesCounts, expectedSum, influxSeriesCounts, influxTotals, publishLoad, writeFaultConfig, SERVICE_USER } from '../helpers/fault-load.js';
-import { startInfluxd, type InfluxdHandle } from '../helpers/influxd.js';
-import { startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
+import { expectedSeriesCounts, expectedSum, influxSeriesCounts, influxTotals, publishLoad } from '../helpers/fault-load.js';
+import { startFaultStack } from '../helpers/fault-stack.js';
 import { waitUntil } from '../helpers/mqtt.js';
-import { startServiceProcess, type ServiceProcess } from '../helpers/service-process.js';
-import { createTempDir } from '../helpers/tmp.js';
+import type { ServiceProcess } from '../helpers/service-process.js';
 
 // The production shape: devices -> Mosquitto (persistent session of the service) -> service -> InfluxDB.
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -13,27 +10,8 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
 });
 
-async function setup(): Promise<{ influx: InfluxdHandle; mosquitto: MosquittoHandle; deviceIds: string[]; start: () => Promise<ServiceProcess> }> {
-  const dir = await createTempDir('sbe-faults-broker-');
-  cleanups.push(() => dir.remove());
-  const influx = await startInfluxd();
-  cleanups.push(() => influx.stop());
-  const { path, config, deviceIds } = await writeFaultConfig(dir.path, 5);
-  const mosquitto = await startMosquitto({ config, service: SERVICE_USER });
-  cleanups.push(() => mosquitto.stop());
-  const env = {
-    DATA_DIR: join(dir.path, 'data'),
-    CONFIG: path,
-    INFLUX_URL: influx.url,
-    MQTT_URL: `mqtt://${SERVICE_USER.username}:${SERVICE_USER.password}@127.0.0.1:${mosquitto.port}`,
-    MQTT_CLIENT_ID: 'sbe-fault-test',
-  };
-  const start = async () => {
-    const service = await startServiceProcess({ env });
-    cleanups.push(() => service.kill9());
-    return service;
-  };
-  return { influx, mosquitto, deviceIds, start };
+async function setup() {
+  return startFaultStack(cleanups, { prefix: 'sbe-faults-broker-' });
 }
 
 interface Health {

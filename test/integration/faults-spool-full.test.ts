@@ -1,11 +1,8 @@
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { expectedSeriesCounts, expectedSum, influxSeriesCounts, influxTotals, metricValue, publishLoad, writeFaultConfig, SERVICE_USER } from '../helpers/fault-load.js';
-import { startInfluxd } from '../helpers/influxd.js';
-import { startMosquitto } from '../helpers/mosquitto.js';
+import { expectedSeriesCounts, expectedSum, influxSeriesCounts, influxTotals, metricValue, publishLoad } from '../helpers/fault-load.js';
+import { startFaultStack } from '../helpers/fault-stack.js';
 import { waitUntil } from '../helpers/mqtt.js';
-import { startServiceProcess, type ServiceProcess } from '../helpers/service-process.js';
-import { createTempDir } from '../helpers/tmp.js';
+import type { ServiceProcess } from '../helpers/service-process.js';
 
 // SPOOL_MAX_MB reached during an InfluxDB outage: the service stops acknowledging, Mosquitto keeps
 // what the service has not taken, and everything arrives once InfluxDB is back (issue 3, point 3).
@@ -35,24 +32,8 @@ function logMessages(service: ServiceProcess): string[] {
 
 describe('spool full during an InfluxDB outage, behind Mosquitto', () => {
   it('stops acknowledging, leaves the rest with the broker, and stores everything once InfluxDB is back', async () => {
-    const dir = await createTempDir('sbe-faults-spool-');
-    cleanups.push(() => dir.remove());
-    const influx = await startInfluxd();
-    cleanups.push(() => influx.stop());
-    const { path, config, deviceIds } = await writeFaultConfig(dir.path, 5);
-    const mosquitto = await startMosquitto({ config, service: SERVICE_USER });
-    cleanups.push(() => mosquitto.stop());
-    const service = await startServiceProcess({
-      env: {
-        DATA_DIR: join(dir.path, 'data'),
-        CONFIG: path,
-        INFLUX_URL: influx.url,
-        MQTT_URL: `mqtt://${SERVICE_USER.username}:${SERVICE_USER.password}@127.0.0.1:${mosquitto.port}`,
-        MQTT_CLIENT_ID: 'sbe-spool-full-test',
-        SPOOL_MAX_MB: '0.2',
-      },
-    });
-    cleanups.push(() => service.kill9());
+    const { influx, mosquitto, deviceIds, start } = await startFaultStack(cleanups, { prefix: 'sbe-faults-spool-', env: { SPOOL_MAX_MB: '0.2' } });
+    const service = await start();
     await waitUntil(async () => (await (await fetch(`${service.httpUrl}/api/health`)).json() as { broker: { connected: boolean } }).broker.connected, 15_000, 'the service subscribed');
     await influx.kill9();
 
