@@ -16,7 +16,25 @@ export type ParsedTopic =
   | { kind: 'unknown-quantity'; site: string; device: string; quantity: string }
   | { kind: 'unknown'; site?: string; device?: string };
 
+/**
+ * Parsed topics by topic string. Devices publish on a handful of topics each, so most messages
+ * find theirs here instead of splitting the string again; results are shared, hence frozen.
+ * Bounded: a flood of distinct topics (a misbehaving client) clears it rather than growing it.
+ */
+const parsedTopics = new Map<string, ParsedTopic>();
+const MAX_PARSED_TOPICS = 10_000;
+
 export function parseTopic(topic: string): ParsedTopic {
+  let parsed = parsedTopics.get(topic);
+  if (parsed === undefined) {
+    parsed = Object.freeze(splitTopic(topic));
+    if (parsedTopics.size >= MAX_PARSED_TOPICS) parsedTopics.clear();
+    parsedTopics.set(topic, parsed);
+  }
+  return parsed;
+}
+
+function splitTopic(topic: string): ParsedTopic {
   const parts = topic.split('/');
   if (parts.length < 4 || parts.length > 5 || parts[0] !== 'sites' || parts[2] !== 'devices') return { kind: 'unknown' };
   const site = parts[1] as string;

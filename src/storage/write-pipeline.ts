@@ -168,7 +168,8 @@ export class DurableWriter implements ReadingWriter {
     this.queue.push(part);
     this.queuedReadings += part.readings.length;
     this.pending += part.readings.length;
-    this.updateGauges();
+    // Runs once per message: only the gauge that changed (prom-client's set is not free).
+    this.cfg.metrics?.pendingReadings.set(this.pending);
     // Coalesce every write() made in the same tick into one batch.
     if (!this.dispatchQueued) {
       this.dispatchQueued = true;

@@ -37,4 +37,12 @@ describe('isWithinDeviceTree', () => {
     expect(isWithinDeviceTree('sites/s/devices/#', 's', 'd')).toBe(false);
     expect(isWithinDeviceTree('#', 's', 'd')).toBe(false);
   });
+
+  it('parses the same topic to the same frozen result, and stays right past its cache bound', () => {
+    const first = parseTopic('sites/s/devices/d/power_w');
+    expect(parseTopic('sites/s/devices/d/power_w')).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    for (let i = 0; i < 25_000; i++) expect(parseTopic(`sites/s${i}/devices/d${i}`)).toEqual({ kind: 'device', site: `s${i}`, device: `d${i}` });
+    expect(parseTopic('sites/s/devices/d/power_w')).toEqual({ kind: 'quantity', site: 's', device: 'd', quantity: 'power_w' });
+  });
 });
