@@ -1,46 +1,11 @@
+import { utcOffsetMs, wallTimeToUtcMs } from '../energy/local-time.js';
 import { BUCKET_WIDTH_MS, type BucketWidth } from '../storage/port.js';
 
 /**
- * Local-day arithmetic with Intl only (no tz library is installed). A local day is
- * 23 or 25 hours long on DST changes (Europe/Paris: last Sunday of March and of October),
- * so `1d` buckets cannot be fixed 86,400,000 ms steps.
+ * Bucket boundaries of the series API. A local day is 23 or 25 hours long on DST changes
+ * (Europe/Paris: last Sunday of March and of October), so `1d` buckets cannot be fixed
+ * 86,400,000 ms steps; offsets come from the analytics' cached zone arithmetic.
  */
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timezone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timezone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: timezone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timezone, f);
-  }
-  return f;
-}
-
-/** Offset of `timezone` from UTC at the instant `tsMs`, in ms (Europe/Paris in winter: 3,600,000). */
-export function utcOffsetMs(tsMs: number, timezone: string): number {
-  const parts: Record<string, number> = {};
-  for (const p of formatter(timezone).formatToParts(new Date(tsMs))) {
-    if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  }
-  const wallMs = Date.UTC(parts.year ?? 1970, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0);
-  const wholeSecondMs = tsMs - (((tsMs % 1000) + 1000) % 1000);
-  return wallMs - wholeSecondMs;
-}
-
-/** The instant at which the wall clock of `timezone` shows `wallMs` (wall time written as if it were UTC). */
-export function wallTimeToUtcMs(wallMs: number, timezone: string): number {
-  const first = wallMs - utcOffsetMs(wallMs, timezone);
-  return wallMs - utcOffsetMs(first, timezone);
-}
 
 /** Epoch ms of the local midnight that starts the day containing `tsMs`. */
 export function startOfLocalDayMs(tsMs: number, timezone: string): number {

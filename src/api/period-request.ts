@@ -1,5 +1,5 @@
 import { badRequest } from './errors.js';
-import { utcOffsetMs } from './local-time.js';
+import { utcOffsetMs } from '../energy/local-time.js';
 
 /** Local dates, both included: what every analytics route is asked for. */
 export interface DatePeriod {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bucketEndMs, bucketStartMs, localDateToUtcMs, nextLocalDayMs, startOfLocalDayMs, utcOffsetMs } from '../../../src/api/local-time.js';
+import { bucketEndMs, bucketStartMs, localDateToUtcMs, nextLocalDayMs, startOfLocalDayMs } from '../../../src/api/local-time.js';
+import { utcOffsetMs } from '../../../src/energy/local-time.js';
 
 const H = 3_600_000;
 const PARIS = 'Europe/Paris';
