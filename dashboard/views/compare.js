@@ -72,7 +72,15 @@ export function renderCompare(main, ctx) {
     h('button', { type: 'submit', class: 'primary', text: i18n.t('compare.submit') }));
   clear(main).append(h('h1', { text: i18n.t('compare.title') }), form, results);
 
+  // Only the latest request may render: a slow answer for an earlier period (the default one
+  // loaded on opening, or a double click) must not replace the table asked for after it.
+  let current = null;
+
   async function load() {
+    current?.abort();
+    const request = new window.AbortController();
+    current = request;
+    const stale = () => request !== current || !main.isConnected;
     const from = fromInput.value;
     const to = toInput.value;
     charts.splice(0).forEach((c) => c.destroy());
@@ -85,8 +93,9 @@ export function renderCompare(main, ctx) {
     let provisional = false;
     try {
       // The API takes local dates, both included.
-      rows = normalizeComparison(await api.compare(from, to), sites);
+      rows = normalizeComparison(await api.compare(from, to, request.signal), sites);
     } catch (err) {
+      if (stale()) return;
       if (!isUnavailable(err)) {
         clear(results).append(h('p', { class: 'error', text: i18n.t('app.loadError', { message: err.message }) }));
         return;
@@ -95,11 +104,12 @@ export function renderCompare(main, ctx) {
       try {
         rows = await provisionalComparison(api, sites, from, to);
       } catch (err2) {
+        if (stale()) return;
         clear(results).append(h('p', { class: 'error', text: i18n.t('app.loadError', { message: err2.message }) }));
         return;
       }
     }
-    if (!main.isConnected) return;
+    if (stale()) return;
     render(rows, provisional, from, to);
   }
 
@@ -139,5 +149,8 @@ export function renderCompare(main, ctx) {
   }
 
   load();
-  return () => charts.forEach((c) => c.destroy());
+  return () => {
+    current?.abort();
+    charts.forEach((c) => c.destroy());
+  };
 }

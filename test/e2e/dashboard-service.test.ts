@@ -57,6 +57,8 @@ async function compare2016(): Promise<void> {
   await page.fill('#cmp-from', '2016-01-01');
   await page.fill('#cmp-to', '2016-12-31');
   await page.locator('form.period button[type="submit"]').click();
+  // The view first shows the default period (the last 30 days): wait for the table of 2016.
+  await page.locator('table caption', { hasText: '2016' }).waitFor();
 }
 
 beforeAll(async () => {

@@ -174,12 +174,13 @@ describe.each([5, 4] as const)('external broker (mosquitto) acknowledgements ove
     await startService(held, sessionOf('several'), protocolVersion);
     const meter = await device('site-a/meter');
     const n = 10;
-    for (let i = 0; i < n; i++) void publishQos1(meter, 'sites/site-a/devices/meter/power_w', String(i));
+    const published = Array.from({ length: n }, (_, i) => publishQos1(meter, 'sites/site-a/devices/meter/power_w', String(i)));
     // One message at a time would start a single write (mosquitto lets 20 be in flight in 3.1.1).
     await waitUntil(() => held.pendingCount() === n, 5000, `${n} writes started together`);
     held.release();
     await waitUntil(() => held.readings.length === n, 5000, 'all readings');
     expect(held.readings.map((r) => r.value)).toEqual(Array.from({ length: n }, (_, i) => i));
+    await Promise.all(published); // Mosquitto's PUBACKs to the device, before the client is ended
   });
 
   it('writes messages concurrently yet stores them all, in order (a 5 ms write, 2000 messages)', async () => {
