@@ -36,7 +36,8 @@ export function createI18n(storage) {
     const cacheKey = `${lang}|${minDigits}|${maxDigits}`;
     let fmt = numberFormats.get(cacheKey);
     if (!fmt) {
-      fmt = new Intl.NumberFormat(LOCALES[lang], { minimumFractionDigits: minDigits, maximumFractionDigits: maxDigits });
+      // 'negative': a value that rounds to zero reads 0, not -0.
+      fmt = new Intl.NumberFormat(LOCALES[lang], { minimumFractionDigits: minDigits, maximumFractionDigits: maxDigits, signDisplay: 'negative' });
       numberFormats.set(cacheKey, fmt);
     }
     return fmt.format(value);

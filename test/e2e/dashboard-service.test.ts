@@ -138,6 +138,29 @@ describe('dashboard against the real service, with real building data', () => {
     await page.locator('[data-lang="fr"]').click();
   });
 
+  it("reads a site's baseline and KPIs over a past period chosen on its page", async () => {
+    const site = 'b685';
+    const query = 'from=2016-06-01&to=2016-06-30';
+    const baseline = (await (await fetch(`${service.httpUrl}/api/sites/${site}/baseline?${query}`)).json()) as { fitted: boolean; accepted: boolean; fitQuality: { monthly: { cvRmsePct: number } } };
+    const kpis = (await (await fetch(`${service.httpUrl}/api/sites/${site}/kpis?${query}`)).json()) as { kpis: { kWhPerM2: number } };
+    expect(baseline.fitted).toBe(true);
+
+    await page.goto(`${service.httpUrl}/#/site/${site}`);
+    await page.locator('body[data-ready="true"]').waitFor();
+    await page.fill('#an-from', '2016-06-01');
+    await page.fill('#an-to', '2016-06-30');
+    await page.locator('[data-panel="period"] button[type="submit"]').click();
+    const status = page.locator('[data-panel="baseline"] [data-state]');
+    await status.waitFor();
+    const fr = (v: number, digits: number) => new Intl.NumberFormat('fr-FR', { maximumFractionDigits: digits }).format(v);
+    expect(await status.getAttribute('data-state')).toBe(baseline.accepted ? 'accepted' : 'not-accepted');
+    expect(await status.textContent()).toContain(`CV(RMSE) mensuel ${fr(baseline.fitQuality.monthly.cvRmsePct, 1)} %`);
+    await page.locator('#baseline-chart').waitFor();
+    const intensity = page.locator('[data-panel="kpis"] dt', { hasText: 'Consommation surfacique (kWh/m²)' });
+    await intensity.waitFor();
+    expect(await intensity.locator('xpath=following-sibling::dd[1]').textContent()).toBe(fr(kpis.kpis.kWhPerM2, 2));
+  });
+
   it('logged no error in the browser', () => {
     expect(problems).toEqual([]);
   });
