@@ -29,11 +29,12 @@ async function metrics(service: ServiceProcess): Promise<string> {
   return (await fetch(`${service.httpUrl}/metrics`)).text();
 }
 
-async function setup(env: Record<string, string> = {}): Promise<{ dir: TempDir; influx: InfluxdHandle; service: ServiceProcess; deviceIds: string[] }> {
+async function setup(env: Record<string, string> = {}, options: { influxDownAtStart?: boolean } = {}): Promise<{ dir: TempDir; influx: InfluxdHandle; service: ServiceProcess; deviceIds: string[] }> {
   const dir = await createTempDir('sbe-faults-influx-');
   cleanups.push(() => dir.remove());
   const influx = await startInfluxd();
   cleanups.push(() => influx.stop());
+  if (options.influxDownAtStart) await influx.kill9();
   const { path, deviceIds } = await writeFaultConfig(dir.path, 5);
   const service = await startServiceProcess({ env: { DATA_DIR: join(dir.path, 'data'), CONFIG: path, INFLUX_URL: influx.url, ...env } });
   cleanups.push(() => service.kill9());
@@ -150,5 +151,26 @@ describe('a point the store refuses for good (issue 3, fault d)', () => {
     expect(after.writePath.storeUp).toBe(true);
     expect(after.writePath.spoolReadings).toBe(0);
     expect(metricValue(await metrics(service), 'sbe_store_dead_letters_total')).toBe(1);
+  });
+});
+
+describe('InfluxDB down when the service starts (a first deployment where the database comes up last)', () => {
+  it('starts, acknowledges from the spool, then creates the database and stores every reading once InfluxDB answers', async () => {
+    const { influx, service, deviceIds } = await setup({}, { influxDownAtStart: true });
+    expect(service.logs().some((line) => line.includes('InfluxDB unreachable at start'))).toBe(true);
+    const messages = 2_000;
+    expect(await publishLoad({ url: `mqtt://127.0.0.1:${service.mqttPort}`, deviceIds, messages, baseMs: Date.now() - 86_400_000 })).toBe(messages);
+    // Every acknowledged reading is on disk, none in InfluxDB: there is no database yet.
+    const down = await health(service);
+    expect(down.writePath.spoolReadings).toBe(2 * messages);
+    expect(down.status).toBe('degraded');
+    await influx.restart();
+    await waitUntil(async () => (await influxTotals(influx.url)).count >= 2 * messages, 60_000, 'every reading in InfluxDB');
+    const totals = await influxTotals(influx.url);
+    expect(totals.count).toBe(2 * messages);
+    expect(totals.sum).toBe(expectedSum(messages));
+    expect(await influxSeriesCounts(influx.url)).toEqual(expectedSeriesCounts(deviceIds, messages));
+    await waitUntil(async () => (await health(service)).writePath.spoolReadings === 0, 30_000, 'the spool to drain');
+    expect((await health(service)).writePath).toMatchObject({ storeUp: true, deadLetters: 0, spoolBytes: 0 });
   });
 });

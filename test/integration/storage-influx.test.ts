@@ -82,6 +82,19 @@ describe('influx store on its own influxd', () => {
     expect(await store.count()).toBe(1);
   });
 
+  it('a database dropped under it: the next write is unavailable (spooled), the one after creates it again', async () => {
+    const store = await open({ database: 'dropped_db', retention: '30d' });
+    await store.write([r('s', 'd', Date.now() - 60_000, 1)]);
+    expect((await influxql(influxd.url, 'DROP DATABASE "dropped_db"')).results[0]?.error).toBeUndefined();
+    const err = await store.write([r('s', 'd', Date.now() - 30_000, 2)]).then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(StoreUnavailableError);
+    await store.write([r('s', 'd', Date.now() - 30_000, 2)]);
+    expect(await databases(influxd.url)).toContain('dropped_db');
+    const policies = await influxql(influxd.url, 'SHOW RETENTION POLICIES ON "dropped_db"');
+    expect(policies.results[0]?.series?.[0]?.values.map((row) => row[0])).toContain('sbe_readings');
+    expect(await store.count({ site: 's' })).toBe(1);
+  });
+
   it('writes to a named retention policy; points beyond it are rejected with their count while the others land', async () => {
     const store = await open({ database: 'retention_db', retention: '1h' });
     const policies = await influxql(influxd.url, 'SHOW RETENTION POLICIES ON "retention_db"');
@@ -209,6 +222,20 @@ describe('influx store through influxd outages', () => {
     expect(await store.count({ site: 'before' })).toBe(1_000);
     expect(await store.count({ site: 'after' })).toBe(10);
     expect((await store.health()).ok).toBe(true);
+  });
+
+  it('down when the service starts: start() fails, and the first write once it is up creates the database and its retention policy', async () => {
+    await influxd.kill9();
+    const late = new InfluxStore({ url: influxd.url, database: 'created_late', retention: '30d', requestTimeoutMs: TIMEOUT_MS });
+    await expect(late.start()).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(late.write(batchOf('late', 5, Date.now() - 60_000))).rejects.toBeInstanceOf(StoreUnavailableError);
+    await influxd.restart();
+    await late.write(batchOf('late', 5, Date.now() - 60_000));
+    expect(await databases(influxd.url)).toContain('created_late');
+    const policies = await influxql(influxd.url, 'SHOW RETENTION POLICIES ON "created_late"');
+    expect(policies.results[0]?.series?.[0]?.values.map((row) => row[0])).toContain('sbe_readings');
+    expect(await late.count({ site: 'late' })).toBe(5);
+    await late.stop();
   });
 
   it('kill -9 in the middle of a load loses no acknowledged batch', async () => {

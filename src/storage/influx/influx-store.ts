@@ -7,6 +7,7 @@ import { InfluxHttp, seriesRows } from './influx-http.js';
 import { InfluxQueries } from './influx-queries.js';
 import { quoteIdent } from './influxql.js';
 import { encodeReadings } from './line-protocol.js';
+import { InfluxSchemaMissingError } from './write-errors.js';
 import { goDurationMs, retentionMs, type InfluxStoreOptions } from './options.js';
 import { MEASUREMENT, NAMED_RETENTION_POLICY } from './schema.js';
 
@@ -23,6 +24,9 @@ export class InfluxStore implements ReadingStore {
   /** The named policy when retention is finite; undefined writes to the database's default policy. */
   private readonly retentionPolicy: string | undefined;
   private stopped = false;
+  /** True once the database and retention policy are known to exist; false again if a write finds them gone. */
+  private provisioned = false;
+  private provisioning: Promise<void> | null = null;
   /** Writes posted and not yet answered, in call order (see write()). */
   private readonly inFlight = new Set<{ identities: IdentityIndex; settled: Promise<void> }>();
 
@@ -40,10 +44,34 @@ export class InfluxStore implements ReadingStore {
     this.queries = new InfluxQueries((q) => this.http.query(q, options.database), from, options.queryPageSize ?? 10_000);
   }
 
-  /** Pings, then creates the database and the retention policy when missing (needs admin rights only then). */
+  /**
+   * Pings, then creates the database and the retention policy when missing (needs admin rights
+   * only then). When InfluxDB is down, this throws and the service starts all the same (readings
+   * are spooled): the first write that reaches InfluxDB creates them then.
+   */
   async start(): Promise<void> {
-    const wantedMs = retentionMs(this.options.retention);
     this.stopped = false;
+    this.provisioning = null; // check again on every start
+    await this.provision();
+    this.log?.info({ url: this.options.url, database: this.options.database, retention: this.options.retention }, 'influx store started');
+  }
+
+  /** Creates the schema once at a time; a failure leaves it to be tried again by the next write. */
+  private provision(): Promise<void> {
+    this.provisioning ??= this.createSchema().then(
+      () => {
+        this.provisioned = true;
+      },
+      (err: unknown) => {
+        this.provisioning = null;
+        throw err;
+      },
+    );
+    return this.provisioning;
+  }
+
+  private async createSchema(): Promise<void> {
+    const wantedMs = retentionMs(this.options.retention);
     await this.http.ping();
     const db = this.options.database;
     const databases = await this.http.query('SHOW DATABASES');
@@ -53,7 +81,6 @@ export class InfluxStore implements ReadingStore {
       this.log?.info({ database: db }, 'created InfluxDB database');
     }
     if (wantedMs !== null) await this.ensureRetentionPolicy(wantedMs);
-    this.log?.info({ url: this.options.url, database: db, retention: this.options.retention }, 'influx store started');
   }
 
   private async ensureRetentionPolicy(wantedMs: number): Promise<void> {
@@ -86,6 +113,7 @@ export class InfluxStore implements ReadingStore {
   async write(readings: readonly Reading[]): Promise<void> {
     if (this.stopped) throw new StoreUnavailableError('influx store is stopped');
     if (readings.length === 0) return;
+    if (!this.provisioned) await this.provision();
     // InfluxDB keeps whichever of two same-identity points it applies last, and two concurrent
     // requests may be applied in either order: a write that shares an identity with an earlier,
     // unanswered one waits for it, so the later call wins as the port promises. Writes of
@@ -113,6 +141,11 @@ export class InfluxStore implements ReadingStore {
       try {
         await this.http.write(this.options.database, this.retentionPolicy, lines.slice(i, i + chunk));
       } catch (err) {
+        if (err instanceof InfluxSchemaMissingError && this.provisioned) {
+          this.provisioned = false;
+          this.provisioning = null;
+          this.log?.warn({ err: err.message }, 'InfluxDB database or retention policy missing: it will be created again');
+        }
         if (!(err instanceof StoreRejectedError)) throw err;
         dropped += err.rejectedCount;
         reasons.push(err.message);

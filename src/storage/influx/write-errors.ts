@@ -12,10 +12,21 @@ export function influxErrorMessage(body: string): string {
 }
 
 /**
+ * The database or our retention policy is missing (dropped under us, or never created because
+ * InfluxDB was down when the service started): unavailable until the store creates them again.
+ */
+export class InfluxSchemaMissingError extends StoreUnavailableError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InfluxSchemaMissingError';
+  }
+}
+
+/**
  * What a failed `/write` means for the write pipeline (InfluxDB 1.x httpd/handler.go, serveWrite):
  * - 5xx, 401/403: the store failed as a whole (or refuses us until reconfigured): retry later;
- * - 404 "database not found": the database was dropped under us; the readings are fine, so this is
- *   also "unavailable" (start() recreates the database), not a reason to dead-letter them;
+ * - 404 "database not found", 500 "retention policy not found": the schema is missing; the readings
+ *   are fine, so this is "unavailable" (the store creates the schema again), never a dead letter;
  * - 400 "partial write: ... dropped=N": InfluxDB stored the other points and dropped N (points beyond
  *   the retention policy, field type conflicts); for unparsable lines it says dropped=0 and names each
  *   line "unable to parse '…'", so those are counted;
@@ -23,11 +34,11 @@ export function influxErrorMessage(body: string): string {
  */
 export function writeFailure(status: number, body: string, lineCount: number): StoreUnavailableError | StoreRejectedError {
   const message = influxErrorMessage(body);
+  if ((status === 404 && message.startsWith('database not found')) || message.startsWith('retention policy not found')) {
+    return new InfluxSchemaMissingError(`InfluxDB write failed: HTTP ${status}: ${message}`);
+  }
   if (status >= 500 || status === 401 || status === 403) {
     return new StoreUnavailableError(`InfluxDB write failed: HTTP ${status}: ${message}`);
-  }
-  if (status === 404 && message.startsWith('database not found')) {
-    return new StoreUnavailableError(`InfluxDB write failed: HTTP 404: ${message}`);
   }
   if (status === 400 && message.startsWith('partial write')) {
     const dropped = Number(/dropped=(\d+)/.exec(message)?.[1] ?? 0);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StoreRejectedError, StoreUnavailableError } from '../../../../src/storage/errors.js';
-import { influxErrorMessage, networkFailure, writeFailure } from '../../../../src/storage/influx/write-errors.js';
+import { InfluxSchemaMissingError, influxErrorMessage, networkFailure, writeFailure } from '../../../../src/storage/influx/write-errors.js';
 
 // Bodies as influxd 1.6.7 sends them (captured against the real server).
 const body = (error: string) => JSON.stringify({ error });
@@ -12,8 +12,11 @@ describe('writeFailure', () => {
     expect(err.message).toContain(`HTTP ${status}: authorization failed`);
   });
 
-  it('a dropped database is unavailable, not a rejection of the readings', () => {
-    expect(writeFailure(404, body('database not found: "energy"'), 3)).toBeInstanceOf(StoreUnavailableError);
+  it('a missing database or retention policy is unavailable (the schema is created again), not a rejection of the readings', () => {
+    expect(writeFailure(404, body('database not found: "energy"'), 3)).toBeInstanceOf(InfluxSchemaMissingError);
+    expect(writeFailure(500, body('retention policy not found: sbe_readings'), 3)).toBeInstanceOf(InfluxSchemaMissingError);
+    expect(writeFailure(500, body('timeout'), 3)).not.toBeInstanceOf(InfluxSchemaMissingError);
+    expect(new InfluxSchemaMissingError('x')).toBeInstanceOf(StoreUnavailableError);
   });
 
   it('partial write beyond retention: rejects exactly the dropped count', () => {
