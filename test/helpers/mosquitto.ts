@@ -16,6 +16,12 @@ export interface StartMosquittoOptions {
   service?: ServiceUser;
   /** Bound on waiting for the listener, default 10 s. */
   readyTimeoutMs?: number;
+  /**
+   * Start from this mosquitto.conf (the one docker-compose.yml mounts) instead of the tests' own
+   * settings: its listener is moved to the free loopback port and its /mosquitto/ paths into the
+   * temp dir; everything else is kept as shipped. Needs `config` for the password and ACL files.
+   */
+  shippedConfigPath?: string;
 }
 
 export interface MosquittoHandle {
@@ -77,7 +83,16 @@ export async function startMosquitto(options: StartMosquittoOptions = {}): Promi
     lines.push('allow_anonymous true');
   }
   const configPath = join(dir, 'mosquitto.conf');
-  await writeFile(configPath, `${lines.join('\n')}\n`);
+  if (options.shippedConfigPath) {
+    if (!options.config) throw new Error('shippedConfigPath needs config (its password and ACL files)');
+    const shipped = (await readFile(options.shippedConfigPath, 'utf8'))
+      .replace(/^listener\s+\d+\s*$/m, `listener ${port} 127.0.0.1`)
+      .replaceAll('/mosquitto/config/', `${dir}/`)
+      .replaceAll('/mosquitto/data/', `${join(dir, 'data')}/`);
+    await writeFile(configPath, `user root\n${shipped}`);
+  } else {
+    await writeFile(configPath, `${lines.join('\n')}\n`);
+  }
   const logPath = join(dir, 'mosquitto.log');
   const readyTimeoutMs = options.readyTimeoutMs ?? 10_000;
   let child: ChildProcess | null = null;

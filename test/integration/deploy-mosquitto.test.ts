@@ -1,0 +1,61 @@
+import { fileURLToPath } from 'node:url';
+import { connect, type MqttClient } from 'mqtt';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfigFile } from '../../src/config/load.js';
+import { startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
+import { connectClient, endClient, publishQos1, waitUntil } from '../helpers/mqtt.js';
+
+// The mosquitto.conf that docker-compose.yml mounts, run by Debian's mosquitto with the password
+// and ACL files our CLI generates from the example sites: what a deployment gets.
+const SHIPPED_CONF = fileURLToPath(new URL('../../config/mosquitto/mosquitto.conf', import.meta.url));
+const EXAMPLE = loadConfigFile(fileURLToPath(new URL('../../config/sites.example.yaml', import.meta.url)), {});
+const SERVICE = { username: 'sbe-service', password: 'deploy-test-service-secret' };
+const SESSION = { clientId: 'sbe-deploy-test', clean: false, protocolVersion: 5, reconnectPeriod: 0, properties: { sessionExpiryInterval: 3600 } } as const;
+
+let mosquitto: MosquittoHandle | null = null;
+const clients: MqttClient[] = [];
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => endClient(c)));
+  await mosquitto?.stop();
+});
+
+/** The service's persistent session, with its message handler attached before the queued messages can arrive. */
+function serviceSession(url: string, onMessage: (topic: string, payload: string) => void): Promise<MqttClient> {
+  const client = connect(url, { ...SERVICE, ...SESSION });
+  clients.push(client);
+  client.on('message', (topic, payload) => onMessage(topic, payload.toString()));
+  return new Promise((resolve, reject) => {
+    client.once('connect', () => resolve(client));
+    client.once('error', reject);
+  });
+}
+
+describe('the shipped config/mosquitto/mosquitto.conf', () => {
+  it('authenticates devices, keeps each in its subtree, and keeps the service queue across a broker crash', async () => {
+    mosquitto = await startMosquitto({ config: EXAMPLE, service: SERVICE, shippedConfigPath: SHIPPED_CONF });
+    await expect(connectClient(mosquitto.url, {})).rejects.toThrow(/not authorized|bad user/i);
+    await expect(connectClient(mosquitto.url, { username: 'cleon-bureaux/tgbt', password: 'wrong' })).rejects.toThrow(/not authorized|bad user/i);
+
+    // The service subscribes with a persistent session, then goes away (an upgrade, a crash).
+    const first = await serviceSession(mosquitto.url, () => undefined);
+    await first.subscribeAsync('sites/+/devices/#', { qos: 1 });
+    await endClient(first);
+
+    const device = await connectClient(mosquitto.url, { username: 'cleon-bureaux/tgbt', password: 'demo-cleon-tgbt' });
+    clients.push(device);
+    for (let i = 0; i < 20; i++) await publishQos1(device, 'sites/cleon-bureaux/devices/tgbt/power_w', String(i));
+    // Outside its own subtree: acknowledged by mosquitto, delivered to nobody (ACL).
+    await publishQos1(device, 'sites/elbeuf-atelier/devices/tgbt/power_w', '999');
+
+    // Past one autosave (autosave_interval 5), a crash keeps what mosquitto acknowledged.
+    await new Promise((r) => setTimeout(r, 6_500));
+    await mosquitto.kill9();
+    await mosquitto.restart();
+
+    const received: string[] = [];
+    await serviceSession(mosquitto.url, (topic, payload) => received.push(`${topic} ${payload}`));
+    await waitUntil(() => received.length >= 20, 10_000, 'the queued messages after the crash');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(received).toEqual(Array.from({ length: 20 }, (_, i) => `sites/cleon-bureaux/devices/tgbt/power_w ${i}`));
+  }, 60_000);
+});
