@@ -70,7 +70,7 @@ function percentile(sorted: number[], p: number): number {
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-async function rssKiB(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<number> {
+async function rssKiB(pid: number, field: 'VmRSS' | 'VmHWM' | 'RssAnon' | 'RssFile'): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
   return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
 }
@@ -166,6 +166,8 @@ try {
   const probeReadings = () => probesSent;
   const visibleLatencies: number[] = [];
   let rssPeakKiB = 0;
+  let rssAnonPeakKiB = 0;
+  let rssFileKiB = 0;
   let heapAtPeak = null as HeapFigures | null;
   let maxPending = 0;
   let maxSpooled = 0;
@@ -190,6 +192,9 @@ try {
         // the API may be slow under load: the next poll catches up
       }
       const rssNow = await rssKiB(pid, 'VmRSS');
+      // RSS = anonymous memory (heaps, buffers) + file-backed pages (the code of node and of native modules, shared and reclaimable).
+      rssAnonPeakKiB = Math.max(rssAnonPeakKiB, await rssKiB(pid, 'RssAnon'));
+      rssFileKiB = Math.max(rssFileKiB, await rssKiB(pid, 'RssFile'));
       // What the RSS peak is made of: the V8 heap (used vs reserved) and memory outside it (Buffers).
       if (rssNow > rssPeakKiB) heapAtPeak = await heapFigures(service!.httpUrl).catch(() => heapAtPeak);
       rssPeakKiB = Math.max(rssPeakKiB, rssNow);
@@ -269,6 +274,8 @@ try {
     queryableP99Ms: Math.round(percentile(visibleLatencies, 99)),
     queryableSamples: visibleLatencies.length,
     peakRssMB: Math.round(Math.max(rssPeakKiB, hwmKiB) / 1024),
+    peakRssAnonMB: Math.round(rssAnonPeakKiB / 1024),
+    rssFileBackedMB: Math.round(rssFileKiB / 1024),
     idleRssMB: Math.round(idleRssKiB / 1024),
     ...(heapAtPeak !== null ? { heapUsedAtPeakMB: heapAtPeak.usedMB, heapReservedAtPeakMB: heapAtPeak.totalMB, externalAtPeakMB: heapAtPeak.externalMB } : {}),
     // Cores the service process used from the first publish to the last reading written (2 = the whole machine).
