@@ -22,6 +22,8 @@ export interface StartMosquittoOptions {
    * temp dir; everything else is kept as shipped. Needs `config` for the password and ACL files.
    */
   shippedConfigPath?: string;
+  /** Listen on this loopback port (e.g. one a service was told about before the broker existed); default a free one. */
+  port?: number;
 }
 
 export interface MosquittoHandle {
@@ -55,7 +57,7 @@ export async function startMosquitto(options: StartMosquittoOptions = {}): Promi
   }
   const tmp: TempDir = await createTempDir('sbe-mosquitto-');
   const dir = tmp.path;
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   await mkdir(join(dir, 'data'));
   let skipped: string[] = [];
   const lines = [

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { expectedSeriesCounts, expectedSum, influxSeriesCounts, influxTotals, publishLoad } from '../helpers/fault-load.js';
-import { startFaultStack } from '../helpers/fault-stack.js';
+import { startFaultStack, startLateBrokerStack } from '../helpers/fault-stack.js';
 import { waitUntil } from '../helpers/mqtt.js';
 import type { ServiceProcess } from '../helpers/service-process.js';
 
@@ -134,5 +134,20 @@ describe('external Mosquitto (issue 3, faults b and c)', () => {
     const after = await health(service);
     expect(after.broker.connected).toBe(true);
     expect(after.writePath).toMatchObject({ spoolReadings: 0, deadLetters: 0 });
+  });
+});
+
+describe('external Mosquitto not up yet when the service starts', () => {
+  it('starts, reports the broker down, connects once it is up, and stores what devices publish', async () => {
+    const stack = await startLateBrokerStack(cleanups, { prefix: 'sbe-faults-broker-late-' });
+    const service = await stack.start();
+    const before = await health(service);
+    expect(before.broker).toMatchObject({ mode: 'external', connected: false });
+    expect(before.status).toBe('degraded');
+    const mosquitto = await stack.startMosquitto();
+    await waitUntil(() => brokerConnected(service), 20_000, 'the service to connect to the late broker');
+    const messages = 1_000;
+    expect(await publishLoad({ url: mosquitto.url, deviceIds: stack.deviceIds, messages, baseMs: Date.now() - 86_400_000 })).toBe(messages);
+    await expectAllStoredOnce(stack.influx.url, stack.deviceIds, messages);
   });
 });
