@@ -19,15 +19,18 @@ export type ParsedTopic =
 /**
  * Parsed topics by topic string. Devices publish on a handful of topics each, so most messages
  * find theirs here instead of splitting the string again; results are shared, hence frozen.
- * Bounded: a flood of distinct topics (a misbehaving client) clears it rather than growing it.
+ * Only well-formed, short topics are kept, at most MAX_PARSED_TOPICS of them (then it starts
+ * over): a client sending long or ever-new topics (MQTT allows 65,535 bytes) cannot grow it.
  */
 const parsedTopics = new Map<string, ParsedTopic>();
 const MAX_PARSED_TOPICS = 10_000;
+const MAX_CACHED_TOPIC_LENGTH = 200;
 
 export function parseTopic(topic: string): ParsedTopic {
-  let parsed = parsedTopics.get(topic);
-  if (parsed === undefined) {
-    parsed = Object.freeze(splitTopic(topic));
+  const cached = parsedTopics.get(topic);
+  if (cached !== undefined) return cached;
+  const parsed = Object.freeze(splitTopic(topic));
+  if (topic.length <= MAX_CACHED_TOPIC_LENGTH && (parsed.kind === 'device' || parsed.kind === 'quantity')) {
     if (parsedTopics.size >= MAX_PARSED_TOPICS) parsedTopics.clear();
     parsedTopics.set(topic, parsed);
   }

@@ -44,5 +44,10 @@ describe('isWithinDeviceTree', () => {
     expect(Object.isFrozen(first)).toBe(true);
     for (let i = 0; i < 25_000; i++) expect(parseTopic(`sites/s${i}/devices/d${i}`)).toEqual({ kind: 'device', site: `s${i}`, device: `d${i}` });
     expect(parseTopic('sites/s/devices/d/power_w')).toEqual({ kind: 'quantity', site: 's', device: 'd', quantity: 'power_w' });
+    // Not kept: a long topic, or one that is not a device's (each call parses it anew).
+    const long = `sites/s/devices/${'d'.repeat(60_000)}`;
+    expect(parseTopic(long)).not.toBe(parseTopic(long));
+    expect(parseTopic('sites/s/devices/d/nope')).not.toBe(parseTopic('sites/s/devices/d/nope'));
+    expect(parseTopic(long)).toEqual({ kind: 'device', site: 's', device: 'd'.repeat(60_000) });
   });
 });
