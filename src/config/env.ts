@@ -25,6 +25,8 @@ export const envSchema = z.object({
   /** External broker; when unset the embedded aedes broker serves. */
   MQTT_URL: url(['mqtt:', 'mqtts:', 'tcp:', 'ws:', 'wss:']).optional(),
   MQTT_CLIENT_ID: z.string().default('smart-building-energy'),
+  /** External broker: 5 (default, falling back to 3.1.1 when the broker refuses it) or 4 to speak MQTT 3.1.1 from the start. */
+  MQTT_PROTOCOL_VERSION: z.enum(['4', '5']).transform((v) => Number(v) as 4 | 5).optional(),
   INFLUX_URL: url(['http:', 'https:']).optional(),
   INFLUX_DB: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('energy'),
   INFLUX_USERNAME: z.string().optional(),

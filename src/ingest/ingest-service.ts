@@ -24,7 +24,7 @@ export interface IngestOptions {
 
 export interface IngestServiceDeps {
   config: AppConfig;
-  settings: Pick<EnvSettings, 'MQTT_HOST' | 'MQTT_PORT' | 'MQTT_URL' | 'MQTT_CLIENT_ID'>;
+  settings: Pick<EnvSettings, 'MQTT_HOST' | 'MQTT_PORT' | 'MQTT_URL' | 'MQTT_CLIENT_ID' | 'MQTT_PROTOCOL_VERSION'>;
   writer: ReadingWriter;
   metrics: Pick<Metrics, 'messagesReceived' | 'readingsAccepted' | 'readingsRejected'>;
   logger: Logger;
@@ -60,6 +60,7 @@ export class IngestService {
       ? new ExternalSubscriber({
           url: settings.MQTT_URL,
           clientId: settings.MQTT_CLIENT_ID,
+          ...(settings.MQTT_PROTOCOL_VERSION ? { protocolVersion: settings.MQTT_PROTOCOL_VERSION } : {}),
           logger: this.log.child({ source: 'external' }),
           pendingReadings: () => this.awaitingDurableReadings,
           ...options.external,

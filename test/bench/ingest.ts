@@ -6,6 +6,8 @@
  *                        [--messages 200000] [--devices 20] [--window 50] [--rate 0] [--json out.json] [--cpu-prof DIR]
  *                        [--compiled]   (run the service as compiled JavaScript, as the Docker image does)
  *                        [--node-arg=--max-semi-space-size=4 …]   (node flags for the service)
+ *                        [--mqtt-protocol 4] [--broker-inflight 1000]   (the service speaks MQTT 3.1.1 to Mosquitto,
+ *                        whose max_inflight_messages, 20 by default, then bounds what it has in flight to the service)
  * With --store influx it also measures the raw /write rate of the same influxd (5,000-line batches).
  */
 import { spawn } from 'node:child_process';
@@ -35,6 +37,8 @@ const { values: a } = parseArgs({
     'cpu-prof': { type: 'string' },
     compiled: { type: 'boolean', default: false },
     'node-arg': { type: 'string', multiple: true },
+    'mqtt-protocol': { type: 'string' },
+    'broker-inflight': { type: 'string' },
   },
 });
 const store = a.store === 'influx' ? 'influx' : a.store === 'duckdb' ? 'duckdb' : null;
@@ -146,7 +150,9 @@ try {
   }
   if (broker === 'mosquitto') {
     const serviceUser = { username: 'sbe-service', password: 'bench-service-secret' };
-    mosquitto = await startMosquitto({ config: loadConfigFile(configPath, {}), service: serviceUser });
+    const inflight = a['broker-inflight'] ? [`max_inflight_messages ${Number(a['broker-inflight'])}`] : [];
+    mosquitto = await startMosquitto({ config: loadConfigFile(configPath, {}), service: serviceUser, extraConfig: inflight });
+    if (a['mqtt-protocol']) env.MQTT_PROTOCOL_VERSION = a['mqtt-protocol'];
     env.MQTT_URL = `mqtt://${serviceUser.username}:${serviceUser.password}@127.0.0.1:${mosquitto.port}`;
   }
   if (a.compiled) {
@@ -261,6 +267,7 @@ try {
     broker,
     payload,
     runtime: `${a.compiled ? 'node dist (compiled)' : 'tsx'}${a['node-arg'] ? ` ${a['node-arg'].join(' ')}` : ''}`,
+    ...(broker === 'mosquitto' ? { serviceMqtt: `${a['mqtt-protocol'] === '4' ? '3.1.1' : '5'}${a['broker-inflight'] ? `, max_inflight_messages ${a['broker-inflight']}` : ''}` } : {}),
     messages: result.acked,
     devices: deviceCount,
     window,

@@ -24,6 +24,8 @@ export interface StartMosquittoOptions {
   shippedConfigPath?: string;
   /** Listen on this loopback port (e.g. one a service was told about before the broker existed); default a free one. */
   port?: number;
+  /** Extra mosquitto.conf lines (e.g. `max_inflight_messages 1000`). */
+  extraConfig?: string[];
 }
 
 export interface MosquittoHandle {
@@ -74,6 +76,7 @@ export async function startMosquitto(options: StartMosquittoOptions = {}): Promi
     'log_type notice',
     'log_type information',
     'connection_messages true',
+    ...(options.extraConfig ?? []),
   ];
   if (options.config) {
     const files = await generateMosquittoFiles(options.config, options.service);

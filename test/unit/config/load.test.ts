@@ -143,4 +143,19 @@ describe('environment settings', () => {
       expect(problems.some((p) => p.startsWith('INFLUX_URL:'))).toBe(true);
     }
   });
+
+  it('takes MQTT_PROTOCOL_VERSION 4 or 5 only', () => {
+    expect(parseEnv({}).MQTT_PROTOCOL_VERSION).toBeUndefined();
+    expect(parseEnv({ MQTT_PROTOCOL_VERSION: '4' }).MQTT_PROTOCOL_VERSION).toBe(4);
+    expect(parseEnv({ MQTT_PROTOCOL_VERSION: '5' }).MQTT_PROTOCOL_VERSION).toBe(5);
+    const err = (() => {
+      try {
+        parseEnv({ MQTT_PROTOCOL_VERSION: '3' });
+      } catch (e) {
+        return e as EnvError;
+      }
+      return null;
+    })();
+    expect(err?.problems.some((p) => p.startsWith('MQTT_PROTOCOL_VERSION:'))).toBe(true);
+  });
 });
