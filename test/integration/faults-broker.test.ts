@@ -138,8 +138,9 @@ describe('external Mosquitto (issue 3, faults b and c)', () => {
 });
 
 describe('external Mosquitto not up yet when the service starts', () => {
-  it('starts, reports the broker down, connects once it is up, and stores what devices publish', async () => {
-    const stack = await startLateBrokerStack(cleanups, { prefix: 'sbe-faults-broker-late-' });
+  it('starts, reports the broker down, connects once it is up (MQTT 3.1.1 here), and stores what devices publish', async () => {
+    // Also the MQTT 3.1.1 path from the environment, as towards a Mosquitto 1.x.
+    const stack = await startLateBrokerStack(cleanups, { prefix: 'sbe-faults-broker-late-', env: { MQTT_PROTOCOL_VERSION: '4' } });
     const service = await stack.start();
     const before = await health(service);
     expect(before.broker).toMatchObject({ mode: 'external', connected: false });
@@ -149,5 +150,7 @@ describe('external Mosquitto not up yet when the service starts', () => {
     const messages = 1_000;
     expect(await publishLoad({ url: mosquitto.url, deviceIds: stack.deviceIds, messages, baseMs: Date.now() - 86_400_000 })).toBe(messages);
     await expectAllStoredOnce(stack.influx.url, stack.deviceIds, messages);
+    const connected = service.logs().filter((line) => line.includes('connected to the MQTT broker')).map((line) => (JSON.parse(line) as { protocolVersion: number }).protocolVersion);
+    expect(connected).toEqual([4]);
   });
 });
