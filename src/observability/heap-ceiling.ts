@@ -5,7 +5,7 @@ import { getHeapStatistics } from 'node:v8';
  * memory (about 4 GB on a 24 GiB host) and then lets the old generation grow up to four times
  * its live size between full collections: during an ingest burst the service's live heap stays
  * near 40 MB, yet RSS climbed to 255–300 MB, almost all of it garbage awaiting collection. With
- * a ceiling V8 grows the heap by a smaller factor: the same burst peaks near 160 MB RSS at the
+ * a ceiling V8 grows the heap by a smaller factor: the same burst peaks at 150–190 MB RSS at the
  * same throughput (figures in the README). 512 MB leaves an order of magnitude of room for the
  * analytics of many site-years; a request that needs more is a bug to fix, not memory to give.
  */

@@ -25,7 +25,7 @@ export class IdentityIndex {
     return false;
   }
 
-  /** The readings with only the last of each identity kept, in their first-seen order otherwise. */
+  /** The readings with only the last of each identity kept (in the order of those last occurrences). */
   lastOfEach(): readonly Reading[] {
     if (!this.hasDuplicates) return this.readings;
     const byKey = new Map<string, Reading>();

@@ -24,8 +24,7 @@ export class InfluxStore implements ReadingStore {
   /** The named policy when retention is finite; undefined writes to the database's default policy. */
   private readonly retentionPolicy: string | undefined;
   private stopped = false;
-  /** True once the database and retention policy are known to exist; false again if a write finds them gone. */
-  private provisioned = false;
+  /** Creating (or having created) the database and retention policy; null when they must be checked again. */
   private provisioning: Promise<void> | null = null;
   /** Writes posted and not yet answered, in call order (see write()). */
   private readonly inFlight = new Set<{ identities: IdentityIndex; settled: Promise<void> }>();
@@ -58,15 +57,10 @@ export class InfluxStore implements ReadingStore {
 
   /** Creates the schema once at a time; a failure leaves it to be tried again by the next write. */
   private provision(): Promise<void> {
-    this.provisioning ??= this.createSchema().then(
-      () => {
-        this.provisioned = true;
-      },
-      (err: unknown) => {
-        this.provisioning = null;
-        throw err;
-      },
-    );
+    this.provisioning ??= this.createSchema().catch((err: unknown) => {
+      this.provisioning = null;
+      throw err;
+    });
     return this.provisioning;
   }
 
@@ -113,7 +107,7 @@ export class InfluxStore implements ReadingStore {
   async write(readings: readonly Reading[]): Promise<void> {
     if (this.stopped) throw new StoreUnavailableError('influx store is stopped');
     if (readings.length === 0) return;
-    if (!this.provisioned) await this.provision();
+    await this.provision(); // settled once the schema exists: no request
     // InfluxDB keeps whichever of two same-identity points it applies last, and two concurrent
     // requests may be applied in either order: a write that shares an identity with an earlier,
     // unanswered one waits for it, so the later call wins as the port promises. Writes of
@@ -141,8 +135,7 @@ export class InfluxStore implements ReadingStore {
       try {
         await this.http.write(this.options.database, this.retentionPolicy, lines.slice(i, i + chunk));
       } catch (err) {
-        if (err instanceof InfluxSchemaMissingError && this.provisioned) {
-          this.provisioned = false;
+        if (err instanceof InfluxSchemaMissingError && this.provisioning) {
           this.provisioning = null;
           this.log?.warn({ err: err.message }, 'InfluxDB database or retention policy missing: it will be created again');
         }
