@@ -2,6 +2,7 @@ import type { EnvSettings } from '../config/env.js';
 import type { AppConfig } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { EventBus } from '../events/event-bus.js';
 import type { ReadingWriter } from '../storage/port.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, PayloadDecoder, type DecodeResult } from './decoder.js';
 import { DeviceAuthenticator } from './device-auth.js';
@@ -31,6 +32,8 @@ export interface IngestServiceDeps {
   /** Clock in epoch ms: receive time of messages, relative SenML times, the 5-minute future limit. */
   now: () => number;
   options?: IngestOptions;
+  /** Told of every message whose readings became durable (rules and the live view listen). */
+  events?: Pick<EventBus, 'emit'>;
 }
 
 /**
@@ -121,6 +124,7 @@ export class IngestService {
     this.awaitingDurableReadings += count;
     try {
       await this.deps.writer.write(result.readings);
+      this.deps.events?.emit('readingsStored', { readings: result.readings });
     } finally {
       this.awaitingDurableReadings -= count;
     }
