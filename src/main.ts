@@ -3,6 +3,9 @@ import { EnvError, parseEnv } from './config/env.js';
 import { ConfigError, loadConfigFile, resolveConfigPath } from './config/load.js';
 import { heapCeilingProblem } from './observability/heap-ceiling.js';
 import { createLogger } from './observability/logger.js';
+import { loadRules } from './rules/load-rules.js';
+import { defaultRegistry } from './rules/registry.js';
+import { RulesError } from './rules/rule-schema.js';
 import { startService } from './service.js';
 
 // Process entry point: settings and configuration are checked before anything
@@ -10,11 +13,14 @@ import { startService } from './service.js';
 async function main(): Promise<void> {
   let env;
   let config;
+  let rules;
   try {
     env = parseEnv(process.env);
-    config = loadConfigFile(resolveConfigPath(process.env), process.env);
+    const configPath = resolveConfigPath(process.env);
+    config = loadConfigFile(configPath, process.env);
+    rules = loadRules({ rulesFile: env.RULES_FILE, config, registry: defaultRegistry(), env: process.env, configSource: configPath });
   } catch (err) {
-    if (err instanceof EnvError || err instanceof ConfigError) {
+    if (err instanceof EnvError || err instanceof ConfigError || err instanceof RulesError) {
       process.stderr.write(`${err.message}\n`);
       process.exit(1);
     }
@@ -23,7 +29,7 @@ async function main(): Promise<void> {
   const logger = createLogger(env.LOG_LEVEL);
   const heapProblem = heapCeilingProblem();
   if (heapProblem) logger.warn(heapProblem);
-  const service = await startService({ config, env, logger });
+  const service = await startService({ config, env, logger, rules });
 
   // SIGTERM/SIGINT: stop taking messages, flush, close, exit 0. A second signal,
   // or a flush slower than the delay, exits 1 (the spool replays what was accepted).

@@ -6,7 +6,17 @@ import { buildApp } from './api/app.js';
 import type { EnvSettings } from './config/env.js';
 import type { AppConfig } from './config/schema.js';
 import { EnergyAnalyticsService } from './energy/analytics-service.js';
+import { AlertLifecycle, type AlertNotifier } from './alerts/lifecycle.js';
+import type { StateStore } from './alerts/state-port.js';
+import { EventBus } from './events/event-bus.js';
 import { IngestService } from './ingest/ingest-service.js';
+import { PartList, type ServicePart } from './parts.js';
+import { RuleEvaluator } from './rules/evaluator.js';
+import { loadRules, type LoadedRules } from './rules/load-rules.js';
+import { defaultRegistry } from './rules/registry.js';
+import { RuleScheduler } from './rules/scheduler.js';
+import { bindRules } from './rules/subjects.js';
+import { SqliteStateStore } from './storage/state/sqlite-state-store.js';
 import type { Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import type { ReadingStore } from './storage/port.js';
@@ -17,6 +27,10 @@ export interface ServiceDeps {
   env: EnvSettings;
   logger: Logger;
   now?: () => number;
+  /** The rules in force (main.ts checks them before anything starts); loaded from env/config when absent. */
+  rules?: LoadedRules;
+  /** Turns alert changes into e-mails (the outbox); none when absent. */
+  notifier?: AlertNotifier;
 }
 
 /** A running service: its parts, where it listens, and one way to stop it. */
@@ -26,6 +40,10 @@ export interface RunningService {
   readonly ingest: IngestService;
   readonly http: FastifyInstance;
   readonly metrics: Metrics;
+  readonly events: EventBus;
+  readonly state: StateStore;
+  readonly evaluator: RuleEvaluator;
+  readonly scheduler: RuleScheduler;
   readonly httpAddress: { host: string; port: number };
   /** Embedded broker's bound address; null when subscribing to an external broker. */
   readonly mqttAddress: { host: string; port: number } | null;
@@ -77,41 +95,46 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     maxInFlightBatches: 2,
     now,
   });
-  const ingest = new IngestService({ config, settings: env, writer, metrics, logger, now });
   const energy = new EnergyAnalyticsService({ config, query: store, logger: logger.child({ module: 'energy' }) });
 
-  const started: Array<() => Promise<void>> = [];
-  const stopStarted = async () => {
-    for (const stopPart of started.reverse()) {
-      try {
-        await stopPart();
-      } catch (err) {
-        logger.error({ err }, 'error while stopping');
-      }
-    }
-    started.length = 0;
-  };
+  const events = new EventBus(logger.child({ module: 'events' }));
+  const state = new SqliteStateStore({ dataDir: env.DATA_DIR, logger: logger.child({ module: 'state' }) });
+  const rules = deps.rules ?? loadRules({ rulesFile: env.RULES_FILE, config, registry: defaultRegistry() });
+  const evaluator = new RuleEvaluator({ bindings: bindRules(config, rules.configured, rules.defaults), query: store, state, lifecycle: new AlertLifecycle(deps.notifier), logger: logger.child({ module: 'rules' }) });
+  const sitesByZone = new Map<string, Set<string>>();
+  for (const site of config.sites) sitesByZone.set(site.timezone, (sitesByZone.get(site.timezone) ?? new Set()).add(site.id));
+  const scheduler = new RuleScheduler({ evaluator, sitesByZone, now, logger: logger.child({ module: 'rules' }), events });
+  const ingest = new IngestService({ config, settings: env, writer, metrics, logger, now, events });
+
+  const parts = new PartList(logger);
+  const part = (name: string, start: () => Promise<void>, stop: () => Promise<void>): ServicePart => ({ name, start, stop });
 
   try {
     // The store may be down at start (InfluxDB restarting): the writer spools until it is back.
-    await store.start().catch((err: unknown) => {
-      if (!env.INFLUX_URL) throw err;
-      logger.warn({ err }, 'InfluxDB unreachable at start: readings are spooled until it answers');
-    });
-    started.push(() => store.stop());
-    await writer.start();
-    started.push(() => writer.stop());
-    await ingest.start();
-    started.push(() => ingest.stop());
+    await parts.start(
+      part(
+        'reading-store',
+        () =>
+          store.start().catch((err: unknown) => {
+            if (!env.INFLUX_URL) throw err;
+            logger.warn({ err }, 'InfluxDB unreachable at start: readings are spooled until it answers');
+          }),
+        () => store.stop(),
+      ),
+    );
+    await parts.start(part('durable-writer', () => writer.start(), () => writer.stop()));
+    await parts.start(part('state-store', () => state.start(), () => state.stop()));
+    await parts.start(part('ingest', () => ingest.start(), () => ingest.stop()));
+    await parts.start(scheduler);
     const dashboardDir = findDashboardDir();
-    const http = await buildApp({ config, store, ingest, writer, metrics, logger, now, energy, ...(dashboardDir ? { dashboardDir } : {}) });
-    started.push(() => http.close());
+    const http = await buildApp({ config, store, ingest, writer, metrics, logger, now, energy, state, ...(dashboardDir ? { dashboardDir } : {}) });
+    parts.adopt(part('http', async () => undefined, () => http.close()));
     await http.listen({ port: env.HTTP_PORT, host: env.HTTP_HOST });
     const bound = http.server.address();
     const httpAddress = typeof bound === 'object' && bound ? { host: bound.address, port: bound.port } : { host: env.HTTP_HOST, port: env.HTTP_PORT };
     const mqttAddress = ingest.brokerAddress();
     logger.info(
-      { http: `http://${httpAddress.host}:${httpAddress.port}`, mqtt: mqttAddress ? `${mqttAddress.host}:${mqttAddress.port}` : env.MQTT_URL?.replace(/\/\/[^@/]*@/, '//***@'), store: store.kind, sites: config.sites.length },
+      { http: `http://${httpAddress.host}:${httpAddress.port}`, rules: `${rules.configured.length} configured (${rules.source}), ${rules.defaults.length} defaults`, mqtt: mqttAddress ? `${mqttAddress.host}:${mqttAddress.port}` : env.MQTT_URL?.replace(/\/\/[^@/]*@/, '//***@'), store: store.kind, sites: config.sites.length },
       'smart-building-energy started',
     );
     let stopping: Promise<void> | null = null;
@@ -121,12 +144,16 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
       ingest,
       http,
       metrics,
+      events,
+      state,
+      evaluator,
+      scheduler,
       httpAddress,
       mqttAddress,
-      stop: () => (stopping ??= stopStarted().then(() => logger.info('smart-building-energy stopped'))),
+      stop: () => (stopping ??= parts.stopAll().then(() => logger.info('smart-building-energy stopped'))),
     };
   } catch (err) {
-    await stopStarted();
+    await parts.stopAll();
     throw err;
   }
 }

@@ -16,6 +16,8 @@ export interface AlertKey {
 export interface Alert extends AlertKey {
   id: number;
   ruleType: string;
+  /** The quantity the rule watches on the device (its data is shown around the alert). */
+  quantity: string;
   severity: Severity;
   state: AlertState;
   /** When the condition began (the first interval that triggered), epoch ms. */

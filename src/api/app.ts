@@ -5,6 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { AppDeps } from './deps.js';
 import { installErrorHandler } from './error-handler.js';
+import { alertRoutes } from './routes/alerts.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { healthRoutes } from './routes/health.js';
@@ -12,6 +13,7 @@ import { liveRoutes } from './routes/live.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { rejectionRoutes } from './routes/rejections.js';
 import { seriesRoutes } from './routes/series.js';
+import { silenceRoutes } from './routes/silences.js';
 import { siteRoutes } from './routes/sites.js';
 
 function packageVersion(): string {
@@ -59,6 +61,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(rejectionRoutes, { deps });
   await app.register(metricsRoutes, { deps });
   if (deps.energy !== undefined) await app.register(analyticsRoutes, { deps, energy: deps.energy });
+  if (deps.state !== undefined) {
+    const alertDeps = { config: deps.config, state: deps.state, store: deps.store, now: deps.now };
+    await app.register(alertRoutes, { deps: alertDeps });
+    await app.register(silenceRoutes, { deps: alertDeps });
+  }
   if (deps.dashboardDir !== undefined) await app.register(dashboardRoutes, { dashboardDir: deps.dashboardDir });
 
   await app.ready();

@@ -1,3 +1,4 @@
+import type { StateStore } from '../alerts/state-port.js';
 import type { AppConfig } from '../config/schema.js';
 import type { EnergyAnalyticsService } from '../energy/analytics-service.js';
 import type { IngestStatus, RejectionRecord } from '../ingest/types.js';
@@ -31,6 +32,10 @@ export interface AppDeps {
   liveIntervalMs?: number;
   /** Consumption, degree days, baselines, KPIs and comparison; their routes exist only when given. */
   energy?: Pick<EnergyAnalyticsService, 'kpis' | 'compare' | 'baselineDays' | 'temperatures' | 'consumption'>;
+  /** Alerts, silences and rule state; the alert routes exist only when given. */
+  state?: StateStore;
+  /** Status of the parts that run beside the API (rules, outbox), shown by /api/health. */
+  partsStatus?: () => Record<string, unknown>;
   /** How long an analytics answer is reused, ms (default 60,000). */
   analyticsCacheMs?: number;
 }

@@ -15,7 +15,7 @@ export class HttpError extends Error {
 }
 
 /** `querystring.quantity: unknown quantity "powr_w" for device tgbt of site cleon-bureaux`. */
-export function badRequest(location: 'params' | 'querystring', field: string, problem: string): HttpError {
+export function badRequest(location: 'params' | 'querystring' | 'body', field: string, problem: string): HttpError {
   return new HttpError(400, `${location}.${field}: ${problem}`, field);
 }
 

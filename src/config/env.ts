@@ -35,6 +35,8 @@ export const envSchema = z.object({
   INFLUX_RETENTION: z.string().regex(/^(INF|\d+[hdw])$/, 'INF or a duration such as 720d').default('INF'),
   SPOOL_MAX_MB: z.coerce.number().positive().default(512),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** A YAML file of anomaly rules (`rules:`); without it, the site configuration's `rules:`, else the shipped defaults. */
+  RULES_FILE: z.string().optional(),
   SMTP_URL: z.string().optional(),
   ALERT_EMAIL_FROM: z.string().default('smart-building-energy@localhost'),
 });

@@ -110,6 +110,8 @@ export const configSchema = z
   .strictObject({
     sites: z.array(siteSchema).min(1, 'at least one site is needed'),
     degreeDays: degreeDaysSchema,
+    /** Anomaly rules; checked strictly by src/rules/rule-schema.ts, which knows the rule types. */
+    rules: z.array(z.unknown()).optional(),
   })
   .superRefine((config, ctx) => {
     const siteIds = new Map<string, number>();

@@ -10,7 +10,7 @@ const store = new SqliteStateStore({ dataDir });
 await store.start();
 for (let n = 0; ; n += 1) {
   await store.transaction(async (tx) => {
-    const a = await tx.insertAlert({ site: 'crash', device: `d${n}`, rule: 'r', ruleType: 'threshold', severity: 'warning', startMs: n, openedMs: n, updatedMs: n, measured: n, expected: 0, unit: 'ppm', summary: 'x' });
+    const a = await tx.insertAlert({ site: 'crash', device: `d${n}`, rule: 'r', ruleType: 'threshold', quantity: 'co2_ppm', severity: 'warning', startMs: n, openedMs: n, updatedMs: n, measured: n, expected: 0, unit: 'ppm', summary: 'x' });
     await tx.addAlertEvent({ alertId: a.id, atMs: n, kind: 'opened', by: null, detail: {} });
     await tx.enqueueMail({ messageId: `<crash-${n}@test>`, kind: 'alert-opened', alertId: a.id, recipient: 'a@test', subject: 's', text: 't', html: null, createdMs: n, nextAttemptMs: n });
   });

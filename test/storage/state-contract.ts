@@ -20,7 +20,7 @@ const uniqueSite = () => `site-${++siteCounter}`;
 
 export function newAlert(site: string, overrides: Partial<NewAlert> = {}): NewAlert {
   return {
-    site, device: 'tgbt', rule: 'night-load', ruleType: 'out-of-hours', severity: 'warning',
+    site, device: 'tgbt', rule: 'night-load', ruleType: 'out-of-hours', quantity: 'energy_kwh', severity: 'warning',
     startMs: T0, openedMs: T0 + 3_600_000, updatedMs: T0 + 3_600_000, measured: 42.5, expected: 12, unit: 'kWh',
     summary: 'night load above its baseline', ...overrides,
   };

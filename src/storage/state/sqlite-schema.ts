@@ -9,7 +9,7 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE TABLE alerts (
     id INTEGER PRIMARY KEY,
     site TEXT NOT NULL, device TEXT NOT NULL, rule TEXT NOT NULL,
-    rule_type TEXT NOT NULL,
+    rule_type TEXT NOT NULL, quantity TEXT NOT NULL,
     severity TEXT NOT NULL CHECK (severity IN ('info', 'warning', 'critical')),
     state TEXT NOT NULL CHECK (state IN ('open', 'acknowledged', 'resolved')),
     start_ms INTEGER NOT NULL, opened_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL, resolved_ms INTEGER,

@@ -15,7 +15,7 @@ export interface SqliteStateStoreOptions {
 type Row = Record<string, unknown>;
 
 const ALERT_COLUMNS: Record<keyof Omit<Alert, 'id'>, string> = {
-  site: 'site', device: 'device', rule: 'rule', ruleType: 'rule_type', severity: 'severity', state: 'state',
+  site: 'site', device: 'device', rule: 'rule', ruleType: 'rule_type', quantity: 'quantity', severity: 'severity', state: 'state',
   startMs: 'start_ms', openedMs: 'opened_ms', updatedMs: 'updated_ms', resolvedMs: 'resolved_ms',
   measured: 'measured', expected: 'expected', unit: 'unit', summary: 'summary', flapCount: 'flap_count',
   ackBy: 'ack_by', ackComment: 'ack_comment', ackMs: 'ack_ms',
@@ -24,7 +24,7 @@ const ALERT_COLUMNS: Record<keyof Omit<Alert, 'id'>, string> = {
 function toAlert(r: Row): Alert {
   return {
     id: r.id as number, site: r.site as string, device: r.device as string, rule: r.rule as string,
-    ruleType: r.rule_type as string, severity: r.severity as Alert['severity'], state: r.state as Alert['state'],
+    ruleType: r.rule_type as string, quantity: r.quantity as string, severity: r.severity as Alert['severity'], state: r.state as Alert['state'],
     startMs: r.start_ms as number, openedMs: r.opened_ms as number, updatedMs: r.updated_ms as number,
     resolvedMs: (r.resolved_ms as number | null) ?? null, measured: (r.measured as number | null) ?? null,
     expected: (r.expected as number | null) ?? null, unit: r.unit as string, summary: r.summary as string,
@@ -231,9 +231,9 @@ export class SqliteStateStore implements StateStore {
 
       insertAlert: async (a: NewAlert) => {
         const info = run(
-          `INSERT INTO alerts (site, device, rule, rule_type, severity, state, start_ms, opened_ms, updated_ms, measured, expected, unit, summary)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          a.site, a.device, a.rule, a.ruleType, a.severity, a.state ?? 'open', a.startMs, a.openedMs, a.updatedMs, a.measured, a.expected, a.unit, a.summary,
+          `INSERT INTO alerts (site, device, rule, rule_type, quantity, severity, state, start_ms, opened_ms, updated_ms, measured, expected, unit, summary)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          a.site, a.device, a.rule, a.ruleType, a.quantity, a.severity, a.state ?? 'open', a.startMs, a.openedMs, a.updatedMs, a.measured, a.expected, a.unit, a.summary,
         );
         return alertById(Number(info.lastInsertRowid))!;
       },

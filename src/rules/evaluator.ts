@@ -1,0 +1,166 @@
+import { AlertLifecycle, emptyOutcome, type LifecycleOutcome } from '../alerts/lifecycle.js';
+import type { AlertKey } from '../alerts/model.js';
+import type { StateStore } from '../alerts/state-port.js';
+import { HOUR_MS } from '../energy/local-time.js';
+import type { Reading } from '../model/reading.js';
+import type { Logger } from '../observability/logger.js';
+import type { ReadingQuery } from '../storage/port.js';
+import { IDLE, stepMachine, type ConditionState, type Transition } from './condition-machine.js';
+import { loadRuleInput } from './input-source.js';
+import type { Cadence } from './rule-type.js';
+import type { RuleBinding } from './subjects.js';
+
+/** What is persisted per alert key between evaluations (rule_state). */
+export interface PersistedRuleState {
+  machine: ConditionState;
+}
+
+export interface EvaluatorOptions {
+  bindings: readonly RuleBinding[];
+  query: ReadingQuery;
+  state: StateStore;
+  lifecycle: AlertLifecycle;
+  logger?: Logger;
+  /** How far back a first evaluation (or one after downtime) judges. Default 24 h. */
+  maxCatchUpMs?: number;
+  /** How far back late data can make a window be judged again. Default 7 days. */
+  maxRejudgeMs?: number;
+  /** Nothing is judged before this instant (a backtest's start). */
+  notBeforeMs?: number;
+}
+
+export interface EvaluationSummary {
+  cadence: Cadence;
+  nowMs: number;
+  bindings: number;
+  judgements: number;
+  failures: number;
+  outcome: LifecycleOutcome;
+}
+
+export function bindingKey(b: RuleBinding): AlertKey {
+  return { site: b.subject.site.id, device: b.subject.device.id, rule: b.ruleKey };
+}
+
+/** How far behind the clock live rules judge. */
+export const LIVE_SETTLE_MS = 15_000;
+
+const keyString = (k: AlertKey) => `${k.site}\u0000${k.device}\u0000${k.rule}`;
+
+/**
+ * Evaluates rules at an instant given by the caller (the scheduler's clock, or a backtest's fake
+ * one): each binding judges what it has not judged yet, up to `nowMs` (live rules) or the last
+ * complete hour (hourly rules), steps its condition machine, and the new machine states and the
+ * alert changes of the whole cycle are committed in one transaction.
+ *
+ * Late data: readings stored for a window already judged mark their bindings dirty; the next
+ * cycle judges again from there, starting from the alert the key already has, so an episode seen
+ * twice stays one alert (the lifecycle ignores an episode that started before the last resolve).
+ */
+export class RuleEvaluator {
+  private readonly byCadence = new Map<Cadence, RuleBinding[]>();
+  private readonly dirtyFrom = new Map<string, number>();
+  private readonly bindingsBySeries = new Map<string, RuleBinding[]>();
+
+  constructor(private readonly options: EvaluatorOptions) {
+    for (const b of options.bindings) {
+      const list = this.byCadence.get(b.rule.def.cadence) ?? [];
+      list.push(b);
+      this.byCadence.set(b.rule.def.cadence, list);
+      const series = `${b.subject.site.id}\u0000${b.subject.device.id}`;
+      this.bindingsBySeries.set(series, [...(this.bindingsBySeries.get(series) ?? []), b]);
+    }
+  }
+
+  bindings(cadence?: Cadence): readonly RuleBinding[] {
+    return cadence ? (this.byCadence.get(cadence) ?? []) : this.options.bindings;
+  }
+
+  /** Told of stored readings: those older than what a binding judged make it judge again. */
+  noteStored(readings: readonly Reading[]): void {
+    for (const r of readings) {
+      const bound = this.bindingsBySeries.get(`${r.site}\u0000${r.device}`);
+      if (!bound) continue;
+      for (const b of bound) {
+        const k = keyString(bindingKey(b));
+        const prev = this.dirtyFrom.get(k);
+        if (prev === undefined || r.tsMs < prev) this.dirtyFrom.set(k, r.tsMs);
+      }
+    }
+  }
+
+  async evaluate(nowMs: number, cadence: Cadence, sites?: ReadonlySet<string>): Promise<EvaluationSummary> {
+    const bindings = (this.byCadence.get(cadence) ?? []).filter((b) => !sites || sites.has(b.subject.site.id));
+    // Live rules judge up to a few seconds ago, so that readings still on their way are not missed;
+    // later ones make their window be judged again (noteStored).
+    const toMs = cadence === 'hourly' ? Math.floor(nowMs / HOUR_MS) * HOUR_MS : nowMs - LIVE_SETTLE_MS;
+    const results: Array<{ binding: RuleBinding; key: AlertKey; machine: ConditionState; transitions: Transition[] }> = [];
+    let judgements = 0;
+    let failures = 0;
+    for (const binding of bindings) {
+      try {
+        const key = bindingKey(binding);
+        const r = await this.judgeBinding(binding, key, nowMs, toMs);
+        if (!r) continue;
+        judgements += r.judged;
+        results.push({ binding, key, machine: r.machine, transitions: r.transitions });
+      } catch (err) {
+        failures += 1;
+        this.options.logger?.error({ err, rule: binding.rule.id, site: binding.subject.site.id, device: binding.subject.device.id }, 'rule evaluation failed');
+      }
+    }
+    const outcome = emptyOutcome();
+    if (results.length > 0) {
+      await this.options.state.transaction(async (tx) => {
+        for (const r of results) {
+          await tx.putRuleState(r.key, { machine: r.machine } satisfies PersistedRuleState, nowMs);
+          if (r.transitions.length === 0) continue;
+          const { rule, subject } = r.binding;
+          await this.options.lifecycle.apply(
+            tx,
+            {
+              key: r.key, site: subject.site, ruleType: rule.type, quantity: subject.quantity, severity: rule.severity, unit: rule.def.unit(subject),
+              summary: rule.description ?? rule.def.describe(rule.params as never, subject), cooldownMs: rule.cooldownMs, notifyOnResolve: rule.notifyOnResolve,
+            },
+            r.transitions,
+            outcome,
+          );
+        }
+      });
+    }
+    return { cadence, nowMs, bindings: bindings.length, judgements, failures, outcome };
+  }
+
+  private async judgeBinding(binding: RuleBinding, key: AlertKey, nowMs: number, toMs: number) {
+    const { rule, subject } = binding;
+    const persisted = (await this.options.state.read.ruleState(key)) as PersistedRuleState | null;
+    let machine: ConditionState = persisted?.machine ?? { ...IDLE };
+    const floor = Math.max(nowMs - (this.options.maxCatchUpMs ?? 24 * HOUR_MS), this.options.notBeforeMs ?? -Infinity);
+    const align = (ms: number) => (rule.def.cadence === 'hourly' ? Math.floor(ms / HOUR_MS) * HOUR_MS : ms);
+    let fromMs = align(Math.max(machine.judgedToMs ?? floor, floor));
+    const kStr = keyString(key);
+    const dirty = this.dirtyFrom.get(kStr);
+    if (dirty !== undefined) {
+      this.dirtyFrom.delete(kStr);
+      if (machine.judgedToMs !== null && dirty < machine.judgedToMs) {
+        // Judge again from early enough that a pending duration is rebuilt from the data itself.
+        const replayFrom = Math.min(dirty, machine.phase === 'pending' && machine.sinceMs !== null ? machine.sinceMs : dirty) - rule.forMs - rule.clearForMs;
+        fromMs = align(Math.max(replayFrom, nowMs - (this.options.maxRejudgeMs ?? 7 * 24 * HOUR_MS), this.options.notBeforeMs ?? -Infinity));
+        const active = await this.options.state.read.activeAlert(key);
+        // An alert whose episode began before the replay carries on; one that began inside it is
+        // met again by the replay's own open, which the lifecycle turns into an update.
+        machine = active && active.startMs <= fromMs
+          ? { phase: 'active', sinceMs: active.startMs, clearSinceMs: null, judgedToMs: fromMs, measured: active.measured, expected: active.expected }
+          : { ...IDLE, judgedToMs: fromMs };
+      }
+    }
+    if (fromMs >= toMs) return null;
+    const input = await loadRuleInput(rule.def.input, this.options.query, subject, fromMs - rule.def.lookbackMs(rule.params as never), toMs, nowMs);
+    const judged = rule.def.judge(input as never, rule.params as never, fromMs, toMs, subject);
+    const stepped = stepMachine(machine, judged, { forMs: rule.forMs, clearForMs: rule.clearForMs });
+    // Judged up to toMs even where nothing could be judged (no data): the window is not read again
+    // unless late data arrives for it.
+    const next: ConditionState = { ...stepped.state, judgedToMs: Math.max(stepped.state.judgedToMs ?? toMs, toMs) };
+    return { machine: next, transitions: stepped.transitions, judged: judged.length };
+  }
+}

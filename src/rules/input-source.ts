@@ -1,0 +1,80 @@
+import { QUANTITIES } from '../config/quantities.js';
+import { maxRatePerHour, stepsFromIndex, type IndexPoint } from '../energy/counters.js';
+import { emptySeries, spreadSteps } from '../energy/intervals.js';
+import { HOUR_MS } from '../energy/local-time.js';
+import type { ReadingQuery } from '../storage/port.js';
+import type { RuleInput, RuleInputKind, RuleSubject } from './rule-type.js';
+
+/**
+ * The reading stamped exactly at the window's end closes its last hour: the hour [t-1h, t) is
+ * judged with data up to and including t, never after.
+ */
+const INDEX_LOOKAHEAD_MS = 1;
+
+function hourEdges(fromMs: number, toMs: number): Float64Array {
+  const n = Math.max(0, Math.round((toMs - fromMs) / HOUR_MS));
+  const edges = new Float64Array(n + 1);
+  for (let i = 0; i <= n; i += 1) edges[i] = fromMs + i * HOUR_MS;
+  return edges;
+}
+
+async function indexPoints(query: ReadingQuery, s: RuleSubject, fromMs: number, toMs: number): Promise<IndexPoint[]> {
+  const selector = { site: s.site.id, device: s.device.id, quantity: s.quantity };
+  const before = await query.readingAtOrBefore({ ...selector, atMs: fromMs });
+  const rows = await query.readings({ ...selector, fromMs, toMs: toMs + INDEX_LOOKAHEAD_MS });
+  const points: IndexPoint[] = [];
+  if (before && (rows.length === 0 || before.tsMs < rows[0]!.tsMs)) points.push({ tsMs: before.tsMs, value: before.value });
+  for (const r of rows) points.push({ tsMs: r.tsMs, value: r.value });
+  return points;
+}
+
+/**
+ * Reads what a rule type judges from the storage port, for [fromMs, toMs) only: nothing after
+ * toMs is read, so a verdict can never depend on the future (causal evaluation, live or backtest).
+ * Energy comes from the same counter arithmetic as the analytics (src/energy/counters.ts):
+ * resets, backward steps and spikes are corrected the same way, gaps are spread and an hour
+ * that is not fully covered by measured steps is NaN (not judged).
+ */
+export async function loadRuleInput(kind: RuleInputKind, query: ReadingQuery, s: RuleSubject, fromMs: number, toMs: number, nowMs: number): Promise<RuleInput> {
+  const cumulative = QUANTITIES[s.quantity].kind === 'cumulative';
+  switch (kind) {
+    case 'samples': {
+      const rows = await query.readings({ site: s.site.id, device: s.device.id, quantity: s.quantity, fromMs, toMs });
+      return { kind, points: rows.map((r) => ({ tsMs: r.tsMs, value: r.value })) };
+    }
+    case 'last-seen': {
+      let lastMs: number | null = null;
+      for (const quantity of s.device.quantities) {
+        const r = await query.readingAtOrBefore({ site: s.site.id, device: s.device.id, quantity, atMs: nowMs });
+        if (r && (lastMs === null || r.tsMs > lastMs)) lastMs = r.tsMs;
+      }
+      return { kind, lastMs, nowMs };
+    }
+    case 'corrections': {
+      if (!cumulative) return { kind, corrections: [] };
+      const rate = maxRatePerHour(s.quantity, s.device.maxPowerW);
+      const result = stepsFromIndex(await indexPoints(query, s, fromMs, toMs), { site: s.site.id, device: s.device.id, quantity: s.quantity, ...(rate !== undefined ? { maxRatePerHour: rate } : {}) });
+      return { kind, corrections: result.corrections };
+    }
+    case 'hourly': {
+      const edges = hourEdges(fromMs, toMs);
+      const values = new Float64Array(edges.length - 1).fill(Number.NaN);
+      if (cumulative) {
+        const rate = maxRatePerHour(s.quantity, s.device.maxPowerW);
+        const { steps } = stepsFromIndex(await indexPoints(query, s, fromMs, toMs), { site: s.site.id, device: s.device.id, quantity: s.quantity, ...(rate !== undefined ? { maxRatePerHour: rate } : {}) });
+        const series = spreadSteps(emptySeries(edges), steps);
+        for (let i = 0; i < values.length; i += 1) {
+          // An hour counts as measured when steps cover it and none of it is a spread gap.
+          if (series.coveredMs[i]! >= HOUR_MS - 1 && series.estimatedMs[i]! === 0) values[i] = series.values[i]!;
+        }
+      } else {
+        const buckets = await query.buckets({ site: s.site.id, device: s.device.id, quantity: s.quantity, fromMs, toMs, every: '1h', timezone: s.site.timezone });
+        for (const b of buckets) {
+          const i = Math.round((b.startMs - fromMs) / HOUR_MS);
+          if (i >= 0 && i < values.length) values[i] = b.mean;
+        }
+      }
+      return { kind, series: { startMs: fromMs, values, unit: QUANTITIES[s.quantity].unit, timezone: s.site.timezone, calendar: s.calendar } };
+    }
+  }
+}

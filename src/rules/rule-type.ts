@@ -1,0 +1,51 @@
+import type { z } from 'zod';
+import type { QuantityName } from '../config/quantities.js';
+import type { DeviceConfig, SiteConfig } from '../config/schema.js';
+import type { Correction } from '../energy/counters.js';
+import type { SiteCalendar } from '../energy/calendar.js';
+import type { HourlySeries, Judgement } from './judgement.js';
+
+/** What one rule watches: one quantity of one device of one site. */
+export interface RuleSubject {
+  site: SiteConfig;
+  device: DeviceConfig;
+  quantity: QuantityName;
+  calendar: SiteCalendar;
+}
+
+/** The data a rule type judges, fetched by the evaluator from the storage port. */
+export type RuleInput =
+  /** Consumption per hour (cumulative quantities) or the hourly mean (instantaneous ones). */
+  | { kind: 'hourly'; series: HourlySeries }
+  /** Raw readings, time-ordered. */
+  | { kind: 'samples'; points: readonly { tsMs: number; value: number }[] }
+  /** Time of the device's last reading of the quantity, if it ever sent one. */
+  | { kind: 'last-seen'; lastMs: number | null; nowMs: number }
+  /** The counter corrections (resets, backward and implausible steps) of the analytics' ledger. */
+  | { kind: 'corrections'; corrections: readonly Correction[] };
+
+export type RuleInputKind = RuleInput['kind'];
+export type Cadence = 'minute' | 'hourly';
+
+/**
+ * A rule type, registered by name (evcc registers meters by type the same way). Adding a type is
+ * adding one file and one line in the registry.
+ */
+export interface RuleTypeDef<P = unknown, K extends RuleInputKind = RuleInputKind> {
+  readonly type: string;
+  /** A strict zod object of the type's own fields (rule-level fields are stripped before). */
+  readonly params: z.ZodType<P>;
+  readonly input: K;
+  /** minute: live rules on raw readings; hourly: rules on complete hours. */
+  readonly cadence: Cadence;
+  /** Which quantities the type applies to when the rule's selector names none. */
+  defaultQuantity(quantity: QuantityName, device: DeviceConfig): boolean;
+  /** History needed before the first judged instant. */
+  lookbackMs(params: P): number;
+  /** The unit of `measured` and `expected`. */
+  unit(subject: RuleSubject): string;
+  /** Judges [fromMs, toMs) causally: the verdict on an interval reads data up to its end only. */
+  judge(input: Extract<RuleInput, { kind: K }>, params: P, fromMs: number, toMs: number, subject: RuleSubject): Judgement[];
+  /** One line saying what the alert is about, in English (the e-mail templates localise by type). */
+  describe(params: P, subject: RuleSubject): string;
+}

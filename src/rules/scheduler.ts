@@ -1,0 +1,85 @@
+import { schedule, type ScheduledTask } from 'node-cron';
+import type { EventBus } from '../events/event-bus.js';
+import type { Logger } from '../observability/logger.js';
+import type { ServicePart } from '../parts.js';
+import type { EvaluationSummary, RuleEvaluator } from './evaluator.js';
+import type { Cadence } from './rule-type.js';
+
+/** Cron expressions of the two cadences. Hourly runs 2 min past the hour so the hour's last readings are in. */
+export const CADENCE_CRON: Record<Cadence, string> = {
+  minute: '* * * * *',
+  hourly: '2 * * * *',
+};
+
+export interface RuleSchedulerOptions {
+  evaluator: RuleEvaluator;
+  /** The site ids per IANA zone: each zone gets its own cron tasks, run in that zone. */
+  sitesByZone: ReadonlyMap<string, ReadonlySet<string>>;
+  now: () => number;
+  logger: Logger;
+  events?: Pick<EventBus, 'on'>;
+  onCycle?: (summary: EvaluationSummary) => void;
+}
+
+/**
+ * Runs the evaluator on node-cron, in each site's time zone, with no overlapping runs: a cycle
+ * still running when the next is due makes that one skip (node-cron `noOverlap`), and the two
+ * cadences of one zone are chained so they never run at the same time either. The clock comes
+ * from `now`, so the same evaluator runs under a fake clock in tests and backtests.
+ */
+export class RuleScheduler implements ServicePart {
+  readonly name = 'rule-scheduler';
+  private tasks: ScheduledTask[] = [];
+  private chain: Promise<unknown> = Promise.resolve();
+  private unsubscribe: (() => void) | null = null;
+  private lastSummary: Partial<Record<Cadence, EvaluationSummary>> = {};
+
+  constructor(private readonly options: RuleSchedulerOptions) {}
+
+  async start(): Promise<void> {
+    if (this.tasks.length > 0) return;
+    this.unsubscribe = this.options.events?.on('readingsStored', ({ readings }) => this.options.evaluator.noteStored(readings)) as (() => void) | null ?? null;
+    for (const [timezone, sites] of this.options.sitesByZone) {
+      for (const cadence of Object.keys(CADENCE_CRON) as Cadence[]) {
+        if (this.options.evaluator.bindings(cadence).length === 0) continue;
+        this.tasks.push(schedule(CADENCE_CRON[cadence], () => this.run(cadence, sites), { timezone, noOverlap: true, name: `rules-${cadence}-${timezone}` }));
+      }
+    }
+  }
+
+  /** One cycle now, queued behind any running one (also used by tests and the CLI). */
+  run(cadence: Cadence, sites?: ReadonlySet<string>): Promise<EvaluationSummary | undefined> {
+    const next = this.chain.then(async () => {
+      const started = Date.now();
+      try {
+        const summary = await this.options.evaluator.evaluate(this.options.now(), cadence, sites);
+        this.lastSummary[cadence] = summary;
+        this.options.onCycle?.(summary);
+        const { opened, resolved, reopened } = summary.outcome;
+        if (opened.length + resolved.length + reopened.length > 0 || summary.failures > 0) {
+          this.options.logger.info({ cadence, bindings: summary.bindings, opened: opened.length, reopened: reopened.length, resolved: resolved.length, failures: summary.failures, ms: Date.now() - started }, 'rules evaluated');
+        }
+        return summary;
+      } catch (err) {
+        this.options.logger.error({ err, cadence }, 'rule evaluation cycle failed');
+        return undefined;
+      }
+    });
+    this.chain = next;
+    return next;
+  }
+
+  status(): { lastCycles: Partial<Record<Cadence, { nowMs: number; bindings: number; failures: number }>> } {
+    const out: Partial<Record<Cadence, { nowMs: number; bindings: number; failures: number }>> = {};
+    for (const [c, s] of Object.entries(this.lastSummary) as [Cadence, EvaluationSummary][]) out[c] = { nowMs: s.nowMs, bindings: s.bindings, failures: s.failures };
+    return { lastCycles: out };
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    for (const t of this.tasks) await t.destroy();
+    this.tasks = [];
+    await this.chain;
+  }
+}
