@@ -65,8 +65,8 @@ export class OutboxSender implements ServicePart {
   private endpoint: SmtpEndpoint | null = null;
   private scrub: (text: string) => string = (t) => t;
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<PassResult> | null = null;
-  private again = false;
+  private chain: Promise<void> = Promise.resolve();
+  private queued: Promise<PassResult> | null = null;
   private stopped = true;
   /** Accepted by the server but not yet recorded as sent (the store failed): recorded before anything is resent. */
   private readonly acceptedUnrecorded = new Map<number, number>();
@@ -102,7 +102,7 @@ export class OutboxSender implements ServicePart {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.running?.catch(() => undefined);
+    await this.chain;
     this.transport?.close();
     this.transport = null;
   }
@@ -111,7 +111,7 @@ export class OutboxSender implements ServicePart {
   kick(): void {
     if (this.stopped) return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.pass().catch(() => undefined), 0);
+    this.timer = setTimeout(() => void this.pass(), 0);
   }
 
   status(): OutboxStatus {
@@ -120,23 +120,28 @@ export class OutboxSender implements ServicePart {
     return { configured: this.endpoint !== null, endpoint: this.endpoint?.masked ?? null, mailsAtMaxBackoff: atMax, ...this.state };
   }
 
-  /** One pass over the due mails (passes never overlap: a pass asked for during one runs right after it). */
+  /**
+   * One pass over the due mails. Passes never overlap: asked for while one runs, a pass is queued
+   * after it (requests made meanwhile share that one), and its result is what the caller gets.
+   */
   pass(): Promise<PassResult> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = this.runPass().finally(() => {
-      this.running = null;
-      if (this.stopped) return;
-      if (this.again) {
-        this.again = false;
-        this.kick();
-      } else {
-        this.timer = setTimeout(() => void this.pass().catch(() => undefined), this.options.pollIntervalMs ?? 15_000);
-      }
+    if (this.queued) return this.queued;
+    const next = this.chain.then(() => {
+      this.queued = null;
+      return this.runPass();
     });
-    return this.running;
+    this.queued = next;
+    this.chain = next.then(
+      () => this.schedulePoll(),
+      () => this.schedulePoll(),
+    );
+    return next;
+  }
+
+  private schedulePoll(): void {
+    if (this.stopped || this.queued) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.pass(), this.options.pollIntervalMs ?? 15_000);
   }
 
   private async runPass(): Promise<PassResult> {
