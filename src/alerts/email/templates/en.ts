@@ -53,7 +53,7 @@ Automatic message from smart-building-energy, please do not reply.
 `,
   },
   digest: {
-    subject: 'Digest of {{day}}: {{count}} information alerts',
+    subject: 'Digest of information alerts, {{day}} ({{count}})',
     text: `Information alerts opened on {{day}} ({{timezone}}):
 {{#each sites}}
 {{siteName}} ({{dashboardUrl}})

@@ -53,7 +53,7 @@ Message automatique de smart-building-energy, merci de ne pas y répondre.
 `,
   },
   digest: {
-    subject: 'Synthèse du {{day}} : {{count}} alertes d’information',
+    subject: 'Synthèse des alertes d’information du {{day}} ({{count}})',
     text: `Alertes d'information ouvertes le {{day}} ({{timezone}}) :
 {{#each sites}}
 {{siteName}} ({{dashboardUrl}})
