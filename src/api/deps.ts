@@ -1,3 +1,4 @@
+import type { OutboxStatus } from '../alerts/email/outbox-sender.js';
 import type { AppConfig } from '../config/schema.js';
 import type { EnergyAnalyticsService } from '../energy/analytics-service.js';
 import type { IngestStatus, RejectionRecord } from '../ingest/types.js';
@@ -19,6 +20,8 @@ export interface AppDeps {
     rejections(limit: number): RejectionRecord[];
   };
   writer: { status(): WriteStatus };
+  /** The alert e-mail outbox sender; /api/health reports `email: null` without it. */
+  mail?: { status(): OutboxStatus };
   metrics: Metrics;
   logger: Logger;
   /** Clock, epoch ms: default ranges and uptime come from it, never from `Date.now()`. */
