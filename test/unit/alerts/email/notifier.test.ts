@@ -140,3 +140,35 @@ describe('SMTP_URL', () => {
     expect(scrub(`535 bad p@ss:w0rd / p%40ss%3Aw0rd / ${plain} / smtp://x:y@h`)).toBe('535 bad *** / *** / *** / smtp://x:***@h');
   });
 });
+
+describe('site configuration', () => {
+  it('reports a bad recipient with its full path in the sites file', async () => {
+    const { parseConfigText, ConfigError } = await import('../../../../src/config/load.js');
+    const text = `
+sites:
+  - id: cleon-bureaux
+    name: "Bureaux – Cléon"
+    usage: office
+    floorAreaM2: 1850
+    notifications:
+      - email: gestion@cleon.example.fr
+      - email: "gestion@cleon"
+        language: es
+    devices:
+      - { id: tgbt, kind: electricity-meter, quantities: [energy_kwh], secret: a-long-secret }
+`;
+    const err = (() => {
+      try {
+        parseConfigText(text, 'sites.yaml', {});
+      } catch (e) {
+        return e;
+      }
+      return null;
+    })();
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as InstanceType<typeof ConfigError>).problems).toEqual([
+      'sites[0].notifications[1].email: not an e-mail address: "gestion@cleon"',
+      'sites[0].notifications[1].language: unknown language "es" (known: fr, en)',
+    ]);
+  });
+});
