@@ -1,4 +1,5 @@
 import type { StateStore } from '../alerts/state-port.js';
+import type { OutboxStatus } from '../alerts/email/outbox-sender.js';
 import type { AppConfig } from '../config/schema.js';
 import type { EnergyAnalyticsService } from '../energy/analytics-service.js';
 import type { IngestStatus, RejectionRecord } from '../ingest/types.js';
@@ -20,6 +21,8 @@ export interface AppDeps {
     rejections(limit: number): RejectionRecord[];
   };
   writer: { status(): WriteStatus };
+  /** The alert e-mail outbox sender; /api/health reports `email: null` without it. */
+  mail?: { status(): OutboxStatus };
   metrics: Metrics;
   logger: Logger;
   /** Clock, epoch ms: default ranges and uptime come from it, never from `Date.now()`. */

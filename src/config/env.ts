@@ -37,8 +37,11 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** A YAML file of anomaly rules (`rules:`); without it, the site configuration's `rules:`, else the shipped defaults. */
   RULES_FILE: z.string().optional(),
-  SMTP_URL: z.string().optional(),
+  /** Alert e-mail transport, e.g. smtp://user:pass@mail.example.org:587 (smtps: for implicit TLS). */
+  SMTP_URL: url(['smtp:', 'smtps:']).optional(),
   ALERT_EMAIL_FROM: z.string().default('smart-building-energy@localhost'),
+  /** Where the dashboard is reached from a mail client: the base of the links in alert e-mails. */
+  PUBLIC_URL: url(['http:', 'https:']).default('http://localhost:8080'),
 });
 
 export type EnvSettings = z.infer<typeof envSchema>;

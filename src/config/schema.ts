@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEVICE_KINDS, QUANTITY_NAMES, SITE_USAGES, type QuantityName } from './quantities.js';
+import { notificationsSchema } from '../alerts/email/recipients.js';
 
 /** Identifiers end up in MQTT topics, URLs and database tags: keep them boring. */
 const identifier = z
@@ -98,6 +99,8 @@ export const siteSchema = z.strictObject({
     .strictObject({ referenceYear: z.number().int().min(2010).max(2100), referenceConsumptionKWh: z.number().positive().optional() })
     .optional(),
   devices: z.array(deviceSchema).min(1, 'a site has at least one device'),
+  /** Who is mailed about this site's alerts, at which severities and in which language. */
+  notifications: notificationsSchema.optional(),
 });
 
 export const degreeDaysSchema = z

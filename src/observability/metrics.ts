@@ -38,6 +38,11 @@ export function createMetrics() {
     spoolReplayedReadings: new Counter({ name: `${prefix}spool_replayed_readings_total`, help: 'Spooled readings written to the store (replay progress)', registers: [registry] }),
     spoolAcknowledging: new Gauge({ name: `${prefix}spool_acknowledging`, help: '0 when the spool is full (SPOOL_MAX_MB) and messages are left unacknowledged', registers: [registry] }),
     deadLetters: new Counter({ name: `${prefix}store_dead_letters_total`, help: 'Readings the store refused for good, appended to dead-letter.jsonl', registers: [registry] }),
+    mailOutboxDepth: new Gauge({ name: `${prefix}mail_outbox_depth`, help: 'Alert e-mails in the outbox not yet accepted by the SMTP server', registers: [registry] }),
+    mailSent: new Counter({ name: `${prefix}mail_sent_total`, help: 'Alert e-mails accepted by the SMTP server', registers: [registry] }),
+    mailFailedAttempts: new Counter({ name: `${prefix}mail_failed_attempts_total`, help: 'Attempts to send an alert e-mail that the SMTP server did not accept (each is retried)', registers: [registry] }),
+    mailRateLimited: new Counter({ name: `${prefix}mail_rate_limited_total`, help: 'Times a due e-mail waited because its recipient reached the hourly limit', registers: [registry] }),
+    mailAtMaxBackoff: new Gauge({ name: `${prefix}mail_at_max_backoff`, help: 'Outbox e-mails that failed so often they are retried at the longest interval', registers: [registry] }),
   };
 }
 

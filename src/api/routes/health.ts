@@ -35,6 +35,16 @@ const healthSchema = z.object({
     lastWriteLatencyMs: z.number().nullable().describe('Duration of the last successful batch write to the store'),
     lastError: z.string().nullable(),
   }),
+  email: z
+    .object({
+      configured: z.boolean().describe('False when SMTP_URL is unset: mails wait in the outbox'),
+      outboxDepth: z.number().describe('Mails not yet accepted by the SMTP server'),
+      lastError: z.string().nullable().describe('The last SMTP failure, credentials removed'),
+      lastErrorAt: z.string().nullable(),
+      lastSuccessAt: z.string().nullable(),
+      mailsAtMaxBackoff: z.number().describe('Mails that failed so often they are retried every 30 min (never dropped)'),
+    })
+    .nullable(),
 });
 
 async function probeStore(deps: AppDeps): Promise<StoreHealth> {
@@ -53,7 +63,7 @@ async function probeStore(deps: AppDeps): Promise<StoreHealth> {
 }
 
 /**
- * ok: everything up. degraded: data still flows or is kept (store down but the spool
+ * ok: everything up. degraded (also: alert e-mail unconfigured or failing for a long time): data still flows or is kept (store down but the spool
  * accepts, or broker down but history is served). down (503): readings are being lost
  * or cannot be served: the store is down and either the broker is down or the spool is full.
  */
@@ -65,7 +75,10 @@ export const healthRoutes: FastifyPluginAsyncZod<HealthOptions> = async (app, { 
       const broker = deps.ingest.status();
       const store = await probeStore(deps);
       const write = deps.writer.status();
-      const allUp = broker.connected && store.ok && write.storeUp && write.acknowledging && !write.replaying;
+      const mail = deps.mail?.status() ?? null;
+      // Mail that keeps failing does not lose readings: degraded, never down.
+      const mailOk = mail === null || (mail.configured && mail.mailsAtMaxBackoff === 0);
+      const allUp = broker.connected && store.ok && write.storeUp && write.acknowledging && !write.replaying && mailOk;
       const down = !store.ok && (!broker.connected || !write.acknowledging);
       const status = allUp ? 'ok' : down ? 'down' : 'degraded';
       return reply.code(status === 'down' ? 503 : 200).send({
@@ -89,6 +102,17 @@ export const healthRoutes: FastifyPluginAsyncZod<HealthOptions> = async (app, { 
           lastWriteLatencyMs: write.lastWriteLatencyMs ?? null,
           lastError: write.lastError,
         },
+        email:
+          mail === null
+            ? null
+            : {
+                configured: mail.configured,
+                outboxDepth: mail.outboxDepth,
+                lastError: mail.lastError,
+                lastErrorAt: iso(mail.lastErrorMs),
+                lastSuccessAt: iso(mail.lastSuccessMs),
+                mailsAtMaxBackoff: mail.mailsAtMaxBackoff,
+              },
       });
     },
   );

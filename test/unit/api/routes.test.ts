@@ -30,6 +30,17 @@ describe('GET /api/health', () => {
     expect(res.json()).toMatchObject({ status: 'degraded', store: { ok: false, detail: 'connection refused' }, writePath: { spoolReadings: 1234, spoolBytes: 56_789 } });
   });
 
+  it('reports the e-mail outbox, and is degraded while a mail keeps failing', async () => {
+    const mail = { configured: true, endpoint: 'smtp://alerts:***@mail', outboxDepth: 3, lastError: 'Invalid login: 535 (SMTP 535)', lastErrorMs: NOW_MS - 5_000, lastSuccessMs: null, mailsAtMaxBackoff: 0, rateLimited: 0 };
+    const h = await harness({ mail: { status: () => mail } });
+    let body = (await h.app.inject({ url: '/api/health' })).json();
+    expect(body).toMatchObject({ status: 'ok', email: { configured: true, outboxDepth: 3, lastError: 'Invalid login: 535 (SMTP 535)', lastErrorAt: new Date(NOW_MS - 5_000).toISOString(), lastSuccessAt: null } });
+    mail.mailsAtMaxBackoff = 1;
+    body = (await h.app.inject({ url: '/api/health' })).json();
+    expect(body).toMatchObject({ status: 'degraded', email: { mailsAtMaxBackoff: 1 } });
+    expect((await (await harness()).app.inject({ url: '/api/health' })).json().email).toBeNull();
+  });
+
   it('is degraded while replaying the spool', async () => {
     const h = await harness();
     h.writeStatus.replaying = true;
