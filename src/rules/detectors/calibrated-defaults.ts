@@ -30,9 +30,29 @@ export type DefaultEnergyRule = RuleBase &
   );
 
 export const DEFAULT_ENERGY_RULES: readonly DefaultEnergyRule[] = [
-  { id: 'energy-baseline-deviation', type: 'baseline-deviation', severity: 'warning', forHours: 3, clearForHours: 2, params: { weeks: 6, kSigma: 3, percent: 25 } },
-  { id: 'energy-drift', type: 'cusum-drift', severity: 'info', forHours: 1, clearForHours: 6, params: {} },
-  { id: 'energy-out-of-hours', type: 'out-of-hours', severity: 'warning', forHours: 3, clearForHours: 2, params: {} },
-  { id: 'energy-spike-drop', type: 'spike-drop', severity: 'warning', forHours: 1, clearForHours: 1, params: {} },
-  { id: 'energy-flatline', type: 'flatline', severity: 'critical', forHours: 1, clearForHours: 1, params: {} },
+  {
+    id: 'energy-spike-drop',
+    type: 'spike-drop',
+    severity: 'warning',
+    forHours: 1,
+    clearForHours: 1,
+    params: { weeks: 4, zWeek: 5, zDay: 4, nearZeroShare: 0.05 },
+  },
+  { id: 'energy-flatline', type: 'flatline', severity: 'critical', forHours: 1, clearForHours: 1, params: { hours: 12, epsilon: 0 } },
+  {
+    id: 'energy-below-baseline',
+    type: 'baseline-deviation',
+    severity: 'warning',
+    forHours: 4,
+    clearForHours: 2,
+    params: { weeks: 6, direction: 'below', kSigma: 4, percent: 30 },
+  },
+  {
+    id: 'energy-out-of-hours',
+    type: 'out-of-hours',
+    severity: 'warning',
+    forHours: 5,
+    clearForHours: 2,
+    params: { weeks: 6, percent: 30, minExcessShare: 0.2, occupiedShare: 0 },
+  },
 ];

@@ -10,10 +10,12 @@ import { HOURS_PER_WEEK, type HourlyRuleType } from './rule-type.js';
  * calendar's `isOpen`) against two references, each optional:
  * - a share of the occupied load (median of the open hours of the trailing `weeks`): "the night
  *   draws 80 % of a working hour";
- * - its own out-of-hours baseline: the median of the same local hour of the day on closed hours of
- *   the same kind (working-day nights with working-day nights, non-working days with non-working
- *   days) over the trailing weeks, exceeded by `percent` AND by `minExcessShare` of the occupied
- *   load, so a quiet night that goes from 2 to 3 kWh does not fire.
+ * - its own out-of-hours baseline over the trailing weeks, exceeded by `percent` AND by
+ *   `minExcessShare` of the occupied load, so a quiet night that goes from 2 to 3 kWh does not
+ *   fire. The baseline of a working-day night hour is the same local hour on the working-day nights
+ *   (five a week: robust to a run of bad nights); of a weekend hour, the same hour of the week (a
+ *   Saturday may be half worked, a Sunday not); of a holiday or closure hour, the same local hour on
+ *   the trailing weekend days.
  */
 export const outOfHoursParams = z.strictObject({
   weeks: z.number().int().min(1).max(26).default(6),
@@ -28,9 +30,14 @@ export const outOfHoursParams = z.strictObject({
 });
 export type OutOfHoursParams = z.infer<typeof outOfHoursParams>;
 
-/** Working-day nights are compared with working-day nights; weekends, holidays and closures together. */
-function closedKind(ctx: HourContext, i: number): 'night' | 'off' {
-  return ctx.dayType(i) === 'working' ? 'night' : 'off';
+/** Whether closed hour j belongs to the out-of-hours baseline of closed hour i. */
+function sameKind(ctx: HourContext, i: number, j: number): boolean {
+  if (ctx.hourOfDay(j) !== ctx.hourOfDay(i)) return false;
+  const ti = ctx.dayType(i);
+  const tj = ctx.dayType(j);
+  if (ti === 'working') return tj === 'working';
+  if (ti === 'weekend') return tj === 'weekend' && ctx.slot(j) === ctx.slot(i);
+  return tj === 'weekend';
 }
 
 export function outOfHoursDetect(series: HourlySeries, p: OutOfHoursParams, fromIndex: number, toIndex: number): Judgement[] {
@@ -50,15 +57,13 @@ export function outOfHoursDetect(series: HourlySeries, p: OutOfHoursParams, from
       out.push({ startMs, endMs: startMs + HOUR_MS, trigger: false, clear: true, measured: x, expected: null });
       continue;
     }
-    const kind = closedKind(ctx, i);
-    const hour = ctx.hourOfDay(i);
     const occupied: number[] = [];
     const own: number[] = [];
     for (let j = Math.max(ctx.lo, i - lookback); j < i; j++) {
       const v = values[j]!;
       if (!Number.isFinite(v)) continue;
       if (ctx.open(j)) occupied.push(v);
-      else if (ctx.hourOfDay(j) === hour && closedKind(ctx, j) === kind) own.push(v);
+      else if (sameKind(ctx, i, j)) own.push(v);
     }
     if (occupied.length < 24) continue;
     const occupiedMedian = medianInPlace(occupied);
