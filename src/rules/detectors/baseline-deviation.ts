@@ -17,7 +17,7 @@ export const baselineDeviationParams = z.strictObject({
   /** Trailing weeks the profile is learnt from. */
   weeks: z.number().int().min(2).max(26).default(6),
   /** Fewest usable weeks (same slot, ordinary day, measured) for an hour to be judged. */
-  minWeeks: z.number().int().min(2).default(3),
+  minWeeks: z.number().int().min(1).default(3),
   /** Band half-width in robust standard deviations (0: percentage only). */
   kSigma: z.number().min(0).default(3),
   /** Band half-width in percent of the expected value (0: k·σ only). */

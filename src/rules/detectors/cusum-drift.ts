@@ -21,7 +21,7 @@ import { slotLookbackHours, slotProfile } from './slot-reference.js';
  */
 export const cusumDriftParams = z.strictObject({
   weeks: z.number().int().min(2).max(26).default(6),
-  minWeeks: z.number().int().min(2).default(3),
+  minWeeks: z.number().int().min(1).default(3),
   /** Allowance k, in σ: half the shift to detect. */
   allowanceSigma: z.number().min(0).default(0.5),
   /** Decision interval h, in σ. */

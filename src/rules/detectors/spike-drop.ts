@@ -15,7 +15,7 @@ import { slotLookbackHours, slotProfile } from './slot-reference.js';
  */
 export const spikeDropParams = z.strictObject({
   weeks: z.number().int().min(2).max(26).default(4),
-  minWeeks: z.number().int().min(2).default(3),
+  minWeeks: z.number().int().min(1).default(3),
   /** |z| against the same slot of the trailing weeks. */
   zWeek: z.number().positive().default(4),
   /** |z| against the trailing 24 hours. */
