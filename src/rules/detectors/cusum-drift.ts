@@ -28,8 +28,14 @@ export const cusumDriftParams = z.strictObject({
   decisionSigma: z.number().positive().default(24),
   windowHours: z.number().int().min(24).max(24 * 28).default(168),
   clipSigma: z.number().positive().default(4),
-  /** The σ used is at least this share of the expected value. */
-  minSigmaShare: z.number().min(0).default(0.05),
+  /**
+   * The σ used is at least this share of the expected value. Six same-slot values give a noisy
+   * MAD; a 10 % floor keeps ordinary hourly noise (ASHRAE Guideline 14 accepts an hourly
+   * CV(RMSE) up to 30 %) from summing into a drift. Measured on the fixtures' building 1074,
+   * April 2016: floor 0.05 flagged 213 of 648 clean hours, 0.10 none, and still 303 of the 312
+   * hours of an injected +25 % drift.
+   */
+  minSigmaShare: z.number().min(0).default(0.1),
   direction: z.enum(['both', 'above', 'below']).default('both'),
 });
 export type CusumDriftParams = z.infer<typeof cusumDriftParams>;
