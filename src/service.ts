@@ -6,7 +6,11 @@ import { buildApp } from './api/app.js';
 import type { EnvSettings } from './config/env.js';
 import type { AppConfig } from './config/schema.js';
 import { EnergyAnalyticsService } from './energy/analytics-service.js';
-import { AlertLifecycle, type AlertNotifier } from './alerts/lifecycle.js';
+import { DigestScheduler } from './alerts/email/digest.js';
+import { createMailComposer } from './alerts/email/notifier.js';
+import { OutboxNotifier } from './alerts/email/outbox-notifier.js';
+import { OutboxSender } from './alerts/email/outbox-sender.js';
+import { AlertLifecycle } from './alerts/lifecycle.js';
 import type { StateStore } from './alerts/state-port.js';
 import { EventBus } from './events/event-bus.js';
 import { IngestService } from './ingest/ingest-service.js';
@@ -29,8 +33,8 @@ export interface ServiceDeps {
   now?: () => number;
   /** The rules in force (main.ts checks them before anything starts); loaded from env/config when absent. */
   rules?: LoadedRules;
-  /** Turns alert changes into e-mails (the outbox); none when absent. */
-  notifier?: AlertNotifier;
+  /** Outbox sender tuning (tests shorten the poll interval and backoff). */
+  mail?: { pollIntervalMs?: number; random?: () => number };
 }
 
 /** A running service: its parts, where it listens, and one way to stop it. */
@@ -44,6 +48,7 @@ export interface RunningService {
   readonly state: StateStore;
   readonly evaluator: RuleEvaluator;
   readonly scheduler: RuleScheduler;
+  readonly mail: OutboxSender;
   readonly httpAddress: { host: string; port: number };
   /** Embedded broker's bound address; null when subscribing to an external broker. */
   readonly mqttAddress: { host: string; port: number } | null;
@@ -100,10 +105,21 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
   const events = new EventBus(logger.child({ module: 'events' }));
   const state = new SqliteStateStore({ dataDir: env.DATA_DIR, logger: logger.child({ module: 'state' }) });
   const rules = deps.rules ?? loadRules({ rulesFile: env.RULES_FILE, config, registry: defaultRegistry() });
-  const evaluator = new RuleEvaluator({ bindings: bindRules(config, rules.configured, rules.defaults), query: store, state, lifecycle: new AlertLifecycle(deps.notifier), logger: logger.child({ module: 'rules' }) });
+  // Templates are compiled here: a bad one stops start-up before anything connects.
+  const composer = createMailComposer({ publicUrl: env.PUBLIC_URL });
+  const notifier = new OutboxNotifier(composer);
+  const mail = new OutboxSender({ store: state, smtpUrl: env.SMTP_URL, from: env.ALERT_EMAIL_FROM, logger: logger.child({ module: 'mail' }), metrics, now, ...(deps.mail ?? {}) });
+  const digest = new DigestScheduler({ store: state, sites: config.sites, composer, logger: logger.child({ module: 'mail' }), now, onEnqueued: () => mail.kick() });
+  const evaluator = new RuleEvaluator({ bindings: bindRules(config, rules.configured, rules.defaults), query: store, state, lifecycle: new AlertLifecycle(notifier), logger: logger.child({ module: 'rules' }) });
   const sitesByZone = new Map<string, Set<string>>();
   for (const site of config.sites) sitesByZone.set(site.timezone, (sitesByZone.get(site.timezone) ?? new Set()).add(site.id));
-  const scheduler = new RuleScheduler({ evaluator, sitesByZone, now, logger: logger.child({ module: 'rules' }), events });
+  const scheduler = new RuleScheduler({
+    evaluator, sitesByZone, now, logger: logger.child({ module: 'rules' }), events,
+    // After the cycle's transaction committed: never before, or a rolled-back mail could go out.
+    onCycle: () => {
+      if (notifier.takeEnqueuedCount() > 0) mail.kick();
+    },
+  });
   const ingest = new IngestService({ config, settings: env, writer, metrics, logger, now, events });
 
   const parts = new PartList(logger);
@@ -125,9 +141,11 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     await parts.start(part('durable-writer', () => writer.start(), () => writer.stop()));
     await parts.start(part('state-store', () => state.start(), () => state.stop()));
     await parts.start(part('ingest', () => ingest.start(), () => ingest.stop()));
+    await parts.start(mail);
+    await parts.start(digest);
     await parts.start(scheduler);
     const dashboardDir = findDashboardDir();
-    const http = await buildApp({ config, store, ingest, writer, metrics, logger, now, energy, state, ...(dashboardDir ? { dashboardDir } : {}) });
+    const http = await buildApp({ config, store, ingest, writer, metrics, logger, now, energy, state, mail, ...(dashboardDir ? { dashboardDir } : {}) });
     parts.adopt(part('http', async () => undefined, () => http.close()));
     await http.listen({ port: env.HTTP_PORT, host: env.HTTP_HOST });
     const bound = http.server.address();
@@ -148,6 +166,7 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
       state,
       evaluator,
       scheduler,
+      mail,
       httpAddress,
       mqttAddress,
       stop: () => (stopping ??= parts.stopAll().then(() => logger.info('smart-building-energy stopped'))),

@@ -23,6 +23,8 @@ export interface AlertSource {
 export interface AlertNotifier {
   opened(tx: StateTx, alert: Alert, site: SiteConfig, nowMs: number): Promise<void>;
   resolved(tx: StateTx, alert: Alert, site: SiteConfig, nowMs: number): Promise<void>;
+  /** End of an evaluation cycle, still inside its transaction: mails batched per site go out here. */
+  flush?(tx: StateTx, nowMs: number): Promise<void>;
 }
 
 export interface LifecycleOutcome {
@@ -53,6 +55,11 @@ async function silenced(tx: StateTx, key: AlertKey, atMs: number): Promise<boole
  */
 export class AlertLifecycle {
   constructor(private readonly notifier?: AlertNotifier) {}
+
+  /** Called by the evaluator once per cycle, inside the cycle's transaction. */
+  async flush(tx: StateTx, nowMs: number): Promise<void> {
+    await this.notifier?.flush?.(tx, nowMs);
+  }
 
   async apply(tx: StateTx, source: AlertSource, transitions: readonly Transition[], out: LifecycleOutcome = emptyOutcome()): Promise<LifecycleOutcome> {
     for (const t of transitions) {

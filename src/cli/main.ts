@@ -2,6 +2,7 @@ import { text } from 'node:stream/consumers';
 import { parseArgs } from 'node:util';
 import { ImportSetupError } from './import/import-csv.js';
 import { CliError } from './cli-error.js';
+import { backtestCommand, backtestHelp } from './commands/backtest.js';
 import { checkConfig, checkConfigHelp } from './commands/check-config.js';
 import { hashSecretCommand, hashSecretHelp } from './commands/hash-secret.js';
 import { importCommand, importHelp } from './commands/import.js';
@@ -15,7 +16,9 @@ ${hashSecretHelp}
 
 ${mosquittoFilesHelp}
 
-${importHelp}`;
+${importHelp}
+
+${backtestHelp}`;
 
 const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
@@ -35,6 +38,9 @@ const OPTIONS = {
   decimal: { type: 'string' },
   'dry-run': { type: 'boolean' },
   progress: { type: 'boolean' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  rules: { type: 'string' },
 } as const;
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -82,8 +88,10 @@ async function run(argv: string[]): Promise<number> {
         out,
         err,
       );
+    case 'backtest':
+      return backtestCommand({ site: v.site, from: v.from, to: v.to, rules: v.rules, config: v.config }, out, err);
     default:
-      throw new CliError(`unknown command ${JSON.stringify(command)} (check-config, hash-secret, mosquitto-files, import)`);
+      throw new CliError(`unknown command ${JSON.stringify(command)} (check-config, hash-secret, mosquitto-files, import, backtest)`);
   }
 }
 

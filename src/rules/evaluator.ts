@@ -126,6 +126,7 @@ export class RuleEvaluator {
             outcome,
           );
         }
+        await this.options.lifecycle.flush(tx, nowMs);
       });
     }
     return { cadence, nowMs, bindings: bindings.length, judgements, failures, outcome };
@@ -155,7 +156,7 @@ export class RuleEvaluator {
       }
     }
     if (fromMs >= toMs) return null;
-    const input = await loadRuleInput(rule.def.input, this.options.query, subject, fromMs - rule.def.lookbackMs(rule.params as never), toMs, nowMs);
+    const input = await loadRuleInput(rule.def.input, this.options.query, subject, fromMs - rule.def.lookbackMs(rule.params as never), toMs);
     const judged = rule.def.judge(input as never, rule.params as never, fromMs, toMs, subject);
     const stepped = stepMachine(machine, judged, { forMs: rule.forMs, clearForMs: rule.clearForMs });
     // Judged up to toMs even where nothing could be judged (no data): the window is not read again

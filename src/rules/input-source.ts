@@ -35,20 +35,14 @@ async function indexPoints(query: ReadingQuery, s: RuleSubject, fromMs: number, 
  * resets, backward steps and spikes are corrected the same way, gaps are spread and an hour
  * that is not fully covered by measured steps is NaN (not judged).
  */
-export async function loadRuleInput(kind: RuleInputKind, query: ReadingQuery, s: RuleSubject, fromMs: number, toMs: number, nowMs: number): Promise<RuleInput> {
+export async function loadRuleInput(kind: RuleInputKind, query: ReadingQuery, s: RuleSubject, fromMs: number, toMs: number): Promise<RuleInput> {
   const cumulative = QUANTITIES[s.quantity].kind === 'cumulative';
   switch (kind) {
     case 'samples': {
-      const rows = await query.readings({ site: s.site.id, device: s.device.id, quantity: s.quantity, fromMs, toMs });
-      return { kind, points: rows.map((r) => ({ tsMs: r.tsMs, value: r.value })) };
-    }
-    case 'last-seen': {
-      let lastMs: number | null = null;
-      for (const quantity of s.device.quantities) {
-        const r = await query.readingAtOrBefore({ site: s.site.id, device: s.device.id, quantity, atMs: nowMs });
-        if (r && (lastMs === null || r.tsMs > lastMs)) lastMs = r.tsMs;
-      }
-      return { kind, lastMs, nowMs };
+      const selector = { site: s.site.id, device: s.device.id, quantity: s.quantity };
+      const rows = await query.readings({ ...selector, fromMs, toMs });
+      const before = await query.readingAtOrBefore({ ...selector, atMs: fromMs - 1 });
+      return { kind, points: rows.map((r) => ({ tsMs: r.tsMs, value: r.value })), before: before ? { tsMs: before.tsMs, value: before.value } : null };
     }
     case 'corrections': {
       if (!cumulative) return { kind, corrections: [] };

@@ -17,10 +17,8 @@ export interface RuleSubject {
 export type RuleInput =
   /** Consumption per hour (cumulative quantities) or the hourly mean (instantaneous ones). */
   | { kind: 'hourly'; series: HourlySeries }
-  /** Raw readings, time-ordered. */
-  | { kind: 'samples'; points: readonly { tsMs: number; value: number }[] }
-  /** Time of the device's last reading of the quantity, if it ever sent one. */
-  | { kind: 'last-seen'; lastMs: number | null; nowMs: number }
+  /** Raw readings in the window, time-ordered, and the last one before it (null: none ever). */
+  | { kind: 'samples'; points: readonly { tsMs: number; value: number }[]; before: { tsMs: number; value: number } | null }
   /** The counter corrections (resets, backward and implausible steps) of the analytics' ledger. */
   | { kind: 'corrections'; corrections: readonly Correction[] };
 

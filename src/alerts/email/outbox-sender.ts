@@ -216,7 +216,11 @@ export class OutboxSender implements ServicePart {
     this.state.lastSuccessMs = sentMs;
     this.options.metrics?.mailSent.inc();
     try {
-      await this.options.store.transaction((tx) => tx.markMailSent(mail.id, sentMs));
+      await this.options.store.transaction(async (tx) => {
+        await tx.markMailSent(mail.id, sentMs);
+        // The alert's history says "notified" once the SMTP server accepted the mail, not when queued.
+        if (mail.alertId !== null) await tx.addAlertEvent({ alertId: mail.alertId, atMs: sentMs, kind: 'notified', by: null, detail: { recipient: mail.recipient, messageId: mail.messageId, kind: mail.kind } });
+      });
     } catch (err) {
       this.acceptedUnrecorded.set(mail.id, sentMs);
       this.options.logger.error({ err, messageId: mail.messageId }, 'alert e-mail: accepted by SMTP but not recorded; recording again before anything is resent');
