@@ -100,7 +100,9 @@ export class SiteModel {
     const lightingW = activityW * p.lightingShare * (occupancy > 0 ? 1 : 0.3);
 
     const heatingOccupied = isHeatingOccupied(moment, this.clock) || activeAt(injections, tMs, 'heating-weekend') !== undefined;
-    const balanceC = heatingOccupied ? p.heatingBalanceOccupiedC : p.heatingBalanceSetbackC;
+    // Days off run on a deeper set-back than nights (the "réduit" of a French heating controller
+    // on weekends and holidays): 4 K lower again.
+    const balanceC = heatingOccupied ? p.heatingBalanceOccupiedC : moment.dayType === 'working' ? p.heatingBalanceSetbackC : p.heatingBalanceSetbackC - 4;
     // Morning boost: the first two hours bring the building back from its set-back temperature.
     const boost = heatingOccupied && moment.dayType === 'working' && moment.minuteOfDay < this.clock.openMinute + 60 ? 1.4 : 1;
     const heatingW = Math.max(0, p.heatLossWPerM2K * area * (balanceC - outdoorC) * boost * (1 + 0.05 * smoothNoise(this.seed, this.stream + 7, tMs, 2 * HOUR_MS)));
