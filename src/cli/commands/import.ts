@@ -10,8 +10,17 @@ export const importHelp = `import --site S --device D --quantity Q --file F.csv 
   Backfills one series from a CSV file (load curve, invoices, meter readings), with the same
   checks as MQTT. Writes to InfluxDB when INFLUX_URL is set, else to DATA_DIR's DuckDB file
   (stop the service first: the file is locked while it runs).
-  --values interval|index   interval (default): each row is the consumption of its interval;
+  --values interval|power|invoice|index
+                            interval (default): each row is the consumption of its interval;
+                            power: each row is the mean power over its interval (an Enedis load
+                            curve in W), stored as the interval's energy;
+                            invoice: one row per billing period (start, end, consumption in kWh
+                            or m³), spread over its period (estimated);
                             index: each row is a meter reading (or any sensor value)
+                            A unit the file states (header "Valeur (W)", an "Unité" field of the
+                            metadata block or column) is checked against --values and converted
+                            (Wh, kWh, MWh; W, kW; gas kWh to m³ at 11.2 kWh/m³); a mismatch is refused.
+                            A metadata block before the header row is skipped.
   --timestamp-column C      default: timestamp_utc, timestamp, datetime, horodate, time, date…, else the 1st
   --value-column C          default: the quantity's name, value, valeur, kwh, consumption…, else the next
   --timezone TZ             zone of timestamps without offset (default: the site's); ISO 8601
@@ -61,10 +70,12 @@ function formatTs(ms: number | null): string {
 export function describeReport(r: ImportReport): string[] {
   const lines = [
     `${r.dryRun ? 'dry run: would store' : 'stored'} ${r.readings} reading(s) of ${r.site}/${r.device}/${r.quantity} from ${formatTs(r.firstMs)} to ${formatTs(r.lastMs)}`,
-    `  file: ${r.linesRead} line(s); columns "${r.columns.timestamp}" (time) and "${r.columns.value}" (${r.values}); delimiter ${JSON.stringify(r.delimiter)}, decimal ${JSON.stringify(r.decimal)}; naive times in ${r.timezone}`,
-    `  rows accepted: ${r.rowsAccepted}${r.emptyValues > 0 ? ` (${r.emptyValues} with no value: gaps${r.values === 'interval' ? ', estimated by the analytics' : ''})` : ''}; rejected: ${r.rejected.length}`,
+    `  file: ${r.linesRead} line(s)${r.metadataLines > 0 ? `, header on line ${r.metadataLines + 1} after ${r.metadataLines} metadata line(s)` : ''}; columns "${r.columns.timestamp}" (${r.columns.end !== undefined ? `start), "${r.columns.end}" (end` : 'time'}) and "${r.columns.value}" (${r.values}); delimiter ${JSON.stringify(r.delimiter)}, decimal ${JSON.stringify(r.decimal)}; naive times in ${r.timezone}`,
+    r.unit ? `  unit: ${r.unit.unit} (from ${r.unit.where})${r.gasKWhPerM3 !== undefined ? `, converted to m³ at ${r.gasKWhPerM3} kWh/m³` : ''}` : `  unit: not stated in the file; read as ${r.values === 'power' ? 'W' : `the quantity's own`}`,
+    `  rows accepted: ${r.rowsAccepted}${r.emptyValues > 0 ? ` (${r.emptyValues} with no value: gaps${r.values !== 'index' ? ', estimated by the analytics' : ''})` : ''}; rejected: ${r.rejected.length}`,
   ];
   if (r.totalConsumption !== null) lines.push(`  total consumption: ${Number(r.totalConsumption.toFixed(6))}; counter index starts at ${r.startIndex}`);
+  if (r.estimatedPeriods > 0) lines.push(`  ${r.estimatedPeriods} billing period(s) spread linearly over their days: estimated, not measured`);
   if (r.ambiguousLocalTimes > 0) lines.push(`  ${r.ambiguousLocalTimes} local time(s) fell in the repeated autumn hour: taken in file order`);
   return lines;
 }
@@ -74,7 +85,7 @@ export async function importCommand(args: ImportArgs, out: (line: string) => voi
     site: required(args.site, 'site'),
     device: required(args.device, 'device'),
     quantity: required(args.quantity, 'quantity'),
-    values: oneOf(args.values, ['interval', 'index'] as const, 'values') ?? 'interval',
+    values: oneOf(args.values, ['interval', 'power', 'invoice', 'index'] as const, 'values') ?? 'interval',
     dryRun: args.dryRun ?? false,
   };
   const file = required(args.file, 'file');

@@ -6,15 +6,23 @@ import { intervalValuesToIndex } from '../../energy/counters.js';
 import { checkTimestampMs } from '../../ingest/timestamp.js';
 import type { Reading } from '../../model/reading.js';
 import type { ReadingQuery, ReadingWriter } from '../../storage/port.js';
+import { localDateOf, localMidnightMs } from '../../energy/local-time.js';
 import { detectDelimiter, parseDecimal, splitCsvLine } from './csv-fields.js';
+import { TIMESTAMP_NAMES, findHeaderRow, parseUnit, unitColumn, unitFactor, unitInColumnName, unitInMetadata, type StatedUnit } from './file-shape.js';
+import { invoiceIntervals, toIntervals, type Row } from './row-intervals.js';
 import { parseTimestampCell } from './timestamp-cell.js';
 
 export interface ImportOptions {
   site: string;
   device: string;
   quantity: string;
-  /** `interval`: each row is the consumption of its interval (load curve, invoice); `index`: a meter reading (or any instantaneous value). */
-  values: 'interval' | 'index';
+  /**
+   * `interval`: each row is the consumption of its interval; `power`: each row is the mean power
+   * over its interval (an Enedis load curve, in W), converted to the interval's energy; `invoice`:
+   * one row per billing period (start, end, consumption), spread over the period; `index`: a meter
+   * reading (or any instantaneous value).
+   */
+  values: ImportValues;
   timestampColumn?: string;
   valueColumn?: string;
   /** Zone of naive timestamps; default the site's. */
@@ -27,6 +35,8 @@ export interface ImportOptions {
   batchReadings?: number;
 }
 
+export type ImportValues = 'interval' | 'index' | 'power' | 'invoice';
+
 export interface RejectedLine {
   line: number;
   reason: string;
@@ -36,9 +46,17 @@ export interface ImportReport {
   site: string;
   device: string;
   quantity: QuantityName;
-  values: 'interval' | 'index';
+  values: ImportValues;
   dryRun: boolean;
-  columns: { timestamp: string; value: string };
+  columns: { timestamp: string; value: string; end?: string };
+  /** Lines before the header row (an export's metadata block). */
+  metadataLines: number;
+  /** The unit the file states for the values, and where; null when it states none (the quantity's unit is assumed). */
+  unit: { unit: string; where: string } | null;
+  /** Gas in kWh imported as m³ with this conversion, kWh/m³. */
+  gasKWhPerM3?: number;
+  /** Invoice mode: billing periods spread linearly over their days (the consumption within a period is estimated). */
+  estimatedPeriods: number;
   delimiter: string;
   decimal: '.' | ',';
   timezone: string;
@@ -78,8 +96,11 @@ export interface ImportDeps {
   onProgress?: (progress: { phase: 'read' | 'write'; done: number; total?: number }) => void;
 }
 
-const TIMESTAMP_NAMES = ['timestamp_utc', 'timestamp', 'datetime', 'date_time', 'horodate', 'time', 'date', 'ts', 'debut', 'début', 'start'];
-const VALUE_NAMES = ['value', 'valeur', 'kwh', 'consumption', 'consommation', 'index', 'energy', 'energie', 'énergie'];
+const VALUE_NAMES = ['value', 'valeur', 'kwh', 'consumption', 'consommation', 'index', 'energy', 'energie', 'énergie', 'puissance', 'power', 'volume', 'm3'];
+const START_NAMES = ['date de début', 'date de debut', 'début', 'debut', 'start', 'from', 'du', 'period_start', 'date_debut'];
+const END_NAMES = ['date de fin', 'fin', 'end', 'to', 'au', 'period_end', 'date_fin'];
+/** Lines searched for the header row after a metadata block. */
+const HEADER_SEARCH_LINES = 50;
 
 function pickColumn(header: string[], wanted: string | undefined, names: readonly string[], option: string, exclude?: number): number {
   const lower = header.map((h) => h.trim().toLowerCase());
@@ -89,16 +110,10 @@ function pickColumn(header: string[], wanted: string | undefined, names: readonl
     return i;
   }
   for (const name of names) {
-    const i = lower.indexOf(name);
-    if (i >= 0 && i !== exclude) return i;
+    const i = lower.findIndex((h, k) => k !== exclude && (h === name || h.replace(/\s*[([].*$/, '') === name));
+    if (i >= 0) return i;
   }
   return -1;
-}
-
-interface Row {
-  line: number;
-  tsMs: number;
-  value: number | null;
 }
 
 /**
@@ -115,9 +130,13 @@ export async function importCsv(deps: ImportDeps, options: ImportOptions): Promi
   if (!isQuantityName(options.quantity)) throw new ImportSetupError('quantity', `unknown quantity ${JSON.stringify(options.quantity)}`);
   const quantity = options.quantity;
   if (!device.quantities.includes(quantity)) throw new ImportSetupError('quantity', `device ${device.id} does not declare ${quantity} (it declares ${device.quantities.join(', ')})`);
-  if (options.values === 'interval' && QUANTITIES[quantity].kind !== 'cumulative') {
-    throw new ImportSetupError('values', `interval values are consumptions: ${quantity} is not a cumulative quantity (use --values index)`);
+  if (options.values !== 'index' && QUANTITIES[quantity].kind !== 'cumulative') {
+    throw new ImportSetupError('values', `${options.values} values are consumptions: ${quantity} is not a cumulative quantity (use --values index)`);
   }
+  if (options.values === 'power' && quantity !== 'energy_kwh' && quantity !== 'heat_kwh') {
+    throw new ImportSetupError('values', `a mean power converts to an energy in kWh: ${quantity} is not one (use energy_kwh)`);
+  }
+  const consumption = options.values !== 'index';
   const timezone = options.timezone ?? site.timezone;
   try {
     new Intl.DateTimeFormat('en', { timeZone: timezone });
@@ -132,6 +151,12 @@ export async function importCsv(deps: ImportDeps, options: ImportOptions): Promi
   let decimal: '.' | ',' = options.decimal ?? '.';
   let tsCol = -1;
   let valueCol = -1;
+  let endCol = -1;
+  let unitCol = -1;
+  let metadataLines = 0;
+  let stated: StatedUnit | null = null;
+  let factor = 1;
+  let gasKWhPerM3: number | undefined;
   const rows: Row[] = [];
   const rejected: RejectedLine[] = [];
   let emptyValues = 0;
@@ -139,64 +164,104 @@ export async function importCsv(deps: ImportDeps, options: ImportOptions): Promi
   let previousMs: number | null = null;
   const nowMs = deps.now();
 
-  for await (const raw of lines) {
-    lineNo += 1;
-    const text = lineNo === 1 ? raw.replace(/^\uFEFF/, '') : raw;
-    if (text.trim() === '') continue;
-    if (header === null) {
-      delimiter = options.delimiter ?? detectDelimiter(text);
-      decimal = options.decimal ?? (delimiter === ';' ? ',' : '.');
-      const fields = splitCsvLine(text, delimiter);
-      if (!Array.isArray(fields)) throw new ImportSetupError('file', `line 1 (header): ${fields.error}`);
-      header = fields;
+  const settleUnit = (unit: StatedUnit | null) => {
+    stated = unit;
+    if (!unit) return;
+    const f = unitFactor(unit, options.values, quantity, header![valueCol] ?? '');
+    if ('error' in f) throw new ImportSetupError('values', f.error);
+    factor = f.factor;
+    gasKWhPerM3 = f.gasKWhPerM3;
+  };
+
+  const takeHeader = (text: string, metadata: readonly string[]) => {
+    delimiter = options.delimiter ?? detectDelimiter(text);
+    decimal = options.decimal ?? (delimiter === ';' ? ',' : '.');
+    const fields = splitCsvLine(text, delimiter);
+    if (!Array.isArray(fields)) throw new ImportSetupError('file', `line ${metadata.length + 1} (header): ${fields.error}`);
+    header = fields;
+    metadataLines = metadata.length;
+    if (options.values === 'invoice') {
+      tsCol = pickColumn(header, options.timestampColumn, START_NAMES, 'timestamp-column');
+      endCol = pickColumn(header, undefined, END_NAMES, 'timestamp-column', tsCol);
+      if (tsCol < 0 || endCol < 0) throw new ImportSetupError('values', `an invoice table needs a start and an end column (${START_NAMES.slice(0, 3).join(', ')}…; ${END_NAMES.slice(0, 3).join(', ')}…); columns: ${header.join(', ')}`);
+    } else {
       tsCol = pickColumn(header, options.timestampColumn, TIMESTAMP_NAMES, 'timestamp-column');
       if (tsCol < 0) tsCol = 0;
-      valueCol = pickColumn(header, options.valueColumn, [quantity, ...VALUE_NAMES], 'value-column', tsCol);
-      if (valueCol < 0) valueCol = tsCol === 0 ? 1 : 0;
-      if (valueCol >= header.length) throw new ImportSetupError('value-column', `cannot tell which column holds the values (columns: ${header.join(', ')})`);
-      continue;
     }
-    if (lineNo % 10_000 === 0) deps.onProgress?.({ phase: 'read', done: lineNo });
+    unitCol = unitColumn(header);
+    const valueNames = options.values === 'power' ? ['valeur', 'value', 'puissance', 'power', 'power_w', ...VALUE_NAMES] : [quantity, ...VALUE_NAMES];
+    valueCol = pickColumn(header.map((h, k) => (k === endCol || k === unitCol ? '' : h)), options.valueColumn, valueNames, 'value-column', tsCol);
+    if (valueCol < 0) valueCol = [0, 1, 2].find((k) => k !== tsCol && k !== endCol && k !== unitCol) ?? -1;
+    if (valueCol < 0 || valueCol >= header.length) throw new ImportSetupError('value-column', `cannot tell which column holds the values (columns: ${header.join(', ')})`);
+    const inName = unitInColumnName(header[valueCol]!);
+    settleUnit(inName ? { ...inName, where: 'its header' } : unitInMetadata(metadata, delimiter));
+  };
+
+  const dataLine = (no: number, text: string) => {
+    if (no % 10_000 === 0) deps.onProgress?.({ phase: 'read', done: no });
     const fields = splitCsvLine(text, delimiter);
-    if (!Array.isArray(fields)) {
-      rejected.push({ line: lineNo, reason: fields.error });
-      continue;
-    }
+    if (!Array.isArray(fields)) return void rejected.push({ line: no, reason: fields.error });
+    const h = header!;
     const tsText = fields[tsCol];
     const valueText = fields[valueCol];
-    if (tsText === undefined || valueText === undefined) {
-      rejected.push({ line: lineNo, reason: `${fields.length} field(s), the header has ${header.length}` });
-      continue;
+    if (tsText === undefined || valueText === undefined || (endCol >= 0 && fields[endCol] === undefined)) {
+      return void rejected.push({ line: no, reason: `${fields.length} field(s), the header has ${h.length}` });
+    }
+    if (unitCol >= 0 && fields[unitCol]!.trim() !== '') {
+      const u = parseUnit(fields[unitCol]!);
+      if (!u) return void rejected.push({ line: no, reason: `column ${h[unitCol]}: unknown unit ${JSON.stringify(fields[unitCol])}` });
+      if (stated === null) settleUnit({ ...u, where: `column "${h[unitCol]}"` });
+      else if ((stated as StatedUnit).unit.toLowerCase() !== u.unit.toLowerCase()) return void rejected.push({ line: no, reason: `column ${h[unitCol]}: unit ${u.unit} differs from ${(stated as StatedUnit).unit} above` });
     }
     const ts = parseTimestampCell(tsText, timezone, previousMs);
-    if (!ts.ok) {
-      rejected.push({ line: lineNo, reason: ts.error });
-      continue;
-    }
+    if (!ts.ok) return void rejected.push({ line: no, reason: `column ${h[tsCol]}: ${ts.error}` });
     const sane = checkTimestampMs(ts.tsMs, nowMs, 'timestamp');
-    if (!sane.ok) {
-      rejected.push({ line: lineNo, reason: sane.detail });
-      continue;
+    if (!sane.ok) return void rejected.push({ line: no, reason: sane.detail });
+    let end: { endMs: number; endIsDate: boolean } | undefined;
+    if (endCol >= 0) {
+      const e = parseTimestampCell(fields[endCol]!, timezone, ts.tsMs);
+      if (!e.ok) return void rejected.push({ line: no, reason: `column ${h[endCol]}: ${e.error}` });
+      const endSane = checkTimestampMs(e.tsMs, nowMs + 86_400_000, 'end');
+      if (!endSane.ok) return void rejected.push({ line: no, reason: `column ${h[endCol]}: ${endSane.detail}` });
+      end = { endMs: e.tsMs, endIsDate: /^\s*[\d/-]{8,10}\s*$/.test(fields[endCol]!) };
     }
     if (ts.ambiguous) ambiguous += 1;
     previousMs = ts.tsMs;
     if (valueText.trim() === '') {
       // No value is a gap in the data, not a corrupt line: nothing is stored for it.
       emptyValues += 1;
-      if (options.values === 'interval') rows.push({ line: lineNo, tsMs: ts.tsMs, value: null });
-      continue;
+      if (consumption) rows.push({ line: no, tsMs: ts.tsMs, value: null, ...end });
+      return;
     }
     const value = parseDecimal(valueText, decimal);
-    if (value === null) {
-      rejected.push({ line: lineNo, reason: `column ${header[valueCol]}: ${JSON.stringify(valueText.slice(0, 40))} is not a number` });
+    if (value === null) return void rejected.push({ line: no, reason: `column ${h[valueCol]}: ${JSON.stringify(valueText.slice(0, 40))} is not a number` });
+    if (consumption && value < 0) return void rejected.push({ line: no, reason: `column ${h[valueCol]}: a ${options.values === 'power' ? 'mean power' : 'consumption'} cannot be negative (${value})` });
+    rows.push({ line: no, tsMs: ts.tsMs, value: value * factor, ...end });
+  };
+
+  // The header is the first line naming a timestamp column among the first lines (after an
+  // export's metadata block), else line 1 as before.
+  const pending: { no: number; text: string }[] = [];
+  const settleHeader = () => {
+    const texts = pending.map((p) => p.text);
+    const at = findHeaderRow(texts, options.delimiter ?? detectDelimiter(texts.find((t) => findHeaderRow([t], detectDelimiter(t), options.timestampColumn) === 0) ?? texts[0]!), options.timestampColumn);
+    const k = Math.max(0, at);
+    takeHeader(texts[k]!, texts.slice(0, k));
+    for (const p of pending.slice(k + 1)) dataLine(p.no, p.text);
+    pending.length = 0;
+  };
+  for await (const raw of lines) {
+    lineNo += 1;
+    const text = lineNo === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+    if (text.trim() === '') continue;
+    if (header !== null) {
+      dataLine(lineNo, text);
       continue;
     }
-    if (options.values === 'interval' && value < 0) {
-      rejected.push({ line: lineNo, reason: `column ${header[valueCol]}: a consumption cannot be negative (${value})` });
-      continue;
-    }
-    rows.push({ line: lineNo, tsMs: ts.tsMs, value });
+    pending.push({ no: lineNo, text });
+    if (findHeaderRow([text], options.delimiter ?? detectDelimiter(text), options.timestampColumn) === 0 || pending.length >= HEADER_SEARCH_LINES) settleHeader();
   }
+  if (header === null && pending.length > 0) settleHeader();
   if (header === null) throw new ImportSetupError('file', 'the file is empty');
 
   rows.sort((a, b) => a.tsMs - b.tsMs || a.line - b.line);
@@ -211,8 +276,21 @@ export async function importCsv(deps: ImportDeps, options: ImportOptions): Promi
   let readings: Reading[];
   let totalConsumption: number | null = null;
   let startIndex: number | null = null;
-  if (options.values === 'interval') {
-    const intervals = toIntervals(unique, options.timestampMarks ?? 'start');
+  let estimatedPeriods = 0;
+  if (consumption) {
+    let intervals;
+    if (options.values === 'invoice') {
+      const nextMidnight = (tsMs: number) => localMidnightMs(new Date(Date.parse(`${localDateOf(tsMs, timezone)}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10), timezone);
+      const spread = invoiceIntervals(unique, nextMidnight);
+      rejected.push(...spread.rejected);
+      rejected.sort((a, b) => a.line - b.line);
+      intervals = spread.intervals;
+      estimatedPeriods = intervals.filter((r) => r.value !== null).length;
+    } else {
+      intervals = toIntervals(unique, options.timestampMarks ?? 'start');
+      // A mean power in W over the interval is an energy of W × h / 1000 kWh.
+      if (options.values === 'power') intervals = intervals.map((r) => ({ ...r, value: r.value === null ? null : (r.value * (r.endMs - r.startMs)) / 3_600_000 / 1000 }));
+    }
     totalConsumption = intervals.reduce((s, r) => s + (r.value ?? 0), 0);
     startIndex = 0;
     if (deps.store && intervals.length > 0) {
@@ -240,7 +318,11 @@ export async function importCsv(deps: ImportDeps, options: ImportOptions): Promi
     quantity,
     values: options.values,
     dryRun: options.dryRun ?? false,
-    columns: { timestamp: header[tsCol] ?? '', value: header[valueCol] ?? '' },
+    columns: { timestamp: header[tsCol] ?? '', value: header[valueCol] ?? '', ...(endCol >= 0 ? { end: header[endCol] ?? '' } : {}) },
+    metadataLines,
+    unit: stated ? { unit: (stated as StatedUnit).unit, where: (stated as StatedUnit).where } : null,
+    ...(gasKWhPerM3 !== undefined ? { gasKWhPerM3 } : {}),
+    estimatedPeriods,
     delimiter,
     decimal,
     timezone,
@@ -255,27 +337,4 @@ export async function importCsv(deps: ImportDeps, options: ImportOptions): Promi
     totalConsumption,
     startIndex,
   };
-}
-
-/**
- * Each row's interval. Its length is the usual step between rows (the median), so that a
- * missing row leaves a gap instead of stretching its neighbour; a longer step up to 1.5 times
- * the median is taken as it is (monthly invoices of 28 to 31 days).
- */
-function toIntervals(rows: readonly Row[], marks: 'start' | 'end'): { startMs: number; endMs: number; value: number | null }[] {
-  if (rows.length === 0) return [];
-  const steps: number[] = [];
-  for (let i = 1; i < rows.length; i++) steps.push(rows[i]!.tsMs - rows[i - 1]!.tsMs);
-  steps.sort((a, b) => a - b);
-  const median = steps.length > 0 ? steps[Math.floor(steps.length / 2)]! : 3_600_000;
-  return rows.map((row, i) => {
-    if (marks === 'start') {
-      const next = rows[i + 1]?.tsMs;
-      const length = next !== undefined && next - row.tsMs <= 1.5 * median ? next - row.tsMs : median;
-      return { startMs: row.tsMs, endMs: row.tsMs + length, value: row.value };
-    }
-    const prev = rows[i - 1]?.tsMs;
-    const length = prev !== undefined && row.tsMs - prev <= 1.5 * median ? row.tsMs - prev : median;
-    return { startMs: row.tsMs - length, endMs: row.tsMs, value: row.value };
-  });
 }

@@ -1,0 +1,55 @@
+import type { QuantityName } from '../config/quantities.js';
+import type { Values } from './devices.js';
+
+/** The three payload shapes of the MQTT contract (README, MQTT contract). */
+export const PAYLOAD_FORMATS = ['json', 'senml', 'plain'] as const;
+export type PayloadFormat = (typeof PAYLOAD_FORMATS)[number];
+
+export interface OutgoingMessage {
+  topic: string;
+  payload: string;
+}
+
+/** SenML base names and units (RFC 8428 §12.1 units; `m3`, `Cel`, `%RH`, `ppm` as the service reads them). */
+const SENML: Partial<Record<QuantityName, { n: string; u?: string }>> = {
+  energy_kwh: { n: 'energy', u: 'kWh' },
+  gas_m3: { n: 'gas', u: 'm3' },
+  water_m3: { n: 'water', u: 'm3' },
+  heat_kwh: { n: 'heat', u: 'kWh' },
+  power_w: { n: 'power', u: 'W' },
+  temperature_c: { n: 'temperature', u: 'Cel' },
+  humidity_pct: { n: 'humidity', u: '%RH' },
+  co2_ppm: { n: 'co2', u: 'ppm' },
+};
+const CUMULATIVE = new Set<QuantityName>(['energy_kwh', 'gas_m3', 'water_m3', 'heat_kwh']);
+
+/**
+ * The messages a device sends for one instant. JSON: one object with `ts` in epoch ms. SenML: one
+ * pack with `bt` in seconds (RFC 8428 §4.5.3) and indexes as sums `s` (§4.2: a meter index is the
+ * integral of a rate). Plain: one message per quantity on `…/{quantity}`, with no time at all, so
+ * the service stamps it on receipt: only for live readings (`timestamped: false`); a backfill
+ * cannot be sent that way and goes as JSON.
+ */
+export function encodeReadings(site: string, device: string, format: PayloadFormat, tsMs: number, values: Values, timestamped: boolean): OutgoingMessage[] {
+  const topic = `sites/${site}/devices/${device}`;
+  const entries = Object.entries(values) as [QuantityName, number][];
+  if (entries.length === 0) return [];
+  if (format === 'plain' && !timestamped) return entries.map(([q, v]) => ({ topic: `${topic}/${q}`, payload: String(v) }));
+  if (format === 'senml') {
+    const records = entries.map(([q, v], i) => {
+      const meta = SENML[q];
+      const head = i === 0 ? { bn: `urn:dev:${site}:${device}:`, bt: tsMs / 1000 } : {};
+      const name = meta ? { n: meta.n, ...(meta.u ? { u: meta.u } : {}) } : { n: q };
+      return { ...head, ...name, ...(CUMULATIVE.has(q) ? { s: v } : { v }) };
+    });
+    return [{ topic, payload: JSON.stringify(records) }];
+  }
+  return [{ topic, payload: JSON.stringify({ ts: tsMs, ...values }) }];
+}
+
+/** The shape a device kind publishes in by default, so that all three are in use. */
+export function defaultFormat(kind: string): PayloadFormat {
+  if (kind === 'electricity-meter') return 'json';
+  if (kind.endsWith('-meter') || kind === 'weather-station') return 'senml';
+  return 'plain';
+}
