@@ -9,6 +9,9 @@ import { dailyTemperatures, degreeDays, type DailyTemperature, type DegreeDay, t
 import { rollUp } from './intervals.js';
 import { DEFAULT_GAS_KWH_PER_M3 } from './kpis.js';
 import { localDays, dayEdges, type LocalDay } from './local-time.js';
+import { hourlyCoverage } from './coverage.js';
+import type { DecretReference } from './decret-assessment.js';
+import { problem, type AnalyticsProblem } from './problems.js';
 import { rankSites, type RankedSite } from './ranking.js';
 import { loadOutdoorTemperature, loadSiteConsumption, type SiteConsumption } from './site-data.js';
 import { computeSiteKpis, finalEnergyHourly, toBaselineDays, type SiteKpis } from './site-kpis.js';
@@ -46,6 +49,8 @@ export interface SiteTemperatures {
 
 export interface SiteBaseline {
   result: BaselineResult;
+  /** What the fitted model expects on each day of its reference period, kWh (NaN without temperature); empty when not fitted. */
+  expectedByDate: Map<string, number>;
   profile: HourOfWeekSlot[] | null;
   period: Period | null;
   temperatures: SiteTemperatures | null;
@@ -103,20 +108,22 @@ export class EnergyAnalyticsService {
   async baseline(siteId: string, period?: Period): Promise<SiteBaseline> {
     const site = this.site(siteId);
     const p = period ?? site.baseline ?? null;
-    if (!p) return { result: { ok: false, problems: [`site "${siteId}" has no baseline period (set baseline: { from, to })`] }, profile: null, period: null, temperatures: null };
+    if (!p) return { result: { ok: false, problems: [problem('no-baseline-period', { site: siteId })] }, expectedByDate: new Map(), profile: null, period: null, temperatures: null };
     const sd = this.siteDays(siteId, p);
     const consumption = await this.consumption(siteId, p);
     const temperatures = await this.temperatures(siteId, p);
     const hourly = finalEnergyHourly(consumption, this.options.gasKWhPerM3 ?? DEFAULT_GAS_KWH_PER_M3);
     const daily = rollUp(hourly, dayEdges(sd.days));
-    const problems: string[] = [];
-    if (consumption.byCarrier.size === 0) problems.push(`site "${siteId}" has no energy meter`);
-    if (!temperatures) problems.push(`site "${siteId}" has no outdoor temperature source (set outdoorTemperature)`);
-    const result: BaselineResult =
-      problems.length > 0 ? { ok: false, problems } : fitDailyBaseline(toBaselineDays(sd.days, daily, temperatures!.daily, sd.typed), this.options.baseline);
+    const problems: AnalyticsProblem[] = [];
+    if (consumption.byCarrier.size === 0) problems.push(problem('no-energy-meter', { site: siteId }));
+    if (!temperatures) problems.push(problem('no-temperature-source', { site: siteId }));
+    const bDays = temperatures ? toBaselineDays(sd.days, daily, temperatures.daily, sd.typed) : [];
+    const result: BaselineResult = problems.length > 0 ? { ok: false, problems } : fitDailyBaseline(bDays, this.options.baseline);
+    const expected = result.ok ? predictDaily(result.baseline, bDays) : null;
+    const expectedByDate = new Map(expected ? bDays.map((d, i) => [d.date, expected[i]!] as const) : []);
     const unusual = new Set(sd.typed.filter((t) => t.type === 'holiday' || t.type === 'closure').map((t) => t.date));
     this.options.logger?.debug({ site: siteId, ok: result.ok }, 'baseline fitted');
-    return { result, profile: hourOfWeekProfile(hourly, site.timezone, unusual), period: p, temperatures };
+    return { result, expectedByDate, profile: hourOfWeekProfile(hourly, site.timezone, unusual), period: p, temperatures };
   }
 
   /**
@@ -157,7 +164,7 @@ export class EnergyAnalyticsService {
     }
     const baselineDju = base.temperatures ? new Map(base.temperatures.degreeDays.map((d) => [d.date, d.hddC])) : undefined;
     const normalDju = this.options.normalYearDju?.[siteId];
-    const decretReferenceKWh = await this.decretReference(site);
+    const decretReference = await this.decretReference(site);
     return computeSiteKpis({
       site,
       calendar: sd.calendar,
@@ -174,7 +181,8 @@ export class EnergyAnalyticsService {
         gasKWhPerM3,
         ...(normalDju !== undefined ? { normalDju } : {}),
         ...(baselineDju ? { baselineDju } : {}),
-        ...(decretReferenceKWh !== undefined ? { decretReferenceKWh } : {}),
+        ...(decretReference !== undefined ? { decretReference } : {}),
+        expectedByDate: base.expectedByDate,
       },
     });
   }
@@ -186,31 +194,30 @@ export class EnergyAnalyticsService {
     return { kpis, ranking: rankSites(kpis, (k) => kpiValue(k, key), 'asc') };
   }
 
-  /** Measured final energy of the Décret tertiaire reference year, when the config gives none. */
-  private async decretReference(site: SiteConfig): Promise<number | undefined> {
+  /** Measured final energy of the Décret tertiaire reference year, when the config gives none (coverage rule as for every KPI). */
+  private async decretReference(site: SiteConfig): Promise<DecretReference | undefined> {
     const cfg = site.decretTertiaire;
     if (!cfg || cfg.referenceConsumptionKWh !== undefined) return undefined;
     const c = await loadSiteConsumption(this.options.query, site, localDays(`${cfg.referenceYear}-01-01`, `${cfg.referenceYear}-12-31`, site.timezone), this.options.meters?.[site.id]);
-    if (c.byCarrier.size === 0) return undefined;
     const hourly = finalEnergyHourly(c, this.options.gasKWhPerM3 ?? DEFAULT_GAS_KWH_PER_M3);
-    const covered = hourly.coveredMs.reduce((s, v) => s + v, 0);
-    const spanMs = c.hourEdges[c.hourEdges.length - 1]! - c.hourEdges[0]!;
-    // Less than 90 % of the reference year measured: not a usable reference.
-    if (covered < 0.9 * spanMs) return undefined;
-    return hourly.values.reduce((s, v) => s + v, 0);
+    const coverage = hourlyCoverage(hourly);
+    if (c.byCarrier.size === 0 || !coverage.sufficient) {
+      return { problems: [problem('decret-no-reference', { referenceYear: cfg.referenceYear, measuredSharePct: c.byCarrier.size === 0 ? 0 : coverage.measuredSharePct, requiredSharePct: coverage.requiredSharePct })] };
+    }
+    return { kWh: hourly.values.reduce((s, v) => s + v, 0) };
   }
 }
 
 export function kpiValue(k: SiteKpis, key: KpiKey): number | null {
-  // A site with no measured hour has no figure, not a figure of zero (it would rank first).
-  if (k.measuredShare === 0) return null;
+  // Below the coverage rule a site has no figure, not a figure of zero (it would rank first).
+  if (k.status !== 'ok') return null;
   switch (key) {
     case 'kWhPerM2':
       return k.kWhPerM2;
     case 'climateCorrectedKWhPerM2':
       return 'kWhPerM2' in k.climateCorrected ? k.climateCorrected.kWhPerM2 : null;
     case 'deviationPct':
-      return k.deviation?.deviationPct ?? null;
+      return 'deviationPct' in k.deviation ? k.deviation.deviationPct : null;
     case 'outOfHoursShare':
       return k.load?.outOfHoursShare ?? null;
     case 'baseloadKW':
