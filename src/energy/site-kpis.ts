@@ -129,7 +129,9 @@ export function computeSiteKpis(input: SiteKpiInput): SiteKpis {
   const daily = rollUp(hourly, dayEdges(days));
   const finalKWh = hourly.values.reduce((s, v) => s + v, 0);
   const ddRows = temperatures ? degreeDays(temperatures, { baseC: options.baseC, method: options.djuMethod }) : null;
-  const ddSum = ddRows ? sumDegreeDays(ddRows) : null;
+  // A DJU total over too few days would read as a mild period: stated only under the coverage rule, on days.
+  const ddAll = ddRows ? sumDegreeDays(ddRows) : null;
+  const ddSum = ddAll && ddAll.daysUsed >= Math.ceil(MIN_MEASURED_SHARE * days.length) ? ddAll : null;
   const bDays = toBaselineDays(days, daily, temperatures, typed);
   const versus = ok ? compareWithBaseline(input, bDays, finalKWh, ddSum?.hddC ?? null) : { deviation: { problems }, cusum: null, climate: { problems } };
   const electricity = consumption.byCarrier.get('electricity');

@@ -2,6 +2,7 @@ import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { KpiKey } from '../../energy/analytics-service.js';
+import { MIN_MEASURED_SHARE } from '../../energy/coverage.js';
 import { degreeDays, sumDegreeDays } from '../../energy/degree-days.js';
 import { decretAnswer, flatKpis, num, problems, whyMissing } from '../analytics-answers.js';
 import { AnalyticsCache } from '../analytics-cache.js';
@@ -194,7 +195,10 @@ export const analyticsRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; energy: Ene
         const columns = [{ name: 'date' }, { name: 'hours' }, { name: 'tMinC', decimals: celsius }, { name: 'tMaxC', decimals: celsius }, { name: 'tMeanC', decimals: celsius }, { name: 'hddC', decimals: dju }, { name: 'cddC', decimals: dju }];
         return sendCsv(reply, `degree-days_${site.id}_${period.from}_${period.to}`, columns, rows);
       }
+      // Totals over too few days would read as a mild period: null below the coverage rule, with the reason.
       const sum = temps ? sumDegreeDays(dd) : null;
+      const requiredDays = Math.ceil(MIN_MEASURED_SHARE * days.length);
+      const enough = sum !== null && sum.daysUsed >= requiredDays;
       return {
         site: site.id,
         from: period.from,
@@ -202,9 +206,13 @@ export const analyticsRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; energy: Ene
         method,
         baseC,
         temperatureSource: site.outdoorTemperature ?? null,
-        problems: temps ? [] : [problemOf('no-temperature-source', { site: site.id })],
-        totalHddC: num(sum?.hddC),
-        totalCddC: num(sum?.cddC),
+        problems: !temps
+          ? [problemOf('no-temperature-source', { site: site.id })]
+          : enough
+            ? []
+            : [problemOf('insufficient-temperature-days', { daysWithTemperature: sum?.daysUsed ?? 0, periodDays: days.length, requiredDays })],
+        totalHddC: enough ? num(sum.hddC) : null,
+        totalCddC: enough ? num(sum.cddC) : null,
         daysUsed: sum?.daysUsed ?? 0,
         daysOmitted: sum?.daysOmitted ?? [],
         days,

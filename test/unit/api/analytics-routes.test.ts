@@ -175,6 +175,15 @@ describe('per-site analytics routes', () => {
     expect(lowerBase.totalHddC).toBeLessThan(meteo.totalHddC);
   });
 
+  it('states no DJU total over days without temperature, and says how many are missing', async () => {
+    const body = (await app.inject('/api/sites/b118/degree-days?from=2016-12-25&to=2017-01-07')).json<{ totalHddC: number | null; daysUsed: number; problems: unknown[] }>();
+    expect(body.daysUsed).toBe(7);
+    expect(body.totalHddC).toBeNull();
+    expect(body.problems).toEqual([{ code: 'insufficient-temperature-days', params: { daysWithTemperature: 7, periodDays: 14, requiredDays: 13 } }]);
+    const none = (await app.inject(`/api/sites/no-data-yet/degree-days?${YEAR}`)).json<{ problems: unknown[] }>();
+    expect(none.problems).toEqual([{ code: 'no-temperature-source', params: { site: 'no-data-yet' } }]);
+  });
+
   it('lists the counter corrections, e.g. the estimated hours of the 28-hour outage of building 685', async () => {
     const body = (await app.inject(`/api/sites/b685/corrections?${YEAR}`)).json<{ corrections: Array<{ kind: string; device: string; at: string }> }>();
     expect(body.corrections.some((c) => c.kind === 'gap-estimated' && c.device === 'meter')).toBe(true);
