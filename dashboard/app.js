@@ -1,4 +1,5 @@
 import { createApi } from './lib/api.js';
+import { errorText } from './lib/problems.js';
 import { createI18n } from './lib/i18n.js';
 import { h, clear } from './lib/dom.js';
 import { startHealthBanner } from './views/health-banner.js';
@@ -61,7 +62,7 @@ async function start() {
       ctx.sites = await api.sites();
     } catch (err) {
       clear(main).append(
-        h('p', { class: 'error', role: 'alert', text: i18n.t('app.loadError', { message: err.message }) }),
+        h('p', { class: 'error', role: 'alert', text: errorText(i18n, err) }),
         h('button', { type: 'button', class: 'primary', onclick: loadSites, text: i18n.t('app.retry') }),
       );
       return;

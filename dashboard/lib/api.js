@@ -1,81 +1,53 @@
+import { checkShape, ContractError, SERIES_BUCKET_VALUE } from './contract.js';
+
 /**
- * The dashboard's only door to the server. Every response goes through a
- * normaliser so that the views see one shape, whatever envelope the route uses.
+ * The dashboard's only door to the server. Every answer is checked against the shape the views
+ * read (contract.js), which the test suite checks against the server's OpenAPI schema: there is
+ * one shape per route, not a normaliser guessing between field names.
  */
 export class ApiError extends Error {
-  constructor(status, path, message) {
+  /**
+   * @param {number} status
+   * @param {string} path
+   * @param {string} message
+   * @param {{ code: string, params: Record<string, unknown> } | null} problem the server's problem code and parameters
+   */
+  constructor(status, path, message, problem) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.path = path;
+    this.problem = problem;
   }
 }
 
-/** A 404 (or 501) on an analytics endpoint means "not built yet", not an error. */
-export function isUnavailable(err) {
-  return err instanceof ApiError && (err.status === 404 || err.status === 501);
+/** The latest values of a site, as /latest and the live stream send them: { site, values: [...] }. */
+export function latestValues(body) {
+  return checkShape('latest', body).values.map((v) => ({ device: v.device, quantity: v.quantity, value: v.value, tsMs: v.tsMs }));
 }
 
-function pickArray(body, ...keys) {
-  if (Array.isArray(body)) return body;
-  for (const key of keys) if (Array.isArray(body?.[key])) return body[key];
-  return [];
-}
-
-function toMs(value) {
-  if (typeof value === 'number') return value;
-  if (typeof value === 'string') {
-    const ms = Date.parse(value);
-    return Number.isFinite(ms) ? ms : null;
-  }
-  return null;
-}
-
-export function normalizeSites(body) {
-  return pickArray(body, 'sites', 'items', 'data').map((s) => ({
-    ...s,
-    city: s.city ?? null,
-    timezone: s.timezone ?? 'Europe/Paris',
-    devices: (s.devices ?? []).map((d) => ({
-      ...d,
-      name: d.name ?? d.id,
-      quantities: (d.quantities ?? []).map((q) => (typeof q === 'string' ? { name: q } : q)),
-    })),
-  }));
-}
-
-export function normalizeLatest(body) {
-  return pickArray(body, 'latest', 'values', 'readings', 'items')
-    .map((v) => ({ device: v.device, quantity: v.quantity, value: v.value, tsMs: toMs(v.tsMs ?? v.ts ?? v.timestamp ?? v.time) }))
-    .filter((v) => v.tsMs !== null && Number.isFinite(v.value));
-}
-
-/** Buckets as { tsMs, value, min, max }: mean for instantaneous quantities, consumption for cumulative ones. */
-export function normalizeSeries(body) {
-  const buckets = pickArray(body, 'buckets', 'series', 'points', 'items').map((b) => {
-    const tsMs = toMs(b.startMs ?? b.start ?? b.ts ?? b.time);
-    const value = b.consumption ?? b.mean ?? b.value ?? null;
-    return { tsMs, value, count: b.count ?? null, min: b.min ?? null, max: b.max ?? null };
+/** Buckets as { tsMs, value, count, min, max }: the mean of an instantaneous quantity, the consumption of an index. */
+export function seriesBuckets(body) {
+  const series = checkShape('series', body);
+  const key = SERIES_BUCKET_VALUE[series.kind];
+  const buckets = series.buckets.map((b) => {
+    if (typeof b[key] !== 'number') throw new ContractError('series', [`$.buckets[].${key}: expected number`]);
+    return { tsMs: b.startMs, value: b[key], count: b.count, min: b.min ?? null, max: b.max ?? null };
   });
-  return {
-    kind: body?.kind ?? null,
-    unit: body?.unit ?? null,
-    buckets: buckets.filter((b) => b.tsMs !== null && Number.isFinite(b.value)),
-  };
+  return { kind: series.kind, unit: series.unit, buckets };
 }
 
 export function createApi(fetchImpl = (...args) => fetch(...args)) {
   async function get(path, signal) {
     const res = await fetchImpl(path, { headers: { accept: 'application/json' }, signal });
     if (!res.ok) {
-      let message = `${res.status} ${res.statusText}`;
+      let body = null;
       try {
-        const body = await res.json();
-        if (body?.message) message = body.message;
+        body = checkShape('error', await res.json());
       } catch {
-        /* body not JSON */
+        /* not an API error body (a proxy's page): the status says it */
       }
-      throw new ApiError(res.status, path, message);
+      throw new ApiError(res.status, path, body?.message ?? `${res.status} ${res.statusText}`, body ? { code: body.code, params: body.params } : null);
     }
     return res.json();
   }
@@ -85,16 +57,16 @@ export function createApi(fetchImpl = (...args) => fetch(...args)) {
 
   return {
     get,
-    sites: async (signal) => normalizeSites(await get('/api/sites', signal)),
-    latest: async (siteId, signal) => normalizeLatest(await get(`${site(siteId)}/latest`, signal)),
+    sites: async (signal) => checkShape('sites', await get('/api/sites', signal)),
+    latest: async (siteId, signal) => latestValues(await get(`${site(siteId)}/latest`, signal)),
     series: async (siteId, { device, quantity, fromMs, toMs, every }, signal) =>
-      normalizeSeries(await get(`${site(siteId)}/series?${qs({ device, quantity, from: iso(fromMs), to: iso(toMs), every })}`, signal)),
-    health: (signal) => get('/api/health', signal),
-    rejections: async (limit, signal) => pickArray(await get(`/api/ingest/rejections?${qs({ limit })}`, signal), 'rejections', 'items'),
-    compare: (from, to, signal) => get(`/api/compare?${qs({ from, to })}`, signal),
-    baseline: (siteId, params, signal) => get(`${site(siteId)}/baseline?${qs(params ?? {})}`, signal),
-    kpis: (siteId, params, signal) => get(`${site(siteId)}/kpis?${qs(params ?? {})}`, signal),
-    degreeDays: (siteId, params, signal) => get(`${site(siteId)}/degree-days?${qs(params ?? {})}`, signal),
+      seriesBuckets(await get(`${site(siteId)}/series?${qs({ device, quantity, from: iso(fromMs), to: iso(toMs), every })}`, signal)),
+    health: async (signal) => checkShape('health', await get('/api/health', signal)),
+    rejections: async (limit, signal) => checkShape('rejections', await get(`/api/ingest/rejections?${qs({ limit })}`, signal)),
+    compare: async (from, to, signal) => checkShape('compare', await get(`/api/compare?${qs({ from, to })}`, signal)),
+    baseline: async (siteId, params, signal) => checkShape('baseline', await get(`${site(siteId)}/baseline?${qs(params ?? {})}`, signal)),
+    kpis: async (siteId, params, signal) => checkShape('kpis', await get(`${site(siteId)}/kpis?${qs(params ?? {})}`, signal)),
+    degreeDays: async (siteId, params, signal) => checkShape('degreeDays', await get(`${site(siteId)}/degree-days?${qs(params ?? {})}`, signal)),
     liveUrl: (siteId) => `${site(siteId)}/live`,
   };
 }

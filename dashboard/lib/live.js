@@ -1,4 +1,4 @@
-import { normalizeLatest } from './api.js';
+import { latestValues } from './api.js';
 
 export const POLL_INTERVAL_MS = 5000;
 
@@ -10,7 +10,7 @@ function parseEvent(raw) {
   if (!data) return [];
   try {
     const body = JSON.parse(data);
-    return normalizeLatest(body && !Array.isArray(body) && body.device ? [body] : body);
+    return latestValues(body);
   } catch {
     return [];
   }

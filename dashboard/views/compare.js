@@ -1,63 +1,16 @@
 import { h, clear, table } from '../lib/dom.js';
-import { isUnavailable } from '../lib/api.js';
 import { barChart, PALETTE } from '../lib/charts.js';
-import { mainDevice } from '../lib/site-model.js';
+import { errorText, problemsText } from '../lib/problems.js';
 import { localDateKey, localDateToMs, localDaysAgoMs } from '../lib/time.js';
 
 const DEFAULT_DAYS = 30;
 
-function num(obj, keys) {
-  for (const k of keys) if (Number.isFinite(obj?.[k])) return obj[k];
-  return null;
-}
-
-function nextDate(isoDate) {
-  const d = new Date(`${isoDate}T12:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
-}
-
-/** Rows from GET /api/compare, whatever the field names; server order kept when it gives ranks. */
-export function normalizeComparison(body, sites) {
-  const list = [body?.sites, body?.ranking, body?.items, body?.rows, Array.isArray(body) ? body : null].find(Array.isArray) ?? [];
-  const rows = list.map((r) => {
-    const id = r.site ?? r.siteId ?? r.id;
-    const site = sites.find((s) => s.id === (typeof id === 'object' ? id?.id : id));
-    return {
-      site,
-      rank: num(r, ['rank']),
-      consumptionKWh: num(r, ['energyKWh', 'consumptionKWh', 'totalKWh', 'finalEnergyKWh']),
-      kWhPerM2: num(r, ['kWhPerM2', 'energyKWhPerM2', 'intensityKWhPerM2', 'euiKWhPerM2']),
-      correctedKWhPerM2: num(r, ['climateCorrectedKWhPerM2', 'correctedKWhPerM2', 'normalizedKWhPerM2']),
-      deviationPct: num(r, ['deviationPct', 'baselineDeviationPct', 'deviationVsBaselinePct']),
-      decretPct: num(r.decretTertiaire ?? r.decret ?? {}, ['progressPct', 'reductionPct', 'gapPct']) ?? num(r, ['decretTertiairePct']),
-    };
-  }).filter((r) => r.site);
-  // Sites without a figure (no data in the period) come last: a missing meter is never a good score.
-  const known = rows.filter((r) => r.kWhPerM2 !== null);
-  known.sort((a, b) => (a.rank !== null && b.rank !== null ? a.rank - b.rank : a.kWhPerM2 - b.kWhPerM2));
-  return [...known, ...rows.filter((r) => r.kWhPerM2 === null)];
-}
-
-/** Dashboard-side fallback while /api/compare is not there: main electricity (+ district heat) kWh per m². */
-async function provisionalComparison(api, sites, from, to) {
-  const rows = await Promise.all(sites.map(async (site) => {
-    const fromMs = localDateToMs(from, site.timezone);
-    const toMs = localDateToMs(nextDate(to), site.timezone);
-    let total = 0;
-    let any = false;
-    for (const quantity of ['energy_kwh', 'heat_kwh']) {
-      const device = mainDevice(site, quantity);
-      if (!device) continue;
-      const series = await api.series(site.id, { device: device.id, quantity, fromMs, toMs, every: '1d' });
-      any ||= series.buckets.length > 0;
-      total += series.buckets.reduce((sum, b) => sum + b.value, 0);
-    }
-    return { site, rank: null, consumptionKWh: any ? total : null, kWhPerM2: any ? total / site.floorAreaM2 : null, correctedKWhPerM2: null, deviationPct: null, decretPct: null };
-  }));
-  return rows.filter((r) => r.kWhPerM2 !== null).sort((a, b) => a.kWhPerM2 - b.kWhPerM2);
-}
-
+/**
+ * The working group's comparison, as /api/compare computed it: the server's order and ranks, its
+ * figures, and for a site without enough measured data the coverage and why, never a figure the
+ * dashboard made up. Only the latest request renders (a slow answer for an earlier period must not
+ * replace the table asked for after it).
+ */
 export function renderCompare(main, ctx) {
   const { i18n, api, sites } = ctx;
   const charts = [];
@@ -71,9 +24,6 @@ export function renderCompare(main, ctx) {
     h('label', { for: 'cmp-to' }, i18n.t('compare.to'), toInput),
     h('button', { type: 'submit', class: 'primary', text: i18n.t('compare.submit') }));
   clear(main).append(h('h1', { text: i18n.t('compare.title') }), form, results);
-
-  // Only the latest request may render: a slow answer for an earlier period (the default one
-  // loaded on opening, or a double click) must not replace the table asked for after it.
   let current = null;
 
   async function load() {
@@ -89,63 +39,77 @@ export function renderCompare(main, ctx) {
       return;
     }
     clear(results).append(h('p', { class: 'notice', text: i18n.t('app.loading') }));
-    let rows;
-    let provisional = false;
+    let body;
     try {
-      // The API takes local dates, both included.
-      rows = normalizeComparison(await api.compare(from, to, request.signal), sites);
+      body = await api.compare(from, to, request.signal);
     } catch (err) {
-      if (stale()) return;
-      if (!isUnavailable(err)) {
-        clear(results).append(h('p', { class: 'error', text: i18n.t('app.loadError', { message: err.message }) }));
-        return;
-      }
-      provisional = true;
-      try {
-        rows = await provisionalComparison(api, sites, from, to);
-      } catch (err2) {
-        if (stale()) return;
-        clear(results).append(h('p', { class: 'error', text: i18n.t('app.loadError', { message: err2.message }) }));
-        return;
-      }
+      if (!stale()) clear(results).append(h('p', { class: 'error', role: 'alert', text: errorText(i18n, err) }));
+      return;
     }
-    if (stale()) return;
-    render(rows, provisional, from, to);
+    if (!stale()) render(body);
   }
 
-  function render(rows, provisional, from, to) {
-    const has = (key) => rows.some((r) => r[key] !== null);
+  function render(body) {
+    const byId = new Map(sites.map((s) => [s.id, s]));
+    const rows = body.sites.map((r) => ({ ...r, config: byId.get(r.site) })).filter((r) => r.config);
+    if (rows.length === 0) {
+      clear(results).append(h('p', { class: 'notice', text: i18n.t('compare.noSites') }));
+      return;
+    }
     const dateText = (d) => i18n.formatLongDate(localDateToMs(d, tz) + 12 * 3_600_000, tz);
-    const pct = (v) => (v === null ? '–' : `${v > 0 ? '+' : ''}${i18n.formatNumber(v, 1)} %`);
-    const columns = [
-      { label: i18n.t('compare.rank'), num: true, cell: (r, i) => (r.kWhPerM2 === null ? '–' : String(r.rank ?? i + 1)) },
-      { label: i18n.t('compare.site'), rowHeader: true, cell: (r) => h('a', { href: `#/site/${encodeURIComponent(r.site.id)}` }, r.site.name) },
-      { label: i18n.t('compare.usage'), cell: (r) => i18n.t(`usage.${r.site.usage}`) },
-      { label: i18n.t('compare.floorArea'), num: true, cell: (r) => i18n.formatNumber(r.site.floorAreaM2, 0) },
-      has('consumptionKWh') && { label: i18n.t('compare.consumption'), num: true, cell: (r) => (r.consumptionKWh === null ? '–' : i18n.formatNumber(r.consumptionKWh, 0)) },
-      { label: i18n.t('compare.intensity'), num: true, cell: (r) => (r.kWhPerM2 === null ? '–' : i18n.formatNumber(r.kWhPerM2, 2)) },
-      has('correctedKWhPerM2') && { label: i18n.t('compare.corrected'), num: true, cell: (r) => (r.correctedKWhPerM2 === null ? '–' : i18n.formatNumber(r.correctedKWhPerM2, 2)) },
-      has('deviationPct') && { label: i18n.t('compare.deviation'), num: true, cell: (r) => pct(r.deviationPct) },
-      has('decretPct') && { label: i18n.t('compare.decret'), num: true, cell: (r) => pct(r.decretPct) },
-    ].filter(Boolean);
-    const canvas = h('canvas', { id: 'compare-chart', role: 'img', 'aria-label': i18n.t('compare.chartAlt') });
     clear(results).append(
-      ...(provisional ? [h('p', { class: 'notice unavailable', 'data-state': 'provisional', text: i18n.t('compare.provisional') })] : []),
-      table({
-        caption: i18n.t('compare.caption', { from: dateText(from), to: dateText(to) }),
-        columns,
-        rows,
-        rowAttrs: (r) => ({ 'data-site': r.site.id }),
-      }),
-      h('div', { class: 'chart-box', style: `height:${Math.max(200, 60 + rows.length * 48)}px` }, canvas),
+      table({ caption: i18n.t('compare.caption', { from: dateText(body.from), to: dateText(body.to) }), columns: columns(), rows, rowAttrs: (r) => ({ 'data-site': r.site, 'data-status': r.status }) }),
+      whyEmpty(rows),
     );
+    const ranked = rows.filter((r) => r.kWhPerM2 !== null);
+    if (ranked.length === 0) return;
+    const canvas = h('canvas', { id: 'compare-chart', role: 'img', 'aria-label': i18n.t('compare.chartAlt') });
+    results.append(h('div', { class: 'chart-box', style: `height:${Math.max(200, 60 + ranked.length * 48)}px` }, canvas));
     charts.push(barChart(canvas, {
-      labels: rows.map((r) => r.site.name),
-      datasets: [{ label: i18n.t('compare.intensity'), data: rows.map((r) => r.kWhPerM2), backgroundColor: PALETTE.electricity, unit: 'kWh/m²' }],
+      labels: ranked.map((r) => r.config.name),
+      datasets: [{ label: i18n.t('compare.intensity'), data: ranked.map((r) => r.kWhPerM2), backgroundColor: PALETTE.electricity, unit: 'kWh/m²' }],
       horizontal: true,
       scales: { x: { beginAtZero: true, title: { display: true, text: 'kWh/m²' } } },
       formatValue: (v) => `${i18n.formatNumber(v, 2)} kWh/m²`,
     }));
+  }
+
+  /** An empty cell says why on hover and in the list under the table; '–' alone never stands for a figure. */
+  function figureCell(value, format, problems) {
+    if (value !== null) return format(value);
+    return h('span', { class: 'missing', title: problemsText(i18n, problems), text: '–' });
+  }
+
+  function columns() {
+    const pct = (v) => `${v > 0 ? '+' : ''}${i18n.formatNumber(v, 1)} %`;
+    const n2 = (v) => i18n.formatNumber(v, 2);
+    return [
+      { label: i18n.t('compare.rank'), num: true, cell: (r) => (r.rank === null ? '–' : String(r.rank)) },
+      { label: i18n.t('compare.site'), rowHeader: true, cell: (r) => h('a', { href: `#/site/${encodeURIComponent(r.site)}` }, r.config.name) },
+      { label: i18n.t('compare.usage'), cell: (r) => i18n.t(`usage.${r.config.usage}`) },
+      { label: i18n.t('compare.floorArea'), num: true, cell: (r) => i18n.formatNumber(r.config.floorAreaM2, 0) },
+      { label: i18n.t('compare.status'), cell: (r) => (r.status === 'ok' ? 'OK' : i18n.t('compare.insufficient', { pct: i18n.formatNumber(r.coverage.measuredSharePct, 1) })) },
+      { label: i18n.t('compare.consumption'), num: true, cell: (r) => figureCell(r.finalEnergyKWh, (v) => i18n.formatNumber(v, 0), r.problems) },
+      { label: i18n.t('compare.intensity'), num: true, cell: (r) => figureCell(r.kWhPerM2, n2, r.problems) },
+      { label: i18n.t('compare.corrected'), num: true, cell: (r) => figureCell(r.climateCorrectedKWhPerM2, n2, r.climateCorrectionProblems) },
+      { label: i18n.t('compare.deviation'), num: true, cell: (r) => figureCell(r.deviationPct, pct, r.deviationProblems) },
+      { label: i18n.t('compare.decret'), cell: (r) => decretCell(r.decretTertiaire, pct) },
+    ];
+  }
+
+  function decretCell(d, pct) {
+    if (d === null) return '–';
+    if (d.status === 'insufficient-data') return h('span', { class: 'missing', 'data-decret': d.status, title: problemsText(i18n, d.problems), text: i18n.t('compare.decretInsufficient') });
+    const status = i18n.t(d.status === 'on-track' ? 'compare.decretOnTrack' : 'compare.decretBehind');
+    return h('span', { 'data-decret': d.status, text: i18n.t('compare.decretCell', { achieved: pct(d.reductionAchievedPct), target: pct(d.reductionTargetPct), status }) });
+  }
+
+  function whyEmpty(rows) {
+    const items = rows.flatMap((r) => {
+      const all = [...r.problems, ...r.climateCorrectionProblems, ...r.deviationProblems, ...(r.decretTertiaire?.problems ?? [])];
+      return all.length === 0 ? [] : [h('li', { 'data-site': r.site }, h('strong', { text: r.config.name }), ' – ', problemsText(i18n, all))];
+    });
+    return items.length === 0 ? null : h('details', { class: 'why-missing' }, h('summary', { text: i18n.t('compare.why') }), h('ul', {}, items));
   }
 
   load();

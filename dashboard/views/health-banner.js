@@ -1,4 +1,5 @@
 import { h, clear } from '../lib/dom.js';
+import { checkShape } from '../lib/contract.js';
 
 export const HEALTH_INTERVAL_MS = 15_000;
 /** Warn before the spool is full: past half its size an outage is lasting. */
@@ -10,18 +11,12 @@ const SPOOL_WARN_RATIO = 0.5;
  */
 export function healthProblems(body) {
   const problems = [];
-  const write = body?.writePath ?? body?.spool ?? {};
-  const store = body?.store ?? {};
-  const broker = body?.broker ?? {};
-  if (store.ok === false || store.up === false || write.storeUp === false) problems.push({ key: 'health.storeDown', severity: 'bad' });
-  if (broker.connected === false || broker.ok === false) problems.push({ key: 'health.brokerDown', severity: 'bad' });
-  if (write.acknowledging === false) problems.push({ key: 'health.notAcknowledging', severity: 'bad' });
-  else {
-    const bytes = write.spoolBytes ?? write.bytes;
-    const maxBytes = write.spoolMaxBytes ?? write.maxBytes;
-    if (Number.isFinite(bytes) && Number.isFinite(maxBytes) && maxBytes > 0 && bytes / maxBytes >= SPOOL_WARN_RATIO) {
-      problems.push({ key: 'health.spoolFilling', severity: 'warn', vars: { ratio: bytes / maxBytes, readings: write.spoolReadings ?? write.readings ?? 0 } });
-    }
+  const { writePath: write, store, broker } = checkShape('health', body);
+  if (!store.ok || !write.storeUp) problems.push({ key: 'health.storeDown', severity: 'bad' });
+  if (!broker.connected) problems.push({ key: 'health.brokerDown', severity: 'bad' });
+  if (!write.acknowledging) problems.push({ key: 'health.notAcknowledging', severity: 'bad' });
+  else if (write.spoolMaxBytes > 0 && write.spoolBytes / write.spoolMaxBytes >= SPOOL_WARN_RATIO) {
+    problems.push({ key: 'health.spoolFilling', severity: 'warn', vars: { ratio: write.spoolBytes / write.spoolMaxBytes, readings: write.spoolReadings } });
   }
   return problems;
 }

@@ -1,4 +1,5 @@
 import { h, clear, table } from '../lib/dom.js';
+import { errorText } from '../lib/problems.js';
 
 const LIMIT = 100;
 const REFRESH_MS = 10_000;
@@ -14,7 +15,7 @@ export function renderRejections(main, ctx) {
     try {
       rows = await api.rejections(LIMIT);
     } catch (err) {
-      clear(results).append(h('p', { class: 'error', text: i18n.t('app.loadError', { message: err.message }) }));
+      clear(results).append(h('p', { class: 'error', text: errorText(i18n, err) }));
       return;
     }
     if (!main.isConnected) return;
@@ -22,10 +23,10 @@ export function renderRejections(main, ctx) {
       ? h('p', { class: 'notice', text: i18n.t('rejections.none') })
       : table({
         columns: [
-          { label: i18n.t('rejections.time', { tz }), cell: (r) => { const ms = r.receivedMs ?? Date.parse(r.receivedAt ?? r.time); return Number.isFinite(ms) ? i18n.formatDateTime(ms, tz) : '–'; } },
-          { label: i18n.t('rejections.topic'), cell: (r) => h('code', { text: r.topic ?? '' }) },
+          { label: i18n.t('rejections.time', { tz }), cell: (r) => i18n.formatDateTime(r.receivedMs, tz) },
+          { label: i18n.t('rejections.topic'), cell: (r) => h('code', { text: r.topic }) },
           { label: i18n.t('rejections.reason'), cell: (r) => { const text = i18n.t(`rejections.reasons.${r.reason}`); return text.startsWith('rejections.') ? r.reason : text; } },
-          { label: i18n.t('rejections.detail'), cell: (r) => r.detail ?? '' },
+          { label: i18n.t('rejections.detail'), cell: (r) => r.detail },
         ],
         rows,
       }));

@@ -1,52 +1,94 @@
 import { h, clear } from '../lib/dom.js';
-import { isUnavailable } from '../lib/api.js';
 import { PALETTE } from '../lib/charts.js';
+import { errorText, problemsText } from '../lib/problems.js';
 import { localDaysAgoMs, localDateKey } from '../lib/time.js';
 
 const WINDOW_DAYS = 30;
+/** The figures of the KPI panel and their decimals, in the order shown (the API's FlatKpis). */
+const KPI_DIGITS = {
+  measuredSharePct: 1, finalEnergyKWh: 0, kWhPerM2: 2, climateCorrectedKWhPerM2: 2, electricityKWh: 0, gasM3: 1, heatKWh: 0, waterM3: 1,
+  deviationKWh: 0, deviationPct: 1, baselineMonthlyCvRmsePct: 1, baselineMonthlyNmbePct: 1, baseloadKW: 1, outOfHoursSharePct: 1, hddC: 0, cddC: 0,
+};
+const DD_DIGITS = { baseC: 1, totalHddC: 0, totalCddC: 0, daysUsed: 0 };
 
-function firstNumber(obj, keys) {
-  for (const k of keys) if (Number.isFinite(obj?.[k])) return obj[k];
-  return null;
+function notice(text, state) {
+  return h('p', { class: 'notice unavailable', 'data-state': state, text });
 }
 
-/** Days of {label, actual, expected} from the baseline endpoint, whatever it calls them. */
-export function baselineDays(body) {
-  const list = [body?.days, body?.points, body?.series, body?.daily, Array.isArray(body) ? body : null].find(Array.isArray) ?? [];
-  return list.map((d) => ({
-    date: d.date ?? d.day ?? (Number.isFinite(d.startMs) ? d.startMs : null),
-    actual: firstNumber(d, ['actualKWh', 'measuredKWh', 'actual', 'consumptionKWh']),
-    expected: firstNumber(d, ['expectedKWh', 'predictedKWh', 'baselineKWh', 'expected', 'predicted']),
-  })).filter((d) => d.date !== null && (d.actual !== null || d.expected !== null));
+/** A definition list of the figures the API stated; the ones it withheld are listed with the reason. */
+function figureList(i18n, values, digits) {
+  const entries = Object.entries(digits).filter(([k]) => values[k] !== null && values[k] !== undefined);
+  return h('dl', { class: 'kv' }, entries.map(([k, d]) => [h('dt', { text: i18n.t(`kpi.${k}`) }), h('dd', { text: i18n.formatNumber(values[k], d) })]));
 }
 
-/** The scalar numbers of a KPI-like answer, for a plain key/value list. */
-function scalarEntries(body) {
-  const source = body?.kpis ?? body;
-  return Object.entries(source ?? {}).filter(([, v]) => typeof v === 'number' && Number.isFinite(v));
+function renderKpis(target, body, i18n) {
+  if (body.status !== 'ok') {
+    target.append(notice(problemsText(i18n, body.problems), 'insufficient-data'));
+    return;
+  }
+  target.append(figureList(i18n, body.kpis, KPI_DIGITS));
+  const missing = [...body.baselineProblems, ...body.climateCorrectionProblems, ...body.deviationProblems];
+  if (missing.length > 0) target.append(notice(problemsText(i18n, missing), 'partial'));
+  const d = body.decretTertiaire;
+  if (d) {
+    const text = d.status === 'insufficient-data'
+      ? `${i18n.t('compare.decret')} – ${problemsText(i18n, d.problems)}`
+      : `${i18n.t('compare.decret')} – ${i18n.t('compare.decretCell', {
+        achieved: `${i18n.formatNumber(d.reductionAchievedPct, 1)} %`,
+        target: `${i18n.formatNumber(d.reductionTargetPct, 1)} %`,
+        status: i18n.t(d.status === 'on-track' ? 'compare.decretOnTrack' : 'compare.decretBehind'),
+      })}`;
+    target.append(h('p', { class: 'notice', 'data-decret': d.status, text }));
+  }
 }
 
-function unavailable(i18n) {
-  return h('p', { class: 'notice unavailable', 'data-state': 'unavailable', text: i18n.t('unavailable') });
+function renderDegreeDays(target, body, i18n) {
+  if (body.problems.length > 0) {
+    target.append(notice(problemsText(i18n, body.problems), 'no-temperature'));
+    return;
+  }
+  target.append(figureList(i18n, body, DD_DIGITS));
 }
 
-/** The baseline's fit as a site manager reads it: accepted or not by ASHRAE Guideline 14, with the two figures. */
-export function baselineStatus(body) {
-  if (!body || body.fitted !== true) return null;
-  return {
-    accepted: body.accepted === true,
-    cvRmsePct: firstNumber(body.fitQuality?.monthly, ['cvRmsePct', 'cvrmsePct']),
-    nmbePct: firstNumber(body.fitQuality?.monthly, ['nmbePct']),
-    referenceFrom: body.referencePeriod?.from ?? null,
-    referenceTo: body.referencePeriod?.to ?? null,
-  };
+function baselineChart(target, body, i18n, site) {
+  const days = body.days;
+  if (!days.some((d) => d.actualKWh !== null || d.expectedKWh !== null)) {
+    target.append(h('p', { class: 'notice', text: i18n.t('site.noSeries') }));
+    return null;
+  }
+  const canvas = h('canvas', { id: 'baseline-chart', role: 'img', 'aria-label': i18n.t('site.baseline') });
+  target.append(h('div', { class: 'chart-box' }, canvas));
+  const label = (d) => i18n.formatDay(Date.parse(`${d.date}T12:00:00Z`), site.timezone);
+  return new Chart(canvas, {
+    type: 'line',
+    data: {
+      labels: days.map(label),
+      datasets: [
+        { label: `${i18n.t('site.actual')} (kWh)`, data: days.map((d) => d.actualKWh), borderColor: PALETTE.electricity, backgroundColor: PALETTE.electricity, pointRadius: days.length > 62 ? 0 : 2 },
+        { label: `${i18n.t('site.expected')} (kWh)`, data: days.map((d) => d.expectedKWh), borderColor: PALETTE.baseline, backgroundColor: PALETTE.baseline, borderDash: [6, 4], pointRadius: 0 },
+      ],
+    },
+    options: { animation: false, responsive: true, maintainAspectRatio: false, scales: { y: { beginAtZero: true } }, plugins: { legend: { position: 'bottom' } } },
+  });
+}
+
+function renderBaseline(target, body, i18n, site) {
+  if (body.fitted) {
+    const m = body.fitQuality.monthly;
+    const day = (date) => i18n.formatLongDate(Date.parse(`${date}T12:00:00Z`), site.timezone);
+    const figures = i18n.t('site.fitFigures', { cv: i18n.formatNumber(m.cvRmsePct, 1), nmbe: i18n.formatNumber(m.nmbePct, 1), from: day(body.referencePeriod.from), to: day(body.referencePeriod.to) });
+    target.append(h('p', { class: body.accepted ? 'notice' : 'notice unavailable', 'data-state': body.accepted ? 'accepted' : 'not-accepted', text: `${i18n.t(body.accepted ? 'site.fitAccepted' : 'site.fitNotAccepted')} ${figures}` }));
+  } else {
+    target.append(notice(`${i18n.t('site.noBaseline')} ${problemsText(i18n, body.problems)}`, 'no-baseline'));
+  }
+  return baselineChart(target, body, i18n, site);
 }
 
 /**
  * Baseline, KPIs and degree days over a period the user picks (the last 30 days at first; a site
- * with imported history is read over any past period). Panels show a clear notice when the
- * analytics endpoints 404. Only the latest request renders: a slow answer for an earlier period
- * must not replace the one asked for after it.
+ * with imported history is read over any past period), each as the API computed it, or why it did
+ * not. Only the latest request renders: a slow answer for an earlier period must not replace the
+ * one asked for after it.
  */
 export function renderAnalytics(container, ctx, site, charts) {
   const { i18n, api } = ctx;
@@ -72,50 +114,6 @@ export function renderAnalytics(container, ctx, site, charts) {
   const own = [];
   let current = null;
 
-  const keyValues = (target, body) => {
-    const entries = scalarEntries(body);
-    if (entries.length === 0) {
-      target.append(unavailable(i18n));
-      return;
-    }
-    if (body?.kpis && body.kpis.measuredSharePct === 0) {
-      target.append(h('p', { class: 'notice', text: i18n.t('noFigures') }));
-      return;
-    }
-    target.append(h('dl', { class: 'kv' }, entries.map(([k, v]) => [h('dt', { text: i18n.t(`kpi.${k}`) === `kpi.${k}` ? k : i18n.t(`kpi.${k}`) }), h('dd', { text: i18n.formatNumber(v, 2) })])));
-  };
-
-  const renderBaseline = (target, body) => {
-    const status = baselineStatus(body);
-    if (status) {
-      const figures = i18n.t('site.fitFigures', { cv: i18n.formatNumber(status.cvRmsePct, 1), nmbe: i18n.formatNumber(status.nmbePct, 1), from: status.referenceFrom ?? '?', to: status.referenceTo ?? '?' });
-      target.append(h('p', { class: status.accepted ? 'notice' : 'notice unavailable', 'data-state': status.accepted ? 'accepted' : 'not-accepted', text: `${i18n.t(status.accepted ? 'site.fitAccepted' : 'site.fitNotAccepted')} ${figures}` }));
-    } else if (Array.isArray(body?.problems) && body.problems.length > 0) {
-      target.append(h('p', { class: 'notice unavailable', 'data-state': 'no-baseline', text: `${i18n.t('site.noBaseline')} ${body.problems.join(' ')}` }));
-    }
-    const days = baselineDays(body);
-    if (days.length === 0) {
-      if (!status) target.append(unavailable(i18n));
-      return;
-    }
-    const canvas = h('canvas', { id: 'baseline-chart', role: 'img', 'aria-label': i18n.t('site.baseline') });
-    target.append(h('div', { class: 'chart-box' }, canvas));
-    const label = (d) => (typeof d.date === 'number' ? i18n.formatDay(d.date, site.timezone) : String(d.date).slice(5));
-    const chart = new Chart(canvas, {
-      type: 'line',
-      data: {
-        labels: days.map(label),
-        datasets: [
-          { label: `${i18n.t('site.actual')} (kWh)`, data: days.map((d) => d.actual), borderColor: PALETTE.electricity, backgroundColor: PALETTE.electricity, pointRadius: days.length > 62 ? 0 : 2 },
-          { label: `${i18n.t('site.expected')} (kWh)`, data: days.map((d) => d.expected), borderColor: PALETTE.baseline, backgroundColor: PALETTE.baseline, borderDash: [6, 4], pointRadius: 0 },
-        ],
-      },
-      options: { animation: false, responsive: true, maintainAspectRatio: false, scales: { y: { beginAtZero: true } }, plugins: { legend: { position: 'bottom' } } },
-    });
-    own.push(chart);
-    charts.push(chart);
-  };
-
   function load() {
     current?.abort();
     const request = new window.AbortController();
@@ -138,15 +136,19 @@ export function renderAnalytics(container, ctx, site, charts) {
       try {
         body = await fetchBody();
       } catch (err) {
-        if (stale()) return;
-        clear(target).append(isUnavailable(err) ? unavailable(i18n) : h('p', { class: 'error', text: i18n.t('app.loadError', { message: err.message }) }));
+        if (!stale()) clear(target).append(h('p', { class: 'error', text: errorText(i18n, err) }));
         return;
       }
-      if (!stale()) render(clear(target), body);
+      if (stale()) return;
+      const chart = render(clear(target), body, i18n, site);
+      if (chart) {
+        own.push(chart);
+        charts.push(chart);
+      }
     };
     fill(baselineBody, () => api.baseline(site.id, { from, to }, request.signal), renderBaseline);
-    fill(kpiBody, () => api.kpis(site.id, { from, to }, request.signal), keyValues);
-    fill(ddBody, () => api.degreeDays(site.id, { from, to }, request.signal), keyValues);
+    fill(kpiBody, () => api.kpis(site.id, { from, to }, request.signal), renderKpis);
+    fill(ddBody, () => api.degreeDays(site.id, { from, to }, request.signal), renderDegreeDays);
   }
 
   load();

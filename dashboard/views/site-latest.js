@@ -1,4 +1,5 @@
 import { h, table } from '../lib/dom.js';
+import { errorText } from '../lib/problems.js';
 import { CO2_HIGH_PPM, unitOf } from '../lib/site-model.js';
 
 /** Indoor conditions first (what a site manager checks), then meters. */
@@ -11,7 +12,7 @@ export async function renderLatestTable(section, ctx, site) {
     values = await ctx.api.latest(site.id);
   } catch (err) {
     section.querySelector('[data-latest]')?.remove();
-    section.append(h('p', { class: 'error', 'data-latest': '', text: i18n.t('app.loadError', { message: err.message }) }));
+    section.append(h('p', { class: 'error', 'data-latest': '', text: errorText(i18n, err) }));
     return;
   }
   const names = new Map(site.devices.map((d) => [d.id, d.name]));

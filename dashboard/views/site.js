@@ -1,4 +1,5 @@
 import { h, clear, table } from '../lib/dom.js';
+import { errorText } from '../lib/problems.js';
 import { lineTimeChart, barChart, PALETTE } from '../lib/charts.js';
 import { subscribeLive } from '../lib/live.js';
 import { carrierMeters, mainDevice, unitOf } from '../lib/site-model.js';
@@ -81,7 +82,7 @@ async function renderLivePower(section, ctx, site, charts, stops) {
     // Readings up to the latest one known now are already inside the buckets.
     lastSeenMs = latest.find((v) => v.device === device.id && v.quantity === 'power_w')?.tsMs ?? 0;
   } catch (err) {
-    section.append(h('p', { class: 'error', text: i18n.t('app.loadError', { message: err.message }) }));
+    section.append(h('p', { class: 'error', text: errorText(i18n, err) }));
     return;
   }
   if (!section.isConnected) return;

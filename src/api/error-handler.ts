@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { HttpError } from './errors.js';
+import { problemOf, type Problem } from './problems.js';
 
 const REASONS: Record<number, string> = { 400: 'Bad Request', 404: 'Not Found', 500: 'Internal Server Error' };
 
@@ -9,10 +10,12 @@ interface ErrorBody {
   error: string;
   message: string;
   field?: string;
+  code: Problem['code'];
+  params: Problem['params'];
 }
 
-function body(statusCode: number, message: string, field?: string): ErrorBody {
-  return { statusCode, error: REASONS[statusCode] ?? 'Error', message, ...(field !== undefined ? { field } : {}) };
+function body(statusCode: number, message: string, problem: Problem, field?: string): ErrorBody {
+  return { statusCode, error: REASONS[statusCode] ?? 'Error', message, ...(field !== undefined ? { field } : {}), code: problem.code, params: problem.params };
 }
 
 /**
@@ -24,7 +27,7 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (err instanceof HttpError) {
       request.log.info({ field: err.field, statusCode: err.statusCode }, err.message);
-      return reply.code(err.statusCode).send(body(err.statusCode, err.message, err.field));
+      return reply.code(err.statusCode).send(body(err.statusCode, err.message, err.problem, err.field));
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const issue = err.validation[0];
@@ -34,17 +37,19 @@ export function installErrorHandler(app: FastifyInstance): void {
       const context = err.validationContext ?? 'request';
       const message = unknownKeys ? `unknown parameter ${JSON.stringify(name)}` : (issue?.message ?? 'invalid');
       request.log.info({ field: name, context }, 'request validation failed');
-      return reply.code(400).send(body(400, `${context}.${name}: ${message}`, name));
+      const problem = unknownKeys ? problemOf('unknown-parameter', { location: context, field: name }) : problemOf('invalid-parameter', { location: context, field: name, detail: message });
+      return reply.code(400).send(body(400, `${context}.${name}: ${message}`, problem, name));
     }
     if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
       // Fastify's own client errors (malformed URL, unsupported media type…): their messages are safe.
-      return reply.code(err.statusCode).send(body(err.statusCode, err.message));
+      return reply.code(err.statusCode).send(body(err.statusCode, err.message, problemOf('client-error', { statusCode: err.statusCode })));
     }
     request.log.error({ err }, 'request failed');
-    return reply.code(500).send(body(500, 'internal error; see the service log'));
+    return reply.code(500).send(body(500, 'internal error; see the service log', problemOf('internal-error', {})));
   });
 
   app.setNotFoundHandler((request, reply) => {
-    return reply.code(404).send(body(404, `no route ${request.method} ${request.url.split('?')[0]}`));
+    const path = (request.url.split('?')[0] ?? '').slice(0, 200);
+    return reply.code(404).send(body(404, `no route ${request.method} ${path}`, problemOf('no-route', { method: request.method, path })));
   });
 }

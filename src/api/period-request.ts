@@ -1,4 +1,5 @@
 import { badRequest } from './errors.js';
+import { problemOf } from './problems.js';
 import { utcOffsetMs } from '../energy/local-time.js';
 
 /** Local dates, both included: what every analytics route is asked for. */
@@ -13,14 +14,15 @@ export const DEFAULT_PERIOD_DAYS = 30;
 const DAY_MS = 86_400_000;
 
 function dayNumber(date: string, field: 'from' | 'to'): number {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw badRequest('querystring', field, 'must be a date YYYY-MM-DD');
+  const invalid = problemOf('invalid-date', { field, value: date.slice(0, 10) });
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw badRequest('querystring', field, 'must be a date YYYY-MM-DD', invalid);
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   const ms = Date.UTC(y, m - 1, d);
   const back = new Date(ms);
   if (back.getUTCFullYear() !== y || back.getUTCMonth() + 1 !== m || back.getUTCDate() !== d) {
-    throw badRequest('querystring', field, `${JSON.stringify(date)} is not a date that exists`);
+    throw badRequest('querystring', field, `${JSON.stringify(date)} is not a date that exists`, invalid);
   }
-  if (y < 2000 || y > 2099) throw badRequest('querystring', field, 'must be between 2000 and 2099');
+  if (y < 2000 || y > 2099) throw badRequest('querystring', field, 'must be between 2000 and 2099', problemOf('date-out-of-range', { field, min: '2000-01-01', max: '2099-12-31' }));
   return ms / DAY_MS;
 }
 
@@ -38,7 +40,8 @@ export function parsePeriod(query: { from?: string | undefined; to?: string | un
   const today = localDateKey(nowMs, timezone);
   const toDay = query.to !== undefined ? dayNumber(query.to, 'to') : dayNumber(today, 'to');
   const fromDay = query.from !== undefined ? dayNumber(query.from, 'from') : toDay - (DEFAULT_PERIOD_DAYS - 1);
-  if (fromDay > toDay) throw badRequest('querystring', 'from', `must be on or before to (${dateOf(toDay)})`);
-  if (toDay - fromDay + 1 > MAX_PERIOD_DAYS) throw badRequest('querystring', 'to', `the period may span at most ${MAX_PERIOD_DAYS} days`);
+  if (fromDay > toDay) throw badRequest('querystring', 'from', `must be on or before to (${dateOf(toDay)})`, problemOf('period-reversed', { from: dateOf(fromDay), to: dateOf(toDay) }));
+  const days = toDay - fromDay + 1;
+  if (days > MAX_PERIOD_DAYS) throw badRequest('querystring', 'to', `the period may span at most ${MAX_PERIOD_DAYS} days`, problemOf('period-too-long', { days, maxDays: MAX_PERIOD_DAYS }));
   return { from: dateOf(fromDay), to: dateOf(toDay) };
 }

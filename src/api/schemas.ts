@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PROBLEM_CODES } from './problems.js';
 import { DEVICE_KINDS, QUANTITY_NAMES, SITE_USAGES, type QuantityName } from '../config/quantities.js';
 
 /** The configuration's identifier rule (schema.ts): anything else cannot name a site or device. */
@@ -15,6 +16,8 @@ export const errorBody = z
     error: z.string(),
     message: z.string(),
     field: z.string().optional().describe('The request parameter at fault'),
+    code: z.enum(PROBLEM_CODES as [string, ...string[]]).describe('Stable problem code (src/api/problems.ts)'),
+    params: z.record(z.string(), z.unknown()).describe("The problem's parameters, as listed for its code in the Problem schema"),
   })
   .meta({ id: 'Error' });
 

@@ -1,6 +1,7 @@
 import { QUANTITIES, isQuantityName, type QuantityName } from '../config/quantities.js';
 import type { AppConfig, DeviceConfig, SiteConfig } from '../config/schema.js';
 import { badRequest, notFound } from './errors.js';
+import { problemOf } from './problems.js';
 
 /**
  * Resolves request parameters against the configuration. Only identifiers found
@@ -9,14 +10,16 @@ import { badRequest, notFound } from './errors.js';
  */
 export function findSite(config: AppConfig, siteId: string): SiteConfig {
   const site = config.sites.find((s) => s.id === siteId);
-  if (!site) throw notFound('site', `unknown site ${JSON.stringify(siteId)}`);
+  if (!site) throw notFound('site', `unknown site ${JSON.stringify(siteId)}`, problemOf('unknown-site', { site: siteId }));
   return site;
 }
 
 export function findDevice(site: SiteConfig, deviceId: string): DeviceConfig {
   const device = site.devices.find((d) => d.id === deviceId);
   if (!device) {
-    throw badRequest('querystring', 'device', `unknown device ${JSON.stringify(deviceId)} for site ${site.id} (known: ${site.devices.map((d) => d.id).join(', ')})`);
+    const known = site.devices.map((d) => d.id);
+    const detail = `unknown device ${JSON.stringify(deviceId)} for site ${site.id} (known: ${known.join(', ')})`;
+    throw badRequest('querystring', 'device', detail, problemOf('unknown-device', { site: site.id, device: deviceId, known }));
   }
   return device;
 }
@@ -28,6 +31,7 @@ export function findQuantity(site: SiteConfig, device: DeviceConfig, quantity: s
       'querystring',
       'quantity',
       `unknown quantity ${JSON.stringify(quantity)} for device ${device.id} of site ${site.id} (declared: ${device.quantities.join(', ')})`,
+      problemOf('unknown-quantity', { site: site.id, device: device.id, quantity: quantity.slice(0, 64), declared: [...device.quantities] }),
     );
   }
   return declared;

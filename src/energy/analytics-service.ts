@@ -5,12 +5,18 @@ import type { ReadingQuery } from '../storage/port.js';
 import { fitDailyBaseline, predictDaily, type BaselineOptions, type BaselineResult } from './baseline/daily-baseline.js';
 import { hourOfWeekProfile, type HourOfWeekSlot } from './baseline/hour-of-week.js';
 import { detectNonWorkingDays, siteCalendar, typeDays, type NonWorkingDetection, type SiteCalendar, type TypedDay } from './calendar.js';
-import { dailyTemperatures, degreeDays, type DailyTemperature, type DegreeDay, type DjuMethod } from './degree-days.js';
+import { degreeDays, type DailyTemperature, type DegreeDay, type DjuMethod } from './degree-days.js';
 import { rollUp } from './intervals.js';
 import { DEFAULT_GAS_KWH_PER_M3 } from './kpis.js';
 import { localDays, dayEdges, type LocalDay } from './local-time.js';
+import { hourlyCoverage } from './coverage.js';
+import type { DecretReference } from './decret-assessment.js';
+import { problem, type AnalyticsProblem } from './problems.js';
 import { rankSites, type RankedSite } from './ranking.js';
-import { loadOutdoorTemperature, loadSiteConsumption, type SiteConsumption } from './site-data.js';
+import type { Reading } from '../model/reading.js';
+import { BaselineCache } from './baseline-cache.js';
+import type { SiteConsumption } from './site-data.js';
+import { SiteDataCache } from './site-data-cache.js';
 import { computeSiteKpis, finalEnergyHourly, toBaselineDays, type SiteKpis } from './site-kpis.js';
 
 /** Local dates of the site, both included. */
@@ -30,7 +36,14 @@ export interface AnalyticsServiceOptions {
   /** Normal-year DJU per site, for climate correction of calendar-year periods. */
   normalYearDju?: Record<string, number>;
   baseline?: BaselineOptions;
+  /** Clock, epoch ms, for the freshness of cached years and baselines (default Date.now). */
+  now?: () => number;
+  /** How long a cached past year or baseline is used before it is read again, ms (default 10 min; 60 s for the current year). */
+  cacheMaxAgeMs?: number;
 }
+
+/** Sites computed at once in a comparison: the store's reads of one overlap the arithmetic of another. */
+const COMPARE_CONCURRENCY = 4;
 
 export interface SiteDays {
   days: LocalDay[];
@@ -46,6 +59,8 @@ export interface SiteTemperatures {
 
 export interface SiteBaseline {
   result: BaselineResult;
+  /** What the fitted model expects on each day of its reference period, kWh (NaN without temperature); empty when not fitted. */
+  expectedByDate: Map<string, number>;
   profile: HourOfWeekSlot[] | null;
   period: Period | null;
   temperatures: SiteTemperatures | null;
@@ -64,11 +79,26 @@ export type KpiKey = 'kWhPerM2' | 'climateCorrectedKWhPerM2' | 'deviationPct' | 
 /**
  * Site analytics over the storage port: consumption per carrier (indexes via counters.ts, power
  * via trapezoidal integration), daily temperatures and DJU, the baseline, KPIs and comparison.
- * Stateless apart from its inputs, so it needs no start()/stop(); every call reads fresh data.
+ * What it reads is kept per site and calendar year (site-data-cache.ts) and each baseline is
+ * fitted once per reference period (baseline-cache.ts); invalidate() drops what new readings
+ * change. It holds no timer or connection, so it needs no start()/stop().
  * Errors are explicit: an unknown site throws, an unknown country throws UnsupportedCountryError.
  */
 export class EnergyAnalyticsService {
-  constructor(private readonly options: AnalyticsServiceOptions) {}
+  private readonly data: SiteDataCache;
+  private readonly baselines: BaselineCache<SiteBaseline>;
+
+  constructor(private readonly options: AnalyticsServiceOptions) {
+    const now = options.now ?? (() => Date.now());
+    this.data = new SiteDataCache({ query: options.query, now, ...(options.meters ? { meters: options.meters } : {}), ...(options.cacheMaxAgeMs !== undefined ? { maxAgeMs: options.cacheMaxAgeMs } : {}) });
+    this.baselines = new BaselineCache(now, options.cacheMaxAgeMs);
+  }
+
+  /** Forgets the cached years and baselines these readings change (call it on "readings stored"). */
+  invalidate(readings: readonly Reading[]): void {
+    this.data.invalidate(readings);
+    this.baselines.invalidate(readings);
+  }
 
   site(siteId: string): SiteConfig {
     const site = this.options.config.sites.find((s) => s.id === siteId);
@@ -86,37 +116,44 @@ export class EnergyAnalyticsService {
 
   async consumption(siteId: string, period: Period): Promise<SiteConsumption> {
     const site = this.site(siteId);
-    return loadSiteConsumption(this.options.query, site, localDays(period.from, period.to, site.timezone), this.options.meters?.[siteId]);
+    return this.data.consumption(site, localDays(period.from, period.to, site.timezone));
   }
 
   /** Null when the site has no outdoor temperature source. */
   async temperatures(siteId: string, period: Period): Promise<SiteTemperatures | null> {
     const site = this.site(siteId);
-    const days = localDays(period.from, period.to, site.timezone);
-    const points = await loadOutdoorTemperature(this.options.query, site, days[0]!.startMs, days[days.length - 1]!.endMs);
-    if (!points) return null;
-    const daily = dailyTemperatures(points, days, site.timezone);
+    const daily = await this.data.temperatures(site, localDays(period.from, period.to, site.timezone));
+    if (!daily) return null;
     return { daily, degreeDays: degreeDays(daily, { baseC: this.options.config.degreeDays.baseC, method: this.options.djuMethod ?? 'meteo' }) };
   }
 
-  /** Fits the baseline on `period`, or on the site's configured baseline period. */
+  /** The baseline fitted on `period`, or on the site's configured baseline period: fitted once, then cached. */
   async baseline(siteId: string, period?: Period): Promise<SiteBaseline> {
     const site = this.site(siteId);
     const p = period ?? site.baseline ?? null;
-    if (!p) return { result: { ok: false, problems: [`site "${siteId}" has no baseline period (set baseline: { from, to })`] }, profile: null, period: null, temperatures: null };
+    if (!p) return { result: { ok: false, problems: [problem('no-baseline-period', { site: siteId })] }, expectedByDate: new Map(), profile: null, period: null, temperatures: null };
+    const days = localDays(p.from, p.to, site.timezone);
+    const sources = [site.id, site.outdoorTemperature?.site ?? site.id];
+    return this.baselines.get(`${site.id}|${p.from}|${p.to}`, sources, [days[0]!.startMs, days[days.length - 1]!.endMs], () => this.fitBaseline(site, p));
+  }
+
+  private async fitBaseline(site: SiteConfig, p: Period): Promise<SiteBaseline> {
+    const siteId = site.id;
     const sd = this.siteDays(siteId, p);
     const consumption = await this.consumption(siteId, p);
     const temperatures = await this.temperatures(siteId, p);
     const hourly = finalEnergyHourly(consumption, this.options.gasKWhPerM3 ?? DEFAULT_GAS_KWH_PER_M3);
     const daily = rollUp(hourly, dayEdges(sd.days));
-    const problems: string[] = [];
-    if (consumption.byCarrier.size === 0) problems.push(`site "${siteId}" has no energy meter`);
-    if (!temperatures) problems.push(`site "${siteId}" has no outdoor temperature source (set outdoorTemperature)`);
-    const result: BaselineResult =
-      problems.length > 0 ? { ok: false, problems } : fitDailyBaseline(toBaselineDays(sd.days, daily, temperatures!.daily, sd.typed), this.options.baseline);
+    const problems: AnalyticsProblem[] = [];
+    if (consumption.byCarrier.size === 0) problems.push(problem('no-energy-meter', { site: siteId }));
+    if (!temperatures) problems.push(problem('no-temperature-source', { site: siteId }));
+    const bDays = temperatures ? toBaselineDays(sd.days, daily, temperatures.daily, sd.typed) : [];
+    const result: BaselineResult = problems.length > 0 ? { ok: false, problems } : fitDailyBaseline(bDays, this.options.baseline);
+    const expected = result.ok ? predictDaily(result.baseline, bDays) : null;
+    const expectedByDate = new Map(expected ? bDays.map((d, i) => [d.date, expected[i]!] as const) : []);
     const unusual = new Set(sd.typed.filter((t) => t.type === 'holiday' || t.type === 'closure').map((t) => t.date));
     this.options.logger?.debug({ site: siteId, ok: result.ok }, 'baseline fitted');
-    return { result, profile: hourOfWeekProfile(hourly, site.timezone, unusual), period: p, temperatures };
+    return { result, expectedByDate, profile: hourOfWeekProfile(hourly, site.timezone, unusual), period: p, temperatures };
   }
 
   /**
@@ -157,7 +194,7 @@ export class EnergyAnalyticsService {
     }
     const baselineDju = base.temperatures ? new Map(base.temperatures.degreeDays.map((d) => [d.date, d.hddC])) : undefined;
     const normalDju = this.options.normalYearDju?.[siteId];
-    const decretReferenceKWh = await this.decretReference(site);
+    const decretReference = await this.decretReference(site);
     return computeSiteKpis({
       site,
       calendar: sd.calendar,
@@ -174,43 +211,48 @@ export class EnergyAnalyticsService {
         gasKWhPerM3,
         ...(normalDju !== undefined ? { normalDju } : {}),
         ...(baselineDju ? { baselineDju } : {}),
-        ...(decretReferenceKWh !== undefined ? { decretReferenceKWh } : {}),
+        ...(decretReference !== undefined ? { decretReference } : {}),
+        expectedByDate: base.expectedByDate,
       },
     });
   }
 
   /** KPIs of every site over the period, and their ranking on `key` (lower is better except none). */
   async compare(period: Period, key: KpiKey = 'kWhPerM2'): Promise<{ kpis: SiteKpis[]; ranking: RankedSite[] }> {
-    const kpis: SiteKpis[] = [];
-    for (const site of this.options.config.sites) kpis.push(await this.kpis(site.id, period));
+    const sites = this.options.config.sites;
+    const kpis: SiteKpis[] = new Array(sites.length);
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < sites.length; i = next++) kpis[i] = await this.kpis(sites[i]!.id, period);
+    };
+    await Promise.all(Array.from({ length: Math.min(COMPARE_CONCURRENCY, sites.length) }, worker));
     return { kpis, ranking: rankSites(kpis, (k) => kpiValue(k, key), 'asc') };
   }
 
-  /** Measured final energy of the Décret tertiaire reference year, when the config gives none. */
-  private async decretReference(site: SiteConfig): Promise<number | undefined> {
+  /** Measured final energy of the Décret tertiaire reference year, when the config gives none (coverage rule as for every KPI). */
+  private async decretReference(site: SiteConfig): Promise<DecretReference | undefined> {
     const cfg = site.decretTertiaire;
     if (!cfg || cfg.referenceConsumptionKWh !== undefined) return undefined;
-    const c = await loadSiteConsumption(this.options.query, site, localDays(`${cfg.referenceYear}-01-01`, `${cfg.referenceYear}-12-31`, site.timezone), this.options.meters?.[site.id]);
-    if (c.byCarrier.size === 0) return undefined;
+    const c = await this.data.consumption(site, localDays(`${cfg.referenceYear}-01-01`, `${cfg.referenceYear}-12-31`, site.timezone));
     const hourly = finalEnergyHourly(c, this.options.gasKWhPerM3 ?? DEFAULT_GAS_KWH_PER_M3);
-    const covered = hourly.coveredMs.reduce((s, v) => s + v, 0);
-    const spanMs = c.hourEdges[c.hourEdges.length - 1]! - c.hourEdges[0]!;
-    // Less than 90 % of the reference year measured: not a usable reference.
-    if (covered < 0.9 * spanMs) return undefined;
-    return hourly.values.reduce((s, v) => s + v, 0);
+    const coverage = hourlyCoverage(hourly);
+    if (c.byCarrier.size === 0 || !coverage.sufficient) {
+      return { problems: [problem('decret-no-reference', { referenceYear: cfg.referenceYear, measuredSharePct: c.byCarrier.size === 0 ? 0 : coverage.measuredSharePct, requiredSharePct: coverage.requiredSharePct })] };
+    }
+    return { kWh: hourly.values.reduce((s, v) => s + v, 0) };
   }
 }
 
 export function kpiValue(k: SiteKpis, key: KpiKey): number | null {
-  // A site with no measured hour has no figure, not a figure of zero (it would rank first).
-  if (k.measuredShare === 0) return null;
+  // Below the coverage rule a site has no figure, not a figure of zero (it would rank first).
+  if (k.status !== 'ok') return null;
   switch (key) {
     case 'kWhPerM2':
       return k.kWhPerM2;
     case 'climateCorrectedKWhPerM2':
       return 'kWhPerM2' in k.climateCorrected ? k.climateCorrected.kWhPerM2 : null;
     case 'deviationPct':
-      return k.deviation?.deviationPct ?? null;
+      return 'deviationPct' in k.deviation ? k.deviation.deviationPct : null;
     case 'outOfHoursShare':
       return k.load?.outOfHoursShare ?? null;
     case 'baseloadKW':

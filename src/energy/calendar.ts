@@ -64,9 +64,17 @@ export function typeDays(dates: readonly string[], calendar: SiteCalendar): Type
   });
 }
 
+const parsedMinutes = new Map<string, number>();
+
+/** "07:30" -> 450; memoised: isOpen runs for every hour of a year (the profile showed the split). */
 function minutes(hhmm: string): number {
-  const [h, m] = hhmm.split(':').map(Number);
-  return (h ?? 0) * 60 + (m ?? 0);
+  let v = parsedMinutes.get(hhmm);
+  if (v === undefined) {
+    const [h, m] = hhmm.split(':').map(Number);
+    v = (h ?? 0) * 60 + (m ?? 0);
+    parsedMinutes.set(hhmm, v);
+  }
+  return v;
 }
 
 /** True when local minute-of-day `minuteOfDay` is within opening hours on a day of type `type`. */

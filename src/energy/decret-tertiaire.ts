@@ -1,3 +1,5 @@
+import type { AnalyticsProblem } from './problems.js';
+
 /**
  * Décret tertiaire (décret n° 2019-771 du 23 juillet 2019, Code de la construction et de
  * l'habitation art. R174-22 s.): final energy consumption must fall, against a reference year
@@ -36,42 +38,109 @@ export interface DecretInput {
   year: number;
   /** Consumption of the period, kWh (climate-corrected preferably: the décret allows weather adjustment). */
   actualKWh: number;
-  /** Share of a year the period covers (1 for a calendar year); the target is prorated by it. */
-  yearFraction?: number;
+  /** Share of a year's expected consumption the period holds (1 for a calendar year); see seasonalShare(). */
+  periodShare?: number;
+  /** How periodShare was found. */
+  proration?: DecretProration;
 }
 
+/** `calendar-year`: whole calendar years; `baseline-expected`: a part year weighed by the baseline's expected consumption. */
+export type DecretProration = 'calendar-year' | 'baseline-expected';
+
 export interface DecretStatus {
+  status: 'on-track' | 'behind';
   referenceYear: number;
   referenceKWh: number;
   milestones: { year: number; reductionPct: number; targetKWh: number }[];
   year: number;
   /** Interpolated reduction target for `year`, percent. */
   reductionTargetPct: number;
-  /** Target for the period (prorated when yearFraction < 1). */
+  /** Reference consumption for the period: referenceKWh × periodShare. */
+  referenceForPeriodKWh: number;
+  /** Target for the period: referenceForPeriodKWh × (1 − target reduction). */
   targetKWh: number;
   actualKWh: number;
   /** actual − target: positive means above the trajectory. */
   gapKWh: number;
-  status: 'on-track' | 'behind';
-  /** True when the period is not a whole year and the target was prorated by days (seasonality ignored). */
-  prorated: boolean;
+  /** 1 − actual / reference for the period, percent: positive when consumption has fallen. */
+  reductionAchievedPct: number;
+  periodShare: number;
+  proration: DecretProration;
 }
 
+/** No position without the data behind it: what is missing, and the coverage when that is the cause. */
+export interface DecretInsufficient {
+  status: 'insufficient-data';
+  referenceYear: number;
+  problems: AnalyticsProblem[];
+}
+
+export type DecretAssessment = DecretStatus | DecretInsufficient;
+
 export function decretStatus(input: DecretInput): DecretStatus {
-  const fraction = input.yearFraction ?? 1;
+  const share = input.periodShare ?? 1;
   const reduction = decretReduction(input.referenceYear, input.year);
-  const targetKWh = input.referenceKWh * (1 - reduction) * fraction;
+  const referenceForPeriodKWh = input.referenceKWh * share;
+  const targetKWh = referenceForPeriodKWh * (1 - reduction);
   const gapKWh = input.actualKWh - targetKWh;
   return {
+    status: gapKWh <= 0 ? 'on-track' : 'behind',
     referenceYear: input.referenceYear,
     referenceKWh: input.referenceKWh,
     milestones: DECRET_MILESTONES.map((m) => ({ year: m.year, reductionPct: m.reduction * 100, targetKWh: input.referenceKWh * (1 - m.reduction) })),
     year: input.year,
     reductionTargetPct: reduction * 100,
+    referenceForPeriodKWh,
     targetKWh,
     actualKWh: input.actualKWh,
     gapKWh,
-    status: gapKWh <= 0 ? 'on-track' : 'behind',
-    prorated: Math.abs(fraction - 1) > 1e-9,
+    reductionAchievedPct: (1 - input.actualKWh / referenceForPeriodKWh) * 100,
+    periodShare: share,
+    proration: input.proration ?? 'calendar-year',
   };
+}
+
+/** Whole calendar years in from…to (both included), or null when the period is a part year. */
+export function wholeCalendarYears(from: string, to: string): number | null {
+  if (from.slice(5) !== '01-01' || to.slice(5) !== '12-31') return null;
+  return Number(to.slice(0, 4)) - Number(from.slice(0, 4)) + 1;
+}
+
+/**
+ * Share of a year's expected consumption that falls on `periodDates`, weighed by the baseline's
+ * prediction for each calendar day (MM-DD) of its reference period: a heated building uses more
+ * in January than in July, so prorating a part-year target by the day count would call a summer
+ * "on track" that is not (issue 13). Reference days whose prediction is unknown (no temperature)
+ * take the mean prediction of their month; 29 February counts as 28 February when the reference
+ * has none. `monthsMissing` > 0 when some calendar month has no predicted day at all: the
+ * reference cannot prorate, and the target is not stated.
+ */
+export function seasonalShare(periodDates: readonly string[], expectedByDate: ReadonlyMap<string, number>): { share: number } | { monthsMissing: number } {
+  const byMonthDay = new Map<string, { sum: number; n: number }>();
+  const byMonth = new Map<string, { sum: number; n: number }>();
+  const add = (map: Map<string, { sum: number; n: number }>, key: string, v: number) => {
+    const e = map.get(key) ?? { sum: 0, n: 0 };
+    e.sum += v;
+    e.n++;
+    map.set(key, e);
+  };
+  for (const [date, kWh] of expectedByDate) {
+    if (!Number.isFinite(kWh)) continue;
+    add(byMonthDay, date.slice(5), kWh);
+    add(byMonth, date.slice(5, 7), kWh);
+  }
+  let monthsMissing = 0;
+  for (let m = 1; m <= 12; m++) if (!byMonth.has(String(m).padStart(2, '0'))) monthsMissing++;
+  if (monthsMissing > 0) return { monthsMissing };
+  const weight = (md: string): number => {
+    const day = byMonthDay.get(md) ?? (md === '02-29' ? byMonthDay.get('02-28') : undefined);
+    const e = day ?? byMonth.get(md.slice(0, 2))!;
+    return e.sum / e.n;
+  };
+  let yearKWh = 0;
+  // The 365 calendar days of a common year.
+  for (let t = Date.UTC(2001, 0, 1); t < Date.UTC(2002, 0, 1); t += 86_400_000) yearKWh += weight(new Date(t).toISOString().slice(5, 10));
+  let periodKWh = 0;
+  for (const date of periodDates) periodKWh += weight(date.slice(5));
+  return { share: yearKWh > 0 ? periodKWh / yearKWh : periodDates.length / 365 };
 }

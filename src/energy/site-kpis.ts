@@ -3,11 +3,14 @@ import type { SiteConfig } from '../config/schema.js';
 import { heatingDaily, predictDaily, type BaselineDay, type BaselineResult } from './baseline/daily-baseline.js';
 import type { DayType, NonWorkingDetection, SiteCalendar, TypedDay } from './calendar.js';
 import type { Correction } from './counters.js';
-import { decretStatus, type DecretStatus } from './decret-tertiaire.js';
+import { assessDecret, type DecretReference } from './decret-assessment.js';
+import type { DecretAssessment } from './decret-tertiaire.js';
+import { coverageProblem, hourlyCoverage, MIN_MEASURED_SHARE, type Coverage } from './coverage.js';
 import { degreeDays, sumDegreeDays, type DailyTemperature, type DjuMethod } from './degree-days.js';
 import { emptySeries, rollUp, type IntervalSeries } from './intervals.js';
 import { climateCorrectedKWh, cusum, deviationFromBaseline, loadSplit, openHourMask, referenceDjuSameCalendarDays, type Deviation, type LoadSplit } from './kpis.js';
-import { DAY_MS, dayEdges, type LocalDay } from './local-time.js';
+import { dayEdges, type LocalDay } from './local-time.js';
+import { problem, type AnalyticsProblem } from './problems.js';
 import type { SiteConsumption } from './site-data.js';
 
 /** Sum of the energy carriers, in kWh, hour by hour (gas converted; water left out). */
@@ -51,27 +54,35 @@ export interface KpiOptions {
   normalDju?: number;
   /** DJU of the baseline period per date (for the same-calendar-days reference). */
   baselineDju?: ReadonlyMap<string, number | null>;
-  /** Décret tertiaire reference consumption when the config has none (measured over the reference year). */
-  decretReferenceKWh?: number;
+  /** Décret tertiaire reference consumption: configured, measured over the reference year, or why there is none. */
+  decretReference?: DecretReference;
+  /** The baseline's expected kWh per day of its reference period, to prorate a part-year Décret target. */
+  expectedByDate?: ReadonlyMap<string, number>;
 }
+
+export type ClimateCorrected = { kWh: number; kWhPerM2: number; heatingKWh: number; actualDju: number; referenceDju: number; reference: 'normal-year' | 'baseline-period' };
 
 export interface SiteKpis {
   site: string;
   from: string;
   to: string;
   floorAreaM2: number;
+  /** Measured hours of the period (coverage.ts): below the rule, no energy figure is stated. */
+  coverage: Coverage;
+  status: 'ok' | 'insufficient-data';
+  /** Why the energy figures are null (empty when status is ok). */
+  problems: AnalyticsProblem[];
+  /** Per carrier; empty when the coverage rule fails. */
   consumption: Partial<Record<EnergyCarrier, { total: number; unit: string; estimatedHours: number }>>;
-  finalEnergyKWh: number;
-  kWhPerM2: number;
-  /** Share of the period's hours measured by every energy meter (0 = no data: the figures above mean nothing). */
-  measuredShare: number;
+  finalEnergyKWh: number | null;
+  kWhPerM2: number | null;
   dju: { method: DjuMethod; baseC: number; hddC: number; cddC: number; daysOmitted: string[] } | null;
-  climateCorrected: { kWh: number; kWhPerM2: number; heatingKWh: number; actualDju: number; referenceDju: number; reference: 'normal-year' | 'baseline-period' } | { unavailable: string };
-  baseline: { accepted: boolean; segmentation: string; monthlyCvRmsePct: number; monthlyNmbePct: number } | { problems: string[] };
-  deviation: Deviation | null;
+  climateCorrected: ClimateCorrected | { problems: AnalyticsProblem[] };
+  baseline: { accepted: boolean; segmentation: string; monthlyCvRmsePct: number; monthlyNmbePct: number } | { problems: AnalyticsProblem[] };
+  deviation: Deviation | { problems: AnalyticsProblem[] };
   cusum: { date: string; cusumKWh: number; known: boolean }[] | null;
   load: LoadSplit | null;
-  decret: DecretStatus | { unavailable: string } | null;
+  decret: DecretAssessment | null;
   calendar: { source: 'config' | 'default'; nonWorkingCandidates?: NonWorkingDetection };
   corrections: Correction[];
 }
@@ -89,10 +100,7 @@ export interface SiteKpiInput {
   options: KpiOptions;
 }
 
-export function computeSiteKpis(input: SiteKpiInput): SiteKpis {
-  const { site, days, typed, consumption, temperatures, baseline, options } = input;
-  const from = days[0]!.date;
-  const to = days[days.length - 1]!.date;
+function carrierTotals(consumption: SiteConsumption): SiteKpis['consumption'] {
   const byCarrier: SiteKpis['consumption'] = {};
   for (const c of consumption.byCarrier.values()) {
     let total = 0;
@@ -103,74 +111,91 @@ export function computeSiteKpis(input: SiteKpiInput): SiteKpis {
     }
     byCarrier[c.carrier] = { total, unit: c.unit, estimatedHours };
   }
+  return byCarrier;
+}
+
+/** Site-level problems: no meter at all, or too few measured hours. */
+function siteProblems(input: SiteKpiInput, coverage: Coverage): AnalyticsProblem[] {
+  if (input.consumption.byCarrier.size === 0) return [problem('no-energy-meter', { site: input.site.id }), coverageProblem(coverage)];
+  return coverage.sufficient ? [] : [coverageProblem(coverage)];
+}
+
+export function computeSiteKpis(input: SiteKpiInput): SiteKpis {
+  const { site, days, typed, consumption, temperatures, baseline, options } = input;
   const hourly = finalEnergyHourly(consumption, options.gasKWhPerM3);
+  const coverage = hourlyCoverage(hourly);
+  const problems = siteProblems(input, coverage);
+  const ok = problems.length === 0;
   const daily = rollUp(hourly, dayEdges(days));
   const finalKWh = hourly.values.reduce((s, v) => s + v, 0);
-  let coveredMs = 0;
-  for (let i = 0; i < hourly.values.length; i++) coveredMs += Math.min(hourly.coveredMs[i]!, hourly.edges[i + 1]! - hourly.edges[i]!);
-  const spanMs = hourly.edges.length > 1 ? hourly.edges[hourly.edges.length - 1]! - hourly.edges[0]! : 0;
-
   const ddRows = temperatures ? degreeDays(temperatures, { baseC: options.baseC, method: options.djuMethod }) : null;
-  const ddSum = ddRows ? sumDegreeDays(ddRows) : null;
+  // A DJU total over too few days would read as a mild period: stated only under the coverage rule, on days.
+  const ddAll = ddRows ? sumDegreeDays(ddRows) : null;
+  const ddSum = ddAll && ddAll.daysUsed >= Math.ceil(MIN_MEASURED_SHARE * days.length) ? ddAll : null;
   const bDays = toBaselineDays(days, daily, temperatures, typed);
-
-  let deviation: Deviation | null = null;
-  let cusumRows: SiteKpis['cusum'] = null;
-  let climate: SiteKpis['climateCorrected'] = { unavailable: 'no accepted baseline to separate the heating-dependent part' };
-  if (baseline.ok) {
-    const predicted = predictDaily(baseline.baseline, bDays);
-    const actual = Float64Array.from(bDays, (d) => d.energyKWh);
-    deviation = deviationFromBaseline(actual, predicted);
-    cusumRows = cusum(bDays.map((d) => d.date), actual, predicted);
-    const heating = heatingDaily(baseline.baseline, bDays).reduce((s, v) => (Number.isFinite(v) ? s + v : s), 0);
-    const reference = referenceDju(days, options);
-    if (!ddSum) climate = { unavailable: 'no outdoor temperature' };
-    else if (!reference) climate = { unavailable: 'no reference DJU (no normal year configured and no baseline DJU)' };
-    else {
-      const kWh = climateCorrectedKWh({ energyKWh: finalKWh, heatingKWh: heating, actualDju: ddSum.hddC, referenceDju: reference.dju });
-      climate = { kWh, kWhPerM2: kWh / site.floorAreaM2, heatingKWh: heating, actualDju: ddSum.hddC, referenceDju: reference.dju, reference: reference.source };
-    }
-  }
+  const versus = ok ? compareWithBaseline(input, bDays, finalKWh, ddSum?.hddC ?? null) : { deviation: { problems }, cusum: null, climate: { problems } };
   const electricity = consumption.byCarrier.get('electricity');
   const dayTypes = new Map<string, DayType>(typed.map((t) => [t.date, t.type]));
-  const load = electricity ? loadSplit(electricity.hourly, openHourMask(electricity.hourly, dayTypes, input.calendar, site.timezone), site.timezone) : null;
-
+  const load = ok && electricity ? loadSplit(electricity.hourly, openHourMask(electricity.hourly, dayTypes, input.calendar, site.timezone), site.timezone) : null;
+  const climateKWh = 'kWh' in versus.climate ? versus.climate.kWh : finalKWh;
   return {
     site: site.id,
-    from,
-    to,
+    from: days[0]!.date,
+    to: days[days.length - 1]!.date,
     floorAreaM2: site.floorAreaM2,
-    consumption: byCarrier,
-    finalEnergyKWh: finalKWh,
-    kWhPerM2: finalKWh / site.floorAreaM2,
-    measuredShare: spanMs > 0 ? coveredMs / spanMs : 0,
+    coverage,
+    status: ok ? 'ok' : 'insufficient-data',
+    problems,
+    consumption: ok ? carrierTotals(consumption) : {},
+    finalEnergyKWh: ok ? finalKWh : null,
+    kWhPerM2: ok ? finalKWh / site.floorAreaM2 : null,
     dju: ddSum ? { method: options.djuMethod, baseC: options.baseC, hddC: ddSum.hddC, cddC: ddSum.cddC, daysOmitted: ddSum.daysOmitted } : null,
-    climateCorrected: climate,
+    climateCorrected: versus.climate,
     baseline: baseline.ok
       ? { accepted: baseline.baseline.accepted, segmentation: baseline.baseline.segmentation, monthlyCvRmsePct: baseline.baseline.monthly.cvRmsePct, monthlyNmbePct: baseline.baseline.monthly.nmbePct }
       : { problems: baseline.problems },
-    deviation,
-    cusum: cusumRows,
+    deviation: versus.deviation,
+    cusum: versus.cusum,
     load,
-    decret: decret(site, days, 'kWh' in climate ? climate.kWh : finalKWh, options.decretReferenceKWh),
+    decret: assessDecret({ site, days, actualKWh: ok ? climateKWh : null, siteProblems: problems, reference: options.decretReference, expectedByDate: options.expectedByDate }),
     calendar: { source: input.calendarSource, ...(input.nonWorkingCandidates ? { nonWorkingCandidates: input.nonWorkingCandidates } : {}) },
     corrections: consumption.corrections,
   };
 }
 
-function referenceDju(days: readonly LocalDay[], options: KpiOptions): { dju: number; source: 'normal-year' | 'baseline-period' } | null {
-  if (options.normalDju !== undefined) return { dju: options.normalDju, source: 'normal-year' };
-  if (!options.baselineDju) return null;
-  const ref = referenceDjuSameCalendarDays(days.map((d) => d.date), options.baselineDju);
-  return ref.daysMissing > days.length / 10 ? null : { dju: ref.dju, source: 'baseline-period' };
+/**
+ * Deviation, CUSUM and climate correction: each needs the fitted baseline and a known temperature
+ * on at least 90 % of the days (the coverage rule, on days), since only those days are compared.
+ */
+function compareWithBaseline(input: SiteKpiInput, bDays: BaselineDay[], finalKWh: number, actualHddC: number | null) {
+  const { site, days, baseline, options } = input;
+  if (!baseline.ok) {
+    const missing = { problems: [problem('baseline-unavailable', { site: site.id }), ...baseline.problems] };
+    return { deviation: missing, cusum: null, climate: missing };
+  }
+  const predicted = predictDaily(baseline.baseline, bDays);
+  const actual = Float64Array.from(bDays, (d) => d.energyKWh);
+  const deviation = deviationFromBaseline(actual, predicted);
+  const requiredDays = Math.ceil(MIN_MEASURED_SHARE * days.length);
+  const withTemperature = bDays.filter((d) => Number.isFinite(d.tMeanC)).length;
+  const tooFew = { problems: [problem('insufficient-temperature-days', { daysWithTemperature: withTemperature, periodDays: days.length, requiredDays })] };
+  const cusumRows = cusum(bDays.map((d) => d.date), actual, predicted);
+  if (withTemperature < requiredDays || actualHddC === null) return { deviation: tooFew, cusum: cusumRows, climate: tooFew };
+  const heating = heatingDaily(baseline.baseline, bDays).reduce((s, v) => (Number.isFinite(v) ? s + v : s), 0);
+  const reference = referenceDju(days, options);
+  let climate: ClimateCorrected | { problems: AnalyticsProblem[] };
+  if ('daysMissing' in reference) climate = { problems: [problem('no-reference-dju', { daysMissing: reference.daysMissing, periodDays: days.length })] };
+  else {
+    const kWh = climateCorrectedKWh({ energyKWh: finalKWh, heatingKWh: heating, actualDju: actualHddC, referenceDju: reference.dju });
+    climate = { kWh, kWhPerM2: kWh / site.floorAreaM2, heatingKWh: heating, actualDju: actualHddC, referenceDju: reference.dju, reference: reference.source };
+  }
+  const compared = deviation.days >= requiredDays ? deviation : { problems: [problem('insufficient-temperature-days', { daysWithTemperature: deviation.days, periodDays: days.length, requiredDays })] };
+  return { deviation: compared, cusum: cusumRows, climate };
 }
 
-function decret(site: SiteConfig, days: readonly LocalDay[], actualKWh: number, measuredReferenceKWh?: number): SiteKpis['decret'] {
-  const cfg = site.decretTertiaire;
-  if (!cfg) return null;
-  const referenceKWh = cfg.referenceConsumptionKWh ?? measuredReferenceKWh;
-  if (referenceKWh === undefined) return { unavailable: `no consumption for reference year ${cfg.referenceYear}: set decretTertiaire.referenceConsumptionKWh` };
-  const year = Number(days[days.length - 1]!.date.slice(0, 4));
-  const daysInYear = (Date.UTC(year + 1, 0, 1) - Date.UTC(year, 0, 1)) / DAY_MS;
-  return decretStatus({ referenceYear: cfg.referenceYear, referenceKWh, year, actualKWh, yearFraction: Math.min(1, days.length / daysInYear) });
+function referenceDju(days: readonly LocalDay[], options: KpiOptions): { dju: number; source: 'normal-year' | 'baseline-period' } | { daysMissing: number } {
+  if (options.normalDju !== undefined) return { dju: options.normalDju, source: 'normal-year' };
+  if (!options.baselineDju) return { daysMissing: days.length };
+  const ref = referenceDjuSameCalendarDays(days.map((d) => d.date), options.baselineDju);
+  return ref.daysMissing > days.length / 10 ? { daysMissing: ref.daysMissing } : { dju: ref.dju, source: 'baseline-period' };
 }

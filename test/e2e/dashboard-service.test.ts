@@ -115,8 +115,8 @@ describe('dashboard against the real service, with real building data', () => {
     const corrected = await shownComparison('kWh/m² corrigé climat');
     expect(corrected.cells).toEqual(api.sites.map((s) => (s.climateCorrectedKWhPerM2 === null ? '–' : fr.format(s.climateCorrectedKWhPerM2))));
     expect(api.sites.some((s) => s.climateCorrectedKWhPerM2 !== null)).toBe(true);
-    // The service answered: no provisional dashboard-side computation.
-    expect(await page.locator('[data-state="provisional"]').count()).toBe(0);
+    // A year of hourly data imported: every building passes the coverage rule, as the API says.
+    expect(await page.locator('table tr[data-status="ok"]').count()).toBe(CHOSEN.length);
     expect(await page.locator('table caption').textContent()).toContain('du plus sobre au plus consommateur');
   });
 

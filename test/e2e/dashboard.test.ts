@@ -10,6 +10,7 @@ import { buildApp } from '../../src/api/app.js';
 import { loadConfigFile } from '../../src/config/load.js';
 import type { IngestStatus, RejectionRecord } from '../../src/ingest/types.js';
 import { createLogger } from '../../src/observability/logger.js';
+import { EnergyAnalyticsService } from '../../src/energy/analytics-service.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import type { WriteStatus } from '../../src/storage/write-status.js';
 import { CLEON_AMBIENCE, EXPECTED_LIVE_POINTS, EXPECTED_RANKING, LIVE_POWER, demoReadings } from './demo-readings.js';
@@ -18,11 +19,6 @@ import { MemoryStore } from './memory-store.js';
 const CHROMIUM = '/usr/bin/chromium';
 const DASHBOARD_DIR = fileURLToPath(new URL('../../dashboard/', import.meta.url));
 const CONFIG = loadConfigFile(fileURLToPath(new URL('../../config/sites.example.yaml', import.meta.url)), {});
-/**
- * This app is built without the analytics service, so these endpoints answer 404 and the views must say
- * "not available yet" (a service without analytics); dashboard-service.test.ts shows them answered by the real service.
- */
-const OPTIONAL_ENDPOINT = /\/api\/(compare\b|sites\/[^/]+\/(baseline|kpis|degree-days)\b)/;
 
 const kW = (locale: string, powerW: number) => `${new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(powerW / 1000)} kW`;
 
@@ -36,7 +32,9 @@ interface HelperResults {
   dateKey: string;
   healthOk: string[];
   healthBad: string[];
-  ranked: string[];
+  problemFr: string;
+  problemEn: string;
+  unknownFr: string;
 }
 
 let app: FastifyInstance;
@@ -73,6 +71,7 @@ beforeAll(async () => {
     now: () => Date.now(),
     dashboardDir: DASHBOARD_DIR,
     liveIntervalMs: 1_000,
+    energy: new EnergyAnalyticsService({ config: CONFIG, query: store }),
   });
   baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
 
@@ -88,7 +87,6 @@ beforeAll(async () => {
   page.on('console', (msg) => {
     if (msg.type() !== 'error') return;
     const url = msg.location().url;
-    if (msg.text().includes('404') && OPTIONAL_ENDPOINT.test(url)) return;
     problems.push(`console error: ${msg.text()} (${url})`);
   });
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
@@ -110,9 +108,12 @@ describe('dashboard in headless Chromium over the real API', () => {
     const out = (await page.evaluate(`(async () => {
       const time = await import('/lib/time.js');
       const health = await import('/views/health-banner.js');
-      const compare = await import('/views/compare.js');
+      const { problemText } = await import('/lib/problems.js');
+      const { createI18n } = await import('/lib/i18n.js');
+      const fr = createI18n(null);
+      const en = createI18n({ getItem: () => 'en', setItem: () => {} });
+      const coverage = { code: 'insufficient-coverage', params: { measuredHours: 336.5, expectedHours: 744, estimatedHours: 0, measuredSharePct: 45.228, requiredSharePct: 90 } };
       const tz = 'Europe/Paris';
-      const sites = [{ id: 'a' }, { id: 'b' }, { id: 'c' }];
       return {
         // 29 March 2026: clocks go from 02:00 to 03:00 (a 23 h day); 25 October 2026: a 25 h day.
         springDay: time.startOfLocalDayMs(Date.parse('2026-03-29T20:00:00Z'), tz),
@@ -121,9 +122,11 @@ describe('dashboard in headless Chromium over the real API', () => {
         autumnNext: time.localDateToMs('2026-10-26', tz),
         daysAgo: time.localDaysAgoMs(Date.parse('2026-11-02T10:00:00Z'), 30, tz),
         dateKey: time.localDateKey(Date.parse('2026-10-31T23:30:00Z'), tz),
-        healthOk: health.healthProblems({ broker: { connected: true }, store: { ok: true }, writePath: { storeUp: true, acknowledging: true, spoolBytes: 0, spoolMaxBytes: 100 } }).map((p) => p.key),
-        healthBad: health.healthProblems({ broker: { connected: false }, store: { ok: false }, writePath: { storeUp: false, acknowledging: false, spoolBytes: 100, spoolMaxBytes: 100 } }).map((p) => p.key),
-        ranked: compare.normalizeComparison({ sites: [{ site: 'b', kWhPerM2: 5 }, { site: 'c', kWhPerM2: 1 }, { site: 'a', kWhPerM2: 3 }, { site: 'zz', kWhPerM2: 0 }] }, sites).map((r) => r.site.id),
+        healthOk: health.healthProblems({ status: 'ok', broker: { connected: true }, store: { ok: true }, writePath: { storeUp: true, acknowledging: true, spoolBytes: 0, spoolMaxBytes: 100, spoolReadings: 0 } }).map((p) => p.key),
+        healthBad: health.healthProblems({ status: 'down', broker: { connected: false }, store: { ok: false }, writePath: { storeUp: false, acknowledging: false, spoolBytes: 100, spoolMaxBytes: 100, spoolReadings: 7 } }).map((p) => p.key),
+        problemFr: problemText(fr, coverage),
+        problemEn: problemText(en, coverage),
+        unknownFr: problemText(fr, { code: 'not-yet-known', params: {} }),
       };
     })()`)) as HelperResults;
     expect(out.springDay).toBe(Date.parse('2026-03-28T23:00:00Z'));
@@ -134,7 +137,10 @@ describe('dashboard in headless Chromium over the real API', () => {
     expect(out.dateKey).toBe('2026-11-01');
     expect(out.healthOk).toEqual([]);
     expect(out.healthBad).toEqual(['health.storeDown', 'health.brokerDown', 'health.notAcknowledging']);
-    expect(out.ranked).toEqual(['c', 'a', 'b']);
+    // A problem code in the user's language, with its parameters formatted for the locale.
+    expect(out.problemFr).toBe('Données insuffisantes : 45,2 % des heures mesurées (337 h sur 744 h), il en faut au moins 90 %.');
+    expect(out.problemEn).toBe('Insufficient data: 45.2 % of the hours measured (337 h of 744 h); at least 90 % are needed.');
+    expect(out.unknownFr).toBe('Calcul impossible (code not-yet-known).');
   });
 
   it('overview: every configured site with its live power, stale marker and spool warning', async () => {
@@ -179,8 +185,18 @@ describe('dashboard in headless Chromium over the real API', () => {
     await expect.poll(() => co2Row.getAttribute('class')).toBe('co2-high');
     await expect(co2Row.textContent()).resolves.toContain(`${new Intl.NumberFormat('fr-FR').format(CLEON_AMBIENCE.co2_ppm ?? 0)} ppm`);
     await expect(page.locator('tr[data-quantity="temperature_c"]').first().textContent()).resolves.toContain('°C');
-    // Analytics endpoints not built yet answer 404: the panels say so instead of breaking.
-    await expect.poll(() => page.locator('[data-panel="baseline"]').textContent()).toMatch(/Pas encore disponible|Mesurée/);
+    // The example's baseline year (2025) has no data here: the panel says why, in French only.
+    const baselineState = page.locator('[data-panel="baseline"] [data-state]');
+    await expect.poll(() => baselineState.getAttribute('data-state'), { timeout: 10_000 }).toBe('no-baseline');
+    await expect(baselineState.textContent()).resolves.toContain('Seuls 0 jours sur 365 de la période de référence');
+    expect(await baselineState.textContent()).not.toMatch(/ has | no baseline| days /);
+    // The KPIs of the last 30 days are the API's, figure for figure.
+    const kpis = (await (await fetch(`${baseUrl}/api/sites/cleon-bureaux/kpis`)).json()) as { status: string; kpis: { kWhPerM2: number } };
+    expect(kpis.status).toBe('ok');
+    const intensity = page.locator('[data-panel="kpis"] dt', { hasText: 'Consommation surfacique (kWh/m²)' });
+    await intensity.waitFor();
+    await expect(intensity.locator('xpath=following-sibling::dd[1]').textContent()).resolves.toBe(new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 }).format(kpis.kpis.kWhPerM2));
+    expect(await page.locator('main').textContent()).not.toContain('Pas encore disponible');
     await page.screenshot({ path: join(shotsDir, 'site-cleon.png'), fullPage: true });
   });
 
@@ -190,6 +206,8 @@ describe('dashboard in headless Chromium over the real API', () => {
     await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(CONFIG.sites.length);
     const order = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-site')));
     expect(order).toEqual(EXPECTED_RANKING);
+    // The ranks and statuses are the server's: every site is fully measured over the 30 days.
+    await expect(rows.evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-status'), tr.querySelector('td')?.textContent]))).resolves.toEqual(EXPECTED_RANKING.map((_, i) => ['ok', String(i + 1)]));
     await page.screenshot({ path: join(shotsDir, 'compare.png'), fullPage: true });
   });
 

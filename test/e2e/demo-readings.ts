@@ -17,10 +17,11 @@ export const POWER_STEP_MS = 10 * MINUTE_MS;
 export const POWER_SPAN_MS = 23 * HOUR_MS;
 
 /**
- * Hourly electricity use of the main meters (kWh/h). Divided by the floor areas of
- * config/sites.example.yaml the ranking, lowest kWh/m² first, is Sotteville (100/12 500),
- * Rouen (30/2 400), Cléon (40/1 850), Elbeuf (120/3 200). Sotteville's lighting sub-meter
- * (200 kWh/h) would put it third if sub-meters were wrongly added to the main meter.
+ * Hourly use of every meter of config/sites.example.yaml (kWh/h for energy_kwh and heat_kwh, m³/h
+ * for gas_m3): every site is fully metered over the comparison's 30 days, as the API's coverage
+ * rule requires. Final energy (gas at 11.2 kWh/m³) per floor area, lowest first: Sotteville
+ * (100/12 500), Rouen ((30 + 10)/2 400), Cléon ((40 + 1.5 × 11.2)/1 850), Elbeuf ((120 + 2 × 11.2)/3 200).
+ * Sotteville's lighting sub-meter (200 kWh/h) would put it last if sub-meters were wrongly added.
  */
 export const HOURLY_KWH: Record<string, Record<string, number>> = {
   'cleon-bureaux': { tgbt: 40 },
@@ -28,6 +29,11 @@ export const HOURLY_KWH: Record<string, Record<string, number>> = {
   'rouen-formation': { tgbt: 30 },
   'sotteville-logistique': { tgbt: 100, eclairage: 200 },
 };
+/** The other carriers' meters: [site, device, quantity, use per hour]. */
+export const HOURLY_OTHER: ReadonlyArray<readonly [string, string, QuantityName, number]> = [
+  ['rouen-formation', 'chaufferie', 'heat_kwh', 10],
+  ['elbeuf-atelier', 'gaz', 'gas_m3', 2],
+];
 export const EXPECTED_RANKING = ['sotteville-logistique', 'rouen-formation', 'cleon-bureaux', 'elbeuf-atelier'];
 export const INDEX_DAYS = 35;
 
@@ -54,6 +60,9 @@ export function demoReadings(nowMs: number): Reading[] {
         out.push({ site, device, quantity: 'energy_kwh', tsMs: t, value: index });
       }
     }
+  }
+  for (const [site, device, quantity, perHour] of HOURLY_OTHER) {
+    for (let t = firstHourMs, index = 2_000; t <= nowMs; t += HOUR_MS, index += perHour) out.push({ site, device, quantity, tsMs: t, value: index });
   }
   for (let t = Math.floor(nowMs / HOUR_MS) * HOUR_MS - 31 * 24 * HOUR_MS, index = 500; t <= nowMs; t += HOUR_MS, index += 1.5) {
     out.push({ site: 'cleon-bureaux', device: 'gaz', quantity: 'gas_m3', tsMs: t, value: index });

@@ -341,6 +341,19 @@ export function describeStorageContract(label: string, makeStore: () => Promise<
         expect(got.every((b) => b.count > 0)).toBe(true);
       });
 
+      it('aggregates a dense series (many readings per bucket) the same way', async () => {
+        // Every 7 s for 2 hours: ~500 readings per hour and ~8 per minute, above what the InfluxDB
+        // adapter aggregates itself (3 per bucket), so InfluxDB's GROUP BY answers: both paths agree.
+        const dense = Array.from({ length: Math.floor((2 * HOUR_MS) / 7000) }, (_, i) => reading(site, 'dense', 'power_w', T0 + 3 + i * 7000, 1000 + ((i * 37) % 101) / 7));
+        await store.write(dense);
+        for (const every of ['1m', '15m', '1h'] as const) {
+          const expected = expectedBuckets(dense, BUCKET_WIDTH_MS[every], T0, T0 + 2 * HOUR_MS);
+          const got = await store.buckets({ site, device: 'dense', quantity: 'power_w', fromMs: T0, toMs: T0 + 2 * HOUR_MS, every, timezone: 'UTC' });
+          expect(got.map(({ mean: _mean, ...b }) => b), every).toEqual(expected.map(({ mean: _mean, ...b }) => b));
+          got.forEach((b, i) => expect(b.mean).toBeCloseTo(expected[i]!.mean, 9));
+        }
+      });
+
       it('aggregates only [fromMs, toMs) but keeps aligned bucket starts', async () => {
         const f = from + 7 * MINUTE_MS + 13;
         const t = to - 5 * MINUTE_MS;

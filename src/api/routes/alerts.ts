@@ -9,6 +9,7 @@ import type { AppConfig } from '../../config/schema.js';
 import type { ReadingQuery } from '../../storage/port.js';
 import { toCsv } from '../csv.js';
 import { badRequest, notFound } from '../errors.js';
+import { problemOf } from '../problems.js';
 import { errorResponses, identifierParam } from '../schemas.js';
 import { visibleSites } from '../site-scope.js';
 
@@ -83,7 +84,7 @@ const HOUR_MS = 3_600_000;
 export const alertRoutes: FastifyPluginAsyncZod<{ deps: AlertRouteDeps }> = async (app, { deps }) => {
   const visibleAlert = async (id: number, sites: ReadonlySet<string>) => {
     const alert = await deps.state.read.alert(id);
-    if (!alert || !sites.has(alert.site)) throw notFound('id', `no alert ${id}`);
+    if (!alert || !sites.has(alert.site)) throw notFound('id', `no alert ${id}`, problemOf('unknown-alert', { id }));
     return alert;
   };
 
@@ -93,7 +94,7 @@ export const alertRoutes: FastifyPluginAsyncZod<{ deps: AlertRouteDeps }> = asyn
     async (request, reply) => {
       const q = request.query;
       const sites = visibleSites(request, deps.config);
-      if (q.site !== undefined && !sites.has(q.site)) throw notFound('site', `unknown site "${q.site}"`);
+      if (q.site !== undefined && !sites.has(q.site)) throw notFound('site', `unknown site "${q.site}"`, problemOf('unknown-site', { site: q.site }));
       if (q.from !== undefined && q.to !== undefined && q.from >= q.to) throw badRequest('querystring', 'from', 'must be before to');
       const alerts = await deps.state.read.alerts({
         sites: q.site !== undefined ? [q.site] : [...sites],
@@ -149,7 +150,7 @@ export const alertRoutes: FastifyPluginAsyncZod<{ deps: AlertRouteDeps }> = asyn
         const acked = await deps.state.transaction((tx) => acknowledgeAlert(tx, request.params.id, by, request.body.comment, deps.now()));
         return { alert: present(acked) };
       } catch (err) {
-        if (err instanceof AlertStateError && err.code === 'alert-resolved') throw badRequest('params', 'id', err.message);
+        if (err instanceof AlertStateError && err.code === 'alert-resolved') throw badRequest('params', 'id', err.message, problemOf('alert-resolved', { id: request.params.id }));
         throw err;
       }
     },

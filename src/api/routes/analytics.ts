@@ -2,12 +2,15 @@ import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { KpiKey } from '../../energy/analytics-service.js';
+import { MIN_MEASURED_SHARE } from '../../energy/coverage.js';
 import { degreeDays, sumDegreeDays } from '../../energy/degree-days.js';
-import type { SiteKpis } from '../../energy/site-kpis.js';
+import { decretAnswer, flatKpis, num, problems, whyMissing } from '../analytics-answers.js';
 import { AnalyticsCache } from '../analytics-cache.js';
-import { toCsv, type CsvCell } from '../csv.js';
+import { baselineResponse, compareResponse, correctionsResponse, degreeDaysResponse, kpisResponse } from '../analytics-schemas.js';
+import { atPrecision, PRECISION, toCsv, type CsvCell, type CsvColumn } from '../csv.js';
 import type { AppDeps } from '../deps.js';
 import { parsePeriod } from '../period-request.js';
+import { problemOf } from '../problems.js';
 import { errorResponses, siteParams } from '../schemas.js';
 import { findSite } from '../site-catalog.js';
 
@@ -29,68 +32,28 @@ const degreeDayQuery = periodQuery.extend({
     .describe('Base temperature, °C (default: the configuration, 18)'),
 });
 
-// Shapes are documented in the README; a CSV body (format=csv) is text, not JSON.
-const analyticsResponses = { 200: z.unknown(), ...errorResponses } as const;
+// The 200 schema is the JSON answer; a CSV body (format=csv, text/csv) is sent as text, not serialized.
+const responses = <T extends z.ZodType>(json: T) => ({ 200: json, ...errorResponses });
 
-const num = (v: number | null | undefined): number | null => (v === null || v === undefined || !Number.isFinite(v) ? null : v);
+/** Decimals of each KPI in the key/value CSV (csv.ts PRECISION). */
+const KPI_DECIMALS: Record<string, number> = {
+  measuredSharePct: PRECISION.pct, finalEnergyKWh: PRECISION.kWh, kWhPerM2: PRECISION.kWhPerM2, climateCorrectedKWhPerM2: PRECISION.kWhPerM2,
+  climateCorrectedKWh: PRECISION.kWh, electricityKWh: PRECISION.kWh, gasM3: PRECISION.m3, heatKWh: PRECISION.kWh, waterM3: PRECISION.m3,
+  deviationKWh: PRECISION.kWh, deviationPct: PRECISION.pct, baselineMonthlyCvRmsePct: PRECISION.pct, baselineMonthlyNmbePct: PRECISION.pct,
+  baseloadKW: PRECISION.kW, outOfHoursSharePct: PRECISION.pct, hddC: PRECISION.dju, cddC: PRECISION.dju,
+};
 
-function sendCsv(reply: FastifyReply, name: string, columns: string[], rows: CsvCell[][]) {
+function sendCsv(reply: FastifyReply, name: string, columns: readonly (string | CsvColumn)[], rows: CsvCell[][]) {
   return reply
     .type('text/csv; charset=utf-8')
     .header('content-disposition', `attachment; filename="${name}.csv"`)
     .send(toCsv(columns, rows));
 }
 
-/** The Décret tertiaire position in the shape the comparison shows. */
-function decretSummary(k: SiteKpis) {
-  const d = k.decret;
-  if (!d || 'unavailable' in d) return null;
-  // Reference consumption over the same share of a year as the period (targetKWh is prorated the same way).
-  const referenceForPeriod = d.targetKWh / (1 - d.reductionTargetPct / 100);
-  const reductionAchievedPct = referenceForPeriod > 0 ? (1 - d.actualKWh / referenceForPeriod) * 100 : null;
-  return {
-    referenceYear: d.referenceYear,
-    referenceKWh: d.referenceKWh,
-    targetKWh: d.targetKWh,
-    reductionTargetPct: d.reductionTargetPct,
-    reductionAchievedPct,
-    progressPct: reductionAchievedPct,
-    gapKWh: d.gapKWh,
-    status: d.status,
-    prorated: d.prorated,
-    milestones: d.milestones,
-  };
-}
-
-/** The scalar KPIs of a site (what a table row or the dashboard's key/value list shows). */
-function flatKpis(k: SiteKpis) {
-  const corrected = 'kWhPerM2' in k.climateCorrected ? k.climateCorrected : null;
-  const baseline = 'accepted' in k.baseline ? k.baseline : null;
-  const measured = k.measuredShare > 0;
-  return {
-    measuredSharePct: num(k.measuredShare * 100),
-    finalEnergyKWh: measured ? num(k.finalEnergyKWh) : null,
-    kWhPerM2: measured ? num(k.kWhPerM2) : null,
-    climateCorrectedKWhPerM2: num(corrected?.kWhPerM2),
-    climateCorrectedKWh: num(corrected?.kWh),
-    electricityKWh: num(k.consumption.electricity?.total),
-    gasM3: num(k.consumption.gas?.total),
-    heatKWh: num(k.consumption.heat?.total),
-    waterM3: num(k.consumption.water?.total),
-    deviationKWh: num(k.deviation?.deviationKWh),
-    deviationPct: num(k.deviation?.deviationPct),
-    baselineMonthlyCvRmsePct: num(baseline?.monthlyCvRmsePct),
-    baselineMonthlyNmbePct: num(baseline?.monthlyNmbePct),
-    baseloadKW: num(k.load?.baseloadKW),
-    outOfHoursSharePct: k.load ? num(k.load.outOfHoursShare * 100) : null,
-    hddC: num(k.dju?.hddC),
-    cddC: num(k.dju?.cddC),
-  };
-}
-
 /**
- * Analytics routes (issue 4): comparison of sites, and per site the baseline, KPIs, degree days
- * and counter corrections, each as JSON or CSV. Periods are local dates of the site, both included.
+ * Analytics routes (issue 4, issue 13): comparison of sites, and per site the baseline, KPIs,
+ * degree days and counter corrections, each as JSON or CSV. Periods are local dates of the site,
+ * both included. A figure without enough data behind it is null, with the problems saying why.
  */
 export const analyticsRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; energy: Energy }> = async (app, { deps, energy }) => {
   const cache = new AnalyticsCache(deps.analyticsCacheMs ?? 60_000, deps.now);
@@ -103,7 +66,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; energy: Ene
 
   app.get(
     '/api/compare',
-    { schema: { summary: 'Every site on normalised KPIs, ranked (lowest first)', tags: ['analytics'], querystring: compareQuery, response: analyticsResponses } },
+    { schema: { summary: 'Every site on normalised KPIs, ranked (lowest first)', tags: ['analytics'], querystring: compareQuery, response: responses(compareResponse) } },
     async (request, reply) => {
       const period = parsePeriod(request.query, deps.now(), defaultZone);
       const rankBy = request.query.rankBy ?? 'kWhPerM2';
@@ -112,22 +75,32 @@ export const analyticsRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; energy: Ene
       const sites = result.ranking.map((r) => {
         const k = byId.get(r.site)!;
         const site = findSite(deps.config, r.site);
-        const flat = flatKpis(k);
         return {
           site: r.site,
           name: site.name,
           usage: site.usage,
           floorAreaM2: site.floorAreaM2,
           rank: r.rank,
-          energyKWh: flat.finalEnergyKWh,
-          ...flat,
+          status: k.status,
+          coverage: k.coverage,
+          ...flatKpis(k),
+          ...whyMissing(k),
           baselineAccepted: 'accepted' in k.baseline ? k.baseline.accepted : null,
-          decretTertiaire: decretSummary(k),
+          decretTertiaire: decretAnswer(k.decret),
         };
       });
       if (request.query.format === 'csv') {
-        const columns = ['rank', 'site', 'name', 'usage', 'floorAreaM2', 'finalEnergyKWh', 'kWhPerM2', 'climateCorrectedKWhPerM2', 'deviationPct', 'baseloadKW', 'outOfHoursSharePct', 'decretReductionAchievedPct', 'decretStatus'];
-        const rows = sites.map((s) => [s.rank, s.site, s.name, s.usage, s.floorAreaM2, s.finalEnergyKWh, s.kWhPerM2, s.climateCorrectedKWhPerM2, s.deviationPct, s.baseloadKW, s.outOfHoursSharePct, s.decretTertiaire?.reductionAchievedPct, s.decretTertiaire?.status]);
+        const { kWh, kWhPerM2, pct, kW } = PRECISION;
+        const columns: CsvColumn[] = [
+          { name: 'rank' }, { name: 'site' }, { name: 'name' }, { name: 'usage' }, { name: 'floorAreaM2' }, { name: 'status' }, { name: 'measuredSharePct', decimals: pct },
+          { name: 'finalEnergyKWh', decimals: kWh }, { name: 'kWhPerM2', decimals: kWhPerM2 }, { name: 'climateCorrectedKWhPerM2', decimals: kWhPerM2 },
+          { name: 'deviationPct', decimals: pct }, { name: 'baseloadKW', decimals: kW }, { name: 'outOfHoursSharePct', decimals: pct },
+          { name: 'decretReductionAchievedPct', decimals: pct }, { name: 'decretStatus' },
+        ];
+        const rows = sites.map((s) => [
+          s.rank, s.site, s.name, s.usage, s.floorAreaM2, s.status, s.measuredSharePct, s.finalEnergyKWh, s.kWhPerM2, s.climateCorrectedKWhPerM2,
+          s.deviationPct, s.baseloadKW, s.outOfHoursSharePct, s.decretTertiaire?.reductionAchievedPct, s.decretTertiaire?.status,
+        ]);
         return sendCsv(reply, `comparison_${period.from}_${period.to}`, columns, rows);
       }
       return { from: period.from, to: period.to, rankBy, sites };
@@ -136,30 +109,49 @@ export const analyticsRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; energy: Ene
 
   app.get(
     '/api/sites/:site/kpis',
-    { schema: { summary: 'KPIs of a site over a period', tags: ['analytics'], params: siteParams, querystring: periodQuery, response: analyticsResponses } },
+    { schema: { summary: 'KPIs of a site over a period', tags: ['analytics'], params: siteParams, querystring: periodQuery, response: responses(kpisResponse) } },
     async (request, reply) => {
       const { site, period } = sitePeriod(request.params.site, request.query);
       const k = await cache.get(`kpis|${site.id}|${period.from}|${period.to}`, () => energy.kpis(site.id, period));
       const kpis = flatKpis(k);
       if (request.query.format === 'csv') {
-        return sendCsv(reply, `kpis_${site.id}_${period.from}_${period.to}`, ['kpi', 'value'], Object.entries(kpis).map(([key, v]) => [key, v]));
+        const rows = Object.entries(kpis).map(([key, v]) => [key, atPrecision(v, KPI_DECIMALS[key] ?? PRECISION.kWh)]);
+        return sendCsv(reply, `kpis_${site.id}_${period.from}_${period.to}`, ['kpi', 'value'], rows);
       }
-      const { corrections, ...details } = k;
-      return { site: site.id, from: period.from, to: period.to, kpis, decretTertiaire: decretSummary(k), correctionCount: corrections.length, details };
+      const c = 'kWh' in k.climateCorrected ? k.climateCorrected : null;
+      return {
+        site: site.id,
+        from: period.from,
+        to: period.to,
+        status: k.status,
+        coverage: k.coverage,
+        kpis,
+        ...whyMissing(k),
+        decretTertiaire: decretAnswer(k.decret),
+        climateCorrection: c ? { kWh: c.kWh, kWhPerM2: c.kWhPerM2, heatingKWh: c.heatingKWh, actualDju: c.actualDju, referenceDju: c.referenceDju, reference: c.reference } : null,
+        cusum: k.cusum,
+        calendarSource: k.calendar.source,
+        nonWorkingCandidates: k.calendar.nonWorkingCandidates?.candidates ?? null,
+        correctionCount: k.corrections.length,
+      };
     },
   );
 
   app.get(
     '/api/sites/:site/baseline',
-    { schema: { summary: 'Baseline of a site: model, ASHRAE G14 fit, actual vs expected per day', tags: ['analytics'], params: siteParams, querystring: periodQuery, response: analyticsResponses } },
+    { schema: { summary: 'Baseline of a site: model, ASHRAE G14 fit, actual vs expected per day', tags: ['analytics'], params: siteParams, querystring: periodQuery, response: responses(baselineResponse) } },
     async (request, reply) => {
       const { site, period } = sitePeriod(request.params.site, request.query);
       const { baseline, days } = await cache.get(`baseline|${site.id}|${period.from}|${period.to}`, () => energy.baselineDays(site.id, period));
       if (request.query.format === 'csv') {
         const rows = days.map((d) => [d.date, d.dayType, d.actualKWh, d.expectedKWh, d.actualKWh !== null && d.expectedKWh !== null ? d.actualKWh - d.expectedKWh : null, d.tMeanC]);
-        return sendCsv(reply, `baseline_${site.id}_${period.from}_${period.to}`, ['date', 'dayType', 'actualKWh', 'expectedKWh', 'deviationKWh', 'tMeanC'], rows);
+        const { kWh, celsius } = PRECISION;
+        const columns = [{ name: 'date' }, { name: 'dayType' }, { name: 'actualKWh', decimals: kWh }, { name: 'expectedKWh', decimals: kWh }, { name: 'deviationKWh', decimals: kWh }, { name: 'tMeanC', decimals: celsius }];
+        return sendCsv(reply, `baseline_${site.id}_${period.from}_${period.to}`, columns, rows);
       }
       const fit = baseline.result.ok ? baseline.result.baseline : null;
+      const metrics = (m: { n: number; p: number; cvRmsePct: number; nmbePct: number; r2: number }) => ({ n: m.n, p: m.p, cvRmsePct: num(m.cvRmsePct), nmbePct: num(m.nmbePct), r2: num(m.r2) });
+      const segment = (m: NonNullable<typeof fit>['working']) => ({ ...m, heatingBalanceC: num(m.heatingBalanceC), coolingBalanceC: num(m.coolingBalanceC), r2: num(m.r2), adjR2: num(m.adjR2) });
       return {
         site: site.id,
         from: period.from,
@@ -167,18 +159,18 @@ export const analyticsRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; energy: Ene
         referencePeriod: baseline.period,
         fitted: fit !== null,
         accepted: fit?.accepted ?? false,
-        problems: baseline.result.ok ? [] : baseline.result.problems,
-        model: fit ? { segmentation: fit.segmentation, working: fit.working, nonWorking: fit.nonWorking, parameters: fit.parameters, daysUsed: fit.daysUsed } : null,
-        fitQuality: fit ? { criteria: 'ASHRAE Guideline 14: monthly CV(RMSE) <= 15 %, |NMBE| <= 5 %', daily: fit.daily, monthly: fit.monthly } : null,
+        problems: baseline.result.ok ? [] : problems(baseline.result.problems),
+        model: fit ? { segmentation: fit.segmentation, working: segment(fit.working), nonWorking: segment(fit.nonWorking), parameters: fit.parameters, daysUsed: fit.daysUsed } : null,
+        fitQuality: fit ? { criteria: 'ASHRAE Guideline 14: monthly CV(RMSE) <= 15 %, |NMBE| <= 5 %', daily: metrics(fit.daily), monthly: metrics(fit.monthly) } : null,
         days,
-        hourOfWeekProfile: baseline.profile,
+        hourOfWeekProfile: baseline.profile?.map((p) => ({ slot: p.slot, median: num(p.median), p10: num(p.p10), p90: num(p.p90), count: p.count })) ?? null,
       };
     },
   );
 
   app.get(
     '/api/sites/:site/degree-days',
-    { schema: { summary: 'Outdoor temperatures and degree days (DJU) per local day', tags: ['analytics'], params: siteParams, querystring: degreeDayQuery, response: analyticsResponses } },
+    { schema: { summary: 'Outdoor temperatures and degree days (DJU) per local day', tags: ['analytics'], params: siteParams, querystring: degreeDayQuery, response: responses(degreeDaysResponse) } },
     async (request, reply) => {
       const { site, period } = sitePeriod(request.params.site, request.query);
       const method = request.query.method ?? 'meteo';
@@ -199,9 +191,14 @@ export const analyticsRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; energy: Ene
       }));
       if (request.query.format === 'csv') {
         const rows = days.map((d) => [d.date, d.hours, d.tMinC, d.tMaxC, d.tMeanC, d.hddC, d.cddC]);
-        return sendCsv(reply, `degree-days_${site.id}_${period.from}_${period.to}`, ['date', 'hours', 'tMinC', 'tMaxC', 'tMeanC', 'hddC', 'cddC'], rows);
+        const { celsius, dju } = PRECISION;
+        const columns = [{ name: 'date' }, { name: 'hours' }, { name: 'tMinC', decimals: celsius }, { name: 'tMaxC', decimals: celsius }, { name: 'tMeanC', decimals: celsius }, { name: 'hddC', decimals: dju }, { name: 'cddC', decimals: dju }];
+        return sendCsv(reply, `degree-days_${site.id}_${period.from}_${period.to}`, columns, rows);
       }
+      // Totals over too few days would read as a mild period: null below the coverage rule, with the reason.
       const sum = temps ? sumDegreeDays(dd) : null;
+      const requiredDays = Math.ceil(MIN_MEASURED_SHARE * days.length);
+      const enough = sum !== null && sum.daysUsed >= requiredDays;
       return {
         site: site.id,
         from: period.from,
@@ -209,8 +206,13 @@ export const analyticsRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; energy: Ene
         method,
         baseC,
         temperatureSource: site.outdoorTemperature ?? null,
-        totalHddC: num(sum?.hddC),
-        totalCddC: num(sum?.cddC),
+        problems: !temps
+          ? [problemOf('no-temperature-source', { site: site.id })]
+          : enough
+            ? []
+            : [problemOf('insufficient-temperature-days', { daysWithTemperature: sum?.daysUsed ?? 0, periodDays: days.length, requiredDays })],
+        totalHddC: enough ? num(sum.hddC) : null,
+        totalCddC: enough ? num(sum.cddC) : null,
         daysUsed: sum?.daysUsed ?? 0,
         daysOmitted: sum?.daysOmitted ?? [],
         days,
@@ -220,7 +222,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; energy: Ene
 
   app.get(
     '/api/sites/:site/corrections',
-    { schema: { summary: 'Counter corrections: resets, backward steps, spikes, estimated gaps', tags: ['analytics'], params: siteParams, querystring: periodQuery, response: analyticsResponses } },
+    { schema: { summary: 'Counter corrections: resets, backward steps, spikes, estimated gaps', tags: ['analytics'], params: siteParams, querystring: periodQuery, response: responses(correctionsResponse) } },
     async (request, reply) => {
       const { site, period } = sitePeriod(request.params.site, request.query);
       const consumption = await cache.get(`consumption|${site.id}|${period.from}|${period.to}`, () => energy.consumption(site.id, period));
@@ -235,7 +237,8 @@ export const analyticsRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; energy: Ene
       }));
       if (request.query.format === 'csv') {
         const rows = corrections.map((c) => [c.at, c.device, c.quantity, c.kind, c.valueBefore, c.valueAfter, c.detail]);
-        return sendCsv(reply, `corrections_${site.id}_${period.from}_${period.to}`, ['at', 'device', 'quantity', 'kind', 'valueBefore', 'valueAfter', 'detail'], rows);
+        const columns = [{ name: 'at' }, { name: 'device' }, { name: 'quantity' }, { name: 'kind' }, { name: 'valueBefore', decimals: PRECISION.kWh }, { name: 'valueAfter', decimals: PRECISION.kWh }, { name: 'detail' }];
+        return sendCsv(reply, `corrections_${site.id}_${period.from}_${period.to}`, columns, rows);
       }
       return { site: site.id, from: period.from, to: period.to, corrections };
     },

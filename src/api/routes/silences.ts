@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Silence } from '../../alerts/model.js';
 import { badRequest, notFound } from '../errors.js';
+import { problemOf } from '../problems.js';
 import { errorResponses, identifierParam } from '../schemas.js';
 import { visibleSites } from '../site-scope.js';
 import type { AlertRouteDeps } from './alerts.js';
@@ -31,7 +32,7 @@ export const silenceRoutes: FastifyPluginAsyncZod<{ deps: AlertRouteDeps }> = as
     { schema: { summary: 'Silences, newest first', tags: ['alerts'], querystring: z.strictObject({ site: identifierParam.optional(), active: z.enum(['true', 'false']).optional() }), response: { 200: z.unknown(), ...errorResponses } } },
     async (request) => {
       const sites = visibleSites(request, deps.config);
-      if (request.query.site !== undefined && !sites.has(request.query.site)) throw notFound('site', `unknown site "${request.query.site}"`);
+      if (request.query.site !== undefined && !sites.has(request.query.site)) throw notFound('site', `unknown site "${request.query.site}"`, problemOf('unknown-site', { site: request.query.site }));
       const list = await deps.state.read.silences({ sites: request.query.site !== undefined ? [request.query.site] : [...sites], ...(request.query.active === 'true' ? { activeAtMs: deps.now() } : {}) });
       return { silences: list.map(present) };
     },
@@ -42,9 +43,9 @@ export const silenceRoutes: FastifyPluginAsyncZod<{ deps: AlertRouteDeps }> = as
     { schema: { summary: 'Silence a site or a device for a period', tags: ['alerts'], body: createBody, response: { 201: z.unknown(), ...errorResponses } } },
     async (request, reply) => {
       const b = request.body;
-      if (!visibleSites(request, deps.config).has(b.site)) throw notFound('site', `unknown site "${b.site}"`);
+      if (!visibleSites(request, deps.config).has(b.site)) throw notFound('site', `unknown site "${b.site}"`, problemOf('unknown-site', { site: b.site }));
       const site = deps.config.sites.find((s) => s.id === b.site)!;
-      if (b.device !== undefined && !site.devices.some((d) => d.id === b.device)) throw badRequest('body', 'device', `no device "${b.device}" in site "${b.site}"`);
+      if (b.device !== undefined && !site.devices.some((d) => d.id === b.device)) throw badRequest('body', 'device', `no device "${b.device}" in site "${b.site}"`, problemOf('unknown-device', { site: b.site, device: b.device, known: site.devices.map((d) => d.id) }));
       const nowMs = deps.now();
       const fromMs = b.from ?? nowMs;
       if (b.to <= fromMs) throw badRequest('body', 'to', 'must be after from');
@@ -58,7 +59,7 @@ export const silenceRoutes: FastifyPluginAsyncZod<{ deps: AlertRouteDeps }> = as
     { schema: { summary: 'End a silence', tags: ['alerts'], params: z.strictObject({ id: z.string().regex(/^\d{1,12}$/, 'must be a silence id (digits)').transform(Number) }), response: { 204: z.unknown(), ...errorResponses } } },
     async (request, reply) => {
       const silence = await deps.state.read.silence(request.params.id);
-      if (!silence || !visibleSites(request, deps.config).has(silence.site)) throw notFound('id', `no silence ${request.params.id}`);
+      if (!silence || !visibleSites(request, deps.config).has(silence.site)) throw notFound('id', `no silence ${request.params.id}`, problemOf('unknown-silence', { id: request.params.id }));
       await deps.state.transaction((tx) => tx.deleteSilence(silence.id));
       return reply.code(204).send();
     },

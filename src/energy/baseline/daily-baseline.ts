@@ -1,4 +1,5 @@
 import { dateToEpochDayMs, DAY_MS } from '../local-time.js';
+import { problem, type AnalyticsProblem } from '../problems.js';
 import { fitMetrics, meetsG14Monthly, type FitMetrics } from './metrics.js';
 import { fitSegment, heatingPart, predictSegment, type GridOptions, type SegmentModel } from './segment-model.js';
 
@@ -48,7 +49,7 @@ export interface DailyBaseline {
   accepted: boolean;
 }
 
-export type BaselineResult = { ok: true; baseline: DailyBaseline } | { ok: false; problems: string[] };
+export type BaselineResult = { ok: true; baseline: DailyBaseline } | { ok: false; problems: AnalyticsProblem[] };
 
 export function predictBaselineDay(b: DailyBaseline, tMeanC: number, working: boolean): number {
   return predictSegment(working ? b.working : b.nonWorking, tMeanC);
@@ -69,8 +70,8 @@ export function fitDailyBaseline(days: readonly BaselineDay[], options: Baseline
   const minCoverage = options.minCoverage ?? 0.9;
   const splitGain = options.splitGain ?? 0.9;
   const minSegmentDays = options.minSegmentDays ?? 30;
-  const problems: string[] = [];
-  if (days.length === 0) return { ok: false, problems: ['no day in the baseline period'] };
+  const problems: AnalyticsProblem[] = [];
+  if (days.length === 0) return { ok: false, problems: [problem('baseline-period-too-short', { from: '', to: '', days: 0, minDays: minPeriodDays })] };
   const sorted = [...days].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   const from = sorted[0]!.date;
   const to = sorted[sorted.length - 1]!.date;
@@ -78,13 +79,19 @@ export function fitDailyBaseline(days: readonly BaselineDay[], options: Baseline
   const usable = sorted.filter((d) => Number.isFinite(d.energyKWh) && Number.isFinite(d.tMeanC));
   const noEnergy = sorted.filter((d) => !Number.isFinite(d.energyKWh)).length + (periodDays - sorted.length);
   const noTemp = sorted.filter((d) => !Number.isFinite(d.tMeanC)).length;
-  if (periodDays < minPeriodDays) problems.push(`the period ${from}…${to} covers ${periodDays} days; at least ${minPeriodDays} are needed`);
-  if (noTemp === sorted.length) problems.push('no day has a usable outdoor temperature (no temperature source, or too few readings per day)');
+  if (periodDays < minPeriodDays) problems.push(problem('baseline-period-too-short', { from, to, days: periodDays, minDays: minPeriodDays }));
+  if (noTemp === sorted.length) problems.push(problem('baseline-no-temperature', { days: sorted.length }));
   const needed = Math.ceil(minCoverage * periodDays);
   if (usable.length < needed) {
     problems.push(
-      `only ${usable.length} of ${periodDays} days have both consumption and temperature; at least ${needed} (${minCoverage * 100} %) are needed ` +
-        `(${noEnergy} days without consumption, ${noTemp} without a usable temperature)`,
+      problem('baseline-insufficient-days', {
+        usableDays: usable.length,
+        periodDays,
+        requiredDays: needed,
+        requiredPct: Math.round(minCoverage * 1000) / 10,
+        daysWithoutEnergy: noEnergy,
+        daysWithoutTemperature: noTemp,
+      }),
     );
   }
   if (problems.length > 0) return { ok: false, problems };

@@ -17,7 +17,13 @@ const BUILDINGS = buildings();
 const CONFIG = configSchema.parse({
   sites: [
     ...leadConfig(BUILDINGS).sites,
-    { id: 'no-data-yet', name: 'Nouveau site pilote', usage: 'office', floorAreaM2: 900, devices: [{ id: 'tgbt', kind: 'electricity-meter', quantities: ['energy_kwh'], secret: 'fixture-secret' }] },
+    {
+      id: 'no-data-yet',
+      name: 'Nouveau site pilote',
+      usage: 'office',
+      floorAreaM2: 900,
+      decretTertiaire: { referenceYear: 2015, referenceConsumptionKWh: 120_000 },
+      devices: [{ id: 'tgbt', kind: 'electricity-meter', quantities: ['energy_kwh'], secret: 'fixture-secret' }] },
   ],
 });
 const YEAR = 'from=2016-01-01&to=2016-12-31';
@@ -70,7 +76,7 @@ interface CompareRow {
   site: string;
   rank: number | null;
   kWhPerM2: number | null;
-  energyKWh: number | null;
+  finalEnergyKWh: number | null;
   floorAreaM2: number;
   baselineAccepted: boolean | null;
 }
@@ -85,12 +91,23 @@ describe('GET /api/compare', () => {
     for (const b of BUILDINGS) {
       const row = body.sites.find((s) => s.site === `b${b.id}`)!;
       expect(Math.abs(row.kWhPerM2! - b.euiKWhPerM2), `building ${b.id}`).toBeLessThanOrEqual(0.0051);
-      expect(row.energyKWh! / row.floorAreaM2).toBeCloseTo(row.kWhPerM2!, 9);
+      expect(row.finalEnergyKWh! / row.floorAreaM2).toBeCloseTo(row.kWhPerM2!, 9);
+      expect(row).toMatchObject({ status: 'ok', problems: [], coverage: { expectedHours: 8784, sufficient: true } });
     }
     const expectedOrder = [...BUILDINGS].sort((a, b) => a.euiKWhPerM2 - b.euiKWhPerM2).map((b) => `b${b.id}`);
     expect(body.sites.map((s) => s.site)).toEqual([...expectedOrder, 'no-data-yet']);
     expect(body.sites.map((s) => s.rank)).toEqual([1, 2, 3, 4, 5, 6, null]);
-    expect(body.sites[6]).toMatchObject({ kWhPerM2: null, energyKWh: null, measuredSharePct: 0 });
+    expect(body.sites[6]).toMatchObject({ kWhPerM2: null, finalEnergyKWh: null, measuredSharePct: 0, status: 'insufficient-data' });
+  });
+
+  it('gives a site without measured hours no figure and no Décret position, with the coverage behind it (issue 13)', async () => {
+    const body = (await app.inject(`/api/compare?${YEAR}`)).json<{ sites: Array<Record<string, unknown>> }>();
+    const row = body.sites.find((s) => s.site === 'no-data-yet')!;
+    const coverage = { code: 'insufficient-coverage', params: { measuredHours: 0, expectedHours: 8784, estimatedHours: 0, measuredSharePct: 0, requiredSharePct: 90 } };
+    expect(row).toMatchObject({ rank: null, kWhPerM2: null, climateCorrectedKWhPerM2: null, deviationPct: null, problems: [coverage] });
+    expect(row.decretTertiaire).toMatchObject({ status: 'insufficient-data', reductionAchievedPct: null, targetKWh: null, problems: [coverage] });
+    const csv = parseCsv((await app.inject(`/api/compare?${YEAR}&format=csv`)).body).find((r) => r.site === 'no-data-yet')!;
+    expect(csv).toMatchObject({ rank: '', kWhPerM2: '', decretReductionAchievedPct: '', decretStatus: 'insufficient-data', status: 'insufficient-data', measuredSharePct: '0' });
   });
 
   it('answers again from the cache, and as CSV with the same figures', async () => {
@@ -102,7 +119,12 @@ describe('GET /api/compare', () => {
     expect(csv.headers['content-disposition']).toBe('attachment; filename="comparison_2016-01-01_2016-12-31.csv"');
     const rows = parseCsv(csv.body);
     expect(rows.map((r) => r.site)).toEqual(json.sites.map((s) => s.site));
-    rows.forEach((r, i) => expect(r.kWhPerM2 === '' ? null : Number(r.kWhPerM2)).toBe(json.sites[i]!.kWhPerM2));
+    rows.forEach((r, i) => {
+      const kWhPerM2 = json.sites[i]!.kWhPerM2;
+      // At the precision of the measurement (Wh): 3 decimals, never a raw float or an exponent.
+      expect(r.kWhPerM2).toBe(kWhPerM2 === null ? '' : String(Number(kWhPerM2.toFixed(3)) + 0));
+      for (const cell of Object.values(r)) expect(cell).not.toMatch(/^-?\d+\.\d{4,}$|e[-+]\d/);
+    });
   });
 
   it('ranks on another KPI when asked', async () => {
@@ -138,7 +160,8 @@ describe('per-site analytics routes', () => {
     const json = (await app.inject(`/api/sites/b${b.id}/kpis?${YEAR}`)).json<{ kpis: Record<string, number | null> }>();
     expect(Math.abs(json.kpis.kWhPerM2! - b.euiKWhPerM2)).toBeLessThanOrEqual(0.0051);
     const rows = parseCsv((await app.inject(`/api/sites/b${b.id}/kpis?${YEAR}&format=csv`)).body);
-    expect(Number(rows.find((r) => r.kpi === 'kWhPerM2')!.value)).toBe(json.kpis.kWhPerM2);
+    expect(Number(rows.find((r) => r.kpi === 'kWhPerM2')!.value)).toBeCloseTo(json.kpis.kWhPerM2!, 3);
+    expect(rows.find((r) => r.kpi === 'kWhPerM2')!.value).toMatch(/^\d+(\.\d{1,3})?$/);
   });
 
   it('computes degree days by both methods, COSTIC never below météo for heating', async () => {
@@ -150,6 +173,15 @@ describe('per-site analytics routes', () => {
     expect(costic.totalHddC).toBeGreaterThanOrEqual(meteo.totalHddC - 1e-9);
     const lowerBase = (await app.inject('/api/sites/b118/degree-days?from=2016-01-01&to=2016-03-31&baseC=16')).json<{ totalHddC: number }>();
     expect(lowerBase.totalHddC).toBeLessThan(meteo.totalHddC);
+  });
+
+  it('states no DJU total over days without temperature, and says how many are missing', async () => {
+    const body = (await app.inject('/api/sites/b118/degree-days?from=2016-12-25&to=2017-01-07')).json<{ totalHddC: number | null; daysUsed: number; problems: unknown[] }>();
+    expect(body.daysUsed).toBe(7);
+    expect(body.totalHddC).toBeNull();
+    expect(body.problems).toEqual([{ code: 'insufficient-temperature-days', params: { daysWithTemperature: 7, periodDays: 14, requiredDays: 13 } }]);
+    const none = (await app.inject(`/api/sites/no-data-yet/degree-days?${YEAR}`)).json<{ problems: unknown[] }>();
+    expect(none.problems).toEqual([{ code: 'no-temperature-source', params: { site: 'no-data-yet' } }]);
   });
 
   it('lists the counter corrections, e.g. the estimated hours of the 28-hour outage of building 685', async () => {
@@ -177,5 +209,16 @@ describe('bad requests', () => {
     const response = await app.inject(url);
     expect(response.statusCode).toBe(status);
     expect(response.json<{ field?: string }>().field).toBe(field);
+  });
+
+  it.each([
+    ['/api/compare?from=2016-02-30', { code: 'invalid-date', params: { field: 'from', value: '2016-02-30' } }],
+    ['/api/compare?from=2016-12-31&to=2016-01-01', { code: 'period-reversed', params: { from: '2016-12-31', to: '2016-01-01' } }],
+    ['/api/compare?from=2010-01-01&to=2016-01-01', { code: 'period-too-long', params: { days: 2192, maxDays: 1100 } }],
+    ['/api/compare?from=1999-01-01&to=1999-02-01', { code: 'date-out-of-range', params: { field: 'to', min: '2000-01-01', max: '2099-12-31' } }],
+    ['/api/compare?region=normandie', { code: 'unknown-parameter', params: { location: 'querystring', field: 'region' } }],
+    ['/api/sites/nowhere/kpis', { code: 'unknown-site', params: { site: 'nowhere' } }],
+  ])('%s carries its problem code and parameters', async (url, problem) => {
+    expect((await app.inject(url)).json()).toMatchObject(problem);
   });
 });

@@ -96,7 +96,7 @@ describe('GET /api/sites', () => {
     expect(one.json()).toMatchObject({ id: 'rouen-formation', usage: 'education' });
     const missing = await h.app.inject({ url: '/api/sites/le-havre' });
     expect(missing.statusCode).toBe(404);
-    expect(missing.json()).toEqual({ statusCode: 404, error: 'Not Found', message: 'unknown site "le-havre"', field: 'site' });
+    expect(missing.json()).toEqual({ statusCode: 404, error: 'Not Found', message: 'unknown site "le-havre"', field: 'site', code: 'unknown-site', params: { site: 'le-havre' } });
   });
 });
 
@@ -206,7 +206,7 @@ describe('OpenAPI and errors', () => {
     h.store.failWith = new Error('duckdb: table readings is corrupt at /var/lib/sbe/x.db');
     const res = await h.app.inject({ url: '/api/sites/cleon-bureaux/latest' });
     expect(res.statusCode).toBe(500);
-    expect(res.json()).toEqual({ statusCode: 500, error: 'Internal Server Error', message: 'internal error; see the service log' });
+    expect(res.json()).toEqual({ statusCode: 500, error: 'Internal Server Error', message: 'internal error; see the service log', code: 'internal-error', params: {} });
     expect(res.body).not.toContain('corrupt');
     expect(lines.join('\n')).toContain('table readings is corrupt');
   });

@@ -69,27 +69,29 @@ describe('EnergyAnalyticsService on a synthetic office year', () => {
     expect(k.dju!.hddC).toBeGreaterThan(1000);
     expect(k.dju!.daysOmitted).toEqual([]);
     // The period is the baseline period: the reference DJU is the actual DJU, so no correction.
-    if (!('kWh' in k.climateCorrected)) throw new Error(k.climateCorrected.unavailable);
+    if (!('kWh' in k.climateCorrected)) throw new Error(JSON.stringify(k.climateCorrected.problems));
     expect(k.climateCorrected.reference).toBe('baseline-period');
-    expect(k.climateCorrected.kWh).toBeCloseTo(k.finalEnergyKWh, 6);
+    expect(k.climateCorrected.kWh).toBeCloseTo(k.finalEnergyKWh!, 6);
     expect(k.climateCorrected.heatingKWh).toBeGreaterThan(0);
-    expect(Math.abs(k.deviation!.deviationPct)).toBeLessThan(0.5);
+    if (!('deviationPct' in k.deviation)) throw new Error(JSON.stringify(k.deviation.problems));
+    expect(Math.abs(k.deviation.deviationPct)).toBeLessThan(0.5);
+    expect(k).toMatchObject({ status: 'ok', problems: [], coverage: { expectedHours: 8760, measuredHours: 8760, sufficient: true } });
     expect(k.cusum).toHaveLength(365);
     expect(k.load!.baseloadKW).toBeGreaterThanOrEqual(20);
     expect(k.load!.baseloadKW).toBeLessThan(30);
     expect(k.load!.outOfHoursShare).toBeGreaterThan(0.3);
     expect(k.load!.outOfHoursShare).toBeLessThan(0.8);
-    expect(k.decret).toMatchObject({ referenceYear: 2019, year: 2025, status: 'on-track', prorated: false });
+    expect(k.decret).toMatchObject({ referenceYear: 2019, year: 2025, status: 'on-track', proration: 'calendar-year', periodShare: 1 });
     expect(k.calendar.source).toBe('config');
   });
 
   it('corrects the climate against a configured normal year', async () => {
     const service = new EnergyAnalyticsService({ config: syntheticConfig(), query: new MemoryQuery().add(readings), normalYearDju: { 'cleon-bureaux': 3000 } });
     const k = await service.kpis('cleon-bureaux', { from: '2025-01-01', to: '2025-12-31' });
-    if (!('kWh' in k.climateCorrected)) throw new Error(k.climateCorrected.unavailable);
+    if (!('kWh' in k.climateCorrected)) throw new Error(JSON.stringify(k.climateCorrected.problems));
     const { heatingKWh, actualDju } = k.climateCorrected;
     expect(k.climateCorrected.reference).toBe('normal-year');
-    expect(k.climateCorrected.kWh).toBeCloseTo(k.finalEnergyKWh - heatingKWh + (heatingKWh * 3000) / actualDju, 6);
+    expect(k.climateCorrected.kWh).toBeCloseTo(k.finalEnergyKWh! - heatingKWh + (heatingKWh * 3000) / actualDju, 6);
   });
 
   it('measures the Décret tertiaire reference year when the config gives no reference consumption', async () => {
@@ -98,11 +100,11 @@ describe('EnergyAnalyticsService on a synthetic office year', () => {
     const k = await service.kpis('cleon-bureaux', { from: '2025-01-01', to: '2025-12-31' });
     expect(k.decret).toMatchObject({ referenceYear: 2025, year: 2025, reductionTargetPct: 0, status: 'on-track' });
     if (k.decret === null || !('referenceKWh' in k.decret)) throw new Error('no Décret status');
-    expect(k.decret.referenceKWh).toBeCloseTo(k.finalEnergyKWh, 6);
-    // Without data for the reference year, it says what to configure.
+    expect(k.decret.referenceKWh).toBeCloseTo(k.finalEnergyKWh!, 6);
+    // Without data for the reference year: no position, and the code says why.
     const early = new EnergyAnalyticsService({ config: syntheticConfig({ decretTertiaire: { referenceYear: 2020 } }), query: new MemoryQuery().add(readings) });
     const e = await early.kpis('cleon-bureaux', { from: '2025-01-01', to: '2025-12-31' });
-    expect(e.decret).toEqual({ unavailable: 'no consumption for reference year 2020: set decretTertiaire.referenceConsumptionKWh' });
+    expect(e.decret).toEqual({ status: 'insufficient-data', referenceYear: 2020, problems: [{ code: 'decret-no-reference', params: { referenceYear: 2020, measuredSharePct: 0, requiredSharePct: 90 } }] });
   });
 
   it('integrates a power-only meter and refuses a baseline without temperature source, saying why', async () => {
@@ -117,9 +119,48 @@ describe('EnergyAnalyticsService on a synthetic office year', () => {
     const c = await service.consumption('rouen-formation', { from: '2025-02-03', to: '2025-02-03' });
     expect(c.byCarrier.get('electricity')!.daily.values[0]).toBeCloseTo(2 * 21, 9);
     const b = await service.baseline('rouen-formation', { from: '2025-01-01', to: '2025-12-31' });
-    expect(b.result).toEqual({ ok: false, problems: ['site "rouen-formation" has no outdoor temperature source (set outdoorTemperature)'] });
+    expect(b.result).toEqual({ ok: false, problems: [{ code: 'no-temperature-source', params: { site: 'rouen-formation' } }] });
     const none = await service.baseline('rouen-formation');
-    expect(none.result).toEqual({ ok: false, problems: ['site "rouen-formation" has no baseline period (set baseline: { from, to })'] });
+    expect(none.result).toEqual({ ok: false, problems: [{ code: 'no-baseline-period', params: { site: 'rouen-formation' } }] });
+  });
+
+  it('states no figure, rank or Décret position for a site without measured hours (issue 13)', async () => {
+    const service = new EnergyAnalyticsService({ config: syntheticConfig(), query: new MemoryQuery().add(readings) });
+    const k = await service.kpis('cleon-bureaux', { from: '2026-03-01', to: '2026-03-31' });
+    expect(k).toMatchObject({ status: 'insufficient-data', finalEnergyKWh: null, kWhPerM2: null, consumption: {}, load: null, cusum: null });
+    expect(k.coverage).toMatchObject({ measuredHours: 0, expectedHours: 743, sufficient: false });
+    expect(k.problems).toEqual([{ code: 'insufficient-coverage', params: { measuredHours: 0, expectedHours: 743, estimatedHours: 0, measuredSharePct: 0, requiredSharePct: 90 } }]);
+    expect(k.decret).toEqual({ status: 'insufficient-data', referenceYear: 2019, problems: k.problems });
+    expect(k.deviation).toEqual({ problems: k.problems });
+    const { ranking } = await service.compare({ from: '2026-03-01', to: '2026-03-31' });
+    expect(ranking.every((r) => r.rank === null && r.value === null)).toBe(true);
+  });
+
+  it('draws the line at 90 % of the hours measured', async () => {
+    const dropFrom = (hours: number) => readings.filter((r) => r.device === 'meteo' || r.tsMs < localMidnightMs('2025-01-31', TZ) - hours * HOUR_MS || r.tsMs > localMidnightMs('2025-02-01', TZ));
+    // January: 744 h; 10 % is 74.4 h. Without the last readings of the month the hours after the last index are unmeasured.
+    const at = async (hours: number) => (await new EnergyAnalyticsService({ config: syntheticConfig(), query: new MemoryQuery().add(dropFrom(hours)) }).kpis('cleon-bureaux', { from: '2025-01-01', to: '2025-01-31' })).status;
+    expect(await at(40)).toBe('ok');
+    expect(await at(100)).toBe('insufficient-data');
+  });
+
+  it('prorates a part-year Décret target by the baseline\'s expected consumption, not by days', async () => {
+    const service = new EnergyAnalyticsService({ config: syntheticConfig(), query: new MemoryQuery().add(readings) });
+    const january = await service.kpis('cleon-bureaux', { from: '2025-01-01', to: '2025-01-31' });
+    const july = await service.kpis('cleon-bureaux', { from: '2025-07-01', to: '2025-07-31' });
+    if (january.decret?.status !== 'on-track' && january.decret?.status !== 'behind') throw new Error(JSON.stringify(january.decret));
+    if (july.decret?.status !== 'on-track' && july.decret?.status !== 'behind') throw new Error(JSON.stringify(july.decret));
+    expect(january.decret.proration).toBe('baseline-expected');
+    // Same number of days, but a heated office expects more in January: its share of the yearly target is larger.
+    expect(january.decret.periodShare).toBeGreaterThan(31 / 365 + 0.01);
+    expect(july.decret.periodShare).toBeLessThan(31 / 365 - 0.01);
+    // The period is in the baseline year: its share is close to its part of the year's actual consumption.
+    const year = await service.kpis('cleon-bureaux', { from: '2025-01-01', to: '2025-12-31' });
+    expect(january.decret.periodShare).toBeCloseTo(january.finalEnergyKWh! / year.finalEnergyKWh!, 2);
+    // Without a baseline period there is no seasonal profile: a part year gets no position.
+    const noBaseline = new EnergyAnalyticsService({ config: syntheticConfig({ baseline: undefined }), query: new MemoryQuery().add(readings) });
+    const k = await noBaseline.kpis('cleon-bureaux', { from: '2025-01-01', to: '2025-01-31' });
+    expect(k.decret).toEqual({ status: 'insufficient-data', referenceYear: 2019, problems: [{ code: 'decret-no-seasonal-profile', params: { site: 'cleon-bureaux', monthsMissing: 12 } }] });
   });
 
   it('fails clearly on an unknown site or an unsupported country', async () => {

@@ -42,7 +42,7 @@ describe('CalTRACK daily model selection', () => {
   it('recovers known heating and cooling coefficients and balance points (single segment)', () => {
     const truth = { mu: 500, bh: 40, th: 15, bc: 25, tc: 22 };
     const result = fitDailyBaseline(synthetic(365, truth, truth, 20));
-    if (!result.ok) throw new Error(result.problems.join('; '));
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
     const b = result.baseline;
     expect(b.segmentation).toBe('single');
     expect(b.working.kind).toBe('heating-cooling');
@@ -59,7 +59,7 @@ describe('CalTRACK daily model selection', () => {
     const working = { mu: 800, bh: 50, th: 16, bc: 0, tc: 99 };
     const nonWorking = { mu: 200, bh: 10, th: 12, bc: 0, tc: 99 };
     const result = fitDailyBaseline(synthetic(365, working, nonWorking, 15, 7));
-    if (!result.ok) throw new Error(result.problems.join('; '));
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
     const b = result.baseline;
     expect(b.segmentation).toBe('working/non-working');
     expect(b.working.kind).toBe('heating-only');
@@ -81,14 +81,14 @@ describe('CalTRACK daily model selection', () => {
     const flat = { mu: 300, bh: 0, th: 15, bc: 0, tc: 22 };
     for (const seed of [3, 4, 5, 6]) {
       const result = fitDailyBaseline(synthetic(365, flat, flat, 10, seed));
-      if (!result.ok) throw new Error(result.problems.join('; '));
+      if (!result.ok) throw new Error(JSON.stringify(result.problems));
       const b = result.baseline;
       expect(b.working.adjR2).toBeLessThan(0.05);
       const pred = predictDaily(b, [-2, 5, 14, 22, 30].map((tMeanC) => ({ tMeanC, working: true })));
       for (const v of pred) expect(Math.abs(v - 300)).toBeLessThan(9);
     }
     const clean = fitDailyBaseline(synthetic(365, flat, flat, 0, 3));
-    if (!clean.ok) throw new Error(clean.problems.join('; '));
+    if (!clean.ok) throw new Error(JSON.stringify(clean.problems));
     expect(clean.baseline.working.kind).toBe('intercept-only');
   });
 
@@ -99,7 +99,7 @@ describe('CalTRACK daily model selection', () => {
       energyKWh: d.energyKWh - 8 * Math.max(0, d.tMeanC - 20),
     }));
     const result = fitDailyBaseline(days);
-    if (!result.ok) throw new Error(result.problems.join('; '));
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
     expect(result.baseline.working.coolingBalanceC).toBeNull();
     expect(result.baseline.working.heatingKWhPerDegreeDay).toBeGreaterThan(0);
   });
@@ -107,17 +107,22 @@ describe('CalTRACK daily model selection', () => {
   it('refuses to fit on insufficient data and says what is missing', () => {
     const t = { mu: 500, bh: 40, th: 15, bc: 0, tc: 99 };
     const short = fitDailyBaseline(synthetic(100, t, t, 10));
-    expect(short).toEqual({ ok: false, problems: ['the period 2025-01-01…2025-04-10 covers 100 days; at least 180 are needed'] });
+    expect(short).toEqual({ ok: false, problems: [{ code: 'baseline-period-too-short', params: { from: '2025-01-01', to: '2025-04-10', days: 100, minDays: 180 } }] });
 
     const holes = synthetic(365, t, t, 10).map((d, i) => (i % 5 === 0 ? { ...d, tMeanC: NaN } : i % 7 === 0 ? { ...d, energyKWh: NaN } : d));
     const r = fitDailyBaseline(holes);
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.problems[0]).toMatch(/^only 250 of 365 days have both consumption and temperature; at least 329 \(90 %\) are needed \(42 days without consumption, 73 without a usable temperature\)$/);
+    if (!r.ok) {
+      expect(r.problems[0]).toEqual({
+        code: 'baseline-insufficient-days',
+        params: { usableDays: 250, periodDays: 365, requiredDays: 329, requiredPct: 90, daysWithoutEnergy: 42, daysWithoutTemperature: 73 },
+      });
+    }
 
     const noTemp = fitDailyBaseline(synthetic(365, t, t, 10).map((d) => ({ ...d, tMeanC: NaN })));
     expect(noTemp.ok).toBe(false);
-    if (!noTemp.ok) expect(noTemp.problems).toContain('no day has a usable outdoor temperature (no temperature source, or too few readings per day)');
-    expect(fitDailyBaseline([])).toEqual({ ok: false, problems: ['no day in the baseline period'] });
+    if (!noTemp.ok) expect(noTemp.problems).toContainEqual({ code: 'baseline-no-temperature', params: { days: 365 } });
+    expect(fitDailyBaseline([])).toMatchObject({ ok: false, problems: [{ code: 'baseline-period-too-short', params: { days: 0 } }] });
   });
 });
 

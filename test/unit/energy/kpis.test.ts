@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hourOfWeekProfile, predictHourly, slotOf } from '../../../src/energy/baseline/hour-of-week.js';
 import { siteCalendar } from '../../../src/energy/calendar.js';
-import { decretReduction, decretStatus } from '../../../src/energy/decret-tertiaire.js';
+import { decretReduction, decretStatus, seasonalShare, wholeCalendarYears } from '../../../src/energy/decret-tertiaire.js';
 import { emptySeries } from '../../../src/energy/intervals.js';
 import { climateCorrectedKWh, cusum, deviationFromBaseline, finalEnergyKWh, loadSplit, openHourMask, referenceDjuSameCalendarDays } from '../../../src/energy/kpis.js';
 import { hourEdgesOfDays, localDays, localHourOf } from '../../../src/energy/local-time.js';
@@ -106,9 +106,33 @@ describe('Décret tertiaire', () => {
     expect(s.status).toBe('behind');
     expect(s.milestones.map((m) => m.targetKWh)).toEqual([177_600, 148_000, 118_400]);
     expect(decretStatus({ referenceYear: 2019, referenceKWh: 296_000, year: 2026, actualKWh: 200_000 }).status).toBe('on-track');
-    const half = decretStatus({ referenceYear: 2019, referenceKWh: 296_000, year: 2026, actualKWh: 100_000, yearFraction: 0.5 });
-    expect(half.prorated).toBe(true);
+    const half = decretStatus({ referenceYear: 2019, referenceKWh: 296_000, year: 2026, actualKWh: 100_000, periodShare: 0.5, proration: 'baseline-expected' });
+    expect(half.proration).toBe('baseline-expected');
     expect(half.targetKWh).toBeCloseTo(target / 2, 6);
+    expect(half.reductionAchievedPct).toBeCloseTo((1 - 100_000 / 148_000) * 100, 9);
+  });
+
+  it('weighs a part year by the expected consumption of its days, not by their count', () => {
+    // A heated building: 300 kWh a day in January, 100 in July, 200 otherwise (a common year).
+    const expected = new Map<string, number>();
+    for (let t = Date.UTC(2025, 0, 1); t < Date.UTC(2026, 0, 1); t += 86_400_000) {
+      const date = new Date(t).toISOString().slice(0, 10);
+      const month = date.slice(5, 7);
+      expected.set(date, month === '01' ? 300 : month === '07' ? 100 : 200);
+    }
+    const yearKWh = 31 * 300 + 31 * 100 + 303 * 200;
+    const january = Array.from({ length: 31 }, (_, i) => `2026-01-${String(i + 1).padStart(2, '0')}`);
+    const july = january.map((d) => d.replace('-01-', '-07-'));
+    expect(seasonalShare(january, expected)).toEqual({ share: (31 * 300) / yearKWh });
+    expect(seasonalShare(july, expected)).toEqual({ share: (31 * 100) / yearKWh });
+    // An unknown day takes its month's mean; a month without any prediction cannot be prorated.
+    expected.set('2025-01-15', NaN);
+    expect(seasonalShare(january, expected)).toEqual({ share: (31 * 300) / yearKWh });
+    for (const date of [...expected.keys()]) if (date.slice(5, 7) === '02' || date.slice(5, 7) === '03') expected.delete(date);
+    expect(seasonalShare(january, expected)).toEqual({ monthsMissing: 2 });
+    expect(wholeCalendarYears('2025-01-01', '2025-12-31')).toBe(1);
+    expect(wholeCalendarYears('2024-01-01', '2025-12-31')).toBe(2);
+    expect(wholeCalendarYears('2025-01-02', '2025-12-31')).toBeNull();
   });
 });
 

@@ -1,0 +1,178 @@
+/**
+ * What the dashboard reads from each API answer, and nothing else: one shape per route, checked
+ * on every answer (checkShape) and, in the test suite, against the OpenAPI schema the server
+ * publishes (test/unit/api/contract.test.ts). A drifted API fails loudly here, with the path of
+ * the field, instead of being papered over by a normaliser that accepts any shape.
+ *
+ * A shape is a type name ('string', 'number', 'integer', 'boolean'), `nullable(shape)`,
+ * `arrayOf(shape)`, `oneOf(...literals)`, or a plain object listing the fields read (other
+ * fields may be present and are ignored).
+ */
+
+/** @typedef {'string' | 'number' | 'integer' | 'boolean'} Primitive */
+/** @typedef {Primitive | { nullable: Shape } | { arrayOf: Shape } | { oneOf: string[] } | { [field: string]: Shape }} Shape */
+
+/** @param {Shape} shape @returns {Shape} */
+export const nullable = (shape) => ({ nullable: shape });
+/** @param {Shape} shape @returns {Shape} */
+export const arrayOf = (shape) => ({ arrayOf: shape });
+/** @param {...string} values @returns {Shape} */
+export const oneOf = (...values) => ({ oneOf: values });
+
+const problem = { code: 'string', params: {} };
+const problems = arrayOf(problem);
+const figure = nullable('number');
+const coverage = { measuredHours: 'number', expectedHours: 'number', measuredSharePct: 'number', requiredSharePct: 'number', sufficient: 'boolean' };
+const status = oneOf('ok', 'insufficient-data');
+const decret = nullable({
+  status: oneOf('on-track', 'behind', 'insufficient-data'),
+  referenceYear: 'integer',
+  reductionAchievedPct: figure,
+  reductionTargetPct: figure,
+  gapKWh: figure,
+  problems,
+});
+const flatKpis = {
+  measuredSharePct: 'number', finalEnergyKWh: figure, kWhPerM2: figure, climateCorrectedKWhPerM2: figure, climateCorrectedKWh: figure,
+  electricityKWh: figure, gasM3: figure, heatKWh: figure, waterM3: figure, deviationKWh: figure, deviationPct: figure,
+  baselineMonthlyCvRmsePct: figure, baselineMonthlyNmbePct: figure, baseloadKW: figure, outOfHoursSharePct: figure, hddC: figure, cddC: figure,
+};
+const whyMissing = { problems, baselineProblems: problems, climateCorrectionProblems: problems, deviationProblems: problems };
+
+/** @type {Record<string, { method: 'get', path: string, shape: Shape }>} */
+export const CONTRACT = {
+  sites: {
+    method: 'get',
+    path: '/api/sites',
+    shape: arrayOf({
+      id: 'string', name: 'string', usage: 'string', city: nullable('string'), floorAreaM2: 'number', timezone: 'string',
+      devices: arrayOf({ id: 'string', name: 'string', kind: 'string', quantities: arrayOf({ name: 'string', unit: 'string', kind: 'string' }) }),
+    }),
+  },
+  latest: {
+    method: 'get',
+    path: '/api/sites/{site}/latest',
+    shape: { site: 'string', values: arrayOf({ device: 'string', quantity: 'string', value: 'number', tsMs: 'number' }) },
+  },
+  series: {
+    method: 'get',
+    path: '/api/sites/{site}/series',
+    shape: { kind: oneOf('instantaneous', 'cumulative'), unit: 'string', buckets: arrayOf({ startMs: 'number', count: 'number' }) },
+  },
+  rejections: {
+    method: 'get',
+    path: '/api/ingest/rejections',
+    shape: arrayOf({ receivedMs: 'number', topic: 'string', reason: 'string', detail: 'string' }),
+  },
+  health: {
+    method: 'get',
+    path: '/api/health',
+    shape: {
+      status: oneOf('ok', 'degraded', 'down'),
+      broker: { connected: 'boolean' },
+      store: { ok: 'boolean' },
+      writePath: { storeUp: 'boolean', acknowledging: 'boolean', spoolBytes: 'number', spoolMaxBytes: 'number', spoolReadings: 'number' },
+    },
+  },
+  compare: {
+    method: 'get',
+    path: '/api/compare',
+    shape: {
+      from: 'string',
+      to: 'string',
+      sites: arrayOf({ site: 'string', rank: nullable('integer'), status, coverage, ...flatKpis, ...whyMissing, decretTertiaire: decret }),
+    },
+  },
+  kpis: {
+    method: 'get',
+    path: '/api/sites/{site}/kpis',
+    shape: { status, coverage, kpis: flatKpis, ...whyMissing, decretTertiaire: decret },
+  },
+  baseline: {
+    method: 'get',
+    path: '/api/sites/{site}/baseline',
+    shape: {
+      referencePeriod: nullable({ from: 'string', to: 'string' }),
+      fitted: 'boolean',
+      accepted: 'boolean',
+      problems,
+      fitQuality: nullable({ monthly: { cvRmsePct: figure, nmbePct: figure } }),
+      days: arrayOf({ date: 'string', actualKWh: figure, expectedKWh: figure }),
+    },
+  },
+  degreeDays: {
+    method: 'get',
+    path: '/api/sites/{site}/degree-days',
+    shape: { baseC: 'number', totalHddC: figure, totalCddC: figure, daysUsed: 'integer', problems },
+  },
+  error: {
+    method: 'get',
+    path: '(every error)',
+    shape: { statusCode: 'integer', message: 'string', code: 'string', params: {} },
+  },
+};
+
+/** Buckets of a series: the figure the charts draw is the mean (instantaneous) or the consumption (cumulative). */
+export const SERIES_BUCKET_VALUE = { instantaneous: 'mean', cumulative: 'consumption' };
+
+/**
+ * Collects at most 5 mismatches: enough to see what drifted, without a wall of text.
+ * @param {unknown} value
+ * @param {Shape} shape
+ * @param {string} path
+ * @param {string[]} out
+ */
+function walk(value, shape, path, out) {
+  if (out.length >= 5) return;
+  if (typeof shape === 'string') {
+    const ok = shape === 'integer' ? Number.isInteger(value) : shape === 'number' ? typeof value === 'number' && Number.isFinite(value) : typeof value === shape;
+    if (!ok) out.push(`${path}: expected ${shape}, got ${value === null ? 'null' : typeof value}`);
+    return;
+  }
+  if ('nullable' in shape && Object.keys(shape).length === 1) {
+    if (value !== null) walk(value, /** @type {Shape} */ (shape.nullable), path, out);
+    return;
+  }
+  if ('arrayOf' in shape && Object.keys(shape).length === 1) {
+    if (!Array.isArray(value)) out.push(`${path}: expected an array, got ${value === null ? 'null' : typeof value}`);
+    else value.forEach((v, i) => walk(v, /** @type {Shape} */ (shape.arrayOf), `${path}[${i}]`, out));
+    return;
+  }
+  if ('oneOf' in shape && Array.isArray(shape.oneOf)) {
+    if (!shape.oneOf.includes(/** @type {string} */ (value))) out.push(`${path}: expected one of ${shape.oneOf.join(', ')}, got ${JSON.stringify(value)}`);
+    return;
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    out.push(`${path}: expected an object, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`);
+    return;
+  }
+  for (const [field, sub] of Object.entries(shape)) {
+    if (out.length >= 5) return;
+    const record = /** @type {Record<string, unknown>} */ (value);
+    if (!(field in record)) out.push(`${path}.${field}: missing`);
+    else walk(record[field], /** @type {Shape} */ (sub), `${path}.${field}`, out);
+  }
+}
+
+export class ContractError extends Error {
+  /** @param {string} name @param {string[]} mismatches */
+  constructor(name, mismatches) {
+    super(`the ${name} answer does not have the expected shape: ${mismatches.join('; ')}`);
+    this.name = 'ContractError';
+    this.mismatches = mismatches;
+  }
+}
+
+/**
+ * The answer as it is, once it has the shape the dashboard reads; throws ContractError otherwise.
+ * @template T
+ * @param {keyof typeof CONTRACT} name
+ * @param {T} body
+ * @returns {T}
+ */
+export function checkShape(name, body) {
+  const mismatches = [];
+  walk(body, CONTRACT[name].shape, '$', mismatches);
+  if (mismatches.length > 0) throw new ContractError(name, mismatches);
+  return body;
+}

@@ -1,0 +1,169 @@
+import type { EnergyCarrier } from '../config/quantities.js';
+import type { SiteConfig } from '../config/schema.js';
+import type { Reading } from '../model/reading.js';
+import type { ReadingQuery } from '../storage/port.js';
+import { dailyTemperatures, type DailyTemperature } from './degree-days.js';
+import { rollUp, type IntervalSeries } from './intervals.js';
+import { dayEdges, DAY_MS, localDays, type LocalDay } from './local-time.js';
+import { loadOutdoorTemperature, loadSiteConsumption, type CarrierSeries, type SiteConsumption } from './site-data.js';
+
+/**
+ * What the analytics read from the store, kept per site and CALENDAR YEAR: a comparison, a KPI
+ * page and a baseline over any period inside the year slice the same hourly series instead of
+ * re-reading the raw readings (issue 13, point 6: /api/compare re-read a year per site and per
+ * call). A period over several years joins the years' slices. A step straddling a year boundary
+ * is spread over both sides, so a slice holds exactly its share.
+ *
+ * Freshness: `invalidate(readings)` drops the years that new readings touch (wired to the
+ * "readings stored" event); and an entry is re-read after `maxAgeMs` (10 min), or
+ * `currentMaxAgeMs` (60 s) for the year that contains now, so data written by another process
+ * (an import into InfluxDB while the service runs) shows up without the event.
+ */
+export interface SiteDataCacheOptions {
+  query: ReadingQuery;
+  now: () => number;
+  meters?: Record<string, Partial<Record<EnergyCarrier, string[]>>>;
+  maxAgeMs?: number;
+  currentMaxAgeMs?: number;
+  /** Years kept at most (site-years of consumption plus temperature sources). */
+  maxEntries?: number;
+}
+
+interface Entry<T> {
+  loadedMs: number;
+  /** First and last instant of the year, for invalidation (with a day's margin: lookahead, previous index). */
+  spanMs: [number, number];
+  /** Sites whose readings change it: the site itself, or the weather station's site. */
+  site: string;
+  device: string | null;
+  value: Promise<T>;
+}
+
+const yearsOf = (days: readonly LocalDay[]) => {
+  const first = Number(days[0]!.date.slice(0, 4));
+  const last = Number(days[days.length - 1]!.date.slice(0, 4));
+  return Array.from({ length: last - first + 1 }, (_, i) => first + i);
+};
+
+function sliceSeries(s: IntervalSeries, from: number, to: number): IntervalSeries {
+  return { edges: s.edges.subarray(from, to + 1), values: s.values.subarray(from, to), coveredMs: s.coveredMs.subarray(from, to), estimatedMs: s.estimatedMs.subarray(from, to) };
+}
+
+function joinSeries(parts: readonly IntervalSeries[]): IntervalSeries {
+  if (parts.length === 1) return parts[0]!;
+  const n = parts.reduce((s, p) => s + p.values.length, 0);
+  const out: IntervalSeries = { edges: new Float64Array(n + 1), values: new Float64Array(n), coveredMs: new Float64Array(n), estimatedMs: new Float64Array(n) };
+  let k = 0;
+  for (const p of parts) {
+    out.edges.set(p.edges.subarray(0, p.values.length), k);
+    out.values.set(p.values, k);
+    out.coveredMs.set(p.coveredMs, k);
+    out.estimatedMs.set(p.estimatedMs, k);
+    k += p.values.length;
+  }
+  out.edges[n] = parts[parts.length - 1]!.edges[parts[parts.length - 1]!.values.length]!;
+  return out;
+}
+
+/** Index of `ms` in ascending `edges` (binary search); -1 when absent. */
+function edgeIndex(edges: Float64Array, ms: number): number {
+  let lo = 0;
+  let hi = edges.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (edges[mid]! === ms) return mid;
+    if (edges[mid]! < ms) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+export class SiteDataCache {
+  private readonly entries = new Map<string, Entry<unknown>>();
+
+  constructor(private readonly options: SiteDataCacheOptions) {}
+
+  /** Hourly and daily consumption per carrier over consecutive local days, sliced from cached years. */
+  async consumption(site: SiteConfig, days: LocalDay[]): Promise<SiteConsumption> {
+    const years = await Promise.all(yearsOf(days).map((y) => this.year(`c|${site.id}|${y}`, site, y, site.id, null, (yd) => loadSiteConsumption(this.options.query, site, yd, this.options.meters?.[site.id]))));
+    const fromMs = days[0]!.startMs;
+    const toMs = days[days.length - 1]!.endMs;
+    const carriers = new Set(years.flatMap((y) => [...y.byCarrier.keys()]));
+    const byCarrier = new Map<EnergyCarrier, CarrierSeries>();
+    let hourEdges: Float64Array | null = null;
+    for (const carrier of carriers) {
+      const parts = years.map((y) => {
+        const c = y.byCarrier.get(carrier)!;
+        const from = Math.max(0, edgeIndex(c.hourly.edges, fromMs));
+        const to = edgeIndex(c.hourly.edges, toMs);
+        return sliceSeries(c.hourly, from, to === -1 ? c.hourly.values.length : to);
+      });
+      const hourly = joinSeries(parts);
+      hourEdges = hourly.edges;
+      const first = years[0]!.byCarrier.get(carrier)!;
+      byCarrier.set(carrier, { carrier, unit: first.unit, hourly, daily: rollUp(hourly, dayEdges(days)) });
+    }
+    const corrections = years.flatMap((y) => y.corrections).filter((c) => c.atMs > fromMs && c.atMs <= toMs);
+    return { days, hourEdges: hourEdges ?? joinHourEdges(years, fromMs, toMs), byCarrier, corrections };
+  }
+
+  /** Daily outdoor temperatures of the site's source over the days; null without a source. */
+  async temperatures(site: SiteConfig, days: LocalDay[]): Promise<DailyTemperature[] | null> {
+    const ref = site.outdoorTemperature;
+    if (!ref) return null;
+    const sourceSite = ref.site ?? site.id;
+    const key = (y: number) => `t|${sourceSite}|${ref.device}|${ref.quantity}|${site.timezone}|${y}`;
+    const years = await Promise.all(
+      yearsOf(days).map((y) =>
+        this.year(key(y), site, y, sourceSite, ref.device, async (yd) => {
+          const points = await loadOutdoorTemperature(this.options.query, site, yd[0]!.startMs, yd[yd.length - 1]!.endMs);
+          return dailyTemperatures(points ?? [], yd, site.timezone);
+        }),
+      ),
+    );
+    const wanted = new Set(days.map((d) => d.date));
+    return years.flat().filter((d) => wanted.has(d.date));
+  }
+
+  /** Drops the years these readings fall in (a day's margin either side: lookahead and previous index). */
+  invalidate(readings: readonly Pick<Reading, 'site' | 'device' | 'tsMs'>[]): void {
+    for (const [key, e] of this.entries) {
+      for (const r of readings) {
+        if (r.site !== e.site || (e.device !== null && r.device !== e.device)) continue;
+        if (r.tsMs >= e.spanMs[0] - DAY_MS && r.tsMs < e.spanMs[1] + DAY_MS) {
+          this.entries.delete(key);
+          break;
+        }
+      }
+    }
+  }
+
+  private year<T>(key: string, site: SiteConfig, year: number, ownerSite: string, device: string | null, load: (days: LocalDay[]) => Promise<T>): Promise<T> {
+    const nowMs = this.options.now();
+    const hit = this.entries.get(key) as Entry<T> | undefined;
+    if (hit) {
+      const current = nowMs >= hit.spanMs[0] && nowMs < hit.spanMs[1] + DAY_MS;
+      const maxAge = current ? (this.options.currentMaxAgeMs ?? 60_000) : (this.options.maxAgeMs ?? 600_000);
+      if (nowMs - hit.loadedMs < maxAge) return hit.value;
+    }
+    const days = localDays(`${year}-01-01`, `${year}-12-31`, site.timezone);
+    const value = load(days);
+    const entry: Entry<T> = { loadedMs: nowMs, spanMs: [days[0]!.startMs, days[days.length - 1]!.endMs], site: ownerSite, device, value };
+    this.entries.delete(key);
+    this.entries.set(key, entry as Entry<unknown>);
+    // A failed read is not kept: the next request tries again.
+    value.catch(() => {
+      if (this.entries.get(key) === entry) this.entries.delete(key);
+    });
+    // Oldest first (Map order): a year read again moves to the end.
+    while (this.entries.size > (this.options.maxEntries ?? 400)) this.entries.delete(this.entries.keys().next().value!);
+    return value;
+  }
+}
+
+/** Hour edges of the period when the site has no meter at all (nothing to slice). */
+function joinHourEdges(years: readonly SiteConsumption[], fromMs: number, toMs: number): Float64Array {
+  const all = years.flatMap((y) => [...y.hourEdges]);
+  const edges = [...new Set(all)].filter((t) => t >= fromMs && t <= toMs).sort((a, b) => a - b);
+  return Float64Array.from(edges);
+}
