@@ -13,6 +13,8 @@ import { OutboxSender } from './alerts/email/outbox-sender.js';
 import { AlertLifecycle } from './alerts/lifecycle.js';
 import type { StateStore } from './alerts/state-port.js';
 import { EventBus } from './events/event-bus.js';
+import { StoredSpanCollector } from './events/stored-span.js';
+import type { Reading } from './model/reading.js';
 import { IngestService } from './ingest/ingest-service.js';
 import { PartList, type ServicePart } from './parts.js';
 import { RuleEvaluator } from './rules/evaluator.js';
@@ -100,9 +102,13 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     maxInFlightBatches: 2,
     now,
   });
-  const energy = new EnergyAnalyticsService({ config, query: store, logger: logger.child({ module: 'energy' }) });
-
   const events = new EventBus(logger.child({ module: 'events' }));
+  const energy = new EnergyAnalyticsService({ config, query: store, logger: logger.child({ module: 'energy' }) });
+  // Cached site-years and baselines are dropped when readings they were computed from change.
+  // Coalesced over a second: an invalidation per message would cost the ingest hot path.
+  const storedSpans = new StoredSpanCollector((spans) => energy.invalidate(spans as Reading[]));
+  events.on('readingsStored', ({ readings }) => storedSpans.add(readings));
+
   const state = new SqliteStateStore({ dataDir: env.DATA_DIR, logger: logger.child({ module: 'state' }) });
   const rules = deps.rules ?? loadRules({ rulesFile: env.RULES_FILE, config, registry: defaultRegistry() });
   // Templates are compiled here: a bad one stops start-up before anything connects.
@@ -110,7 +116,7 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
   const notifier = new OutboxNotifier(composer);
   const mail = new OutboxSender({ store: state, smtpUrl: env.SMTP_URL, from: env.ALERT_EMAIL_FROM, logger: logger.child({ module: 'mail' }), metrics, now, ...(deps.mail ?? {}) });
   const digest = new DigestScheduler({ store: state, sites: config.sites, composer, logger: logger.child({ module: 'mail' }), now, onEnqueued: () => mail.kick() });
-  const evaluator = new RuleEvaluator({ bindings: bindRules(config, rules.configured, rules.defaults), query: store, state, lifecycle: new AlertLifecycle(notifier), logger: logger.child({ module: 'rules' }) });
+  const evaluator = new RuleEvaluator({ bindings: bindRules(config, rules.configured, rules.defaults), query: store, energy, state, lifecycle: new AlertLifecycle(notifier), logger: logger.child({ module: 'rules' }) });
   const sitesByZone = new Map<string, Set<string>>();
   for (const site of config.sites) sitesByZone.set(site.timezone, (sitesByZone.get(site.timezone) ?? new Set()).add(site.id));
   const scheduler = new RuleScheduler({
@@ -139,6 +145,7 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
       ),
     );
     await parts.start(part('durable-writer', () => writer.start(), () => writer.stop()));
+    parts.adopt(part('stored-spans', async () => undefined, async () => storedSpans.flush()));
     await parts.start(part('state-store', () => state.start(), () => state.stop()));
     await parts.start(part('ingest', () => ingest.start(), () => ingest.stop()));
     await parts.start(mail);

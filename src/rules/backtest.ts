@@ -1,6 +1,7 @@
 import { AlertLifecycle } from '../alerts/lifecycle.js';
 import type { Alert } from '../alerts/model.js';
 import type { AppConfig } from '../config/schema.js';
+import { EnergyAnalyticsService } from '../energy/analytics-service.js';
 import { HOUR_MS } from '../energy/local-time.js';
 import type { ReadingQuery } from '../storage/port.js';
 import { SqliteStateStore } from '../storage/state/sqlite-state-store.js';
@@ -57,7 +58,8 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
   await state.start();
   try {
     const bindings = bindRules(options.config, options.rules.configured, options.rules.defaults).filter((b) => b.subject.site.id === site.id);
-    const evaluator = new RuleEvaluator({ bindings, query: options.query, state, lifecycle: new AlertLifecycle(), notBeforeMs: options.fromMs, maxCatchUpMs: Number.POSITIVE_INFINITY });
+    const energy = new EnergyAnalyticsService({ config: options.config, query: options.query });
+    const evaluator = new RuleEvaluator({ bindings, query: options.query, energy, state, lifecycle: new AlertLifecycle(), notBeforeMs: options.fromMs, maxCatchUpMs: Number.POSITIVE_INFINITY });
     const step = options.stepMs ?? 24 * HOUR_MS;
     let evaluations = 0;
     let failures = 0;

@@ -10,6 +10,21 @@ import { compileRules, type CompiledRule } from './rule-schema.js';
  */
 export const DEFAULT_SENSOR_RULES: readonly Record<string, unknown>[] = [
   {
+    id: 'energy-day-above-baseline',
+    type: 'daily-baseline-deviation',
+    // Info: a day-level deviation goes to the daily digest, not to an immediate e-mail.
+    severity: 'info',
+    // 3 × the baseline's daily CV(RMSE) is the Shewhart 3σ limit (about 1 day in 700 by chance
+    // under normal errors); the 25 % floor keeps a very good model (CV 3 %) from alerting on 10 %.
+    kSigma: 3,
+    percent: 25,
+    direction: 'above',
+    // Two days in a row: one odd day (an event, a late cleaning crew) is not worth a message.
+    for: '2d',
+    clearFor: '1d',
+    cooldown: '2d',
+  },
+  {
     id: 'co2-high',
     type: 'threshold',
     severity: 'warning',

@@ -7,7 +7,7 @@ import type { Logger } from '../observability/logger.js';
 import type { ReadingQuery } from '../storage/port.js';
 import { IDLE, stepMachine, type ConditionState, type Transition } from './condition-machine.js';
 import { loadRuleInput } from './input-source.js';
-import type { Cadence } from './rule-type.js';
+import type { Cadence, RuleDataSources, RuleInputKind } from './rule-type.js';
 import type { RuleBinding } from './subjects.js';
 
 /** What is persisted per alert key between evaluations (rule_state). */
@@ -21,6 +21,8 @@ export interface EvaluatorOptions {
   state: StateStore;
   lifecycle: AlertLifecycle;
   logger?: Logger;
+  /** The analytics, for rule types that judge against the weather-normalised baseline. */
+  energy?: RuleDataSources['energy'];
   /** How far back a first evaluation (or one after downtime) judges. Default 24 h. */
   maxCatchUpMs?: number;
   /** How far back late data can make a window be judged again. Default 7 days. */
@@ -156,7 +158,10 @@ export class RuleEvaluator {
       }
     }
     if (fromMs >= toMs) return null;
-    const input = await loadRuleInput(rule.def.input, this.options.query, subject, fromMs - rule.def.lookbackMs(rule.params as never), toMs);
+    const readFrom = fromMs - rule.def.lookbackMs(rule.params as never);
+    const input = rule.def.load
+      ? await rule.def.load({ query: this.options.query, ...(this.options.energy ? { energy: this.options.energy } : {}) }, subject, readFrom, toMs)
+      : await loadRuleInput(rule.def.input as Exclude<RuleInputKind, 'daily-site'>, this.options.query, subject, readFrom, toMs);
     const judged = rule.def.judge(input as never, rule.params as never, fromMs, toMs, subject);
     const stepped = stepMachine(machine, judged, { forMs: rule.forMs, clearForMs: rule.clearForMs });
     // Judged up to toMs even where nothing could be judged (no data): the window is not read again

@@ -35,7 +35,7 @@ async function indexPoints(query: ReadingQuery, s: RuleSubject, fromMs: number, 
  * resets, backward steps and spikes are corrected the same way, gaps are spread and an hour
  * that is not fully covered by measured steps is NaN (not judged).
  */
-export async function loadRuleInput(kind: RuleInputKind, query: ReadingQuery, s: RuleSubject, fromMs: number, toMs: number): Promise<RuleInput> {
+export async function loadRuleInput(kind: Exclude<RuleInputKind, 'daily-site'>, query: ReadingQuery, s: RuleSubject, fromMs: number, toMs: number): Promise<RuleInput> {
   const cumulative = QUANTITIES[s.quantity].kind === 'cumulative';
   switch (kind) {
     case 'samples': {

@@ -1,5 +1,6 @@
 import type { RuleTypeDef } from './rule-type.js';
 import { counterIntegrityRule } from './types/counter-integrity.js';
+import { dailyBaselineRule } from './types/daily-baseline.js';
 import { hourlyRuleType } from './types/hourly.js';
 import { silentDeviceRule } from './types/silent-device.js';
 import { thresholdRule } from './types/threshold.js';
@@ -13,6 +14,7 @@ export function defaultRegistry(): RuleTypeRegistry {
     thresholdRule as RuleTypeDef<never>,
     silentDeviceRule as RuleTypeDef<never>,
     counterIntegrityRule as RuleTypeDef<never>,
+    dailyBaselineRule as RuleTypeDef<never>,
     ...[...HOURLY_RULE_TYPES.values()].map((t) => hourlyRuleType(t) as RuleTypeDef<never>),
   ];
   return new Map(types.map((t) => [t.type, t]));

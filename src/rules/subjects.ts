@@ -33,7 +33,7 @@ export function bindRules(config: AppConfig, configured: readonly CompiledRule[]
       for (const device of site.devices) {
         if (rule.select.devices && !rule.select.devices.includes(device.id)) continue;
         if (rule.select.kinds && !rule.select.kinds.includes(device.kind)) continue;
-        const quantities = device.quantities.filter((q) => (rule.select.quantities ? rule.select.quantities.includes(q) : rule.def.defaultQuantity(q, device)));
+        const quantities = device.quantities.filter((q) => (rule.select.quantities ? rule.select.quantities.includes(q) : rule.def.defaultQuantity(q, device, site)));
         for (const quantity of quantities) {
           bindings.push({ rule, subject: { site, device, quantity, calendar }, ruleKey: quantities.length > 1 ? `${rule.id}:${quantity}` : rule.id });
         }

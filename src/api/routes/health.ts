@@ -63,7 +63,7 @@ async function probeStore(deps: AppDeps): Promise<StoreHealth> {
 }
 
 /**
- * ok: everything up. degraded (also: alert e-mail unconfigured or failing for a long time): data still flows or is kept (store down but the spool
+ * ok: everything up. degraded (also: alert e-mail failing for a long time, or unconfigured while sites have recipients): data still flows or is kept (store down but the spool
  * accepts, or broker down but history is served). down (503): readings are being lost
  * or cannot be served: the store is down and either the broker is down or the spool is full.
  */
@@ -76,8 +76,10 @@ export const healthRoutes: FastifyPluginAsyncZod<HealthOptions> = async (app, { 
       const store = await probeStore(deps);
       const write = deps.writer.status();
       const mail = deps.mail?.status() ?? null;
-      // Mail that keeps failing does not lose readings: degraded, never down.
-      const mailOk = mail === null || (mail.configured && mail.mailsAtMaxBackoff === 0);
+      // Mail that keeps failing does not lose readings: degraded, never down. No SMTP_URL is only a
+      // fault when some site has recipients waiting for mail.
+      const wantsMail = deps.config.sites.some((s) => (s.notifications?.length ?? 0) > 0);
+      const mailOk = mail === null || (mail.configured ? mail.mailsAtMaxBackoff === 0 : !wantsMail);
       const allUp = broker.connected && store.ok && write.storeUp && write.acknowledging && !write.replaying && mailOk;
       const down = !store.ok && (!broker.connected || !write.acknowledging);
       const status = allUp ? 'ok' : down ? 'down' : 'degraded';
