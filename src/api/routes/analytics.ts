@@ -63,6 +63,10 @@ export const analyticsRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; energy: Ene
     return { site, period: parsePeriod(query, deps.now(), site.timezone) };
   };
   const defaultZone = deps.config.sites[0]?.timezone ?? 'Europe/Paris';
+  // Baselines fitted in the background from the start, so the first comparison finds them (issue 13, point 6).
+  const warmUp = new AbortController();
+  if (deps.analyticsWarmUp !== false) app.addHook('onReady', async () => void energy.warmUp(warmUp.signal));
+  app.addHook('onClose', async () => warmUp.abort());
 
   app.get(
     '/api/compare',
