@@ -25,7 +25,11 @@ export interface SiteDataCacheOptions {
   meters?: Record<string, Partial<Record<EnergyCarrier, string[]>>>;
   maxAgeMs?: number;
   currentMaxAgeMs?: number;
-  /** Years kept at most (site-years of consumption plus temperature sources). */
+  /**
+   * Spans kept at most, least recently loaded dropped first (default 300). A site-year of one
+   * carrier is four hourly Float64Arrays (4 × 8,784 × 8 B ≈ 0.28 MB) plus its days: 300 spans stay
+   * under ~100 MB of the service's 512 MB heap ceiling.
+   */
   maxEntries?: number;
 }
 
@@ -179,7 +183,7 @@ export class SiteDataCache {
       if (this.entries.get(key) === entry) this.entries.delete(key);
     });
     // Oldest first (Map order): a year read again moves to the end.
-    while (this.entries.size > (this.options.maxEntries ?? 400)) this.entries.delete(this.entries.keys().next().value!);
+    while (this.entries.size > (this.options.maxEntries ?? 300)) this.entries.delete(this.entries.keys().next().value!);
     return value;
   }
 }
