@@ -59,7 +59,8 @@ export interface SiteBaseline {
   result: BaselineResult;
   /** What the fitted model expects on each day of its reference period, kWh (NaN without temperature); empty when not fitted. */
   expectedByDate: Map<string, number>;
-  profile: HourOfWeekSlot[] | null;
+  /** Hour-of-week profile of the reference period, computed on first use (only the baseline route shows it). */
+  profile: () => HourOfWeekSlot[] | null;
   period: Period | null;
   temperatures: SiteTemperatures | null;
 }
@@ -145,7 +146,7 @@ export class EnergyAnalyticsService {
   async baseline(siteId: string, period?: Period): Promise<SiteBaseline> {
     const site = this.site(siteId);
     const p = period ?? site.baseline ?? null;
-    if (!p) return { result: { ok: false, problems: [problem('no-baseline-period', { site: siteId })] }, expectedByDate: new Map(), profile: null, period: null, temperatures: null };
+    if (!p) return { result: { ok: false, problems: [problem('no-baseline-period', { site: siteId })] }, expectedByDate: new Map(), profile: () => null, period: null, temperatures: null };
     const days = localDays(p.from, p.to, site.timezone);
     const sources = [site.id, site.outdoorTemperature?.site ?? site.id];
     return this.baselines.get(`${site.id}|${p.from}|${p.to}`, sources, [days[0]!.startMs, days[days.length - 1]!.endMs], () => this.fitBaseline(site, p));
@@ -167,7 +168,8 @@ export class EnergyAnalyticsService {
     const expectedByDate = new Map(expected ? bDays.map((d, i) => [d.date, expected[i]!] as const) : []);
     const unusual = new Set(sd.typed.filter((t) => t.type === 'holiday' || t.type === 'closure').map((t) => t.date));
     this.options.logger?.debug({ site: siteId, ok: result.ok }, 'baseline fitted');
-    return { result, expectedByDate, profile: hourOfWeekProfile(hourly, site.timezone, unusual), period: p, temperatures };
+    let profile: HourOfWeekSlot[] | undefined;
+    return { result, expectedByDate, profile: () => (profile ??= hourOfWeekProfile(hourly, site.timezone, unusual)), period: p, temperatures };
   }
 
   /**

@@ -167,7 +167,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; energy: Ene
         model: fit ? { segmentation: fit.segmentation, working: segment(fit.working), nonWorking: segment(fit.nonWorking), parameters: fit.parameters, daysUsed: fit.daysUsed } : null,
         fitQuality: fit ? { criteria: 'ASHRAE Guideline 14: monthly CV(RMSE) <= 15 %, |NMBE| <= 5 %', daily: metrics(fit.daily), monthly: metrics(fit.monthly) } : null,
         days,
-        hourOfWeekProfile: baseline.profile?.map((p) => ({ slot: p.slot, median: num(p.median), p10: num(p.p10), p90: num(p.p90), count: p.count })) ?? null,
+        hourOfWeekProfile: baseline.profile()?.map((p) => ({ slot: p.slot, median: num(p.median), p10: num(p.p10), p90: num(p.p90), count: p.count })) ?? null,
       };
     },
   );
