@@ -34,11 +34,11 @@ export interface AppDeps {
   /** How often a live stream polls the store, ms (default 5000). */
   liveIntervalMs?: number;
   /** Consumption, degree days, baselines, KPIs and comparison; their routes exist only when given. */
-  energy?: Pick<EnergyAnalyticsService, 'kpis' | 'compare' | 'baselineDays' | 'temperatures' | 'consumption'>;
+  energy?: Pick<EnergyAnalyticsService, 'kpis' | 'compare' | 'baselineDays' | 'temperatures' | 'consumption' | 'warmUp'>;
+  /** Fit the baselines in the background once the app is ready (default true). */
+  analyticsWarmUp?: boolean;
   /** Alerts, silences and rule state; the alert routes exist only when given. */
   state?: StateStore;
-  /** Status of the parts that run beside the API (rules, outbox), shown by /api/health. */
-  partsStatus?: () => Record<string, unknown>;
   /** How long an analytics answer is reused, ms (default 60,000). */
   analyticsCacheMs?: number;
 }

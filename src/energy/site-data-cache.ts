@@ -4,19 +4,19 @@ import type { Reading } from '../model/reading.js';
 import type { ReadingQuery } from '../storage/port.js';
 import { dailyTemperatures, type DailyTemperature } from './degree-days.js';
 import { rollUp, type IntervalSeries } from './intervals.js';
-import { dayEdges, DAY_MS, localDays, type LocalDay } from './local-time.js';
+import { addDays, dayEdges, DAY_MS, localDateOf, localDays, type LocalDay } from './local-time.js';
 import { loadOutdoorTemperature, loadSiteConsumption, type CarrierSeries, type SiteConsumption } from './site-data.js';
 
 /**
- * What the analytics read from the store, kept per site and CALENDAR YEAR: a comparison, a KPI
- * page and a baseline over any period inside the year slice the same hourly series instead of
- * re-reading the raw readings (issue 13, point 6: /api/compare re-read a year per site and per
- * call). A period over several years joins the years' slices. A step straddling a year boundary
- * is spread over both sides, so a slice holds exactly its share.
+ * What the analytics read from the store, kept per site and past CALENDAR YEAR (per month for the
+ * current year, where live readings arrive): a comparison, a KPI page and a baseline over any
+ * period slice the same hourly series instead of re-reading the raw readings (issue 13, point 6:
+ * /api/compare re-read a year per site and per call). A period over several spans joins their
+ * slices. A step straddling a boundary is spread over both sides, so a slice holds its share.
  *
  * Freshness: `invalidate(readings)` drops the years that new readings touch (wired to the
  * "readings stored" event); and an entry is re-read after `maxAgeMs` (10 min), or
- * `currentMaxAgeMs` (60 s) for the year that contains now, so data written by another process
+ * `currentMaxAgeMs` (60 s) for the span that contains now, so data written by another process
  * (an import into InfluxDB while the service runs) shows up without the event.
  */
 export interface SiteDataCacheOptions {
@@ -25,7 +25,11 @@ export interface SiteDataCacheOptions {
   meters?: Record<string, Partial<Record<EnergyCarrier, string[]>>>;
   maxAgeMs?: number;
   currentMaxAgeMs?: number;
-  /** Years kept at most (site-years of consumption plus temperature sources). */
+  /**
+   * Spans kept at most, least recently loaded dropped first (default 300). A site-year of one
+   * carrier is four hourly Float64Arrays (4 × 8,784 × 8 B ≈ 0.28 MB) plus its days: 300 spans stay
+   * under ~100 MB of the service's 512 MB heap ceiling.
+   */
   maxEntries?: number;
 }
 
@@ -39,11 +43,33 @@ interface Entry<T> {
   value: Promise<T>;
 }
 
-const yearsOf = (days: readonly LocalDay[]) => {
-  const first = Number(days[0]!.date.slice(0, 4));
-  const last = Number(days[days.length - 1]!.date.slice(0, 4));
-  return Array.from({ length: last - first + 1 }, (_, i) => first + i);
-};
+/** A span of cached data: a past calendar year, or a month of the current year (live readings then drop one month, not the year). */
+interface Unit {
+  key: string;
+  from: string;
+  to: string;
+}
+
+function unitsOf(days: readonly LocalDay[], today: string): Unit[] {
+  const first = days[0]!.date;
+  const last = days[days.length - 1]!.date;
+  const currentYear = Number(today.slice(0, 4));
+  const units: Unit[] = [];
+  for (let y = Number(first.slice(0, 4)); y <= Number(last.slice(0, 4)); y++) {
+    if (y < currentYear) {
+      units.push({ key: String(y), from: `${y}-01-01`, to: `${y}-12-31` });
+      continue;
+    }
+    const m0 = y === Number(first.slice(0, 4)) ? Number(first.slice(5, 7)) : 1;
+    const m1 = y === Number(last.slice(0, 4)) ? Number(last.slice(5, 7)) : 12;
+    for (let m = m0; m <= m1; m++) {
+      const mm = String(m).padStart(2, '0');
+      const next = m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
+      units.push({ key: `${y}-${mm}`, from: `${y}-${mm}-01`, to: addDays(next, -1) });
+    }
+  }
+  return units;
+}
 
 function sliceSeries(s: IntervalSeries, from: number, to: number): IntervalSeries {
   return { edges: s.edges.subarray(from, to + 1), values: s.values.subarray(from, to), coveredMs: s.coveredMs.subarray(from, to), estimatedMs: s.estimatedMs.subarray(from, to) };
@@ -85,7 +111,8 @@ export class SiteDataCache {
 
   /** Hourly and daily consumption per carrier over consecutive local days, sliced from cached years. */
   async consumption(site: SiteConfig, days: LocalDay[]): Promise<SiteConsumption> {
-    const years = await Promise.all(yearsOf(days).map((y) => this.year(`c|${site.id}|${y}`, site, y, site.id, null, (yd) => loadSiteConsumption(this.options.query, site, yd, this.options.meters?.[site.id]))));
+    const units = unitsOf(days, localDateOf(this.options.now(), site.timezone));
+    const years = await Promise.all(units.map((u) => this.year(`c|${site.id}|${u.key}`, site, u, site.id, null, (yd) => loadSiteConsumption(this.options.query, site, yd, this.options.meters?.[site.id]))));
     const fromMs = days[0]!.startMs;
     const toMs = days[days.length - 1]!.endMs;
     const carriers = new Set(years.flatMap((y) => [...y.byCarrier.keys()]));
@@ -112,10 +139,10 @@ export class SiteDataCache {
     const ref = site.outdoorTemperature;
     if (!ref) return null;
     const sourceSite = ref.site ?? site.id;
-    const key = (y: number) => `t|${sourceSite}|${ref.device}|${ref.quantity}|${site.timezone}|${y}`;
+    const units = unitsOf(days, localDateOf(this.options.now(), site.timezone));
     const years = await Promise.all(
-      yearsOf(days).map((y) =>
-        this.year(key(y), site, y, sourceSite, ref.device, async (yd) => {
+      units.map((u) =>
+        this.year(`t|${sourceSite}|${ref.device}|${ref.quantity}|${site.timezone}|${u.key}`, site, u, sourceSite, ref.device, async (yd) => {
           const points = await loadOutdoorTemperature(this.options.query, site, yd[0]!.startMs, yd[yd.length - 1]!.endMs);
           return dailyTemperatures(points ?? [], yd, site.timezone);
         }),
@@ -138,7 +165,7 @@ export class SiteDataCache {
     }
   }
 
-  private year<T>(key: string, site: SiteConfig, year: number, ownerSite: string, device: string | null, load: (days: LocalDay[]) => Promise<T>): Promise<T> {
+  private year<T>(key: string, site: SiteConfig, unit: Unit, ownerSite: string, device: string | null, load: (days: LocalDay[]) => Promise<T>): Promise<T> {
     const nowMs = this.options.now();
     const hit = this.entries.get(key) as Entry<T> | undefined;
     if (hit) {
@@ -146,7 +173,7 @@ export class SiteDataCache {
       const maxAge = current ? (this.options.currentMaxAgeMs ?? 60_000) : (this.options.maxAgeMs ?? 600_000);
       if (nowMs - hit.loadedMs < maxAge) return hit.value;
     }
-    const days = localDays(`${year}-01-01`, `${year}-12-31`, site.timezone);
+    const days = localDays(unit.from, unit.to, site.timezone);
     const value = load(days);
     const entry: Entry<T> = { loadedMs: nowMs, spanMs: [days[0]!.startMs, days[days.length - 1]!.endMs], site: ownerSite, device, value };
     this.entries.delete(key);
@@ -156,7 +183,7 @@ export class SiteDataCache {
       if (this.entries.get(key) === entry) this.entries.delete(key);
     });
     // Oldest first (Map order): a year read again moves to the end.
-    while (this.entries.size > (this.options.maxEntries ?? 400)) this.entries.delete(this.entries.keys().next().value!);
+    while (this.entries.size > (this.options.maxEntries ?? 300)) this.entries.delete(this.entries.keys().next().value!);
     return value;
   }
 }

@@ -63,6 +63,10 @@ export const analyticsRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; energy: Ene
     return { site, period: parsePeriod(query, deps.now(), site.timezone) };
   };
   const defaultZone = deps.config.sites[0]?.timezone ?? 'Europe/Paris';
+  // Baselines fitted in the background from the start, so the first comparison finds them (issue 13, point 6).
+  const warmUp = new AbortController();
+  if (deps.analyticsWarmUp !== false) app.addHook('onReady', async () => void energy.warmUp(warmUp.signal));
+  app.addHook('onClose', async () => warmUp.abort());
 
   app.get(
     '/api/compare',
@@ -163,7 +167,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; energy: Ene
         model: fit ? { segmentation: fit.segmentation, working: segment(fit.working), nonWorking: segment(fit.nonWorking), parameters: fit.parameters, daysUsed: fit.daysUsed } : null,
         fitQuality: fit ? { criteria: 'ASHRAE Guideline 14: monthly CV(RMSE) <= 15 %, |NMBE| <= 5 %', daily: metrics(fit.daily), monthly: metrics(fit.monthly) } : null,
         days,
-        hourOfWeekProfile: baseline.profile?.map((p) => ({ slot: p.slot, median: num(p.median), p10: num(p.p10), p90: num(p.p90), count: p.count })) ?? null,
+        hourOfWeekProfile: baseline.profile()?.map((p) => ({ slot: p.slot, median: num(p.median), p10: num(p.p10), p90: num(p.p90), count: p.count })) ?? null,
       };
     },
   );

@@ -85,4 +85,18 @@ describe('analytics caches (years of data, baselines)', () => {
     // The site's meters were read again for that year (and the baseline refitted on them), not the weather station.
     expect(query.reads).toEqual(['tgbt/energy_kwh 2024-12-31T23:00:00.000Z', 'gaz/gas_m3 2024-12-31T23:00:00.000Z']);
   });
+
+  it('keeps the current year per month: a live reading drops its month only', async () => {
+    const query = new CountingQuery().add(readings);
+    const service = new EnergyAnalyticsService({ config: syntheticConfig(), query, now: () => Date.parse('2025-06-20T10:00:00Z') });
+    await service.kpis('cleon-bureaux', { from: '2025-05-01', to: '2025-06-19' });
+    // May and June of the current year for each series, and the months of the baseline year 2025.
+    const readsBefore = query.reads.length;
+    query.reads = [];
+    const live = readings.find((r) => r.device === 'tgbt' && r.tsMs > Date.parse('2025-06-20T08:00:00Z'))!;
+    service.invalidate([live]);
+    await service.kpis('cleon-bureaux', { from: '2025-05-01', to: '2025-06-19' });
+    expect(readsBefore).toBeGreaterThan(3);
+    expect(query.reads).toEqual(['tgbt/energy_kwh 2025-05-31T22:00:00.000Z', 'gaz/gas_m3 2025-05-31T22:00:00.000Z']);
+  });
 });
