@@ -109,6 +109,29 @@ describe('threshold on minute readings through the live evaluator (CO2 above 1,5
     expect(await h.mails()).toHaveLength(1);
   });
 
+  it('late data showing an open alert\'s episode was not one still lets the alert resolve', async () => {
+    const h = await harness([CO2_RULE]);
+    await live(h, 0, 5, () => 1700);
+    await live(h, 16, 16, () => 1700);
+    expect(await h.alerts()).toMatchObject([{ state: 'open' }]);
+    // the gap's readings arrive late, clear; from then on the room is fine
+    h.store([6, 7, 8, 9, 10, 11].map((m) => co2(T0 + m * MIN, 1000)));
+    await live(h, 17, 60, () => 1000);
+    expect(await h.alerts()).toMatchObject([{ state: 'resolved', resolvedMs: T0 + 17 * MIN + 1 }]);
+  });
+
+  it('…and when the condition still holds after the late data, the alert carries on and resolves after clearFor', async () => {
+    const h = await harness([CO2_RULE]);
+    await live(h, 0, 5, () => 1700);
+    await live(h, 16, 16, () => 1700);
+    h.store([6, 7, 8, 9, 10, 11].map((m) => co2(T0 + m * MIN, 1000)));
+    await live(h, 17, 20, () => 1700);
+    expect(await h.alerts()).toMatchObject([{ state: 'open', startMs: T0 }]);
+    await live(h, 21, 40, () => 1000);
+    expect(await h.alerts()).toMatchObject([{ state: 'resolved', resolvedMs: T0 + 31 * MIN + 1, flapCount: 0 }]);
+    expect((await h.mails()).map((m) => m.kind)).toEqual(['alert-opened', 'alert-resolved']);
+  });
+
   it('a restart mid-duration (a new evaluator on the same state) opens once 15 min have accumulated', async () => {
     const h = await harness([CO2_RULE]);
     await live(h, 0, 9, () => 1700);
