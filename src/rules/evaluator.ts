@@ -143,6 +143,8 @@ export class RuleEvaluator {
     let fromMs = align(Math.max(machine.judgedToMs ?? floor, floor));
     const kStr = keyString(key);
     const dirty = this.dirtyFrom.get(kStr);
+    /** An open alert whose episode began inside the replay: the replay must meet it again or end it. */
+    let replayedAlert: { startMs: number } | null = null;
     if (dirty !== undefined) {
       this.dirtyFrom.delete(kStr);
       if (machine.judgedToMs !== null && dirty < machine.judgedToMs) {
@@ -155,6 +157,7 @@ export class RuleEvaluator {
         machine = active && active.startMs <= fromMs
           ? { phase: 'active', sinceMs: active.startMs, clearSinceMs: null, judgedToMs: fromMs, measured: active.measured, expected: active.expected }
           : { ...IDLE, judgedToMs: fromMs };
+        if (active && active.startMs > fromMs) replayedAlert = active;
       }
     }
     if (fromMs >= toMs) return null;
@@ -164,6 +167,13 @@ export class RuleEvaluator {
       : await loadRuleInput(rule.def.input as Exclude<RuleInputKind, 'daily-site'>, this.options.query, subject, readFrom, toMs);
     const judged = rule.def.judge(input as never, rule.params as never, fromMs, toMs, subject);
     const stepped = stepMachine(machine, judged, { forMs: rule.forMs, clearForMs: rule.clearForMs });
+    if (replayedAlert && !stepped.transitions.some((t) => t.kind === 'open')) {
+      // Late data showed the alert's episode did not last `for` after all. Still pending: it is the
+      // same condition, carried on as the alert's; over: the alert resolves. Left alone, an idle
+      // machine would never resolve it (nothing but an active machine does).
+      if (stepped.state.phase === 'pending') stepped.state = { ...stepped.state, phase: 'active', sinceMs: replayedAlert.startMs };
+      else if (stepped.state.phase === 'idle') stepped.transitions.push({ kind: 'resolve', atMs: stepped.state.judgedToMs ?? toMs, measured: null, expected: null });
+    }
     // Judged up to toMs even where nothing could be judged (no data): the window is not read again
     // unless late data arrives for it.
     const next: ConditionState = { ...stepped.state, judgedToMs: Math.max(stepped.state.judgedToMs ?? toMs, toMs) };
