@@ -25,7 +25,7 @@ const quantityName = z.enum(QUANTITY_NAMES as [QuantityName, ...QuantityName[]],
 });
 const options = z.strictObject({
   fields: z
-    .record(quantityName, z.strictObject({ pointer, scale: z.number().finite().refine((v) => v !== 0, 'a scale cannot be 0').default(1) }))
+    .partialRecord(quantityName, z.strictObject({ pointer, scale: z.number().finite().refine((v) => v !== 0, 'a scale cannot be 0').default(1) }))
     .refine((f) => Object.keys(f).length > 0, 'map at least one quantity'),
   timestamp: z.strictObject({ pointer, format: z.enum(['iso8601', 'epoch-s', 'epoch-ms', 'local']) }).optional(),
 });

@@ -2,14 +2,16 @@ import { z } from 'zod';
 import type { QuantityName } from '../../config/quantities.js';
 import type { BridgeConfig, DeviceConfig } from '../../config/schema.js';
 import type { CompileContext, CompiledDevice, DeviceProfile, ProfileOutput } from './types.js';
-import { emit, isObject, parseAvailability, parseJson } from './values.js';
+import { checkTimestampMs, parseIsoWithOffset } from '../timestamp.js';
+import { emit, isObject, parseAvailability, parseJson, type ReadingTime } from './values.js';
 
 /**
  * zigbee2mqtt (https://www.zigbee2mqtt.io/guide/usage/mqtt_topics_and_messages.html): ONE MQTT
  * client, the bridge, publishes for every paired device: `<base_topic>/<friendly_name>` with the
- * device's whole state as JSON (cache_state, on by default), e.g. an SNZB-02 or an Aqara sensor
- * `{"battery":100,"humidity":58.3,"linkquality":120,"temperature":21.4,"voltage":3005}`, a plug
- * `{"power":31,"energy":4.12,"state":"ON"}` (kWh, W), a motion sensor `{"occupancy":true,…}`.
+ * device's whole state as JSON (cache_state, on by default), e.g. (from that page) a Xiaomi
+ * WSDCGQ01LM `{"temperature":27.34,"humidity":44.72}`, a RTCGQ01LM motion sensor
+ * `{"occupancy":true}`; a plug adds `power` (W) and `energy` (kWh). With advanced.last_seen set,
+ * `last_seen` (ISO 8601 with Z or offset, or epoch ms) is the reading time.
  * Availability: `<base_topic>/<friendly_name>/availability` `{"state":"online"}` (legacy: plain
  * `online`); the bridge's own `<base_topic>/bridge/state` likewise.
  *
@@ -34,7 +36,23 @@ export function bridgedTopics(device: DeviceConfig, ctx: CompileContext): { brid
 }
 
 /** A bridged device's compiled routes; `decodeState` reads its JSON state object. */
-export function compileBridged(device: DeviceConfig, ctx: CompileContext, decodeState: (state: Record<string, unknown>, nowMs: number, out: ProfileOutput) => void): CompiledDevice {
+/**
+ * The reading time of a state message: `last_seen` when zigbee2mqtt adds it (advanced.last_seen:
+ * ISO_8601 gives UTC with Z, ISO_8601_local an offset, epoch milliseconds), else the receive time.
+ */
+function stateTime(state: Record<string, unknown>, nowMs: number, out: ProfileOutput): ReadingTime | null {
+  const seen = state.last_seen;
+  if (seen === undefined || seen === null) return { tsMs: nowMs, fromServer: true };
+  const ms = typeof seen === 'number' ? seen : typeof seen === 'string' ? parseIsoWithOffset(seen) : NaN;
+  const ts = checkTimestampMs(ms, nowMs, '"last_seen"');
+  if (!ts.ok) {
+    out.rejections.push({ reason: ts.reason, field: 'last_seen', detail: ts.detail });
+    return null;
+  }
+  return { tsMs: ts.tsMs, fromServer: false };
+}
+
+export function compileBridged(device: DeviceConfig, ctx: CompileContext, decodeState: (state: Record<string, unknown>, time: ReadingTime, out: ProfileOutput) => void): CompiledDevice {
   const { bridge, state, availability } = bridgedTopics(device, ctx);
   const site = ctx.site.id;
   return {
@@ -56,7 +74,8 @@ export function compileBridged(device: DeviceConfig, ctx: CompileContext, decode
       const json = parseJson(payload, out);
       if (json === undefined) return;
       if (!isObject(json)) return void out.rejections.push({ reason: 'malformed-payload', detail: 'expected the device state as a JSON object' });
-      decodeState(json, nowMs, out);
+      const time = stateTime(json, nowMs, out);
+      if (time) decodeState(json, time, out);
     },
   };
 }
@@ -104,8 +123,7 @@ export const zigbee2mqttProfile: DeviceProfile<Record<string, never>> = {
   compile(device, _options, ctx) {
     const site = ctx.site.id;
     const wanted = FIELDS.filter(([q]) => device.quantities.includes(q));
-    return compileBridged(device, ctx, (state, nowMs, out) => {
-      const time = { tsMs: nowMs, fromServer: true };
+    return compileBridged(device, ctx, (state, time, out) => {
       let found = 0;
       for (const [quantity, key] of wanted) {
         const raw = state[key];

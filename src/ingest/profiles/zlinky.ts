@@ -52,8 +52,7 @@ export const zlinkyProfile: DeviceProfile<TicOptions> = {
     const site = ctx.site.id;
     const energy = device.quantities.includes('energy_kwh');
     const power = device.quantities.includes('power_w');
-    return compileBridged(device, ctx, (state, nowMs, out) => {
-      const time = { tsMs: nowMs, fromServer: true };
+    return compileBridged(device, ctx, (state, time, out) => {
       if (energy) {
         emitTariffIndexes(out, site, device.id, options, time, (label) => {
           const raw = state[zlinkyProperty(label)];
