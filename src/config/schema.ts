@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkBridges, checkDeviceProfile, checkProfileTopics, deviceTopic, PROFILE_NAMES } from '../ingest/profiles/validate.js';
+import { checkBridges, checkDeviceProfile, checkProfileTopics, deviceTopic, PROFILE_NAMES, profileViaBridge } from '../ingest/profiles/validate.js';
 import { DEVICE_KINDS, QUANTITY_NAMES, SITE_USAGES, type QuantityName } from './quantities.js';
 
 /** Identifiers end up in MQTT topics, URLs and database tags: keep them boring. */
@@ -58,7 +58,7 @@ export const deviceSchema = z
     options: z.record(z.string(), z.unknown()).optional(),
   })
   .superRefine((device, ctx) => {
-    if (device.bridge === undefined && device.secret === undefined && device.secretHash === undefined) {
+    if (device.bridge === undefined && !profileViaBridge(device.profile) && device.secret === undefined && device.secretHash === undefined) {
       ctx.addIssue({ code: 'custom', path: ['secret'], message: 'a device needs `secret` or `secretHash`' });
     }
     checkDeviceProfile(device, ctx);

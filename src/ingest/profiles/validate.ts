@@ -21,6 +21,11 @@ export const deviceTopic = z
   .refine((t) => !t.startsWith('sites/'), 'topics under "sites/" are the native contract: use profile native');
 
 type Ctx = z.RefinementCtx;
+
+/** True when devices of that profile publish through a bridge (no credentials of their own). */
+export function profileViaBridge(name: string): boolean {
+  return profileNamed(name).viaBridge;
+}
 type DeviceInput = Pick<DeviceConfig, 'id' | 'profile' | 'quantities' | 'bridge' | 'topic' | 'options' | 'secret' | 'secretHash'>;
 
 export function checkDeviceProfile(device: DeviceInput, ctx: Ctx): void {
@@ -86,13 +91,19 @@ export function checkProfileTopics(config: AppConfig, ctx: Ctx): void {
     site.devices.forEach((d, j) => where.set(`${site.id}\u0000${d.id}`, ['sites', i, 'devices', j, d.bridge !== undefined || d.profile === 'mapping' ? 'topic' : 'topic']));
     site.bridges.forEach((b, j) => where.set(`${site.id}\u0000${b.id}`, ['sites', i, 'bridges', j, 'baseTopic']));
   });
+  const reported = new Set<string>();
+  const report = (device: { site: string; device: string }, message: string) => {
+    const key = `${device.site}\u0000${device.device}`;
+    if (reported.has(key)) return; // one message per device: its first clash says what to change
+    reported.add(key);
+    ctx.addIssue({ code: 'custom', path: where.get(key) ?? ['sites'], message });
+  };
   for (const device of router.compiled) {
     if (device.native) continue;
     const label = `${device.site}/${device.device}`;
-    const path = where.get(`${device.site}\u0000${device.device}`) ?? ['sites'];
     for (const t of [...device.topics, ...device.spaces, ...device.patterns]) {
       const other = claimed.get(t);
-      if (other && other.what !== label) ctx.addIssue({ code: 'custom', path, message: `topic "${t}" is already ${other.owner === device.owner ? 'used' : 'claimed'} by ${other.what}: topics must be unique (set topic:, or the bridge's baseTopic)` });
+      if (other && other.what !== label) report(device, `topic "${t}" is already claimed by ${other.what}: topics must be unique (set topic:, or the bridge's baseTopic)`);
       else claimed.set(t, { owner: device.owner, what: label });
     }
   }
@@ -101,9 +112,7 @@ export function checkProfileTopics(config: AppConfig, ctx: Ctx): void {
     if (device.native) continue;
     for (const t of device.topics) {
       const owner = router.route(t)?.owner;
-      if (owner !== undefined && owner !== device.owner) {
-        ctx.addIssue({ code: 'custom', path: where.get(`${device.site}\u0000${device.device}`) ?? ['sites'], message: `topic "${t}" lies in the topics of ${owner}` });
-      }
+      if (owner !== undefined && owner !== device.owner && !reported.has(`${owner.replace('/', '\u0000')}`)) report(device, `topic "${t}" lies in the topics of ${owner}`);
     }
   }
 }
