@@ -139,3 +139,17 @@ describe('routing', () => {
     expect(decode('nowhere/at/all', '1').rejections[0]).toMatchObject({ reason: 'unknown-topic' });
   });
 });
+
+describe('counters of these devices through the analytics reset rule', () => {
+  it("Tasmota's Total cleared to 0 and a Shelly counter restarting at 0 are resets, not negative steps", async () => {
+    const { stepsFromIndex } = await import('../../../src/energy/counters.js');
+    const tasmota = [S.TASMOTA_SENSOR, S.TASMOTA_SENSOR_AFTER_RESET].map((p) => decode('tele/atelier_plug/SENSOR', p).readings.find((x) => x.quantity === 'energy_kwh')!);
+    const t = stepsFromIndex(tasmota.map((x) => ({ tsMs: x.tsMs, value: x.value })), { site: 'atelier', device: 'prise', quantity: 'energy_kwh' });
+    expect(t.corrections.map((c) => c.kind)).toEqual(['reset']);
+    expect(t.steps.map((s) => s.value)).toEqual([0.002]);
+    const shelly = [S.SHELLY_EMDATA_STATUS, '{"id":0,"total_act":12.5,"total_act_ret":0}'].map((p, i) => decode('shellypro3em-0cb815fc1234/status/emdata:0', p, NOW + i * 60_000).readings[0]!);
+    const s = stepsFromIndex(shelly.map((x) => ({ tsMs: x.tsMs, value: x.value })), { site: 'atelier', device: 'pro3em', quantity: 'energy_kwh' });
+    expect(s.corrections.map((c) => c.kind)).toEqual(['reset']);
+    expect(s.steps[0]!.value).toBeCloseTo(0.0125, 10);
+  });
+});
