@@ -42,6 +42,10 @@ export function parseLocalDeviceTime(text: unknown, timezone: string, nowMs: num
 
 /** Every instant whose wall time in `timezone` is `wall` (as cli/import/timestamp-cell.ts does for CSV cells). */
 function instantsOfWallTime(wall: number, timezone: string): number[] {
+  // Hot path (every Tasmota message): no offset change within a day either side, one instant.
+  // Offsets are cached per 15-minute slot (energy/local-time.ts), so this is two map lookups.
+  const before = utcOffsetMs(wall - 86_400_000, timezone);
+  if (before === utcOffsetMs(wall + 86_400_000, timezone)) return [wall - before];
   const offsets = new Set([utcOffsetMs(wall - 86_400_000, timezone), utcOffsetMs(wall + 86_400_000, timezone), utcOffsetMs(wall, timezone)]);
   const found = new Set<number>();
   for (const offset of offsets) {

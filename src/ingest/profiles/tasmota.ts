@@ -51,6 +51,7 @@ export const tasmotaProfile: DeviceProfile<Options> = {
     const lwtTopic = `tele/${t}/LWT`;
     const declared = new Set(device.quantities);
     const wantsEnergy = declared.has('energy_kwh') || declared.has('power_w');
+    const wantsSensor = SENSOR_FIELDS.some(([q]) => declared.has(q));
     return {
       site,
       device: device.id,
@@ -98,7 +99,7 @@ export const tasmotaProfile: DeviceProfile<Options> = {
             emit(out, site, device.id, 'power_w', 'ENERGY.Power', power, time);
           }
         }
-        const sensor = opts.sensor !== undefined ? json[opts.sensor] : Object.values(json).find((v) => isObject(v) && SENSOR_FIELDS.some(([, key]) => v[key] !== undefined));
+        const sensor = !wantsSensor ? undefined : opts.sensor !== undefined ? json[opts.sensor] : Object.values(json).find((v) => isObject(v) && SENSOR_FIELDS.some(([, key]) => v[key] !== undefined));
         if (isObject(sensor)) {
           for (const [quantity, key] of SENSOR_FIELDS) {
             if (!declared.has(quantity) || sensor[key] === undefined) continue;
