@@ -71,6 +71,7 @@ export class PayloadDecoder {
     if (parsed.kind === 'unknown') {
       const routed = parsed.site === undefined ? this.router.route(topic) : undefined;
       if (routed) return this.decodeProfile(routed, topic, payload, nowMs, result);
+      if (parsed.site === undefined && this.router.isTolerated(topic)) return result; // discovery: not ours, not an error
       return rejectWith(result, { reason: 'unknown-topic', detail: `topic "${topic.slice(0, 120)}" is neither sites/{site}/devices/{device}[/{quantity}] nor a configured device profile's` });
     }
     const { site, device } = parsed;

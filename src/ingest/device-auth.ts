@@ -1,5 +1,6 @@
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import type { AppConfig } from '../config/schema.js';
+import { topicMatches } from './profiles/mapping.js';
 import type { ProfileRouter } from './profiles/router.js';
 import { isWithinDeviceTree } from './topic.js';
 
@@ -135,8 +136,10 @@ export class TopicPermissions {
 
   mayPublish(identity: DeviceIdentity, topic: string): boolean {
     if (identity.native) return isWithinDeviceTree(topic, identity.site, identity.device);
+    const owner = `${identity.site}/${identity.device}`;
     const routed = this.router.route(topic);
-    return routed !== undefined && routed.owner === `${identity.site}/${identity.device}`;
+    if (routed !== undefined) return routed.owner === owner;
+    return this.router.ownedBy(owner).some((d) => d.tolerated?.some((f) => topicMatches(f.split('/'), topic)) ?? false);
   }
 
   maySubscribe(identity: DeviceIdentity, filter: string): boolean {

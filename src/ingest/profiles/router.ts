@@ -16,6 +16,8 @@ export class ProfileRouter {
   private readonly exact = new Map<string, CompiledDevice>();
   private readonly spaces = new Map<string, CompiledDevice>();
   private readonly patterns: { filter: string[]; device: CompiledDevice }[] = [];
+  /** Tolerated filters (discovery topics) of every owner: published, never decoded nor rejected. */
+  private readonly tolerated: string[][] = [];
   /** Every compiled device and bridge, native ones included (their topics, for ACL files). */
   readonly compiled: CompiledDevice[] = [];
 
@@ -40,6 +42,12 @@ export class ProfileRouter {
     for (const t of device.topics) this.exact.set(t, device);
     for (const s of device.spaces) if (!this.spaces.has(s)) this.spaces.set(s, device);
     for (const p of device.patterns) this.patterns.push({ filter: p.split('/'), device });
+    for (const f of device.tolerated ?? []) if (!this.tolerated.some((t) => t.join('/') === f)) this.tolerated.push(f.split('/'));
+  }
+
+  /** True for a discovery topic some profile's firmware publishes (dropped without a rejection). */
+  isTolerated(topic: string): boolean {
+    return this.tolerated.some((f) => topicMatches(f, topic));
   }
 
   /** The device that decodes `topic`, or undefined when no profile claims it. */

@@ -61,6 +61,8 @@ export const tasmotaProfile: DeviceProfile<Options> = {
       patterns: [],
       // Tasmota listens on cmnd/<topic>/# and its group topic cmnd/tasmotas/#.
       subscribe: [`cmnd/${t}/#`, 'cmnd/tasmotas/#'],
+      // Tasmota's discovery (SetOption19 0, the default since 9.2) and Home Assistant's (SetOption19 1), retained at boot.
+      tolerated: ['tasmota/discovery/#', 'homeassistant/#'],
       serviceFilters: [sensorTopic, lwtTopic],
       decode(topic: string, payload: Buffer, nowMs: number, out: ProfileOutput) {
         if (topic === lwtTopic) {

@@ -44,6 +44,8 @@ export const teleinfoProfile: DeviceProfile<TicOptions> = {
       spaces: [topic],
       patterns: [],
       subscribe: [],
+      // teleinfo2mqtt publishes Home Assistant discovery by default (HASS_DISCOVERY=true, docs/configuration/README.md).
+      tolerated: ['homeassistant/#'],
       serviceFilters: [topic],
       decode(t, payload, nowMs, out) {
         if (t !== topic) return void out.rejections.push({ reason: 'unknown-topic', detail: `topic "${t}" is not the gateway's frame topic "${topic}"` });

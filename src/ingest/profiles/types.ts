@@ -39,6 +39,12 @@ export interface CompiledDevice {
   spaces: string[];
   /** MQTT filters with `+` (mapping profile), matched in order after the exact topics. */
   patterns: string[];
+  /**
+   * Filters the owner may also publish on that carry no readings and are not this service's
+   * (Home Assistant discovery, which Tasmota, teleinfo2mqtt and zigbee2mqtt send at start):
+   * accepted on the embedded broker and dropped, so that the device is not cut off for them.
+   */
+  tolerated?: string[];
   /** Filters the owner may subscribe to (the commands its firmware listens to). */
   subscribe: string[];
   /** Filters the service subscribes to on an external broker. */

@@ -99,6 +99,8 @@ export function compileBridge(bridge: BridgeConfig, siteId: string): CompiledDev
     patterns: [],
     // zigbee2mqtt subscribes to <base_topic>/# (set/get commands, bridge requests) and homeassistant/status.
     subscribe: [`${base}/#`, 'homeassistant/status'],
+    // With its Home Assistant integration on, zigbee2mqtt publishes discovery under homeassistant/.
+    tolerated: ['homeassistant/#'],
     serviceFilters: [stateTopic],
     decode(topic, payload, _nowMs, out) {
       if (topic === stateTopic) {

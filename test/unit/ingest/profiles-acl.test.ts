@@ -17,6 +17,10 @@ describe('authentication and ACL follow the profile', () => {
     expect(permissions.mayPublish(prise, 'stat/atelier_plug/RESULT')).toBe(true);
     expect(permissions.mayPublish(prise, 'tele/other_plug/SENSOR')).toBe(false);
     expect(permissions.mayPublish(prise, 'sites/atelier/devices/prise')).toBe(false);
+    // Discovery at boot is tolerated for Tasmota devices, not for a Shelly.
+    expect(permissions.mayPublish(prise, 'tasmota/discovery/2C3AE8123456/config')).toBe(true);
+    const shelly = (await auth.authenticate('atelier/pro3em', PROFILE_SECRETS['atelier/pro3em']))!;
+    expect(permissions.mayPublish(shelly, 'tasmota/discovery/2C3AE8123456/config')).toBe(false);
     expect(permissions.maySubscribe(prise, 'cmnd/atelier_plug/#')).toBe(true);
     expect(permissions.maySubscribe(prise, 'cmnd/atelier_plug/POWER')).toBe(true);
     expect(permissions.maySubscribe(prise, 'cmnd/other_plug/#')).toBe(false);

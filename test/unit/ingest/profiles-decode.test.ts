@@ -31,6 +31,7 @@ describe('tasmota profile', () => {
   it('turns the LWT into an online status, and ignores STATE', () => {
     expect(decode('tele/atelier_plug/LWT', S.TASMOTA_LWT_OFFLINE)).toMatchObject({ readings: [], rejections: [], availability: { site: 'atelier', device: 'prise', online: false } });
     expect(decode('tele/atelier_plug/STATE', S.TASMOTA_STATE)).toMatchObject({ readings: [], rejections: [] });
+    expect(decode('tasmota/discovery/2C3AE8123456/config', S.TASMOTA_DISCOVERY)).toMatchObject({ readings: [], rejections: [] });
     expect(decode('tele/atelier_plug/WHATEVER', '{}').rejections[0]).toMatchObject({ reason: 'unknown-topic' });
   });
 
