@@ -1,6 +1,6 @@
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import type { AppConfig } from '../config/schema.js';
-import { topicMatches } from './profiles/mapping.js';
+import { topicMatches } from './profiles/topic-filter.js';
 import type { ProfileRouter } from './profiles/router.js';
 import { isWithinDeviceTree } from './topic.js';
 

@@ -31,18 +31,6 @@ const options = z.strictObject({
 });
 type Options = z.infer<typeof options>;
 
-/** `a/+/b` matches `a/x/b`; `a/#` matches `a` and everything below (MQTT 3.1.1 §4.7.1). */
-export function topicMatches(filter: readonly string[], topic: string): boolean {
-  const levels = topic.split('/');
-  for (let i = 0; i < filter.length; i++) {
-    const f = filter[i]!;
-    if (f === '#') return true;
-    if (i >= levels.length) return false;
-    if (f !== '+' && f !== levels[i]) return false;
-  }
-  return levels.length === filter.length;
-}
-
 function readTime(raw: unknown, format: NonNullable<Options['timestamp']>['format'], timezone: string, nowMs: number, field: string): TimestampResult | { ok: false; reason: 'ambiguous-timestamp'; detail: string } {
   if (format === 'local') return parseLocalDeviceTime(raw, timezone, nowMs, field);
   if (format === 'iso8601') {

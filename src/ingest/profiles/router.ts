@@ -1,6 +1,6 @@
 import type { AppConfig, DeviceConfig } from '../../config/schema.js';
 import { compileBridge } from './zigbee2mqtt.js';
-import { topicMatches } from './mapping.js';
+import { topicMatches } from './topic-filter.js';
 import { profileNamed } from './registry.js';
 import type { CompileContext, CompiledDevice } from './types.js';
 

@@ -88,7 +88,7 @@ export function checkProfileTopics(config: AppConfig, ctx: Ctx): void {
   const claimed = new Map<string, { owner: string; what: string }>();
   const where = new Map<string, (string | number)[]>();
   config.sites.forEach((site, i) => {
-    site.devices.forEach((d, j) => where.set(`${site.id}\u0000${d.id}`, ['sites', i, 'devices', j, d.bridge !== undefined || d.profile === 'mapping' ? 'topic' : 'topic']));
+    site.devices.forEach((d, j) => where.set(`${site.id}\u0000${d.id}`, ['sites', i, 'devices', j, 'topic']));
     site.bridges.forEach((b, j) => where.set(`${site.id}\u0000${b.id}`, ['sites', i, 'bridges', j, 'baseTopic']));
   });
   const reported = new Set<string>();
