@@ -12,23 +12,64 @@ import { checkTimestampMs, parseIsoWithOffset, type TimestampResult } from '../t
  *   last Sunday of October) is refused as `ambiguous-timestamp`: nothing in the message says
  *   which of the two it is, and guessing would put half an hour of readings at the wrong instant.
  */
-const NAIVE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
+
+/** Days per month; February is fixed up for leap years. */
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** The digits of `text` from `at` to `at + n`, or -1 if one is not a digit (no regex, no array: once per message). */
+function digits(text: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/**
+ * Offsets by wall-clock hour, per zone: the instants of every wall time of that hour, found once.
+ * DST changes fall on whole hours or half hours in the zones we serve; a slot is an hour only when
+ * the offset does not change within a day of it (instantsOfWallTime's fast path), else the
+ * minute is resolved each time. Bounded: cleared past 10,000 entries.
+ */
+const hourOffsets = new Map<string, Map<number, number>>();
+
+function wallToInstants(wall: number, timezone: string): number[] {
+  let zone = hourOffsets.get(timezone);
+  if (!zone) hourOffsets.set(timezone, (zone = new Map()));
+  const hour = Math.floor(wall / 3_600_000);
+  const offset = zone.get(hour);
+  if (offset !== undefined) return [wall - offset];
+  const instants = instantsOfWallTime(wall, timezone);
+  if (instants.length === 1 && utcOffsetMs(wall - 86_400_000, timezone) === utcOffsetMs(wall + 86_400_000, timezone)) {
+    if (zone.size >= 10_000) zone.clear();
+    zone.set(hour, wall - instants[0]!);
+  }
+  return instants;
+}
 
 export function parseLocalDeviceTime(text: unknown, timezone: string, nowMs: number, field: string): TimestampResult | { ok: false; reason: 'ambiguous-timestamp'; detail: string } {
   if (typeof text !== 'string') return { ok: false, reason: 'invalid-timestamp', detail: `"${field}" must be a date-time string` };
-  const m = NAIVE.exec(text);
-  if (!m) {
+  // YYYY-MM-DDTHH:MM[:SS], exactly (NAIVE): anything else may carry an offset.
+  const long = text.length === 19;
+  const y = digits(text, 0, 4);
+  const mo = digits(text, 5, 2);
+  const d = digits(text, 8, 2);
+  const h = digits(text, 11, 2);
+  const mi = digits(text, 14, 2);
+  const sec = long ? digits(text, 17, 2) : 0;
+  const naive = (long || text.length === 16) && text[4] === '-' && text[7] === '-' && text[10] === 'T' && text[13] === ':' && (!long || text[16] === ':') && (y | mo | d | h | mi | sec) >= 0;
+  if (!naive) {
     const withOffset = parseIsoWithOffset(text);
     if (Number.isNaN(withOffset)) return { ok: false, reason: 'invalid-timestamp', detail: `"${field}" ${JSON.stringify(text.slice(0, 40))} is not an ISO 8601 date-time` };
     return checkTimestampMs(withOffset, nowMs, `"${field}"`);
   }
-  const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number) as [number, number, number, number, number, number];
-  const wall = Date.UTC(y, mo - 1, d, h, mi, s);
-  const back = new Date(wall);
-  if (back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) {
+  const monthDays = mo === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : MONTH_DAYS[mo - 1];
+  if (monthDays === undefined || d < 1 || d > monthDays || h > 23 || mi > 59 || sec > 59) {
     return { ok: false, reason: 'invalid-timestamp', detail: `"${field}" ${text} is not a date that exists` };
   }
-  const instants = instantsOfWallTime(wall, timezone);
+  const instants = wallToInstants(Date.UTC(y, mo - 1, d, h, mi, sec), timezone);
   if (instants.length === 0) return { ok: false, reason: 'invalid-timestamp', detail: `"${field}" ${text} does not exist in ${timezone} (clocks go forward)` };
   if (instants.length > 1) {
     return {
