@@ -15,7 +15,7 @@ export function findSite(config: AppConfig, siteId: string): SiteConfig {
 }
 
 export function findDevice(site: SiteConfig, deviceId: string): DeviceConfig {
-  // A Linky per-tariff index (`linky.hchc`) is a sub-channel of its device (ingest/profiles/tic.ts).
+  // A Linky per-tariff index (`linky-hchc`) is a sub-channel of its device (ingest/profiles/tic.ts).
   const device = site.devices.find((d) => d.id === deviceId) ?? findSubChannel(site, deviceId);
   if (!device) {
     throw badRequest('querystring', 'device', `unknown device ${JSON.stringify(deviceId)} for site ${site.id} (known: ${site.devices.map((d) => d.id).join(', ')})`);

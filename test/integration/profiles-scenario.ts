@@ -89,14 +89,20 @@ export async function checkStored(target: ScenarioTarget): Promise<void> {
   await waitStored(target, 'atelier', 'climat', 'humidity_pct', [44.72]);
   await waitStored(target, 'atelier', 'presence', 'presence', [1]);
   await waitStored(target, 'atelier', 'linky', 'energy_kwh', [41045]);
-  await waitStored(target, 'atelier', 'linky.easf01', 'energy_kwh', [19901]);
-  await waitStored(target, 'atelier', 'linky.easf02', 'energy_kwh', [21144]);
+  await waitStored(target, 'atelier', 'linky-easf01', 'energy_kwh', [19901]);
+  await waitStored(target, 'atelier', 'linky-easf02', 'energy_kwh', [21144]);
   await waitStored(target, 'atelier', 'linky', 'power_w', [2040]);
   await waitStored(target, 'atelier', 'teleinfo', 'energy_kwh', [18811.534]);
-  await waitStored(target, 'atelier', 'teleinfo.hchc', 'energy_kwh', [9058.688]);
-  await waitStored(target, 'atelier', 'teleinfo.hchp', 'energy_kwh', [9752.846]);
+  await waitStored(target, 'atelier', 'teleinfo-hchc', 'energy_kwh', [9058.688]);
+  await waitStored(target, 'atelier', 'teleinfo-hchp', 'energy_kwh', [9752.846]);
   await waitStored(target, 'atelier', 'emontx', 'power_w', [100]);
   await waitStored(target, 'atelier', 'passerelle', 'power_w', [100]);
+  // The API serves a tariff sub-channel like a device (a sub-meter of the Linky).
+  const { port } = target.service.httpAddress;
+  const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Paris' });
+  const series = await fetch(`http://127.0.0.1:${port}/api/sites/atelier/series?device=linky-easf02&quantity=energy_kwh&from=${today}&every=1d`);
+  expect(series.status).toBe(200);
+  expect(((await series.json()) as { buckets: { index: number }[] }).buckets.map((b) => b.index)).toEqual([21144]);
   const tasmota = await target.service.store.readings({ site: 'atelier', device: 'prise', quantity: 'energy_kwh', fromMs: 0, toMs: Date.now() });
   expect(tasmota[0]!.tsMs).toBe(Date.parse('2018-01-17T17:59:50Z')); // local Time read in Europe/Paris
 }

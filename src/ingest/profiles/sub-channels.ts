@@ -3,7 +3,7 @@ import { profileNamed } from './registry.js';
 
 /**
  * Sub-channels a device's profile stores besides the device itself (the Linky per-tariff
- * indexes, tic.ts): `{device}.{label}` ids, each with `energy_kwh` only. They are not configured
+ * indexes, tic.ts): `{device}-{label}` ids, each with `energy_kwh` only. They are not configured
  * devices, so the site totals never add them (energy/site-data.ts walks the configured devices).
  */
 export function subChannelsOf(device: DeviceConfig): string[] {
@@ -19,9 +19,10 @@ export function subChannelsOf(device: DeviceConfig): string[] {
  * device has that sub-channel.
  */
 export function findSubChannel(site: SiteConfig, id: string): DeviceConfig | undefined {
-  const dot = id.indexOf('.');
-  if (dot <= 0) return undefined;
-  const parent = site.devices.find((d) => d.id === id.slice(0, dot));
-  if (!parent || !subChannelsOf(parent).includes(id)) return undefined;
-  return { ...parent, id, name: `${parent.name ?? parent.id} (${id.slice(dot + 1).toUpperCase()})`, quantities: ['energy_kwh'], submeterOf: parent.id };
+  for (const parent of site.devices) {
+    if (!id.startsWith(`${parent.id}-`) || !subChannelsOf(parent).includes(id)) continue;
+    const label = id.slice(parent.id.length + 1).toUpperCase();
+    return { ...parent, id, name: `${parent.name ?? parent.id} (${label})`, quantities: ['energy_kwh'], submeterOf: parent.id };
+  }
+  return undefined;
 }

@@ -12,8 +12,8 @@ import { emit, type ReadingTime } from './values.js';
  * - `energy_kwh` of the device = the SUM of the configured `tariffs`, the meter's total index;
  *   emitted only when every configured tariff is in the message (a partial sum would look like
  *   a counter reset and count the whole index again);
- * - each tariff index as `energy_kwh` of a SUB-CHANNEL device `{device}.{label}` (e.g.
- *   `linky.hchc`), so that peak and off-peak use can be shown. Sub-channels are not configured
+ * - each tariff index as `energy_kwh` of a SUB-CHANNEL device `{device}-{label}` (e.g.
+ *   `linky-hchc`), so that peak and off-peak use can be shown. Sub-channels are not configured
  *   devices: the site totals (energy/site-data.ts walks the configured devices) never add them,
  *   so nothing is counted twice. The API resolves them to their parent (api/site-catalog.ts).
  */
@@ -45,8 +45,12 @@ export function ticSubChannels(device: DeviceConfig, options: TicOptions): strin
   return options.tariffs.map((t) => subChannelId(device.id, t));
 }
 
+/**
+ * `linky-hchp`: an identifier like any device id (the API's `device` parameter and the stores'
+ * tags take it as it is). The configuration check refuses a device whose id is one of them.
+ */
 export function subChannelId(device: string, label: string): string {
-  return `${device}.${label.toLowerCase()}`;
+  return `${device}-${label.toLowerCase()}`;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { QuantityName } from '../../config/quantities.js';
 import type { AppConfig, DeviceConfig } from '../../config/schema.js';
 import { PROFILE_NAMES, profileNamed } from './registry.js';
 import { ProfileRouter } from './router.js';
+import { subChannelsOf } from './sub-channels.js';
 
 export { PROFILE_NAMES };
 
@@ -59,6 +60,13 @@ export function checkDeviceProfile(device: DeviceInput, ctx: Ctx): void {
 export function checkBridges(config: AppConfig, ctx: Ctx): void {
   config.sites.forEach((site, i) => {
     const deviceIds = new Set(site.devices.map((d) => d.id));
+    // Sub-channels (Linky tariffs) are stored as devices `{device}-{label}`: no configured device may be one.
+    site.devices.forEach((device, j) => {
+      for (const sub of subChannelsOf(device)) {
+        if (deviceIds.has(sub)) ctx.addIssue({ code: 'custom', path: ['sites', i, 'devices', j, 'id'], message: `"${sub}" is both a device and a tariff sub-channel of "${device.id}": rename one` });
+        if (sub.length > 64) ctx.addIssue({ code: 'custom', path: ['sites', i, 'devices', j, 'id'], message: `sub-channel id "${sub}" is longer than 64 characters: shorten the device id` });
+      }
+    });
     const bridgeIds = new Set<string>();
     site.bridges.forEach((bridge, j) => {
       const path = ['sites', i, 'bridges', j, 'id'];

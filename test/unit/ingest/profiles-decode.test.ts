@@ -86,8 +86,8 @@ describe('zigbee2mqtt and zlinky profiles (bridged)', () => {
     const r = decode('zigbee2mqtt/Zlinky', S.ZLINKY_STANDARD);
     expect(r.rejections).toEqual([]);
     expect(values(r)).toEqual([
-      ['linky.easf01', 'energy_kwh', 19901],
-      ['linky.easf02', 'energy_kwh', 21144],
+      ['linky-easf01', 'energy_kwh', 19901],
+      ['linky-easf02', 'energy_kwh', 21144],
       ['linky', 'energy_kwh', 41045],
       ['linky', 'power_w', 2040],
     ]);
@@ -97,7 +97,7 @@ describe('zigbee2mqtt and zlinky profiles (bridged)', () => {
     const partial = JSON.stringify({ ...JSON.parse(S.ZLINKY_STANDARD), current_tier2_summ_delivered: null });
     const r = decode('zigbee2mqtt/Zlinky', partial);
     expect(values(r)).toEqual([
-      ['linky.easf01', 'energy_kwh', 19901],
+      ['linky-easf01', 'energy_kwh', 19901],
       ['linky', 'power_w', 2040],
     ]);
     expect(r.rejections).toEqual([expect.objectContaining({ reason: 'missing-field', field: 'EASF02' })]);
@@ -107,8 +107,8 @@ describe('zigbee2mqtt and zlinky profiles (bridged)', () => {
 describe('teleinfo, emon and mapping profiles', () => {
   it('teleinfo2mqtt frame: HCHC + HCHP in Wh -> kWh, summed, PAPP as power_w', () => {
     expect(values(decode('teleinfo/12345678901', S.TELEINFO_HISTORIC))).toEqual([
-      ['teleinfo.hchc', 'energy_kwh', 9058.688],
-      ['teleinfo.hchp', 'energy_kwh', 9752.846],
+      ['teleinfo-hchc', 'energy_kwh', 9058.688],
+      ['teleinfo-hchp', 'energy_kwh', 9752.846],
       ['teleinfo', 'energy_kwh', 18811.534],
       ['teleinfo', 'power_w', 4110],
     ]);
