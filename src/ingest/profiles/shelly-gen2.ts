@@ -13,7 +13,8 @@ import { emit, isObject, parseAvailability, parseJson, type ReadingTime } from '
  *   `P/status/emdata:0` `{"id":0,"total_act":542.42,"total_act_ret":0,…}` (Wh);
  * - `component: em1` (Pro EM, EM Gen3): `P/status/em1:N` `{"act_power":501.8,…}` and
  *   `P/status/em1data:N` `{"total_act_energy":6644.90,…}` (Wh);
- * - `component: switch` (Plus 1PM, Plug S…): `P/status/switch:N` `{"apower":15.8,"aenergy":{"total":9492.468,…}}` (W, Wh).
+ * - `component: switch` (Plus 1PM, Plug S…) or `pm1` (Plus PM Mini): `P/status/switch:N`
+ *   `{"apower":15.8,"aenergy":{"total":9492.468,…}}` (W, Wh).
  *
  * Every notification also arrives as RPC on `P/events/rpc`:
  * `{"src":"…","dst":"P/events","method":"NotifyStatus","params":{"ts":1631266595.43,"em:0":{…}}}`
@@ -23,7 +24,7 @@ import { emit, isObject, parseAvailability, parseJson, type ReadingTime } from '
  * reset rule takes it (counters.ts). Other status components (sys, wifi…) are ignored.
  */
 const options = z.strictObject({
-  component: z.enum(['em', 'em1', 'switch']).default('em'),
+  component: z.enum(['em', 'em1', 'switch', 'pm1']).default('em'),
   channel: z.number().int().min(0).max(15).default(0),
 });
 type Options = z.infer<typeof options>;
@@ -57,12 +58,14 @@ function fieldsOf(component: Options['component'], channel: number): { statusKey
       ],
     };
   }
+  // switch:N (Plus 1PM, Plug S…) and pm1:N (Plus PM Mini) carry the same apower / aenergy.total.
+  const key = `${component}:${channel}`;
   return {
-    statusKey: `switch:${channel}`,
+    statusKey: key,
     dataKey: null,
     fields: [
-      { key: `switch:${channel}`, quantity: 'power_w', path: ['apower'], whToKWh: false },
-      { key: `switch:${channel}`, quantity: 'energy_kwh', path: ['aenergy', 'total'], whToKWh: true },
+      { key, quantity: 'power_w', path: ['apower'], whToKWh: false },
+      { key, quantity: 'energy_kwh', path: ['aenergy', 'total'], whToKWh: true },
     ],
   };
 }

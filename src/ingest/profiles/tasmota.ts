@@ -35,6 +35,20 @@ const SENSOR_FIELDS: readonly [QuantityName, string][] = [
   ['humidity_pct', 'Humidity'],
   ['co2_ppm', 'CarbonDioxide'],
 ];
+/**
+ * Multi-channel energy monitors (Shelly 2.5, dual-channel ADE7953…) publish `Power` as an array
+ * per channel, and `Total` too with SetOption129 1: the device's reading is their sum.
+ */
+function sumOfChannels(value: unknown): unknown {
+  if (!Array.isArray(value)) return value;
+  let sum = 0;
+  for (const v of value) {
+    if (typeof v !== 'number') return value;
+    sum += v;
+  }
+  return Math.round(sum * 1e6) / 1e6;
+}
+
 const IGNORED_TELE = /^(?:STATE|INFO\d|HASS_STATE|RESULT|MARGINS|UPTIME)$/;
 
 export const tasmotaProfile: DeviceProfile<Options> = {
@@ -95,11 +109,8 @@ export const tasmotaProfile: DeviceProfile<Options> = {
         const before = out.readings.length + out.rejections.length;
         const energy = json.ENERGY;
         if (wantsEnergy && isObject(energy)) {
-          if (declared.has('energy_kwh') && energy.Total !== undefined) emit(out, site, device.id, 'energy_kwh', 'ENERGY.Total', energy.Total, time);
-          if (declared.has('power_w') && energy.Power !== undefined) {
-            const power = Array.isArray(energy.Power) ? energy.Power.reduce<unknown>((sum, p) => (typeof sum === 'number' && typeof p === 'number' ? sum + p : NaN), 0) : energy.Power;
-            emit(out, site, device.id, 'power_w', 'ENERGY.Power', power, time);
-          }
+          if (declared.has('energy_kwh') && energy.Total !== undefined) emit(out, site, device.id, 'energy_kwh', 'ENERGY.Total', sumOfChannels(energy.Total), time);
+          if (declared.has('power_w') && energy.Power !== undefined) emit(out, site, device.id, 'power_w', 'ENERGY.Power', sumOfChannels(energy.Power), time);
         }
         const sensor = !wantsSensor ? undefined : opts.sensor !== undefined ? json[opts.sensor] : Object.values(json).find((v) => isObject(v) && SENSOR_FIELDS.some(([, key]) => v[key] !== undefined));
         if (isObject(sensor)) {

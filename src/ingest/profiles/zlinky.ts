@@ -30,6 +30,14 @@ const HISTORIC_PROPERTY: Record<string, string> = {
   BBRHPJR: 'current_tier6_summ_delivered',
 };
 
+/**
+ * zigbee2mqtt before the converter's snake_case names (2021, zigbee-herdsman-converters PR 3493)
+ * published the attributes as such, in Wh: `currentTier1SummDelivered`, `currentSummDelivered`.
+ */
+function legacyProperty(property: string): string {
+  return property.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+}
+
 export function zlinkyProperty(label: TicIndex): string {
   if (label.startsWith('EASF')) return `current_tier${Number(label.slice(4))}_summ_delivered`;
   return HISTORIC_PROPERTY[label]!;
@@ -55,12 +63,15 @@ export const zlinkyProfile: DeviceProfile<TicOptions> = {
     return compileBridged(device, ctx, (state, time, out) => {
       if (energy) {
         emitTariffIndexes(out, site, device.id, options, time, (label) => {
-          const raw = state[zlinkyProperty(label)];
-          return raw === undefined || raw === null ? undefined : typeof raw === 'number' ? raw : NaN;
+          const property = zlinkyProperty(label);
+          const raw = state[property];
+          if (raw !== undefined && raw !== null) return typeof raw === 'number' ? raw : NaN;
+          const legacy = state[legacyProperty(property)];
+          return legacy === undefined || legacy === null ? undefined : typeof legacy === 'number' ? legacy / 1000 : NaN;
         }, zlinkyProperty);
       }
       if (power) {
-        const key = state.apparent_power !== undefined ? 'apparent_power' : 'total_apparent_power';
+        const key = state.apparent_power !== undefined ? 'apparent_power' : state.total_apparent_power !== undefined ? 'total_apparent_power' : 'apparentPower';
         if (state[key] !== undefined) emit(out, site, device.id, 'power_w', key, state[key], time);
         else if (!energy) out.rejections.push({ reason: 'missing-field', detail: 'no "apparent_power" in the ZLinky state' });
       }

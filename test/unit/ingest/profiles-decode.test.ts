@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { PayloadDecoder } from '../../../src/ingest/decoder.js';
 import * as S from '../../fixtures/device-payloads/samples.js';
-import { buildProfileConfig } from './profile-config.js';
+import { configSchema } from '../../../src/config/schema.js';
+import { buildProfileConfig, profileConfigInput } from './profile-config.js';
 
 const NOW = Date.parse('2026-11-22T10:00:00Z');
 const decoder = new PayloadDecoder(buildProfileConfig());
@@ -152,5 +153,46 @@ describe('counters of these devices through the analytics reset rule', () => {
     const s = stepsFromIndex(shelly.map((x) => ({ tsMs: x.tsMs, value: x.value })), { site: 'atelier', device: 'pro3em', quantity: 'energy_kwh' });
     expect(s.corrections.map((c) => c.kind)).toEqual(['reset']);
     expect(s.steps[0]!.value).toBeCloseTo(0.0125, 10);
+  });
+});
+
+describe('other shapes the same firmware ships', () => {
+  /** The test configuration with some devices' options changed. */
+  function decoderWith(change: (devices: Record<string, unknown>[]) => void): PayloadDecoder {
+    const input = profileConfigInput() as { sites: { devices: Record<string, unknown>[] }[] };
+    change(input.sites[0]!.devices);
+    return new PayloadDecoder(configSchema.parse(input));
+  }
+
+  it('Tasmota multi-channel arrays are summed (Power per channel, Total with SetOption129)', () => {
+    const r = decode('tele/atelier_plug/SENSOR', '{"Time":"2018-01-17T18:59:50","ENERGY":{"Total":[1.25,0.5],"Power":[12,7]}}');
+    expect(values(r)).toEqual([
+      ['prise', 'energy_kwh', 1.75],
+      ['prise', 'power_w', 19],
+    ]);
+  });
+
+  it('a Shelly Plus PM Mini (pm1:0): apower and aenergy.total', () => {
+    const d = decoderWith((devices) => (devices.find((x) => x.id === 'pro3em')!.options = { component: 'pm1' }));
+    const r = d.decode('shellypro3em-0cb815fc1234/status/pm1:0', Buffer.from('{"id":0,"voltage":233.1,"current":0.151,"apower":15.8,"freq":50,"aenergy":{"total":9492.468,"by_minute":[0,0,0],"minute_ts":1700000000}}'), NOW);
+    expect(values(r)).toEqual([
+      ['pro3em', 'power_w', 15.8],
+      ['pro3em', 'energy_kwh', 9.492468],
+    ]);
+  });
+
+  it('ZLinky historic BASE, and the camelCase Wh attributes of zigbee2mqtt 2021', () => {
+    const d = decoderWith((devices) => (devices.find((x) => x.id === 'linky')!.options = { mode: 'historique', tariffs: ['BASE'], apparentPowerAsActivePower: true }));
+    expect(values(d.decode('zigbee2mqtt/Zlinky', Buffer.from(S.ZLINKY_HISTORIC_BASE), NOW))).toEqual([
+      ['linky-base', 'energy_kwh', 4096],
+      ['linky', 'energy_kwh', 4096],
+      ['linky', 'power_w', 1670],
+    ]);
+    const legacy = d.decode('zigbee2mqtt/Zlinky', Buffer.from(S.ZLINKY_LEGACY_2021), NOW);
+    expect(values(legacy)).toEqual([
+      ['linky-base', 'energy_kwh', 4571.435],
+      ['linky', 'energy_kwh', 4571.435],
+    ]);
+    expect(legacy.readings[0]!.tsMs).toBe(Date.parse('2021-12-24T11:33:18.695Z')); // last_seen
   });
 });
