@@ -16,6 +16,8 @@ export class ProfileRouter {
   private readonly exact = new Map<string, CompiledDevice>();
   private readonly spaces = new Map<string, CompiledDevice>();
   private readonly patterns: { filter: string[]; device: CompiledDevice }[] = [];
+  /** Longest space: no prefix of a topic beyond it can be one (bounds the lookup of long topics). */
+  private maxSpaceLength = 0;
   /** Tolerated filters (discovery topics) of every owner: published, never decoded nor rejected. */
   private readonly tolerated: string[][] = [];
   /** Every compiled device and bridge, native ones included (their topics, for ACL files). */
@@ -40,7 +42,10 @@ export class ProfileRouter {
     this.compiled.push(device);
     if (device.native) return;
     for (const t of device.topics) this.exact.set(t, device);
-    for (const s of device.spaces) if (!this.spaces.has(s)) this.spaces.set(s, device);
+    for (const s of device.spaces) {
+      if (!this.spaces.has(s)) this.spaces.set(s, device);
+      this.maxSpaceLength = Math.max(this.maxSpaceLength, s.length);
+    }
     for (const p of device.patterns) this.patterns.push({ filter: p.split('/'), device });
     for (const f of device.tolerated ?? []) if (!this.tolerated.some((t) => t.join('/') === f)) this.tolerated.push(f.split('/'));
   }
@@ -55,7 +60,8 @@ export class ProfileRouter {
     const exact = this.exact.get(topic);
     if (exact) return exact;
     if (this.spaces.size > 0) {
-      for (let at = topic.lastIndexOf('/'); at > 0; at = topic.lastIndexOf('/', at - 1)) {
+      // MQTT allows 65,535-byte topics: start at the longest space, so a long topic costs one scan.
+      for (let at = topic.lastIndexOf('/', this.maxSpaceLength); at > 0; at = topic.lastIndexOf('/', at - 1)) {
         const space = this.spaces.get(topic.slice(0, at));
         if (space) return space;
       }

@@ -151,7 +151,7 @@ export const shellyGen2Profile: DeviceProfile<Options> = {
         }
         // Other components' status (sys, wifi, input:0…) and RPC replies are device state, not readings.
         if (topic.startsWith(`${p}/status/`) || topic.startsWith(`${p}/events/`) || topic.startsWith(`${p}/debug/`)) return;
-        out.rejections.push({ reason: 'unknown-topic', detail: `topic "${topic}" is not one a Shelly publishes readings on (${[...statusTopics.keys()].join(', ')})` });
+        out.rejections.push({ reason: 'unknown-topic', detail: `topic "${topic.slice(0, 120)}" is not one a Shelly publishes readings on (${[...statusTopics.keys()].join(', ')})` });
       },
     };
   },

@@ -88,7 +88,7 @@ export const tasmotaProfile: DeviceProfile<Options> = {
         if (topic !== sensorTopic) {
           const last = topic.slice(topic.lastIndexOf('/') + 1);
           if (topic.startsWith('stat/') || IGNORED_TELE.test(last)) return;
-          out.rejections.push({ reason: 'unknown-topic', detail: `topic "${topic}" is not one a Tasmota device publishes readings on (tele/${t}/SENSOR)` });
+          out.rejections.push({ reason: 'unknown-topic', detail: `topic "${topic.slice(0, 120)}" is not one a Tasmota device publishes readings on (tele/${t}/SENSOR)` });
           return;
         }
         const json = parseJson(payload, out);

@@ -48,7 +48,7 @@ export const teleinfoProfile: DeviceProfile<TicOptions> = {
       tolerated: ['homeassistant/#'],
       serviceFilters: [topic],
       decode(t, payload, nowMs, out) {
-        if (t !== topic) return void out.rejections.push({ reason: 'unknown-topic', detail: `topic "${t}" is not the gateway's frame topic "${topic}"` });
+        if (t !== topic) return void out.rejections.push({ reason: 'unknown-topic', detail: `topic "${t.slice(0, 120)}" is not the gateway's frame topic "${topic}"` });
         const json = parseJson(payload, out);
         if (json === undefined) return;
         if (!isObject(json)) return void out.rejections.push({ reason: 'malformed-payload', detail: 'expected a JSON object of TIC labels' });

@@ -196,3 +196,13 @@ describe('other shapes the same firmware ships', () => {
     expect(legacy.readings[0]!.tsMs).toBe(Date.parse('2021-12-24T11:33:18.695Z')); // last_seen
   });
 });
+
+describe('router bounds', () => {
+  it('a 60,000-level topic of a device is refused quickly, not scanned level by level', () => {
+    const topic = `tele/atelier_plug/${'x/'.repeat(30_000)}SENSOR`;
+    const started = performance.now();
+    const r = decode(topic, '{}');
+    expect(performance.now() - started).toBeLessThan(200);
+    expect(r.rejections[0]).toMatchObject({ reason: 'unknown-topic' });
+  });
+});
