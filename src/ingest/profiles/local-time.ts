@@ -49,6 +49,36 @@ function wallToInstants(wall: number, timezone: string): number[] {
   return instants;
 }
 
+/**
+ * ISO 8601 with `Z` or an offset, in the shapes devices send (`2026-11-30T10:00:00.010Z`,
+ * zigbee2mqtt's last_seen; `…+01:00`), read without a regex; anything else goes through
+ * timestamp.ts's parseIsoWithOffset (same answers, 2-3x slower, measured once per message).
+ */
+export function parseIsoInstant(text: string): number {
+  const n = text.length;
+  const y = digits(text, 0, 4);
+  const mo = digits(text, 5, 2);
+  const d = digits(text, 8, 2);
+  const h = digits(text, 11, 2);
+  const mi = digits(text, 14, 2);
+  const sec = digits(text, 17, 2);
+  const frac = text[19] === '.';
+  const ms = frac ? digits(text, 20, 3) : 0;
+  const zoneAt = frac ? 23 : 19;
+  const z = text[zoneAt];
+  const plain = text[4] === '-' && text[7] === '-' && text[10] === 'T' && text[13] === ':' && text[16] === ':' && (y | mo | d | h | mi | sec | ms) >= 0;
+  if (plain && mo >= 1 && mo <= 12 && d >= 1 && d <= (mo === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : MONTH_DAYS[mo - 1]!) && h <= 23 && mi <= 59 && sec <= 59) {
+    const wall = Date.UTC(y, mo - 1, d, h, mi, sec, ms);
+    if (z === 'Z' && n === zoneAt + 1) return wall;
+    if ((z === '+' || z === '-') && n === zoneAt + 6 && text[zoneAt + 3] === ':') {
+      const oh = digits(text, zoneAt + 1, 2);
+      const om = digits(text, zoneAt + 4, 2);
+      if (oh >= 0 && om >= 0) return wall - (z === '+' ? 1 : -1) * (oh * 60 + om) * 60_000;
+    }
+  }
+  return parseIsoWithOffset(text);
+}
+
 export function parseLocalDeviceTime(text: unknown, timezone: string, nowMs: number, field: string): TimestampResult | { ok: false; reason: 'ambiguous-timestamp'; detail: string } {
   if (typeof text !== 'string') return { ok: false, reason: 'invalid-timestamp', detail: `"${field}" must be a date-time string` };
   // YYYY-MM-DDTHH:MM[:SS], exactly (NAIVE): anything else may carry an offset.

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { QUANTITY_NAMES, type QuantityName } from '../../config/quantities.js';
-import { checkTimestampMs, parseIsoWithOffset, type TimestampResult } from '../timestamp.js';
+import { checkTimestampMs, type TimestampResult } from '../timestamp.js';
 import { compilePointer, resolvePointer, type CompiledPointer } from './json-pointer.js';
-import { parseLocalDeviceTime } from './local-time.js';
+import { parseIsoInstant, parseLocalDeviceTime } from './local-time.js';
 import type { DeviceProfile } from './types.js';
 import { emit, numericField, parseJson, type ReadingTime } from './values.js';
 
@@ -34,7 +34,7 @@ type Options = z.infer<typeof options>;
 function readTime(raw: unknown, format: NonNullable<Options['timestamp']>['format'], timezone: string, nowMs: number, field: string): TimestampResult | { ok: false; reason: 'ambiguous-timestamp'; detail: string } {
   if (format === 'local') return parseLocalDeviceTime(raw, timezone, nowMs, field);
   if (format === 'iso8601') {
-    const ms = typeof raw === 'string' ? parseIsoWithOffset(raw) : NaN;
+    const ms = typeof raw === 'string' ? parseIsoInstant(raw) : NaN;
     if (Number.isNaN(ms)) return { ok: false, reason: 'invalid-timestamp', detail: `"${field}" is not ISO 8601 with an offset` };
     return checkTimestampMs(ms, nowMs, `"${field}"`);
   }

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { QuantityName } from '../../config/quantities.js';
 import type { BridgeConfig, DeviceConfig } from '../../config/schema.js';
 import type { CompileContext, CompiledDevice, DeviceProfile, ProfileOutput } from './types.js';
-import { checkTimestampMs, parseIsoWithOffset } from '../timestamp.js';
+import { checkTimestampMs } from '../timestamp.js';
+import { parseIsoInstant } from './local-time.js';
 import { emit, isObject, parseAvailability, parseJson, type ReadingTime } from './values.js';
 
 /**
@@ -43,7 +44,7 @@ export function bridgedTopics(device: DeviceConfig, ctx: CompileContext): { brid
 function stateTime(state: Record<string, unknown>, nowMs: number, out: ProfileOutput): ReadingTime | null {
   const seen = state.last_seen;
   if (seen === undefined || seen === null) return { tsMs: nowMs, fromServer: true };
-  const ms = typeof seen === 'number' ? seen : typeof seen === 'string' ? parseIsoWithOffset(seen) : NaN;
+  const ms = typeof seen === 'number' ? seen : typeof seen === 'string' ? parseIsoInstant(seen) : NaN;
   const ts = checkTimestampMs(ms, nowMs, '"last_seen"');
   if (!ts.ok) {
     out.rejections.push({ reason: ts.reason, field: 'last_seen', detail: ts.detail });

@@ -29,3 +29,17 @@ describe('local device times (Tasmota Time, mapping format local)', () => {
     expect(read('2026-12-01T02:00:00')).toMatchObject({ ok: false, reason: 'future-timestamp' });
   });
 });
+
+describe('ISO instants (zigbee2mqtt last_seen, mapping iso8601)', () => {
+  it('gives what timestamp.ts parseIsoWithOffset gives, faster forms and others alike', async () => {
+    const { parseIsoInstant } = await import('../../../src/ingest/profiles/local-time.js');
+    const { parseIsoWithOffset } = await import('../../../src/ingest/timestamp.js');
+    for (const t of ['2026-11-30T10:00:00.010Z', '2026-11-30T10:00:00Z', '2026-11-30T10:00:00+01:00', '2026-11-30T10:00:00.5-03:30', '2026-11-30T10:00:00.123+0100', '2026-11-30T10:00Z', '2024-02-29T23:59:59.999Z']) {
+      expect(parseIsoInstant(t), t).toBe(parseIsoWithOffset(t));
+      expect(Number.isNaN(parseIsoInstant(t)), t).toBe(false);
+    }
+    for (const t of ['2026-02-29T10:00:00Z', '2026-11-30T10:00:00', 'yesterday', '2026-11-30T10:00:00.010Zx']) expect(parseIsoInstant(t), t).toBeNaN();
+    // 24:00 is the next midnight for both (ISO 8601 §4.2.3; Date.parse agrees)
+    expect(parseIsoInstant('2026-11-30T24:00:00Z')).toBe(parseIsoWithOffset('2026-11-30T24:00:00Z'));
+  });
+});
