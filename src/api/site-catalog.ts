@@ -1,5 +1,6 @@
 import { QUANTITIES, isQuantityName, type QuantityName } from '../config/quantities.js';
 import type { AppConfig, DeviceConfig, SiteConfig } from '../config/schema.js';
+import { findSubChannel } from '../ingest/profiles/sub-channels.js';
 import { badRequest, notFound } from './errors.js';
 import { problemOf } from './problems.js';
 
@@ -15,7 +16,8 @@ export function findSite(config: AppConfig, siteId: string): SiteConfig {
 }
 
 export function findDevice(site: SiteConfig, deviceId: string): DeviceConfig {
-  const device = site.devices.find((d) => d.id === deviceId);
+  // A Linky per-tariff index (`linky-hchc`) is a sub-channel of its device (ingest/profiles/tic.ts).
+  const device = site.devices.find((d) => d.id === deviceId) ?? findSubChannel(site, deviceId);
   if (!device) {
     const known = site.devices.map((d) => d.id);
     const detail = `unknown device ${JSON.stringify(deviceId)} for site ${site.id} (known: ${known.join(', ')})`;

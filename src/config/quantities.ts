@@ -16,6 +16,8 @@ export const QUANTITIES = {
   humidity_pct: { unit: '%RH', kind: 'instantaneous', carrier: null },
   co2_ppm: { unit: 'ppm', kind: 'instantaneous', carrier: null },
   occupancy: { unit: 'count', kind: 'instantaneous', carrier: null },
+  /** A presence detector's boolean (zigbee2mqtt `occupancy`): 1 someone is there, 0 nobody. Not a head count. */
+  presence: { unit: 'bool', kind: 'instantaneous', carrier: null },
 } as const;
 
 export type QuantityName = keyof typeof QUANTITIES;

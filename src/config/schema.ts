@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkBridges, checkDeviceProfile, checkProfileTopics, deviceTopic, PROFILE_NAMES, profileViaBridge } from '../ingest/profiles/validate.js';
 import { DEVICE_KINDS, QUANTITY_NAMES, SITE_USAGES, type QuantityName } from './quantities.js';
 import { notificationsSchema } from '../alerts/email/recipients.js';
 
@@ -48,11 +49,20 @@ export const deviceSchema = z
      * and stored like any meter, but left out of the site's totals so nothing is counted twice.
      */
     submeterOf: identifier.optional(),
+    /** How the device publishes (README "Connecting real devices"): today's contract, or a shipped firmware's. */
+    profile: z.enum(PROFILE_NAMES, { error: (issue) => `unknown profile ${JSON.stringify(issue.input)} (known: ${PROFILE_NAMES.join(', ')})` }).default('native'),
+    /** The profile's own name for the device: Tasmota Topic, Shelly topic prefix, zigbee2mqtt friendly name, emon node… (default: id). */
+    topic: deviceTopic.optional(),
+    /** The bridge (site `bridges:`) that publishes for this device (zigbee2mqtt, zlinky). */
+    bridge: identifier.optional(),
+    /** Profile options, checked by the profile's own schema (src/ingest/profiles/). */
+    options: z.record(z.string(), z.unknown()).optional(),
   })
   .superRefine((device, ctx) => {
-    if (device.secret === undefined && device.secretHash === undefined) {
+    if (device.bridge === undefined && !profileViaBridge(device.profile) && device.secret === undefined && device.secretHash === undefined) {
       ctx.addIssue({ code: 'custom', path: ['secret'], message: 'a device needs `secret` or `secretHash`' });
     }
+    checkDeviceProfile(device, ctx);
     if (device.secret !== undefined && device.secretHash !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['secretHash'], message: 'give `secret` or `secretHash`, not both' });
     }
@@ -61,6 +71,24 @@ export const deviceSchema = z
       if (seen.has(q)) ctx.addIssue({ code: 'custom', path: ['quantities', i], message: `quantity "${q}" is listed twice` });
       seen.add(q);
     });
+  });
+
+/** One MQTT client that publishes for several devices (zigbee2mqtt): authenticates as `{site}/{id}`. */
+export const bridgeSchema = z
+  .strictObject({
+    id: identifier,
+    profile: z.literal('zigbee2mqtt', { error: 'the only bridge profile is "zigbee2mqtt"' }),
+    /** zigbee2mqtt's `mqtt.base_topic` (default "zigbee2mqtt"): unique across the configuration. */
+    baseTopic: deviceTopic.default('zigbee2mqtt'),
+    secret: z
+      .preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().min(8, 'a bridge secret has at least 8 characters'))
+      .optional(),
+    secretHash: secretHash.optional(),
+  })
+  .superRefine((bridge, ctx) => {
+    if ((bridge.secret === undefined) === (bridge.secretHash === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['secret'], message: 'a bridge needs `secret` or `secretHash` (one of them)' });
+    }
   });
 
 const closureSchema = z.strictObject({
@@ -101,6 +129,8 @@ export const siteSchema = z.strictObject({
   devices: z.array(deviceSchema).min(1, 'a site has at least one device'),
   /** Who is mailed about this site's alerts, at which severities and in which language. */
   notifications: notificationsSchema.optional(),
+  /** MQTT clients that publish for several devices of the site (zigbee2mqtt). */
+  bridges: z.array(bridgeSchema).default([]),
 });
 
 export const degreeDaysSchema = z
@@ -137,6 +167,8 @@ export const configSchema = z
         else if (main.submeterOf !== undefined) ctx.addIssue({ code: 'custom', path, message: `"${main.id}" is itself a sub-meter: point at the main meter` });
       });
     });
+    checkBridges(config, ctx);
+    checkProfileTopics(config, ctx);
     config.sites.forEach((site, i) => {
       const ref = site.outdoorTemperature;
       if (!ref) return;
@@ -157,3 +189,4 @@ export const configSchema = z
 export type AppConfig = z.infer<typeof configSchema>;
 export type SiteConfig = AppConfig['sites'][number];
 export type DeviceConfig = SiteConfig['devices'][number];
+export type BridgeConfig = SiteConfig['bridges'][number];

@@ -2,6 +2,8 @@ import type { AppConfig } from '../config/schema.js';
 import { isQuantityName } from '../config/quantities.js';
 import type { Reading } from '../model/reading.js';
 import { DeviceDirectory } from './device-directory.js';
+import { ProfileRouter } from './profiles/router.js';
+import type { CompiledDevice, ProfileOutput } from './profiles/types.js';
 import { jsonObjectPayloadSchema, senmlPackSchema } from './schemas.js';
 import { decodeSenml, type Decoded } from './senml.js';
 import { parseJsonTimestamp } from './timestamp.js';
@@ -15,6 +17,8 @@ export const DEFAULT_MAX_PAYLOAD_BYTES = 64 * 1024;
 export interface DecodeResult extends Decoded {
   site?: string;
   device?: string;
+  /** An availability / LWT message of a device or bridge (profiles): online or offline. */
+  availability?: ProfileOutput['availability'];
 }
 
 /** A plain number as text: what `mosquitto_pub -m 5120` sends. `Number('')` is 0, hence the regex. */
@@ -31,6 +35,8 @@ const PLAIN_NUMBER = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
  *   `undeclared-quantity`, `invalid-value` when not a finite number).
  * - SenML: see senml.ts. A pack with one bad record keeps its good records.
  * - `.../{quantity}` topic: a plain number, stamped with the receive time.
+ * - Any topic outside `sites/`: the device profiles' (profiles/router.ts), decoded by the
+ *   device's profile; a `sites/` topic of a device whose profile is not native is refused.
  *
  * Never throws: whatever a device sends ends as readings and/or rejections.
  */
@@ -46,12 +52,15 @@ function rejectWith(result: DecodeResult, rejection: Rejection): DecodeResult {
 
 export class PayloadDecoder {
   private readonly directory: DeviceDirectory;
+  private readonly router: ProfileRouter;
 
   constructor(
     config: AppConfig,
     private readonly maxPayloadBytes: number = DEFAULT_MAX_PAYLOAD_BYTES,
+    router?: ProfileRouter,
   ) {
     this.directory = new DeviceDirectory(config);
+    this.router = router ?? new ProfileRouter(config);
   }
 
   decode(topic: string, payload: Buffer, nowMs: number): DecodeResult {
@@ -59,10 +68,19 @@ export class PayloadDecoder {
     const result: DecodeResult = { readings: [], rejections: [] };
     if (parsed.site !== undefined) result.site = parsed.site;
     if (parsed.device !== undefined) result.device = parsed.device;
-    if (parsed.kind === 'unknown') return rejectWith(result, { reason: 'unknown-topic', detail: `topic "${topic}" is not sites/{site}/devices/{device}[/{quantity}]` });
+    if (parsed.kind === 'unknown') {
+      const routed = parsed.site === undefined ? this.router.route(topic) : undefined;
+      if (routed) return this.decodeProfile(routed, topic, payload, nowMs, result);
+      if (parsed.site === undefined && this.router.isTolerated(topic)) return result; // discovery: not ours, not an error
+      return rejectWith(result, { reason: 'unknown-topic', detail: `topic "${topic.slice(0, 120)}" is neither sites/{site}/devices/{device}[/{quantity}] nor a configured device profile's` });
+    }
     const { site, device } = parsed;
     if (!this.directory.hasSite(site)) return rejectWith(result, { reason: 'unknown-site', detail: `no site "${site}" in the configuration` });
-    if (!this.directory.device(site, device)) return rejectWith(result, { reason: 'unknown-device', detail: `no device "${device}" in site "${site}"` });
+    const configured = this.directory.device(site, device);
+    if (!configured) return rejectWith(result, { reason: 'unknown-device', detail: `no device "${device}" in site "${site}"` });
+    if (configured.profile !== 'native') {
+      return rejectWith(result, { reason: 'unknown-topic', detail: `device "${device}" has profile ${configured.profile}: it publishes on its profile's topics, not under sites/` });
+    }
     if (payload.length > this.maxPayloadBytes) {
       return rejectWith(result, { reason: 'oversized-payload', detail: `payload of ${payload.length} bytes exceeds the limit of ${this.maxPayloadBytes}` });
     }
@@ -109,6 +127,22 @@ export class PayloadDecoder {
       // Defensive: a bug here must cost one message, not the service.
       return rejectWith(result, { reason: 'malformed-payload', detail: `could not be decoded: ${(err as Error).message}` });
     }
+  }
+
+  private decodeProfile(routed: CompiledDevice, topic: string, payload: Buffer, nowMs: number, result: DecodeResult): DecodeResult {
+    result.site = routed.site;
+    result.device = routed.device;
+    if (payload.length > this.maxPayloadBytes) {
+      return rejectWith(result, { reason: 'oversized-payload', detail: `payload of ${payload.length} bytes exceeds the limit of ${this.maxPayloadBytes}` });
+    }
+    try {
+      routed.decode(topic, payload, nowMs, result);
+    } catch (err) {
+      // Defensive, as for native payloads: a bug costs one message, not the service.
+      result.readings.length = 0;
+      return rejectWith(result, { reason: 'malformed-payload', detail: `could not be decoded: ${(err as Error).message}` });
+    }
+    return result;
   }
 
   private decodeObject(object: Record<string, unknown>, site: string, device: string, nowMs: number, out: DecodeResult): void {

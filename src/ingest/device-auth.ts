@@ -1,5 +1,7 @@
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import type { AppConfig, DeviceConfig } from '../config/schema.js';
+import type { AppConfig } from '../config/schema.js';
+import { topicMatches } from './profiles/topic-filter.js';
+import type { ProfileRouter } from './profiles/router.js';
 import { isWithinDeviceTree } from './topic.js';
 
 /**
@@ -10,10 +12,21 @@ import { isWithinDeviceTree } from './topic.js';
  * - Anonymous clients (no username) are refused.
  * - A device may publish only to `sites/{its site}/devices/{itself}` and below, and subscribe
  *   only within that subtree.
+ * - A device with a profile (Tasmota, Shelly…) authenticates the same way and may publish only
+ *   its profile's topics; a bridge (zigbee2mqtt) authenticates as `{site}/{bridge id}` and may
+ *   publish only in its base topic, i.e. for the devices configured under it (TopicPermissions).
  */
 export interface DeviceIdentity {
   site: string;
+  /** The device id, or the bridge id. */
   device: string;
+  /** True for the native contract (the hot path: a prefix test, no lookup). */
+  native?: boolean;
+}
+
+interface Credentials {
+  secret?: string | undefined;
+  secretHash?: string | undefined;
 }
 
 /** scrypt cost: N=2^14, r=8, p=1 (the parameters of RFC 7914 §2's interactive-login example, ~50 ms here). */
@@ -55,7 +68,7 @@ export function safeEqual(a: string, b: string): boolean {
 const MAX_CACHE_ENTRIES = 10_000;
 
 export class DeviceAuthenticator {
-  private readonly devices = new Map<string, { identity: DeviceIdentity; device: DeviceConfig }>();
+  private readonly devices = new Map<string, { identity: DeviceIdentity; device: Credentials }>();
   /**
    * Successful scrypt verifications, keyed by username and a keyed digest of the password
    * (never the password itself), so that a reconnect storm of hundreds of devices costs
@@ -66,7 +79,13 @@ export class DeviceAuthenticator {
 
   constructor(config: AppConfig) {
     for (const site of config.sites) {
-      for (const device of site.devices) this.devices.set(`${site.id}/${device.id}`, { identity: { site: site.id, device: device.id }, device });
+      for (const device of site.devices) {
+        if (device.bridge !== undefined) continue; // its bridge connects for it
+        const identity: DeviceIdentity = { site: site.id, device: device.id };
+        if (device.profile === 'native') identity.native = true;
+        this.devices.set(`${site.id}/${device.id}`, { identity, device });
+      }
+      for (const bridge of site.bridges) this.devices.set(`${site.id}/${bridge.id}`, { identity: { site: site.id, device: bridge.id }, device: bridge });
     }
   }
 
@@ -94,9 +113,42 @@ export class DeviceAuthenticator {
   }
 }
 
-/** Publish permission: the device's own subtree only. */
+/** Publish permission of a native device: its own subtree only. */
 export function mayPublish(identity: DeviceIdentity, topic: string): boolean {
   return isWithinDeviceTree(topic, identity.site, identity.device);
+}
+
+/** True when `filter` is `allowed`, or lies below an allowed `…/#` (MQTT 3.1.1 §4.7.1.2). */
+function filterWithin(filter: string, allowed: string): boolean {
+  if (filter === allowed) return true;
+  if (!allowed.endsWith('/#')) return false;
+  const base = allowed.slice(0, -2);
+  return filter === base || filter.startsWith(`${base}/`);
+}
+
+/**
+ * Topic permissions for every profile: the native subtree, or the topics the profile router
+ * gives the identity (profiles/router.ts: the same table decodes them, so what a device may
+ * publish is exactly what is decoded for it).
+ */
+export class TopicPermissions {
+  constructor(private readonly router: ProfileRouter) {}
+
+  mayPublish(identity: DeviceIdentity, topic: string): boolean {
+    if (identity.native) return isWithinDeviceTree(topic, identity.site, identity.device);
+    const owner = `${identity.site}/${identity.device}`;
+    const routed = this.router.route(topic);
+    if (routed !== undefined) return routed.owner === owner;
+    return this.router.ownedBy(owner).some((d) => d.tolerated?.some((f) => topicMatches(f.split('/'), topic)) ?? false);
+  }
+
+  maySubscribe(identity: DeviceIdentity, filter: string): boolean {
+    if (identity.native) return isWithinDeviceTree(filter, identity.site, identity.device);
+    for (const device of this.router.ownedBy(`${identity.site}/${identity.device}`)) {
+      if (device.subscribe.some((allowed) => filterWithin(filter, allowed))) return true;
+    }
+    return false;
+  }
 }
 
 /**

@@ -1,7 +1,8 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import type { Logger } from '../observability/logger.js';
-import { mayPublish, maySubscribe, type DeviceAuthenticator, type DeviceIdentity } from './device-auth.js';
+import { TopicPermissions, type DeviceAuthenticator, type DeviceIdentity } from './device-auth.js';
+import type { ProfileRouter } from './profiles/router.js';
 import type { MessageHandler, MessageSource, SourceStatus } from './message-source.js';
 
 export interface EmbeddedBrokerOptions {
@@ -9,6 +10,8 @@ export interface EmbeddedBrokerOptions {
   /** 0 picks a free port; `address()` reports the bound one. */
   port: number;
   authenticator: DeviceAuthenticator;
+  /** Who may publish and subscribe to what, for devices with a profile and bridges. */
+  router: ProfileRouter;
   logger: Logger;
 }
 
@@ -40,7 +43,11 @@ export class EmbeddedBroker implements MessageSource {
   private listening = false;
   private stopped = false;
 
-  constructor(private readonly options: EmbeddedBrokerOptions) {}
+  private readonly permissions: TopicPermissions;
+
+  constructor(private readonly options: EmbeddedBrokerOptions) {
+    this.permissions = new TopicPermissions(options.router);
+  }
 
   async start(handler: MessageHandler): Promise<void> {
     const log = this.options.logger;
@@ -65,7 +72,7 @@ export class EmbeddedBroker implements MessageSource {
       authorizePublish: (client, packet, callback) => {
         if (!client) return callback(null); // broker-internal publish
         const identity = this.identities.get(client);
-        if (!identity || !mayPublish(identity, packet.topic)) {
+        if (!identity || !this.permissions.mayPublish(identity, packet.topic)) {
           // aedes closes the connection of a client whose publish is refused.
           log.warn({ clientId: client.id, device: identity ? `${identity.site}/${identity.device}` : undefined, topic: packet.topic }, 'publish outside the device topic refused; connection closed');
           return callback(new Error('publish not authorized'));
@@ -83,7 +90,7 @@ export class EmbeddedBroker implements MessageSource {
       },
       authorizeSubscribe: (client, subscription, callback) => {
         const identity = this.identities.get(client);
-        if (identity && maySubscribe(identity, subscription.topic)) return callback(null, subscription);
+        if (identity && this.permissions.maySubscribe(identity, subscription.topic)) return callback(null, subscription);
         log.warn({ clientId: client.id, topic: subscription.topic }, 'subscription outside the device topic refused');
         callback(null, null); // SUBACK 0x80 (MQTT 3.1.1 §3.9.3)
       },

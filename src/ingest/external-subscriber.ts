@@ -29,6 +29,11 @@ export interface ExternalSubscriberOptions {
   maxPendingReadings?: number;
   /** 5 by default, falling back to 4 (3.1.1) by itself when the broker refuses MQTT 5. */
   protocolVersion?: 4 | 5;
+  /**
+   * The topics of devices with a profile (Tasmota, Shelly, zigbee2mqtt…: profiles/router.ts),
+   * subscribed besides DEVICE_TOPIC_FILTER in the same SUBSCRIBE. Bounded by the configuration.
+   */
+  profileFilters?: readonly string[];
 }
 
 /** Passed to mqtt.js `customHandleAcks` to say "do not PUBACK now, we will": see below. */
@@ -163,9 +168,10 @@ export class ExternalSubscriber implements MessageSource {
     };
     client.on('connect', (connack) => {
       log.info({ endpoint: this.endpoint, sessionPresent: connack.sessionPresent, protocolVersion }, 'connected to the MQTT broker');
-      client.subscribe(DEVICE_TOPIC_FILTER, { qos: 1 }, (err, granted) => {
-        if (err) log.error({ err }, `subscribe to ${DEVICE_TOPIC_FILTER} failed (check the broker ACL of our user)`);
-        else if (granted?.some((g) => g.qos > 2)) log.error({ granted }, `the broker refused ${DEVICE_TOPIC_FILTER} (check the broker ACL of our user)`);
+      const filters = [DEVICE_TOPIC_FILTER, ...(this.options.profileFilters ?? [])];
+      client.subscribe(Object.fromEntries(filters.map((f) => [f, { qos: 1 as const }])), (err, granted) => {
+        if (err) log.error({ err }, `subscribe to ${filters.length} filters failed (check the broker ACL of our user)`);
+        else if (granted?.some((g) => g.qos > 2)) log.error({ refused: granted.filter((g) => g.qos > 2).map((g) => g.topic) }, 'the broker refused some filters (check the broker ACL of our user: mosquitto-files)');
         else this.subscribed = true;
       });
     });

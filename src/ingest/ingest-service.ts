@@ -6,6 +6,8 @@ import type { EventBus } from '../events/event-bus.js';
 import type { ReadingWriter } from '../storage/port.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, PayloadDecoder, type DecodeResult } from './decoder.js';
 import { DeviceAuthenticator } from './device-auth.js';
+import { DeviceStatusBoard, type DeviceStatus } from './device-status.js';
+import { ProfileRouter } from './profiles/router.js';
 import { EmbeddedBroker } from './embedded-broker.js';
 import { ExternalSubscriber, type ExternalSubscriberOptions } from './external-subscriber.js';
 import type { MessageSource } from './message-source.js';
@@ -27,7 +29,7 @@ export interface IngestServiceDeps {
   config: AppConfig;
   settings: Pick<EnvSettings, 'MQTT_HOST' | 'MQTT_PORT' | 'MQTT_URL' | 'MQTT_CLIENT_ID' | 'MQTT_PROTOCOL_VERSION'>;
   writer: ReadingWriter;
-  metrics: Pick<Metrics, 'messagesReceived' | 'readingsAccepted' | 'readingsRejected'>;
+  metrics: Pick<Metrics, 'messagesReceived' | 'readingsAccepted' | 'readingsRejected'> & Partial<Pick<Metrics, 'deviceOnline'>>;
   logger: Logger;
   /** Clock in epoch ms: receive time of messages, relative SenML times, the 5-minute future limit. */
   now: () => number;
@@ -49,6 +51,7 @@ export class IngestService {
   private readonly decoder: PayloadDecoder;
   private readonly rejectionLog: RejectionLog;
   private readonly source: MessageSource;
+  private readonly deviceStatus: DeviceStatusBoard;
   private lastMessageMs: number | null = null;
   /** Readings handed to the writer and not yet durable (the external source bounds its window with it). */
   private awaitingDurableReadings = 0;
@@ -56,7 +59,13 @@ export class IngestService {
   constructor(private readonly deps: IngestServiceDeps) {
     const options = deps.options ?? {};
     this.log = deps.logger.child({ module: 'ingest' });
-    this.decoder = new PayloadDecoder(deps.config, options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES);
+    const router = new ProfileRouter(deps.config);
+    this.decoder = new PayloadDecoder(deps.config, options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES, router);
+    const online = deps.metrics.deviceOnline;
+    this.deviceStatus = new DeviceStatusBoard((s) => {
+      online?.set({ site: s.site, device: s.device }, s.online ? 1 : 0);
+      this.log.info({ site: s.site, device: s.device, online: s.online }, s.online ? 'device online' : 'device offline');
+    });
     this.rejectionLog = new RejectionLog(deps.metrics, this.log, { capacity: options.rejectionCapacity, logWindowMs: options.rejectionLogWindowMs });
     const { settings } = deps;
     this.source = settings.MQTT_URL
@@ -66,12 +75,14 @@ export class IngestService {
           ...(settings.MQTT_PROTOCOL_VERSION ? { protocolVersion: settings.MQTT_PROTOCOL_VERSION } : {}),
           logger: this.log.child({ source: 'external' }),
           pendingReadings: () => this.awaitingDurableReadings,
+          profileFilters: [...new Set(router.compiled.flatMap((d) => d.serviceFilters))],
           ...options.external,
         })
       : new EmbeddedBroker({
           host: settings.MQTT_HOST,
           port: settings.MQTT_PORT,
           authenticator: new DeviceAuthenticator(deps.config),
+          router,
           logger: this.log.child({ source: 'embedded' }),
         });
   }
@@ -88,6 +99,11 @@ export class IngestService {
   status(): IngestStatus {
     const s = this.source.status();
     return { mode: this.source.mode, connected: s.connected, endpoint: s.endpoint, lastMessageMs: this.lastMessageMs };
+  }
+
+  /** Online status of devices and bridges that publish an availability / LWT topic. */
+  devicesOnline(): DeviceStatus[] {
+    return this.deviceStatus.all();
   }
 
   /** Newest first (GET /api/ingest/rejections). */
@@ -111,6 +127,7 @@ export class IngestService {
     } catch (err) {
       result = { readings: [], rejections: [{ reason: 'malformed-payload', detail: `could not be decoded: ${(err as Error).message}` }] };
     }
+    if (result.availability) this.deviceStatus.update(result.availability.site, result.availability.device, result.availability.online, receivedMs);
     for (const rejection of result.rejections) {
       try {
         this.rejectionLog.record(rejection, { topic, site: result.site, device: result.device, payload, receivedMs });

@@ -2,6 +2,8 @@ import { pbkdf2, randomBytes } from 'node:crypto';
 import type { AppConfig } from '../config/schema.js';
 import { deviceTopicBase } from './topic.js';
 import { DEVICE_TOPIC_FILTER } from './external-subscriber.js';
+import { ProfileRouter } from './profiles/router.js';
+import type { CompiledDevice } from './profiles/types.js';
 
 /**
  * Files for an external mosquitto 2 broker, generated from the site configuration.
@@ -17,6 +19,13 @@ import { DEVICE_TOPIC_FILTER } from './external-subscriber.js';
  * and below (read lets it subscribe to its own subtree, as on the embedded broker); the
  * service user reads `sites/+/devices/#`. Everything else is denied (mosquitto denies what
  * no rule grants).
+ *
+ * Devices with a profile (profiles/router.ts) may write their profile's topics and spaces
+ * (`tele/<topic>/#`…) and read what their firmware subscribes to (`cmnd/<topic>/#`…); a bridge
+ * (zigbee2mqtt) writes its base topic only for the friendly names configured under it, plus
+ * `bridge/#`, and reads `<base_topic>/#`. The service user reads every profile topic. Mosquitto 2
+ * drops a publish the ACL denies (it still acknowledges it in MQTT 3.1.1), so an unconfigured
+ * zigbee device is simply not delivered.
  */
 export const MOSQUITTO_PBKDF2_ITERATIONS = 101;
 const SALT_BYTES = 12;
@@ -46,25 +55,58 @@ function checkUsername(username: string): void {
   if (/[:\r\n]/.test(username) || username === '') throw new Error(`username ${JSON.stringify(username)} cannot be written to a mosquitto password file`);
 }
 
+/** ACL lines of one owner's profile devices (all the devices a bridge publishes for, or one device). */
+function profileAcl(devices: readonly CompiledDevice[], bridge: boolean): string[] {
+  const lines = new Set<string>();
+  for (const d of devices) {
+    // A bridge's space is its whole base topic: it gets only its devices' topics and bridge/#.
+    if (bridge && d.device === d.owner.slice(d.owner.indexOf('/') + 1)) {
+      for (const t of d.topics) lines.add(`topic write ${t}`);
+      for (const space of d.spaces) lines.add(`topic write ${space}/bridge/#`);
+    } else {
+      for (const t of [...d.topics, ...d.patterns]) lines.add(`topic write ${t}`);
+      if (!bridge) for (const space of d.spaces) lines.add(`topic write ${space}`).add(`topic write ${space}/#`);
+    }
+    for (const f of d.subscribe) lines.add(`topic read ${f}`);
+  }
+  return [...lines];
+}
+
 export async function generateMosquittoFiles(config: AppConfig, service?: ServiceUser): Promise<MosquittoFiles> {
   const passwordLines: string[] = [];
   const aclLines: string[] = ['# Generated from the site configuration: do not edit; regenerate instead.', ''];
   const skipped: string[] = [];
+  const router = new ProfileRouter(config);
   if (service) {
     checkUsername(service.username);
     passwordLines.push(`${service.username}:${await mosquittoPasswordHash(service.password)}`);
-    aclLines.push(`user ${service.username}`, `topic read ${DEVICE_TOPIC_FILTER}`, '');
+    const profileFilters = [...new Set(router.compiled.flatMap((d) => d.serviceFilters))];
+    aclLines.push(`user ${service.username}`, `topic read ${DEVICE_TOPIC_FILTER}`, ...profileFilters.map((f) => `topic read ${f}`), '');
   }
   for (const site of config.sites) {
     for (const device of site.devices) {
+      if (device.bridge !== undefined) continue; // its bridge's user publishes for it
       const username = `${site.id}/${device.id}`;
-      const base = deviceTopicBase(site.id, device.id);
-      aclLines.push(`user ${username}`, `topic readwrite ${base}`, `topic readwrite ${base}/#`, '');
+      if (device.profile === 'native') {
+        const base = deviceTopicBase(site.id, device.id);
+        aclLines.push(`user ${username}`, `topic readwrite ${base}`, `topic readwrite ${base}/#`, '');
+      } else {
+        aclLines.push(`user ${username}`, ...profileAcl(router.ownedBy(username), false), '');
+      }
       if (device.secret === undefined) {
         skipped.push(username);
         continue;
       }
       passwordLines.push(`${username}:${await mosquittoPasswordHash(device.secret)}`);
+    }
+    for (const bridge of site.bridges) {
+      const username = `${site.id}/${bridge.id}`;
+      aclLines.push(`user ${username}`, ...profileAcl(router.ownedBy(username), true), '');
+      if (bridge.secret === undefined) {
+        skipped.push(username);
+        continue;
+      }
+      passwordLines.push(`${username}:${await mosquittoPasswordHash(bridge.secret)}`);
     }
   }
   return { passwordFile: `${passwordLines.join('\n')}\n`, aclFile: `${aclLines.join('\n')}`, skipped };

@@ -11,6 +11,10 @@ export const REJECTION_REASONS = [
   'invalid-timestamp',
   'future-timestamp',
   'oversized-payload',
+  // Device profiles (src/ingest/profiles/): a field the profile needs is absent; a local time
+  // without offset that happens twice (the autumn DST hour).
+  'missing-field',
+  'ambiguous-timestamp',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 

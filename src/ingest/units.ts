@@ -18,6 +18,7 @@ const CONVERSIONS: Record<QuantityName, Readonly<Record<string, number>>> = {
   humidity_pct: { '%RH': 1 },
   co2_ppm: { ppm: 1 },
   occupancy: { count: 1 },
+  presence: {},
 };
 
 /** Converts `value` from `unit` to the quantity's unit; undefined if the unit does not fit the quantity. */

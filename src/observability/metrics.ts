@@ -37,6 +37,12 @@ export function createMetrics() {
     pendingReadings: new Gauge({ name: `${prefix}write_pending_readings`, help: 'Readings accepted but not yet durable', registers: [registry] }),
     spoolReplayedReadings: new Counter({ name: `${prefix}spool_replayed_readings_total`, help: 'Spooled readings written to the store (replay progress)', registers: [registry] }),
     spoolAcknowledging: new Gauge({ name: `${prefix}spool_acknowledging`, help: '0 when the spool is full (SPOOL_MAX_MB) and messages are left unacknowledged', registers: [registry] }),
+    deviceOnline: new Gauge({
+      name: `${prefix}device_online`,
+      help: '1 online, 0 offline, from the availability / LWT topic of devices with a profile (labels bounded by the configuration)',
+      labelNames: ['site', 'device'] as const,
+      registers: [registry],
+    }),
     deadLetters: new Counter({ name: `${prefix}store_dead_letters_total`, help: 'Readings the store refused for good, appended to dead-letter.jsonl', registers: [registry] }),
     mailOutboxDepth: new Gauge({ name: `${prefix}mail_outbox_depth`, help: 'Alert e-mails in the outbox not yet accepted by the SMTP server', registers: [registry] }),
     mailSent: new Counter({ name: `${prefix}mail_sent_total`, help: 'Alert e-mails accepted by the SMTP server', registers: [registry] }),

@@ -2,13 +2,17 @@
  * Ingest benchmark (issues 2 and 3): simulated devices publish through the broker into the real
  * service (src/main.ts in its own process), acknowledged only once durable; prints messages/s and
  * readings/s end to end, PUBACK and publish -> queryable latencies, and the service's peak RSS.
- *   npm run bench:ingest [-- --store duckdb|influx] [--broker embedded|mosquitto] [--payload json|senml]
+ *   npm run bench:ingest [-- --store duckdb|influx] [--broker embedded|mosquitto] [--payload json|senml|tasmota|zigbee2mqtt]
  *                        [--messages 200000] [--devices 20] [--window 50] [--rate 0] [--json out.json] [--cpu-prof DIR]
  *                        [--compiled]   (run the service as compiled JavaScript, as the Docker image does)
  *                        [--node-arg=--max-semi-space-size=4 …]   (node flags for the service)
  *                        [--mqtt-protocol 4] [--broker-inflight 1000]   (the service speaks MQTT 3.1.1 to Mosquitto,
  *                        whose max_inflight_messages, 20 by default, then bounds what it has in flight to the service)
  * With --store influx it also measures the raw /write rate of the same influxd (5,000-line batches).
+ * --payload tasmota: each device is a Tasmota plug (profile tasmota) publishing tele/<topic>/SENSOR with
+ * its local `Time` (one second apart per message, so that every reading is distinct); --payload
+ * zigbee2mqtt: every client logs in as ONE zigbee2mqtt bridge and publishes a plug's state
+ * (energy, power, last_seen) for its own friendly name. Both give 2 readings per message, as json.
  */
 import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -45,19 +49,31 @@ const store = a.store === 'influx' ? 'influx' : a.store === 'duckdb' ? 'duckdb' 
 if (!store) throw new Error(`--store must be duckdb or influx, got ${a.store}`);
 const broker = (a.broker ?? (store === 'influx' ? 'mosquitto' : 'embedded')) as 'embedded' | 'mosquitto';
 if (broker !== 'embedded' && broker !== 'mosquitto') throw new Error(`--broker must be embedded or mosquitto, got ${a.broker}`);
-const payload = a.payload as 'json' | 'senml';
-if (payload !== 'json' && payload !== 'senml') throw new Error(`--payload must be json or senml, got ${a.payload}`);
+const payload = a.payload as 'json' | 'senml' | 'tasmota' | 'zigbee2mqtt';
+if (!['json', 'senml', 'tasmota', 'zigbee2mqtt'].includes(payload)) throw new Error(`--payload must be json, senml, tasmota or zigbee2mqtt, got ${a.payload}`);
 const messages = Number(a.messages);
 const deviceCount = Number(a.devices);
 const window = Number(a.window);
 const rate = Number(a.rate);
-const readingsPerMessage = payload === 'json' ? 2 : 10;
+const readingsPerMessage = payload === 'senml' ? 10 : 2;
 const SITE = 'bench';
 const SECRET = 'bench-device-secret';
 const PUBLISHER = fileURLToPath(new URL('./ingest/publisher.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 const devices = Array.from({ length: deviceCount }, (_, i) => `d${String(i).padStart(3, '0')}`);
+const meter = { kind: 'electricity-meter', quantities: ['energy_kwh', 'power_w'] };
+function benchDevice(id: string): Record<string, unknown> {
+  if (payload === 'tasmota') return { id, ...meter, profile: 'tasmota', topic: `bench_${id}`, secret: SECRET };
+  if (payload === 'zigbee2mqtt') return { id, ...meter, profile: 'zigbee2mqtt', bridge: 'z2m', topic: `plug_${id}` };
+  return { id, ...meter, secret: SECRET };
+}
+/** Each publisher client: its MQTT username and the topic it publishes on. */
+const publishers = devices.map((d) => {
+  if (payload === 'tasmota') return { username: `${SITE}/${d}`, topic: `tele/bench_${d}/SENSOR` };
+  if (payload === 'zigbee2mqtt') return { username: `${SITE}/z2m`, topic: `zigbee2mqtt/plug_${d}` };
+  return { username: `${SITE}/${d}`, topic: `sites/${SITE}/devices/${d}` };
+});
 const config = {
   sites: [
     {
@@ -65,7 +81,9 @@ const config = {
       name: 'Benchmark site',
       usage: 'office',
       floorAreaM2: 1000,
-      devices: [...devices, 'probe'].map((id) => ({ id, kind: 'electricity-meter', quantities: ['energy_kwh', 'power_w'], secret: SECRET })),
+      timezone: 'Europe/Paris',
+      devices: [...devices.map(benchDevice), { id: 'probe', ...meter, secret: SECRET }],
+      ...(payload === 'zigbee2mqtt' ? { bridges: [{ id: 'z2m', profile: 'zigbee2mqtt', secret: SECRET }] } : {}),
     },
   ],
 };
@@ -126,7 +144,7 @@ async function rawInfluxRate(influx: InfluxdHandle, points: number): Promise<num
 }
 
 function runPublisher(url: string, baseMs: number): Promise<{ acked: number; firstPublishMs: number; lastAckMs: number; ackP50Ms: number; ackP99Ms: number; cpuS: number }> {
-  const args = JSON.stringify({ url, site: SITE, devices, secret: SECRET, messages, window, rate, payload, baseMs });
+  const args = JSON.stringify({ url, site: SITE, publishers, secret: SECRET, messages, window, rate, payload, baseMs, timezone: 'Europe/Paris' });
   const child = spawn(process.execPath, ['--import', 'tsx', PUBLISHER, args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));

@@ -6,9 +6,10 @@ import { loadContext } from '../context.js';
 
 export const mosquittoFilesHelp = `mosquitto-files --out DIR [--config FILE]
   Writes DIR/passwd and DIR/acl for Mosquitto from the site configuration: each device may
-  publish under sites/{site}/devices/{device} only. When MQTT_SERVICE_USER and
+  publish under sites/{site}/devices/{device} only, or on its profile's topics (Tasmota, Shelly…);
+  a zigbee2mqtt bridge only for the devices configured under it. When MQTT_SERVICE_USER and
   MQTT_SERVICE_PASSWORD are set (see config/docker/example.env), the service's own user is added,
-  allowed to read every device topic.`;
+  allowed to read every device topic, profile topics included.`;
 
 export async function mosquittoFilesCommand(outDir: string | undefined, configOption: string | undefined, out: (line: string) => void, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   if (!outDir) throw new CliError('--out: the directory to write passwd and acl into is required');

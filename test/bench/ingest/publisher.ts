@@ -9,22 +9,36 @@ import { connectAsync, type MqttClient } from 'mqtt';
 interface PublisherArgs {
   url: string;
   site: string;
-  devices: string[];
+  /** One client each: its username and topic (a bridge's clients share one username). */
+  publishers: { username: string; topic: string }[];
   secret: string;
   messages: number;
   window: number;
   /** Total messages per second over all devices; 0 = as fast as the windows allow. */
   rate: number;
-  payload: 'json' | 'senml';
-  /** Readings of message i of a device are stamped baseMs + i*10 (+ k ms within a SenML pack), all distinct. */
+  payload: 'json' | 'senml' | 'tasmota' | 'zigbee2mqtt';
+  /** Readings of message i of a device are stamped baseMs + i*10 (+ k ms within a SenML pack), all distinct (tasmota: + i s). */
   baseMs: number;
+  /** The site's zone, in which Tasmota's `Time` is local. */
+  timezone: string;
 }
 
 const args = JSON.parse(process.argv[2]!) as PublisherArgs;
-const perDevice = Math.ceil(args.messages / args.devices.length);
+const perDevice = Math.ceil(args.messages / args.publishers.length);
+const localTime = new Intl.DateTimeFormat('sv-SE', { timeZone: args.timezone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
 
 function payloadOf(i: number): string {
   const tsMs = args.baseMs + i * 10;
+  if (args.payload === 'tasmota') {
+    // Tasmota's `Time` has a resolution of one second: message i is i seconds after the base.
+    // The shape of https://github.com/arendst/Tasmota/issues/1621 (a POW plug's SENSOR).
+    const time = localTime.format(new Date(args.baseMs + i * 1000)).replace(' ', 'T');
+    return `{"Time":"${time}","ENERGY":{"TotalStartTime":"2026-01-01T00:00:00","Total":${(10_000 + i * 0.01).toFixed(3)},"Yesterday":0.054,"Today":0.049,"Period":0,"Power":${1000 + (i % 500)},"Factor":0.93,"Voltage":231,"Current":4.5}}`;
+  }
+  if (args.payload === 'zigbee2mqtt') {
+    // A zigbee2mqtt plug's state with advanced.last_seen: ISO_8601 (https://www.zigbee2mqtt.io/guide/configuration/).
+    return `{"energy":${(10_000 + i * 0.01).toFixed(2)},"linkquality":120,"power":${1000 + (i % 500)},"state":"ON","last_seen":"${new Date(tsMs).toISOString()}"}`;
+  }
   if (args.payload === 'json') return `{"ts":${tsMs},"energy_kwh":${(10_000 + i * 0.01).toFixed(2)},"power_w":${1000 + (i % 500)}}`;
   // SenML pack of 10 readings: two quantities at five instants 1 ms apart (RFC 8428 times in seconds).
   const records: string[] = [];
@@ -37,10 +51,10 @@ function payloadOf(i: number): string {
 }
 
 const clients: MqttClient[] = await Promise.all(
-  args.devices.map((device, k) =>
+  args.publishers.map((publisher, k) =>
     connectAsync(args.url, {
       clientId: `bench-${process.pid}-${k}`,
-      username: `${args.site}/${device}`,
+      username: publisher.username,
       password: args.secret,
       clean: true,
       reconnectPeriod: 0,
@@ -60,8 +74,7 @@ await Promise.all(
   clients.map(
     (client, k) =>
       new Promise<void>((resolve, reject) => {
-        const device = args.devices[k]!;
-        const topic = `sites/${args.site}/devices/${device}`;
+        const topic = args.publishers[k]!.topic;
         const total = Math.min(perDevice, args.messages - k * perDevice);
         const perClientRate = args.rate / clients.length;
         let next = 0;

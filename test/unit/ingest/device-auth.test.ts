@@ -32,15 +32,15 @@ describe('hashSecret / verifySecret', () => {
 describe('DeviceAuthenticator', () => {
   it('accepts a device secret', async () => {
     const auth = new DeviceAuthenticator(config);
-    expect(await auth.authenticate('site-a/meter', Buffer.from(SECRETS['site-a/meter']))).toEqual({ site: 'site-a', device: 'meter' });
+    expect(await auth.authenticate('site-a/meter', Buffer.from(SECRETS['site-a/meter']))).toEqual({ site: 'site-a', device: 'meter', native: true });
   });
   it('accepts a secret against secretHash, and caches the verification', async () => {
     const auth = new DeviceAuthenticator(config);
     const first = performance.now();
-    expect(await auth.authenticate('site-a/env', Buffer.from(SECRETS['site-a/env']))).toEqual({ site: 'site-a', device: 'env' });
+    expect(await auth.authenticate('site-a/env', Buffer.from(SECRETS['site-a/env']))).toEqual({ site: 'site-a', device: 'env', native: true });
     const scryptMs = performance.now() - first;
     const second = performance.now();
-    for (let i = 0; i < 20; i++) expect(await auth.authenticate('site-a/env', SECRETS['site-a/env'])).toEqual({ site: 'site-a', device: 'env' });
+    for (let i = 0; i < 20; i++) expect(await auth.authenticate('site-a/env', SECRETS['site-a/env'])).toEqual({ site: 'site-a', device: 'env', native: true });
     const cachedMs = (performance.now() - second) / 20;
     expect(cachedMs).toBeLessThan(scryptMs / 5);
   });
