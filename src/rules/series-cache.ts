@@ -3,6 +3,8 @@ import type { ReadingQuery } from '../storage/port.js';
 
 /** What the rule inputs read from storage (src/rules/input-source.ts). */
 export type RuleReadingSource = Pick<ReadingQuery, 'readings' | 'readingAtOrBefore' | 'buckets'>;
+/** What the cache reads: the same, and each site's newest readings, to skip series with nothing new. */
+export type CacheReadingSource = RuleReadingSource & Pick<ReadingQuery, 'latest'>;
 
 type SeriesRef = Pick<Reading, 'site' | 'device' | 'quantity'>;
 
@@ -65,11 +67,14 @@ export class SeriesCache {
   private readonly entries = new Map<string, Entry>();
   /** Bumped per series by every write noted: a fetch begun before a bump is not merged. */
   private readonly versions = new Map<string, number>();
+  /** Count of noteStored calls, and the count at the last one per series. */
+  private seq = 0;
+  private readonly notedSeq = new Map<string, number>();
   private readonly maxPoints: number;
   private readonly maxAgeMs: number;
 
   constructor(
-    private readonly query: RuleReadingSource,
+    private readonly query: CacheReadingSource,
     options: SeriesCacheOptions = {},
   ) {
     this.maxPoints = options.maxPointsPerSeries ?? 50_000;
@@ -78,9 +83,11 @@ export class SeriesCache {
 
   /** Readings stored (live ingest): later reads of their time ranges go to the store again. */
   noteStored(readings: readonly Reading[]): void {
+    this.seq += 1;
     for (const r of readings) {
       const key = keyOf(r);
       this.versions.set(key, (this.versions.get(key) ?? 0) + 1);
+      this.notedSeq.set(key, this.seq);
       const e = this.entries.get(key);
       if (!e || r.tsMs >= e.hi) continue;
       if (r.tsMs < e.lo) {
@@ -104,6 +111,22 @@ export class SeriesCache {
   /** A source for one evaluation cycle of one cadence: at its end, readings no cadence needs are dropped. */
   cycle(tag: string, nowMs: number): { source: RuleReadingSource; end(): void } {
     const wanted = new Map<string, number>();
+    // Each site's newest reading per series, read once per cycle (one query per site): a series
+    // whose newest reading is older than what is asked has nothing to fetch. Trusted for a series
+    // only if no write of it was noted since the query was sent (a write is noted once durable,
+    // so one noted before was visible to the query).
+    const latestBySite = new Map<string, Promise<{ seq: number; newest: Map<string, { tsMs: number; value: number }> }>>();
+    const newest = async (s: SeriesRef): Promise<{ tsMs: number; value: number } | null | undefined> => {
+      let p = latestBySite.get(s.site);
+      if (!p) {
+        const seq = this.seq;
+        p = this.query.latest(s.site).then((list) => ({ seq, newest: new Map(list.map((l) => [keyOf({ site: s.site, device: l.device, quantity: l.quantity }), { tsMs: l.tsMs, value: l.value }])) }));
+        latestBySite.set(s.site, p);
+      }
+      const snapshot = await p;
+      // undefined: unknown (written since); null: the series has no reading at all.
+      return (this.notedSeq.get(keyOf(s)) ?? -1) > snapshot.seq ? undefined : (snapshot.newest.get(keyOf(s)) ?? null);
+    };
     const cover = async (s: SeriesRef, fromMs: number, toMs: number): Promise<Entry | null> => {
       const key = keyOf(s);
       wanted.set(key, Math.min(wanted.get(key) ?? Infinity, fromMs));
@@ -118,7 +141,12 @@ export class SeriesCache {
       const next: Entry = e
         ? { ...e, ts: e.ts, values: e.values }
         : { lo: fromMs, hi: fromMs, ts: [], values: [], before: null, filledAtMs: nowMs, wantFrom: new Map() };
-      if (!e || fromMs < e.lo) {
+      const last = await newest(s);
+      if (!e && last !== undefined && (last === null || last.tsMs < fromMs)) {
+        // Nothing at or after fromMs: the newest reading is the one before the range.
+        next.before = last;
+        next.hi = Math.max(next.hi, toMs);
+      } else if (!e || fromMs < e.lo) {
         // Earlier than held (or nothing held): the reading before fromMs and [fromMs, lo) in front.
         const before = await this.query.readingAtOrBefore({ ...selector, atMs: fromMs - 1 });
         const rows = e ? await this.query.readings({ ...selector, fromMs, toMs: e.lo }) : [];
@@ -127,6 +155,7 @@ export class SeriesCache {
         next.values = [...rows.map((r) => r.value), ...next.values];
         next.lo = fromMs;
       }
+      if (toMs > next.hi && last !== undefined && (last === null || last.tsMs < next.hi)) next.hi = toMs;
       if (toMs > next.hi) {
         const rows = await this.query.readings({ ...selector, fromMs: next.hi, toMs });
         for (const r of rows) {

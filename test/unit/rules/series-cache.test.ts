@@ -109,7 +109,7 @@ describe('SeriesCache', () => {
   it('answers readings and readingAtOrBefore as the store does, reading only what is new', async () => {
     const store = new MemoryQuery().add(points(0, 100));
     let queries = 0;
-    const counting = { readings: (s: Parameters<MemoryQuery['readings']>[0]) => (queries++, store.readings(s)), readingAtOrBefore: (s: Parameters<MemoryQuery['readingAtOrBefore']>[0]) => (queries++, store.readingAtOrBefore(s)), buckets: store.buckets.bind(store) };
+    const counting = { readings: (s: Parameters<MemoryQuery['readings']>[0]) => (queries++, store.readings(s)), readingAtOrBefore: (s: Parameters<MemoryQuery['readingAtOrBefore']>[0]) => (queries++, store.readingAtOrBefore(s)), buckets: store.buckets.bind(store), latest: store.latest.bind(store) };
     const cache = new SeriesCache(counting);
     const c1 = cache.cycle('hourly', 0);
     expect(await c1.source.readingAtOrBefore({ ...sel, atMs: 10 * H })).toEqual(await store.readingAtOrBefore({ ...sel, atMs: 10 * H }));
@@ -143,7 +143,7 @@ describe('SeriesCache', () => {
     // A write noted while a read is on its way: the read is answered but not kept.
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const slow = { readings: async (s: Parameters<MemoryQuery['readings']>[0]) => { await gate; return store.readings(s); }, readingAtOrBefore: store.readingAtOrBefore.bind(store), buckets: store.buckets.bind(store) };
+    const slow = { readings: async (s: Parameters<MemoryQuery['readings']>[0]) => { await gate; return store.readings(s); }, readingAtOrBefore: store.readingAtOrBefore.bind(store), buckets: store.buckets.bind(store), latest: store.latest.bind(store) };
     const racing = new SeriesCache(slow);
     const c3 = racing.cycle('hourly', 0);
     const pending = c3.source.readings({ ...sel, fromMs: 0, toMs: 48 * H });
