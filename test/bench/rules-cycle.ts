@@ -3,7 +3,7 @@
  * sites × 20 devices, each with four weeks of hourly history in the embedded DuckDB store (written
  * through the store's `write`, as ingest does), timed cold (the evaluator's first cycle) and warm
  * (the next hour's, after that hour's readings were stored and noted), with peak RSS.
- *   npx tsx test/bench/rules-cycle.ts [--sites 100] [--no-cache] [--json out.json]
+ *   npm run bench:rules-cycle [-- --sites 100] [--no-cache] [--json out.json]
  * Target: a cycle under 1 s.
  * Per site: 2 electricity meters (energy_kwh, power_w), 1 gas meter, 16 multi-sensors
  * (temperature, CO2, humidity, occupancy), 1 weather station.

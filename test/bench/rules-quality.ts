@@ -8,7 +8,7 @@
  * test/bench/rules/driver.ts) are printed beside them for one release, so any difference shows.
  *   npm run bench:rules [-- --data ../shared/data] [--buildings 118,439] [--json out.json]
  * Targets: overall F1 ≥ 0.45 with at most 2 false alert events per building-month.
- * Part (b), the speed of one evaluation cycle, is test/bench/rules-cycle.ts.
+ * Part (b), the speed of one evaluation cycle, is test/bench/rules-cycle.ts (`npm run bench:rules-cycle`).
  */
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
