@@ -59,7 +59,9 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestRes
   try {
     const bindings = bindRules(options.config, options.rules.configured, options.rules.defaults).filter((b) => b.subject.site.id === site.id);
     const energy = new EnergyAnalyticsService({ config: options.config, query: options.query });
-    const evaluator = new RuleEvaluator({ bindings, query: options.query, energy, state, lifecycle: new AlertLifecycle(), notBeforeMs: options.fromMs, maxCatchUpMs: Number.POSITIVE_INFINITY });
+    const evaluator = new RuleEvaluator({ bindings, query: options.query, energy, state, lifecycle: new AlertLifecycle(), notBeforeMs: options.fromMs, maxCatchUpMs: Number.POSITIVE_INFINITY,
+      // Nothing writes during a backtest: cached readings never need a refill.
+      seriesCache: { maxAgeMs: Number.POSITIVE_INFINITY } });
     const step = options.stepMs ?? 24 * HOUR_MS;
     let evaluations = 0;
     let failures = 0;

@@ -8,6 +8,7 @@ import type { ReadingQuery } from '../storage/port.js';
 import { IDLE, stepMachine, type ConditionState, type Transition } from './condition-machine.js';
 import { loadRuleInput } from './input-source.js';
 import type { Cadence, RuleDataSources, RuleInputKind } from './rule-type.js';
+import { SeriesCache, type RuleReadingSource, type SeriesCacheOptions } from './series-cache.js';
 import type { RuleBinding } from './subjects.js';
 
 /** What is persisted per alert key between evaluations (rule_state). */
@@ -29,6 +30,11 @@ export interface EvaluatorOptions {
   maxRejudgeMs?: number;
   /** Nothing is judged before this instant (a backtest's start). */
   notBeforeMs?: number;
+  /**
+   * Readings kept between cycles (src/rules/series-cache.ts), so a cycle reads only what is new;
+   * `false` reads everything from the store every cycle (same judgements, slower).
+   */
+  seriesCache?: SeriesCacheOptions | false;
 }
 
 export interface EvaluationSummary {
@@ -63,8 +69,10 @@ export class RuleEvaluator {
   private readonly byCadence = new Map<Cadence, RuleBinding[]>();
   private readonly dirtyFrom = new Map<string, number>();
   private readonly bindingsBySeries = new Map<string, RuleBinding[]>();
+  private readonly cache: SeriesCache | null;
 
   constructor(private readonly options: EvaluatorOptions) {
+    this.cache = options.seriesCache === false ? null : new SeriesCache(options.query, options.seriesCache ?? {});
     for (const b of options.bindings) {
       const list = this.byCadence.get(b.rule.def.cadence) ?? [];
       list.push(b);
@@ -80,6 +88,7 @@ export class RuleEvaluator {
 
   /** Told of stored readings: those older than what a binding judged make it judge again. */
   noteStored(readings: readonly Reading[]): void {
+    this.cache?.noteStored(readings);
     for (const r of readings) {
       const bound = this.bindingsBySeries.get(`${r.site}\u0000${r.device}`);
       if (!bound) continue;
@@ -99,17 +108,23 @@ export class RuleEvaluator {
     const results: Array<{ binding: RuleBinding; key: AlertKey; machine: ConditionState; transitions: Transition[] }> = [];
     let judgements = 0;
     let failures = 0;
-    for (const binding of bindings) {
-      try {
-        const key = bindingKey(binding);
-        const r = await this.judgeBinding(binding, key, nowMs, toMs);
-        if (!r) continue;
-        judgements += r.judged;
-        results.push({ binding, key, machine: r.machine, transitions: r.transitions });
-      } catch (err) {
-        failures += 1;
-        this.options.logger?.error({ err, rule: binding.rule.id, site: binding.subject.site.id, device: binding.subject.device.id }, 'rule evaluation failed');
+    const cycle = this.cache?.cycle(cadence, nowMs);
+    const source = cycle?.source ?? this.options.query;
+    try {
+      for (const binding of bindings) {
+        try {
+          const key = bindingKey(binding);
+          const r = await this.judgeBinding(binding, key, nowMs, toMs, source);
+          if (!r) continue;
+          judgements += r.judged;
+          results.push({ binding, key, machine: r.machine, transitions: r.transitions });
+        } catch (err) {
+          failures += 1;
+          this.options.logger?.error({ err, rule: binding.rule.id, site: binding.subject.site.id, device: binding.subject.device.id }, 'rule evaluation failed');
+        }
       }
+    } finally {
+      cycle?.end();
     }
     const outcome = emptyOutcome();
     if (results.length > 0) {
@@ -134,7 +149,7 @@ export class RuleEvaluator {
     return { cadence, nowMs, bindings: bindings.length, judgements, failures, outcome };
   }
 
-  private async judgeBinding(binding: RuleBinding, key: AlertKey, nowMs: number, toMs: number) {
+  private async judgeBinding(binding: RuleBinding, key: AlertKey, nowMs: number, toMs: number, source: RuleReadingSource) {
     const { rule, subject } = binding;
     const persisted = (await this.options.state.read.ruleState(key)) as PersistedRuleState | null;
     let machine: ConditionState = persisted?.machine ?? { ...IDLE };
@@ -164,7 +179,7 @@ export class RuleEvaluator {
     const readFrom = fromMs - rule.def.lookbackMs(rule.params as never);
     const input = rule.def.load
       ? await rule.def.load({ query: this.options.query, ...(this.options.energy ? { energy: this.options.energy } : {}) }, subject, readFrom, toMs)
-      : await loadRuleInput(rule.def.input as Exclude<RuleInputKind, 'daily-site'>, this.options.query, subject, readFrom, toMs);
+      : await loadRuleInput(rule.def.input as Exclude<RuleInputKind, 'daily-site'>, source, subject, readFrom, toMs);
     const judged = rule.def.judge(input as never, rule.params as never, fromMs, toMs, subject);
     const stepped = stepMachine(machine, judged, { forMs: rule.forMs, clearForMs: rule.clearForMs });
     if (replayedAlert && !stepped.transitions.some((t) => t.kind === 'open')) {

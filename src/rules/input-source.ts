@@ -2,8 +2,8 @@ import { QUANTITIES } from '../config/quantities.js';
 import { maxRatePerHour, stepsFromIndex, type IndexPoint } from '../energy/counters.js';
 import { emptySeries, spreadSteps } from '../energy/intervals.js';
 import { HOUR_MS } from '../energy/local-time.js';
-import type { ReadingQuery } from '../storage/port.js';
 import type { RuleInput, RuleInputKind, RuleSubject } from './rule-type.js';
+import type { RuleReadingSource } from './series-cache.js';
 
 /**
  * The reading stamped exactly at the window's end closes its last hour: the hour [t-1h, t) is
@@ -18,7 +18,7 @@ function hourEdges(fromMs: number, toMs: number): Float64Array {
   return edges;
 }
 
-async function indexPoints(query: ReadingQuery, s: RuleSubject, fromMs: number, toMs: number): Promise<IndexPoint[]> {
+async function indexPoints(query: RuleReadingSource, s: RuleSubject, fromMs: number, toMs: number): Promise<IndexPoint[]> {
   const selector = { site: s.site.id, device: s.device.id, quantity: s.quantity };
   const before = await query.readingAtOrBefore({ ...selector, atMs: fromMs });
   const rows = await query.readings({ ...selector, fromMs, toMs: toMs + INDEX_LOOKAHEAD_MS });
@@ -35,7 +35,7 @@ async function indexPoints(query: ReadingQuery, s: RuleSubject, fromMs: number, 
  * resets, backward steps and spikes are corrected the same way, gaps are spread and an hour
  * that is not fully covered by measured steps is NaN (not judged).
  */
-export async function loadRuleInput(kind: Exclude<RuleInputKind, 'daily-site'>, query: ReadingQuery, s: RuleSubject, fromMs: number, toMs: number): Promise<RuleInput> {
+export async function loadRuleInput(kind: Exclude<RuleInputKind, 'daily-site'>, query: RuleReadingSource, s: RuleSubject, fromMs: number, toMs: number): Promise<RuleInput> {
   const cumulative = QUANTITIES[s.quantity].kind === 'cumulative';
   switch (kind) {
     case 'samples': {

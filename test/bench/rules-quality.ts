@@ -1,77 +1,134 @@
 /**
- * Rules quality benchmark (issue 8), part (a): the shipped default energy rules, evaluated
- * causally day by day on the six real buildings of the developer data set, scored hour by hour
- * against their LEAD1.0 labels, which are read from `--data` at run time and never copied.
+ * Rules quality benchmark (issue 8), part (a): the shipped default rules run through the real
+ * engine (`runBacktest`: the live evaluator and alert lifecycle on a fake clock) over the six real
+ * buildings of the developer data set, each imported into an embedded DuckDB store as a user would
+ * import it, and scored hour by hour against their LEAD1.0 labels. The labels are read from
+ * `--data` at run time and never copied (their licence is unclear).
+ * The figures of the earlier stand-in driver (detectors and condition machine called directly,
+ * test/bench/rules/driver.ts) are printed beside them for one release, so any difference shows.
  *   npm run bench:rules [-- --data ../shared/data] [--buildings 118,439] [--json out.json]
  * Targets: overall F1 ≥ 0.45 with at most 2 false alert events per building-month.
+ * Part (b), the speed of one evaluation cycle, is test/bench/rules-cycle.ts (`npm run bench:rules-cycle`).
  */
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULT_ENERGY_RULES, type DefaultEnergyRule } from '../../src/rules/detectors/calibrated-defaults.js';
+import { DEFAULT_ENERGY_RULES } from '../../src/rules/detectors/calibrated-defaults.js';
+import { machineLoad } from './rules/machine.js';
 import { runRulesDaily } from './rules/driver.js';
+import { runEngineBacktests } from './rules/engine-driver.js';
 import { loadLabelledBuildings } from './rules/lead-data.js';
 import { addScores, labelledEventCoverage, rates, scoreEpisodes, type Episode, type LabelledEvent, type Score } from './rules/score.js';
 
 export interface QualityBenchOptions {
   dataDir: string;
   buildings?: readonly string[];
-  rules?: readonly DefaultEnergyRule[];
   /** Weeks at the start left out of the second set of figures (the detectors learn from trailing weeks). */
   warmUpWeeks?: number;
+  /** The backtest's clock step (default: runBacktest's, one day). */
+  stepMs?: number;
+  log?: (line: string) => void;
 }
 
 export interface BuildingResult {
   id: string;
+  /** The engine, energy rules (the calibrated ones, as the old driver scored). */
   all: Score;
   afterWarmUp: Score;
+  /** The engine, every shipped default rule (silent device and counter integrity too). */
+  allDefaults: Score;
+  /** The old stand-in driver, same energy rules. */
+  oldDriver: Score;
   byRule: Record<string, Score>;
   missed: LabelledEvent[];
   episodes: Episode[];
+  /** Alerts of the other default rules (not energy): rule -> count. */
+  otherAlerts: Record<string, number>;
+  flaps: number;
+  backtestMs: number;
+  importMs: number;
+  bindings: number;
 }
 
 export interface QualityBenchResult {
   buildings: BuildingResult[];
   overall: Score;
   overallAfterWarmUp: Score;
+  overallAllDefaults: Score;
+  overallOldDriver: Score;
   byRule: Record<string, Score>;
 }
 
-export function runQualityBench(options: QualityBenchOptions): QualityBenchResult {
-  const rules = options.rules ?? DEFAULT_ENERGY_RULES;
+const ENERGY_RULE_IDS = new Set(DEFAULT_ENERGY_RULES.map((r) => r.id));
+
+export async function runQualityBench(options: QualityBenchOptions): Promise<QualityBenchResult> {
   const warmUpMs = (options.warmUpWeeks ?? 4) * 7 * 86_400_000;
-  const results: BuildingResult[] = [];
-  for (const b of loadLabelledBuildings(options.dataDir, options.buildings)) {
-    const episodes = runRulesDaily(b.series, rules);
+  const buildings = loadLabelledBuildings(options.dataDir, options.buildings);
+  const runs = await runEngineBacktests(buildings, { ...(options.stepMs !== undefined ? { stepMs: options.stepMs } : {}), ...(options.log ? { log: options.log } : {}) });
+  const results: BuildingResult[] = buildings.map((b, i) => {
+    const run = runs[i]!;
+    if (run.failures > 0) throw new Error(`building ${b.id}: ${run.failures} evaluation failures in the backtest`);
     const truth = { startMs: b.series.startMs, labels: b.labels };
+    const episodes = run.episodes.filter((e) => ENERGY_RULE_IDS.has(e.rule));
     const byRule: Record<string, Score> = {};
-    for (const r of rules) byRule[r.id] = scoreEpisodes(episodes.filter((e) => e.rule === r.id), truth);
-    results.push({
+    for (const id of ENERGY_RULE_IDS) byRule[id] = scoreEpisodes(episodes.filter((e) => e.rule === id), truth);
+    const otherAlerts: Record<string, number> = {};
+    for (const a of run.alerts) if (!ENERGY_RULE_IDS.has(a.rule)) otherAlerts[a.rule] = (otherAlerts[a.rule] ?? 0) + 1;
+    return {
       id: b.id,
       all: scoreEpisodes(episodes, truth),
       afterWarmUp: scoreEpisodes(episodes, truth, { fromMs: b.series.startMs + warmUpMs }),
+      allDefaults: scoreEpisodes(run.episodes, truth),
+      oldDriver: scoreEpisodes(runRulesDaily(b.series, DEFAULT_ENERGY_RULES), truth),
       byRule,
       missed: labelledEventCoverage(episodes, truth).filter((e) => e.coveredShare < 0.5),
       episodes,
-    });
-  }
+      otherAlerts,
+      flaps: run.alerts.reduce((n, a) => n + a.flaps, 0),
+      backtestMs: run.backtestMs,
+      importMs: run.importMs,
+      bindings: run.bindings,
+    };
+  });
   const byRule: Record<string, Score> = {};
-  for (const r of rules) byRule[r.id] = addScores(results.map((x) => x.byRule[r.id]!));
-  return { buildings: results, overall: addScores(results.map((r) => r.all)), overallAfterWarmUp: addScores(results.map((r) => r.afterWarmUp)), byRule };
+  for (const id of ENERGY_RULE_IDS) byRule[id] = addScores(results.map((x) => x.byRule[id]!));
+  return {
+    buildings: results,
+    overall: addScores(results.map((r) => r.all)),
+    overallAfterWarmUp: addScores(results.map((r) => r.afterWarmUp)),
+    overallAllDefaults: addScores(results.map((r) => r.allDefaults)),
+    overallOldDriver: addScores(results.map((r) => r.oldDriver)),
+    byRule,
+  };
 }
+
+const f3 = (x: number) => x.toFixed(3);
 
 function row(label: string, s: Score): string {
   const r = rates(s);
-  const f = (x: number) => x.toFixed(3);
-  return `${label.padEnd(26)} P ${f(r.precision)}  R ${f(r.recall)}  F1 ${f(r.f1)}  events ${String(s.events).padStart(4)}  false ${String(s.falseEvents).padStart(4)}  false/month ${r.falseEventsPerMonth.toFixed(2)}`;
+  return `${label.padEnd(26)} P ${f3(r.precision)}  R ${f3(r.recall)}  F1 ${f3(r.f1)}  events ${String(s.events).padStart(4)}  false ${String(s.falseEvents).padStart(4)}  false/month ${r.falseEventsPerMonth.toFixed(2)}`;
+}
+
+function short(s: Score): string {
+  const r = rates(s);
+  return `F1 ${f3(r.f1)} (P ${f3(r.precision)} R ${f3(r.recall)}) false/month ${r.falseEventsPerMonth.toFixed(2)}`;
 }
 
 export function printQualityBench(result: QualityBenchResult, print: (line: string) => void = console.log): void {
-  print('Hour-level scores of the default energy rules (union of rules), whole year:');
+  print('Hour-level scores of the default energy rules (union of rules), whole year, through the engine (runBacktest):');
   for (const b of result.buildings) print(row(`  building ${b.id}`, b.all));
   print(row('  overall', result.overall));
-  print('Same, first 4 weeks excluded (the profiles learn from trailing weeks: little is judged at first):');
+  print('Engine vs the old stand-in driver (detectors + condition machine called directly), same energy rules:');
+  for (const b of result.buildings) print(`  building ${b.id.padEnd(6)} engine ${short(b.all)} | old driver ${short(b.oldDriver)}`);
+  print(`  overall         engine ${short(result.overall)} | old driver ${short(result.overallOldDriver)}`);
+  print('Every shipped default rule (energy + counter integrity + silent device), engine:');
+  for (const b of result.buildings) {
+    const other = Object.entries(b.otherAlerts).map(([r, n]) => `${r} ${n}`).join(', ') || 'none';
+    print(`${row(`  building ${b.id}`, b.allDefaults)}  (other alerts: ${other}; flaps ${b.flaps})`);
+  }
+  print(row('  overall', result.overallAllDefaults));
+  print('Same energy rules, first 4 weeks excluded (the profiles learn from trailing weeks: little is judged at first):');
   for (const b of result.buildings) print(row(`  building ${b.id}`, b.afterWarmUp));
   print(row('  overall', result.overallAfterWarmUp));
   print('Each rule alone, whole year, all buildings:');
@@ -87,10 +144,13 @@ async function main(): Promise<void> {
   const { values: args } = parseArgs({
     options: { data: { type: 'string', default: '../shared/data' }, buildings: { type: 'string' }, json: { type: 'string' } },
   });
+  console.log(`Machine at start: ${machineLoad()}`);
   const started = performance.now();
-  const result = runQualityBench({ dataDir: resolve(args.data!), ...(args.buildings ? { buildings: args.buildings.split(',') } : {}) });
+  const result = await runQualityBench({ dataDir: resolve(args.data!), ...(args.buildings ? { buildings: args.buildings.split(',') } : {}), log: console.log });
   printQualityBench(result);
-  console.log(`(${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  const backtestS = result.buildings.reduce((s, b) => s + b.backtestMs, 0) / 1000;
+  console.log(`Backtests ${backtestS.toFixed(1)} s for ${result.buildings.length} building-years (${(backtestS / Math.max(1, result.buildings.length)).toFixed(1)} s each), whole run ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`Machine at end: ${machineLoad()}`);
   if (args.json) {
     const slim = { ...result, buildings: result.buildings.map(({ episodes: _e, ...b }) => b) };
     await writeFile(args.json, JSON.stringify(slim, null, 2));

@@ -18,6 +18,9 @@ import type { HourlySeries } from '../../../src/rules/judgement.js';
 export interface LabelledBuilding {
   id: string;
   primaryUse: string;
+  floorAreaM2: number;
+  /** The meter CSV, as a user would hand it to `npm run cli -- import`. */
+  meterFile: string;
   series: HourlySeries;
   /** Per hour: 1 anomalous, 0 normal, -1 unlabelled (kWh missing). */
   labels: Int8Array;
@@ -32,7 +35,8 @@ function table(path: string): Record<string, string>[] {
 export function loadLabelledBuildings(dataDir: string, only?: readonly string[]): LabelledBuilding[] {
   const meta = table(join(dataDir, 'buildings.csv')).filter((b) => !only || only.includes(b.building_id!));
   return meta.map((b) => {
-    const rows = table(join(dataDir, 'meters', `building_${b.building_id}.csv`));
+    const meterFile = join(dataDir, 'meters', `building_${b.building_id}.csv`);
+    const rows = table(meterFile);
     const startMs = Date.parse(rows[0]!.timestamp_utc!);
     const values = new Float64Array(rows.length);
     const labels = new Int8Array(rows.length);
@@ -44,6 +48,8 @@ export function loadLabelledBuildings(dataDir: string, only?: readonly string[])
     return {
       id: b.building_id!,
       primaryUse: b.primary_use!,
+      floorAreaM2: Number(b.floor_area_m2),
+      meterFile,
       series: { startMs, values, unit: b.unit ?? 'kWh', timezone: b.timezone!, calendar: { country: b.country!, ...DEFAULT_CALENDAR } },
       labels,
     };

@@ -1,0 +1,210 @@
+import type { Reading } from '../model/reading.js';
+import type { ReadingQuery } from '../storage/port.js';
+
+/** What the rule inputs read from storage (src/rules/input-source.ts). */
+export type RuleReadingSource = Pick<ReadingQuery, 'readings' | 'readingAtOrBefore' | 'buckets'>;
+/** What the cache reads: the same, and each site's newest readings, to skip series with nothing new. */
+export type CacheReadingSource = RuleReadingSource & Pick<ReadingQuery, 'latest'>;
+
+type SeriesRef = Pick<Reading, 'site' | 'device' | 'quantity'>;
+
+interface Entry {
+  /** Every stored reading with lo <= tsMs < hi, in time order (two packed arrays: 16 bytes a reading). */
+  lo: number;
+  hi: number;
+  ts: number[];
+  values: number[];
+  /** The last stored reading before lo; null: none. */
+  before: { tsMs: number; value: number } | null;
+  /** Clock of the cycle that first filled it: refilled from scratch after `maxAgeMs`. */
+  filledAtMs: number;
+  /** Oldest instant each cadence read in its last cycle: older readings are dropped. */
+  wantFrom: Map<string, number>;
+}
+
+export interface SeriesCacheOptions {
+  /** A series with more readings than this in its window is not kept (read from the store each time). */
+  maxPointsPerSeries?: number;
+  /**
+   * Safety net for writes the evaluator is not told of (the spool's replay after an outage emits no
+   * `readingsStored`; an InfluxDB import while the service runs): an entry is refilled from the
+   * store after this long (evaluation clock), staggered per series between 0.75 and 1.25 times it
+   * so the refills do not all fall in one cycle. Infinity in a backtest (nothing writes).
+   */
+  maxAgeMs?: number;
+}
+
+const keyOf = (s: SeriesRef) => `${s.site}\u0000${s.device}\u0000${s.quantity}`;
+
+/** First index whose timestamp is >= tsMs. */
+function lowerBound(ts: readonly number[], tsMs: number): number {
+  let lo = 0;
+  let hi = ts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ts[mid]! < tsMs) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function stagger(key: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619);
+  return 0.75 + ((h >>> 0) % 1000) / 2000;
+}
+
+/**
+ * The raw readings of the series the rules read, kept between evaluation cycles, so that a cycle
+ * reads from the store only what is new since the last one (one query per series instead of two per
+ * binding over weeks of lookback). It answers `readings` and `readingAtOrBefore` exactly as the
+ * store would: it holds every stored reading of a time range and the one before it, and is told of
+ * every write through `noteStored`, which cuts the range at the first late reading; a fetch that a
+ * write overtook is not kept. The counter arithmetic then runs on the same points as without it,
+ * so the judgements are the same (test/unit/rules/series-cache.test.ts). Buckets are not cached.
+ */
+export class SeriesCache {
+  private readonly entries = new Map<string, Entry>();
+  /** Bumped per series by every write noted: a fetch begun before a bump is not merged. */
+  private readonly versions = new Map<string, number>();
+  /** Count of noteStored calls, and the count at the last one per series. */
+  private seq = 0;
+  private readonly notedSeq = new Map<string, number>();
+  private readonly maxPoints: number;
+  private readonly maxAgeMs: number;
+
+  constructor(
+    private readonly query: CacheReadingSource,
+    options: SeriesCacheOptions = {},
+  ) {
+    this.maxPoints = options.maxPointsPerSeries ?? 50_000;
+    this.maxAgeMs = options.maxAgeMs ?? 6 * 3_600_000;
+  }
+
+  /** Readings stored (live ingest): later reads of their time ranges go to the store again. */
+  noteStored(readings: readonly Reading[]): void {
+    this.seq += 1;
+    for (const r of readings) {
+      const key = keyOf(r);
+      this.versions.set(key, (this.versions.get(key) ?? 0) + 1);
+      this.notedSeq.set(key, this.seq);
+      const e = this.entries.get(key);
+      if (!e || r.tsMs >= e.hi) continue;
+      if (r.tsMs < e.lo) {
+        this.entries.delete(key);
+        continue;
+      }
+      const cut = lowerBound(e.ts, r.tsMs);
+      e.ts.length = cut;
+      e.values.length = cut;
+      e.hi = r.tsMs;
+    }
+  }
+
+  /** Readings held (for tests and the benchmark). */
+  size(): { series: number; points: number } {
+    let points = 0;
+    for (const e of this.entries.values()) points += e.ts.length;
+    return { series: this.entries.size, points };
+  }
+
+  /** A source for one evaluation cycle of one cadence: at its end, readings no cadence needs are dropped. */
+  cycle(tag: string, nowMs: number): { source: RuleReadingSource; end(): void } {
+    const wanted = new Map<string, number>();
+    // Each site's newest reading per series, read once per cycle (one query per site): a series
+    // whose newest reading is older than what is asked has nothing to fetch. Trusted for a series
+    // only if no write of it was noted since the query was sent (a write is noted once durable,
+    // so one noted before was visible to the query).
+    const latestBySite = new Map<string, Promise<{ seq: number; newest: Map<string, { tsMs: number; value: number }> }>>();
+    const newest = async (s: SeriesRef): Promise<{ tsMs: number; value: number } | null | undefined> => {
+      let p = latestBySite.get(s.site);
+      if (!p) {
+        const seq = this.seq;
+        p = this.query.latest(s.site).then((list) => ({ seq, newest: new Map(list.map((l) => [keyOf({ site: s.site, device: l.device, quantity: l.quantity }), { tsMs: l.tsMs, value: l.value }])) }));
+        latestBySite.set(s.site, p);
+      }
+      const snapshot = await p;
+      // undefined: unknown (written since); null: the series has no reading at all.
+      return (this.notedSeq.get(keyOf(s)) ?? -1) > snapshot.seq ? undefined : (snapshot.newest.get(keyOf(s)) ?? null);
+    };
+    const cover = async (s: SeriesRef, fromMs: number, toMs: number): Promise<Entry | null> => {
+      const key = keyOf(s);
+      wanted.set(key, Math.min(wanted.get(key) ?? Infinity, fromMs));
+      let e = this.entries.get(key);
+      if (e && nowMs - e.filledAtMs > this.maxAgeMs * stagger(key)) {
+        this.entries.delete(key);
+        e = undefined;
+      }
+      if (e && e.lo <= fromMs && e.hi >= toMs) return e;
+      const version = this.versions.get(key) ?? 0;
+      const selector = { site: s.site, device: s.device, quantity: s.quantity };
+      const next: Entry = e
+        ? { ...e, ts: e.ts, values: e.values }
+        : { lo: fromMs, hi: fromMs, ts: [], values: [], before: null, filledAtMs: nowMs, wantFrom: new Map() };
+      const last = await newest(s);
+      if (!e && last !== undefined && (last === null || last.tsMs < fromMs)) {
+        // Nothing at or after fromMs: the newest reading is the one before the range.
+        next.before = last;
+        next.hi = Math.max(next.hi, toMs);
+      } else if (!e || fromMs < e.lo) {
+        // Earlier than held (or nothing held): the reading before fromMs and [fromMs, lo) in front.
+        const before = await this.query.readingAtOrBefore({ ...selector, atMs: fromMs - 1 });
+        const rows = e ? await this.query.readings({ ...selector, fromMs, toMs: e.lo }) : [];
+        next.before = before ? { tsMs: before.tsMs, value: before.value } : null;
+        next.ts = [...rows.map((r) => r.tsMs), ...next.ts];
+        next.values = [...rows.map((r) => r.value), ...next.values];
+        next.lo = fromMs;
+      }
+      if (toMs > next.hi && last !== undefined && (last === null || last.tsMs < next.hi)) next.hi = toMs;
+      if (toMs > next.hi) {
+        const rows = await this.query.readings({ ...selector, fromMs: next.hi, toMs });
+        for (const r of rows) {
+          next.ts.push(r.tsMs);
+          next.values.push(r.value);
+        }
+        next.hi = toMs;
+      }
+      // A write noted while we read may be missing from what we read: keep nothing, read directly.
+      if ((this.versions.get(key) ?? 0) !== version || next.ts.length > this.maxPoints) {
+        this.entries.delete(key);
+        return null;
+      }
+      this.entries.set(key, next);
+      return next;
+    };
+    const source: RuleReadingSource = {
+      readings: async (s) => {
+        const e = await cover(s, s.fromMs, s.toMs);
+        if (!e) return this.query.readings(s);
+        const out: Reading[] = [];
+        for (let i = lowerBound(e.ts, s.fromMs); i < e.ts.length && e.ts[i]! < s.toMs; i++) out.push({ site: s.site, device: s.device, quantity: s.quantity, tsMs: e.ts[i]!, value: e.values[i]! });
+        return out;
+      },
+      readingAtOrBefore: async (s) => {
+        const e = await cover(s, s.atMs, s.atMs + 1);
+        if (!e) return this.query.readingAtOrBefore(s);
+        const i = lowerBound(e.ts, s.atMs + 1) - 1;
+        const found = i >= 0 ? { tsMs: e.ts[i]!, value: e.values[i]! } : e.before;
+        return found ? { site: s.site, device: s.device, quantity: s.quantity, ...found } : null;
+      },
+      buckets: (q) => this.query.buckets(q),
+    };
+    return {
+      source,
+      end: () => {
+        for (const [key, fromMs] of wanted) {
+          const e = this.entries.get(key);
+          if (!e) continue;
+          e.wantFrom.set(tag, fromMs);
+          const keepFrom = Math.min(...e.wantFrom.values());
+          if (keepFrom <= e.lo || keepFrom > e.hi) continue;
+          const cut = lowerBound(e.ts, keepFrom);
+          if (cut > 0) e.before = { tsMs: e.ts[cut - 1]!, value: e.values[cut - 1]! };
+          e.ts.splice(0, cut);
+          e.values.splice(0, cut);
+          e.lo = keepFrom;
+        }
+      },
+    };
+  }
+}
