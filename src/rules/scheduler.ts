@@ -1,6 +1,7 @@
 import { schedule, type ScheduledTask } from 'node-cron';
 import type { EventBus } from '../events/event-bus.js';
 import type { Logger } from '../observability/logger.js';
+import type { Reading } from '../model/reading.js';
 import type { ServicePart } from '../parts.js';
 import type { EvaluationSummary, RuleEvaluator } from './evaluator.js';
 import type { Cadence } from './rule-type.js';
@@ -33,12 +34,18 @@ export class RuleScheduler implements ServicePart {
   private chain: Promise<unknown> = Promise.resolve();
   private unsubscribe: (() => void) | null = null;
   private lastSummary: Partial<Record<Cadence, EvaluationSummary>> = {};
+  /**
+   * Earliest stored reading per series since the last cycle. The evaluator only needs the earliest
+   * (to cut its cache and judge late windows again), so the ingest hot path pays three map
+   * lookups per reading, and the evaluator is told once per cycle.
+   */
+  private readonly pending = new Map<string, Map<string, Map<string, Reading>>>();
 
   constructor(private readonly options: RuleSchedulerOptions) {}
 
   async start(): Promise<void> {
     if (this.tasks.length > 0) return;
-    this.unsubscribe = this.options.events?.on('readingsStored', ({ readings }) => this.options.evaluator.noteStored(readings)) as (() => void) | null ?? null;
+    this.unsubscribe = this.options.events?.on('readingsStored', ({ readings }) => this.note(readings)) as (() => void) | null ?? null;
     for (const [timezone, sites] of this.options.sitesByZone) {
       for (const cadence of Object.keys(CADENCE_CRON) as Cadence[]) {
         if (this.options.evaluator.bindings(cadence).length === 0) continue;
@@ -47,9 +54,30 @@ export class RuleScheduler implements ServicePart {
     }
   }
 
+  private note(readings: readonly Reading[]): void {
+    for (const r of readings) {
+      let bySite = this.pending.get(r.site);
+      if (!bySite) this.pending.set(r.site, (bySite = new Map()));
+      let byDevice = bySite.get(r.device);
+      if (!byDevice) bySite.set(r.device, (byDevice = new Map()));
+      const seen = byDevice.get(r.quantity);
+      if (seen === undefined || r.tsMs < seen.tsMs) byDevice.set(r.quantity, r);
+    }
+  }
+
+  /** Hands the evaluator what was stored since the last cycle. */
+  private flushPending(): void {
+    if (this.pending.size === 0) return;
+    const earliest: Reading[] = [];
+    for (const bySite of this.pending.values()) for (const byDevice of bySite.values()) for (const r of byDevice.values()) earliest.push(r);
+    this.pending.clear();
+    this.options.evaluator.noteStored(earliest);
+  }
+
   /** One cycle now, queued behind any running one (also used by tests and the CLI). */
   run(cadence: Cadence, sites?: ReadonlySet<string>): Promise<EvaluationSummary | undefined> {
     const next = this.chain.then(async () => {
+      this.flushPending();
       const started = Date.now();
       try {
         const summary = await this.options.evaluator.evaluate(this.options.now(), cadence, sites);
