@@ -37,6 +37,18 @@ export interface SimulatorOptions {
   /** Payload shape per `site/device` (default by kind: meters JSON, other meters and weather SenML, sensors plain). */
   formats?: Record<string, PayloadFormat>;
   now?: () => number;
+  /**
+   * The instant the run was first planned at (default now): the history ends there and the
+   * anomalies are placed from it. A later run given the same origin, seed and options simulates
+   * the same buildings, so it continues their indexes and injections instead of restarting them.
+   */
+  originMs?: number;
+  /**
+   * Readings up to this instant were published by an earlier run with the same origin: they are
+   * computed (so that indexes, resets and room sensors continue exactly) but not sent. The history
+   * then runs on, every step, up to now (what the service missed while the demo was stopped).
+   */
+  skipUntilMs?: number;
   /** One JSON object per event (injections, progress); default nothing. */
   log?: (line: Record<string, unknown>) => void;
   clientIdPrefix?: string;
@@ -71,14 +83,17 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const seed = options.seed ?? 1;
   const log = options.log ?? (() => {});
   const sites = selectSites(options.config, options.sites);
-  const startMs = now();
+  const startMs = options.originMs ?? now();
   const step = options.backfillStepMs ?? SLOT_MS;
-  const backfillTo = Math.floor(startMs / step) * step;
-  const backfillFrom = backfillTo - Math.round((options.backfillDays ?? 0) * DAY_MS / step) * step;
+  const originTo = Math.floor(startMs / step) * step;
+  const backfillFrom = originTo - Math.round((options.backfillDays ?? 0) * DAY_MS / step) * step;
+  const skipUntil = options.skipUntilMs ?? Number.NEGATIVE_INFINITY;
+  // A resumed run publishes on up to now, at the history's step.
+  const backfillTo = options.skipUntilMs !== undefined && backfillFrom < originTo ? Math.max(originTo, Math.floor(now() / step) * step) : originTo;
 
   let plan: PlanResult = { injections: [], skipped: [] };
   if (options.anomalies) {
-    const window = options.anomalyWindow ?? (backfillFrom < backfillTo ? { fromMs: Math.max(backfillFrom, backfillTo - 60 * DAY_MS), toMs: backfillTo } : { fromMs: startMs + 120_000, toMs: startMs + DAY_MS });
+    const window = options.anomalyWindow ?? (backfillFrom < originTo ? { fromMs: Math.max(backfillFrom, originTo - 60 * DAY_MS), toMs: originTo } : { fromMs: startMs + 120_000, toMs: startMs + DAY_MS });
     const planning = sites.map((s) => new SiteModel(s, seed, []));
     plan = planAnomalies(planning, window.fromMs, window.toMs, new Rng(seed ^ 0x5eed));
     for (const s of plan.skipped) log({ msg: 'anomaly not injected', what: s.what, reason: s.reason });
@@ -109,13 +124,19 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     // One loop per site, devices in step: they share the site's conditions at each instant.
     await Promise.all(
       [...bySite.values()].map(async (devices) => {
+        let skipped = 0;
         for (let t = backfillFrom + step; t <= backfillTo && !stopped; t += step) {
           if (options.speed) {
             const due = wallStart + (t - backfillFrom) / options.speed;
             if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
           }
+          const skip = t <= skipUntil;
+          // A day of skipped steps at a time, then the event loop gets a turn.
+          if (skip && ++skipped % 96 === 0) await new Promise((r) => setImmediate(r));
           for (const d of devices) {
-            const out = messagesAt(d, t, true, log);
+            // Skipped steps are computed all the same (indexes and sensors carry state), silently.
+            const out = messagesAt(d, t, true, skip ? () => {} : log);
+            if (skip) continue;
             readings += out.readings;
             messages += out.messages.length;
             for (const m of out.messages) await publishers.get(d)!.publish(m);
