@@ -35,6 +35,11 @@ export interface ServiceDeps {
   rules?: LoadedRules;
   /** Outbox sender tuning (tests shorten the poll interval and backoff). */
   mail?: { pollIntervalMs?: number; random?: () => number };
+  /**
+   * How far back a rules cycle judges what it has not judged yet (default 24 h, the evaluator's).
+   * The demo raises it to judge a history it has just published in a few cycles.
+   */
+  rulesMaxCatchUpMs?: number;
 }
 
 /** A running service: its parts, where it listens, and one way to stop it. */
@@ -110,7 +115,7 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
   const notifier = new OutboxNotifier(composer);
   const mail = new OutboxSender({ store: state, smtpUrl: env.SMTP_URL, from: env.ALERT_EMAIL_FROM, logger: logger.child({ module: 'mail' }), metrics, now, ...(deps.mail ?? {}) });
   const digest = new DigestScheduler({ store: state, sites: config.sites, composer, logger: logger.child({ module: 'mail' }), now, onEnqueued: () => mail.kick() });
-  const evaluator = new RuleEvaluator({ bindings: bindRules(config, rules.configured, rules.defaults), query: store, state, lifecycle: new AlertLifecycle(notifier), logger: logger.child({ module: 'rules' }) });
+  const evaluator = new RuleEvaluator({ bindings: bindRules(config, rules.configured, rules.defaults), query: store, state, lifecycle: new AlertLifecycle(notifier), logger: logger.child({ module: 'rules' }), ...(deps.rulesMaxCatchUpMs !== undefined ? { maxCatchUpMs: deps.rulesMaxCatchUpMs } : {}) });
   const sitesByZone = new Map<string, Set<string>>();
   for (const site of config.sites) sitesByZone.set(site.timezone, (sitesByZone.get(site.timezone) ?? new Set()).add(site.id));
   const scheduler = new RuleScheduler({

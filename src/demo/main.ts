@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   const serviceEnv = demoServiceEnv(process.env, demo, catcher.url, EXAMPLE_CONFIG);
   const env = parseEnv(serviceEnv);
   const rules = loadRules({ config, registry: defaultRegistry(), env: serviceEnv });
-  service = await startService({ config, env, logger, rules, mail: { pollIntervalMs: 2000 } });
+  service = await startService({ config, env, logger, rules, mail: { pollIntervalMs: 2000 }, rulesMaxCatchUpMs: ANOMALY_SPAN_MS + DAY_MS });
   // No cron cycle while the history streams in: a half-published year would read as silent devices.
   await service.scheduler.stop();
 
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
 
   // Judge what was just published, then hand over to the cron cycles.
   const judgeFrom = marker.ready && skipUntilMs !== null ? skipUntilMs : Math.max(marker.originMs - ANOMALY_SPAN_MS, marker.originMs - marker.backfillDays * DAY_MS);
-  const caught = await catchUpRules(service.scheduler, judgeFrom, Date.now());
+  const caught = await catchUpRules(service.scheduler, judgeFrom, Date.now(), 7 * DAY_MS);
   await service.scheduler.start();
   service.mail.kick();
   logger.info({ days: Number(((Date.now() - judgeFrom) / DAY_MS).toFixed(1)), cycles: caught.cycles, opened: caught.opened, seconds: Number(caught.seconds.toFixed(1)) }, 'demo: history judged by the rules');

@@ -11,18 +11,19 @@ export interface CatchUpReport {
 
 /**
  * Judges a history that was just published, as the live scheduler would have judged it hour by
- * hour: one cycle of each cadence per day from `fromMs` to `toMs`, at that day's instant. The
- * evaluator judges at most 24 h back on a cycle (its catch-up span), so a single cycle now would
- * see the last day only; the rule types are causal, so a day per cycle gives the same verdicts as
- * 24 hourly ticks (src/rules/backtest.ts does the same on a throw-away state store). Alerts open
- * in the live state store, and their mails go through the live outbox.
+ * hour: one cycle of each cadence per `stepMs` from `fromMs` to `toMs`, at that step's instant.
+ * The rule types are causal, so a week judged in one cycle gives the verdicts of 168 hourly ticks
+ * (src/rules/backtest.ts relies on the same); `stepMs` must not exceed the evaluator's catch-up
+ * span (24 h unless the service was started with `rulesMaxCatchUpMs`). Each cycle reads the
+ * rules' lookback again, so fewer, longer steps are faster. Alerts open in the live state store,
+ * and their mails go through the live outbox.
  */
-export async function catchUpRules(scheduler: RuleScheduler, fromMs: number, toMs: number): Promise<CatchUpReport> {
+export async function catchUpRules(scheduler: RuleScheduler, fromMs: number, toMs: number, stepMs = DAY_MS): Promise<CatchUpReport> {
   const t0 = performance.now();
   let cycles = 0;
   let opened = 0;
   for (let t = fromMs; t < toMs; ) {
-    t = Math.min(t + DAY_MS, toMs);
+    t = Math.min(t + stepMs, toMs);
     const hourly = await scheduler.run('hourly', undefined, t);
     // Live rules judge up to `now - settle`: shift their clock so they judge up to t as well.
     const live = await scheduler.run('minute', undefined, t === toMs ? t : t + LIVE_SETTLE_MS);

@@ -1,9 +1,10 @@
 import type { AppConfig } from '../config/schema.js';
 import { planAnomalies, type PlanResult } from './anomaly-plan.js';
 import type { Injection } from './anomaly-kinds.js';
-import { buildFleet, messagesAt, secretOf, selectSites, type FleetDevice } from './fleet.js';
+import { buildFleet, messagesAt, secretOf, selectSites, valuesAt, type FleetDevice } from './fleet.js';
 import { SLOT_MS } from './meters.js';
-import type { PayloadFormat } from './payloads.js';
+import { encodeHistoryPack, type PayloadFormat } from './payloads.js';
+import type { Values } from './devices.js';
 import { DevicePublisher } from './publisher.js';
 import { Rng } from './random.js';
 import { SiteModel } from './site-model.js';
@@ -22,6 +23,12 @@ export interface SimulatorOptions {
   backfillDays?: number;
   /** Step of the history, ms (default 15 min, the meters' slot). */
   backfillStepMs?: number;
+  /**
+   * Steps of history per message (default 8, two hours): one SenML pack (RFC 8428) holds them all,
+   * each step under its own base time. 1 publishes each step in the device's own shape, as live.
+   * Packs are what makes a year of history quick: the service's cost is mostly per message.
+   */
+  historyStepsPerMessage?: number;
   /** History paced at `speed` × real time; 0 or absent: as fast as the service acknowledges. */
   speed?: number;
   /** Inject one case of each anomaly kind (see anomaly-kinds.ts). */
@@ -121,6 +128,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     const t0 = performance.now();
     let messages = 0;
     const wallStart = Date.now();
+    const perMessage = options.historyStepsPerMessage ?? 8;
+    const packs = new Map<FleetDevice, { tsMs: number; values: Values }[]>();
     // One loop per site, devices in step: they share the site's conditions at each instant.
     await Promise.all(
       [...bySite.values()].map(async (devices) => {
@@ -133,13 +142,31 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
           const skip = t <= skipUntil;
           // A day of skipped steps at a time, then the event loop gets a turn.
           if (skip && ++skipped % 96 === 0) await new Promise((r) => setImmediate(r));
+          const last = t + step > backfillTo;
           for (const d of devices) {
             // Skipped steps are computed all the same (indexes and sensors carry state), silently.
-            const out = messagesAt(d, t, true, skip ? () => {} : log);
-            if (skip) continue;
-            readings += out.readings;
-            messages += out.messages.length;
-            for (const m of out.messages) await publishers.get(d)!.publish(m);
+            if (skip) {
+              valuesAt(d, t, () => {});
+              continue;
+            }
+            if (perMessage <= 1) {
+              const out = messagesAt(d, t, true, log);
+              readings += out.readings;
+              messages += out.messages.length;
+              for (const m of out.messages) await publishers.get(d)!.publish(m);
+              continue;
+            }
+            const values = valuesAt(d, t, log);
+            const buffer = packs.get(d) ?? [];
+            packs.set(d, buffer);
+            if (values) {
+              buffer.push({ tsMs: t, values });
+              readings += Object.keys(values).length;
+            }
+            if (buffer.length > 0 && (buffer.length >= perMessage || last)) {
+              messages += 1;
+              await publishers.get(d)!.publish(encodeHistoryPack(d.site, d.device.id, buffer.splice(0)));
+            }
           }
         }
       }),
