@@ -40,6 +40,11 @@ export interface ServiceDeps {
    * The demo raises it to judge a history it has just published in a few cycles.
    */
   rulesMaxCatchUpMs?: number;
+  /**
+   * Start with the rule scheduler stopped (the caller starts it): the demo publishes a history
+   * first, and a cron cycle in the middle of it would mark the whole span judged, on half the data.
+   */
+  rulesPaused?: boolean;
 }
 
 /** A running service: its parts, where it listens, and one way to stop it. */
@@ -148,7 +153,8 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     await parts.start(part('ingest', () => ingest.start(), () => ingest.stop()));
     await parts.start(mail);
     await parts.start(digest);
-    await parts.start(scheduler);
+    if (deps.rulesPaused) parts.adopt(scheduler);
+    else await parts.start(scheduler);
     const dashboardDir = findDashboardDir();
     const http = await buildApp({ config, store, ingest, writer, metrics, logger, now, energy, state, mail, ...(dashboardDir ? { dashboardDir } : {}) });
     parts.adopt(part('http', async () => undefined, () => http.close()));

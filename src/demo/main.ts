@@ -56,9 +56,8 @@ async function main(): Promise<void> {
   const serviceEnv = demoServiceEnv(process.env, demo, catcher.url, EXAMPLE_CONFIG);
   const env = parseEnv(serviceEnv);
   const rules = loadRules({ config, registry: defaultRegistry(), env: serviceEnv });
-  service = await startService({ config, env, logger, rules, mail: { pollIntervalMs: 2000 }, rulesMaxCatchUpMs: ANOMALY_SPAN_MS + DAY_MS });
-  // No cron cycle while the history streams in: a half-published year would read as silent devices.
-  await service.scheduler.stop();
+  service = await startService({ config, env, logger, rules, mail: { pollIntervalMs: 2000 }, rulesMaxCatchUpMs: ANOMALY_SPAN_MS + DAY_MS, rulesPaused: true });
+  // No cron cycle while the history streams in (rulesPaused): one would mark the span judged on half the data.
 
   const previous = readMarker(demo.dataDir);
   const marker: DemoMarker = previous ?? { version: 1, originMs: Date.now(), backfillDays: demo.DEMO_BACKFILL_DAYS, seed: demo.DEMO_SEED, ready: false, backfillSeconds: 0, injections: 0 };

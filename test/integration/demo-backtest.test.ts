@@ -39,8 +39,7 @@ beforeAll(async () => {
   dir = await createTempDir('sbe-demo-backtest-');
   const env = parseEnv({ DATA_DIR: join(dir.path, 'data'), HTTP_PORT: '0', HTTP_HOST: '127.0.0.1', MQTT_PORT: '0', MQTT_HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
   const rules = loadRules({ config, registry: defaultRegistry() });
-  service = await startService({ config, env, logger: createLogger('warn'), rules });
-  await service.scheduler.stop();
+  service = await startService({ config, env, logger: createLogger('warn'), rules, rulesPaused: true });
   const now = Date.now();
   toMs = Math.floor(now / 900_000) * 900_000;
   fromMs = toMs - HISTORY_DAYS * DAY_MS;
