@@ -27,6 +27,8 @@ import { lastPublishedMs } from './resume.js';
 const DAY_MS = 86_400_000;
 /** The simulator places its anomalies in the history's last 60 days (simulator.ts): judge those. */
 const ANOMALY_SPAN_MS = 61 * DAY_MS;
+/** A week judged per catch-up cycle; the evaluator may look back one day more, never further (the first cycle would judge weeks before the anomalies). */
+const CATCH_UP_STEP_MS = 7 * DAY_MS;
 
 async function main(): Promise<void> {
   const demo = parseDemoSettings(process.env);
@@ -56,7 +58,7 @@ async function main(): Promise<void> {
   const serviceEnv = demoServiceEnv(process.env, demo, catcher.url, EXAMPLE_CONFIG);
   const env = parseEnv(serviceEnv);
   const rules = loadRules({ config, registry: defaultRegistry(), env: serviceEnv });
-  service = await startService({ config, env, logger, rules, mail: { pollIntervalMs: 2000 }, rulesMaxCatchUpMs: ANOMALY_SPAN_MS + DAY_MS, rulesPaused: true });
+  service = await startService({ config, env, logger, rules, mail: { pollIntervalMs: 2000 }, rulesMaxCatchUpMs: CATCH_UP_STEP_MS + DAY_MS, rulesPaused: true });
   // No cron cycle while the history streams in (rulesPaused): one would mark the span judged on half the data.
 
   const previous = readMarker(demo.dataDir);
@@ -80,7 +82,7 @@ async function main(): Promise<void> {
 
   // Judge what was just published, then hand over to the cron cycles.
   const judgeFrom = marker.ready && skipUntilMs !== null ? skipUntilMs : Math.max(marker.originMs - ANOMALY_SPAN_MS, marker.originMs - marker.backfillDays * DAY_MS);
-  const caught = await catchUpRules(service.scheduler, judgeFrom, Date.now(), 7 * DAY_MS);
+  const caught = await catchUpRules(service.scheduler, judgeFrom, Date.now(), CATCH_UP_STEP_MS);
   await service.scheduler.start();
   service.mail.kick();
   logger.info({ days: Number(((Date.now() - judgeFrom) / DAY_MS).toFixed(1)), cycles: caught.cycles, opened: caught.opened, seconds: Number(caught.seconds.toFixed(1)) }, 'demo: history judged by the rules');
