@@ -20,6 +20,8 @@ import { createTempDir, type TempDir } from '../helpers/tmp.js';
  */
 const DAY_MS = 86_400_000;
 const HISTORY_DAYS = 56;
+/** The anomalies go in the last three weeks, and only those are judged: the weeks before are the detectors' reference. */
+const JUDGED_DAYS = 21;
 /** Kinds no shipped default rule catches today (see the report printed below); the test says when that changes. */
 const KNOWN_MISSES = new Set(['stuck-sensor', 'slow-drift']);
 /** An alert starts up to a rule's `for` after its injection began, and may outlast it by its `clearFor`. */
@@ -31,6 +33,7 @@ let injections: readonly Injection[] = [];
 const alerts: BacktestAlert[] = [];
 const config = demoConfig({}, 'responsable@demo.invalid');
 let fromMs = 0;
+let judgedFromMs = 0;
 let toMs = 0;
 
 const overlaps = (a: BacktestAlert, i: Injection) => a.site === i.site && a.device === i.device && Date.parse(a.start) <= i.toMs + SLACK_MS && (a.end === null || Date.parse(a.end) >= i.fromMs);
@@ -43,15 +46,18 @@ beforeAll(async () => {
   const now = Date.now();
   toMs = Math.floor(now / 900_000) * 900_000;
   fromMs = toMs - HISTORY_DAYS * DAY_MS;
-  const run = await startSimulator({ config, url: `mqtt://127.0.0.1:${service.mqttAddress!.port}`, backfillDays: HISTORY_DAYS, anomalies: true, anomalyWindow: { fromMs: toMs - 21 * DAY_MS, toMs }, live: false, seed: 1, clientIdPrefix: 'demo-bt', now: () => now });
+  judgedFromMs = toMs - JUDGED_DAYS * DAY_MS;
+  const run = await startSimulator({ config, url: `mqtt://127.0.0.1:${service.mqttAddress!.port}`, backfillDays: HISTORY_DAYS, anomalies: true, anomalyWindow: { fromMs: judgedFromMs, toMs }, live: false, seed: 1, clientIdPrefix: 'demo-bt', now: () => now });
   await run.backfillDone;
   injections = run.injections;
   await run.stop();
+  const published = Date.now();
   for (const site of config.sites) {
-    const result = await runBacktest({ config, rules, query: service.store, site: site.id, fromMs, toMs });
+    const result = await runBacktest({ config, rules, query: service.store, site: site.id, fromMs: judgedFromMs, toMs });
     expect(result.failures).toBe(0);
     alerts.push(...result.alerts);
   }
+  console.log(`history published in ${((published - now) / 1000).toFixed(1)} s, judged in ${((Date.now() - published) / 1000).toFixed(1)} s`);
 }, 600_000);
 
 afterAll(async () => {
@@ -71,18 +77,18 @@ describe('the demo history through the shipped default rules', () => {
   });
 
   it('reports the false alerts per site-month', () => {
-    const months = (toMs - fromMs) / (30 * DAY_MS);
+    const months = (toMs - judgedFromMs) / (30 * DAY_MS);
     const lines: string[] = [];
     let worst = 0;
     for (const site of config.sites) {
       const own = alerts.filter((a) => a.site === site.id && !injections.some((i) => overlaps(a, i)));
       const byRule = new Map<string, number>();
-      for (const a of own) byRule.set(a.rule, (byRule.get(a.rule) ?? 0) + 1);
+      for (const a of own) byRule.set(`${a.device}:${a.rule}`, (byRule.get(`${a.device}:${a.rule}`) ?? 0) + 1);
       const rate = own.length / months;
       worst = Math.max(worst, rate);
       lines.push(`  ${site.id.padEnd(24)} ${rate.toFixed(1).padStart(6)} per month  (${[...byRule].map(([r, n]) => `${r} ${n}`).join(', ')})`);
     }
-    console.log(`false alerts per site-month over ${HISTORY_DAYS} days:\n${lines.join('\n')}`);
+    console.log(`false alerts per site-month over the last ${JUDGED_DAYS} days:\n${lines.join('\n')}`);
     // Bounded, not good: see the report. The energy rules are calibrated on electricity (LEAD);
     // on weather-driven gas and heat meters and on the simulated rooms they fire far more.
     expect(worst).toBeLessThan(60);
