@@ -13,17 +13,18 @@ import { createTempDir, type TempDir } from '../helpers/tmp.js';
 
 /**
  * Issue 12 point 5: the demo's simulated history, anomalies included, judged by the shipped
- * default rules (runBacktest, the live evaluator on a fake clock). Eight weeks of history keep it
- * short; the anomalies go in the last three, so the hourly detectors have their 4–6 weeks of
- * reference before them, as in the demo's year. Each injection must be overlapped by an alert
- * on its device; the false alerts per site-month are printed and bounded.
+ * default rules (runBacktest, the live evaluator on a fake clock). Eight weeks of history; the
+ * anomalies go in the last three and only those are judged, so the hourly detectors have five
+ * weeks of reference before them (as in the demo's year) and the test stays short (about 30 s at
+ * load 8). Each injection must be overlapped by an alert on its device (or a sub-meter of it);
+ * the false alerts per site-month are printed and bounded.
  */
 const DAY_MS = 86_400_000;
 const HISTORY_DAYS = 56;
 /** The anomalies go in the last three weeks, and only those are judged: the weeks before are the detectors' reference. */
 const JUDGED_DAYS = 21;
 /** Kinds no shipped default rule catches today (see the report printed below); the test says when that changes. */
-const KNOWN_MISSES = new Set(['stuck-sensor', 'slow-drift']);
+const KNOWN_MISSES = new Set(['slow-drift']);
 /** An alert starts up to a rule's `for` after its injection began, and may outlast it by its `clearFor`. */
 const SLACK_MS = 6 * 3_600_000;
 
@@ -32,11 +33,13 @@ let service: RunningService;
 let injections: readonly Injection[] = [];
 const alerts: BacktestAlert[] = [];
 const config = demoConfig({}, 'responsable@demo.invalid');
-let fromMs = 0;
 let judgedFromMs = 0;
 let toMs = 0;
 
-const overlaps = (a: BacktestAlert, i: Injection) => a.site === i.site && a.device === i.device && Date.parse(a.start) <= i.toMs + SLACK_MS && (a.end === null || Date.parse(a.end) >= i.fromMs);
+/** The injected device, or one of its sub-meters: a load added behind the main meter flows through them too. */
+const onDevice = (a: BacktestAlert, i: Injection) =>
+  a.site === i.site && (a.device === i.device || config.sites.find((s) => s.id === i.site)?.devices.find((d) => d.id === a.device)?.submeterOf === i.device);
+const overlaps = (a: BacktestAlert, i: Injection) => onDevice(a, i) && Date.parse(a.start) <= i.toMs + SLACK_MS && (a.end === null || Date.parse(a.end) >= i.fromMs);
 
 beforeAll(async () => {
   dir = await createTempDir('sbe-demo-backtest-');
@@ -45,7 +48,6 @@ beforeAll(async () => {
   service = await startService({ config, env, logger: createLogger('warn'), rules, rulesPaused: true });
   const now = Date.now();
   toMs = Math.floor(now / 900_000) * 900_000;
-  fromMs = toMs - HISTORY_DAYS * DAY_MS;
   judgedFromMs = toMs - JUDGED_DAYS * DAY_MS;
   const run = await startSimulator({ config, url: `mqtt://127.0.0.1:${service.mqttAddress!.port}`, backfillDays: HISTORY_DAYS, anomalies: true, anomalyWindow: { fromMs: judgedFromMs, toMs }, live: false, seed: 1, clientIdPrefix: 'demo-bt', now: () => now });
   await run.backfillDone;
@@ -89,8 +91,11 @@ describe('the demo history through the shipped default rules', () => {
       lines.push(`  ${site.id.padEnd(24)} ${rate.toFixed(1).padStart(6)} per month  (${[...byRule].map(([r, n]) => `${r} ${n}`).join(', ')})`);
     }
     console.log(`false alerts per site-month over the last ${JUDGED_DAYS} days:\n${lines.join('\n')}`);
-    // Bounded, not good: see the report. The energy rules are calibrated on electricity (LEAD);
-    // on weather-driven gas and heat meters and on the simulated rooms they fire far more.
-    expect(worst).toBeLessThan(60);
+    // What remains (seed 1, November): the 11 November holiday read as a collapsed working day by
+    // energy-below-baseline and energy-spike-drop (1–5 per site), and spike-drop on the first cold
+    // mornings of weather-driven gas, heat and electric-heating meters (the energy rules are
+    // calibrated on electricity, LEAD). 20–49 per site-month before the simulated buildings were
+    // made normal (CO2 every school day, 13 °C by the dock, nights heated with the weather).
+    expect(worst).toBeLessThan(15);
   });
 });
