@@ -37,6 +37,16 @@ export interface ServiceDeps {
   rules?: LoadedRules;
   /** Outbox sender tuning (tests shorten the poll interval and backoff). */
   mail?: { pollIntervalMs?: number; random?: () => number };
+  /**
+   * How far back a rules cycle judges what it has not judged yet (default 24 h, the evaluator's).
+   * The demo raises it to judge a history it has just published in a few cycles.
+   */
+  rulesMaxCatchUpMs?: number;
+  /**
+   * Start with the rule scheduler stopped (the caller starts it): the demo publishes a history
+   * first, and a cron cycle in the middle of it would mark the whole span judged, on half the data.
+   */
+  rulesPaused?: boolean;
 }
 
 /** A running service: its parts, where it listens, and one way to stop it. */
@@ -116,7 +126,7 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
   const notifier = new OutboxNotifier(composer);
   const mail = new OutboxSender({ store: state, smtpUrl: env.SMTP_URL, from: env.ALERT_EMAIL_FROM, logger: logger.child({ module: 'mail' }), metrics, now, ...(deps.mail ?? {}) });
   const digest = new DigestScheduler({ store: state, sites: config.sites, composer, logger: logger.child({ module: 'mail' }), now, onEnqueued: () => mail.kick() });
-  const evaluator = new RuleEvaluator({ bindings: bindRules(config, rules.configured, rules.defaults), query: store, energy, state, lifecycle: new AlertLifecycle(notifier), logger: logger.child({ module: 'rules' }) });
+  const evaluator = new RuleEvaluator({ bindings: bindRules(config, rules.configured, rules.defaults), query: store, energy, state, lifecycle: new AlertLifecycle(notifier), logger: logger.child({ module: 'rules' }), ...(deps.rulesMaxCatchUpMs !== undefined ? { maxCatchUpMs: deps.rulesMaxCatchUpMs } : {}) });
   const sitesByZone = new Map<string, Set<string>>();
   for (const site of config.sites) sitesByZone.set(site.timezone, (sitesByZone.get(site.timezone) ?? new Set()).add(site.id));
   const scheduler = new RuleScheduler({
@@ -150,7 +160,8 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     await parts.start(part('ingest', () => ingest.start(), () => ingest.stop()));
     await parts.start(mail);
     await parts.start(digest);
-    await parts.start(scheduler);
+    if (deps.rulesPaused) parts.adopt(scheduler);
+    else await parts.start(scheduler);
     const dashboardDir = findDashboardDir();
     const http = await buildApp({ config, store, ingest, writer, metrics, logger, now, energy, state, mail, ...(dashboardDir ? { dashboardDir } : {}) });
     parts.adopt(part('http', async () => undefined, () => http.close()));

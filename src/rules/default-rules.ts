@@ -51,6 +51,23 @@ export const DEFAULT_SENSOR_RULES: readonly Record<string, unknown>[] = [
     clearFor: '30m',
   },
   {
+    id: 'sensor-flatline',
+    type: 'flatline',
+    severity: 'warning',
+    select: { quantities: ['temperature_c', 'humidity_pct', 'co2_ppm'] },
+    // 12 unchanged hourly means: the figure of energy-flatline (twice the longest run of equal
+    // hourly values in the unlabelled hours of the LEAD data set). A live room sensor never repeats
+    // its hourly mean to the last digit for half a day (an NDIR CO2 cell's noise is ±10–30 ppm,
+    // temperature and humidity move by a tenth within the hour); a frozen firmware or a gateway
+    // forwarding the last value does (none on a year of LEAD building 118's outdoor temperature,
+    // test/unit/rules/backtest-lead.test.ts, nor on the demo's clean weeks). Occupancy is left out:
+    // an empty room reads 0 all night.
+    hours: 12,
+    epsilon: 0,
+    for: '1h',
+    clearFor: '1h',
+  },
+  {
     id: 'device-silent',
     type: 'silent-device',
     severity: 'warning',

@@ -74,13 +74,17 @@ export class RuleScheduler implements ServicePart {
     this.options.evaluator.noteStored(earliest);
   }
 
-  /** One cycle now, queued behind any running one (also used by tests and the CLI). */
-  run(cadence: Cadence, sites?: ReadonlySet<string>): Promise<EvaluationSummary | undefined> {
+  /**
+   * One cycle now, queued behind any running one (also used by tests and the CLI). `atMs` runs it
+   * at an earlier instant instead: the demo walks a freshly published history day by day, each
+   * cycle judging at most the evaluator's catch-up span, so that what happened in it is alerted.
+   */
+  run(cadence: Cadence, sites?: ReadonlySet<string>, atMs?: number): Promise<EvaluationSummary | undefined> {
     const next = this.chain.then(async () => {
       this.flushPending();
       const started = Date.now();
       try {
-        const summary = await this.options.evaluator.evaluate(this.options.now(), cadence, sites);
+        const summary = await this.options.evaluator.evaluate(atMs ?? this.options.now(), cadence, sites);
         this.lastSummary[cadence] = summary;
         this.options.onCycle?.(summary);
         const { opened, resolved, reopened } = summary.outcome;

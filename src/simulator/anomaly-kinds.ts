@@ -3,7 +3,8 @@
  *
  * - `heating-weekend`: the heating keeps its occupied set point over a whole non-working weekend;
  * - `night-load`: an extra load of 40 % of the building's activity load from 23:00 to 05:00;
- * - `stuck-sensor`: a sensor keeps publishing the same values for 8 hours;
+ * - `stuck-sensor`: a sensor keeps publishing the same values for a day (a frozen firmware or a
+ *   gateway forwarding its last value stays so until someone looks: a day is the short end);
  * - `meter-reset`: a meter's index restarts from zero (meter replaced, pulse counter power loss);
  * - `spike`: one index reading jumps by a day of the circuit's maximum power, then the index is
  *   normal again (a counter step above `maxPowerW`, which the analytics reject as a spike);

@@ -7,6 +7,8 @@ import type { SiteModel } from './site-model.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
+/** Long enough for the default sensor-flatline rule (12 unchanged hours) and its `for`, with a working day in it. */
+const STUCK_MS = 24 * HOUR_MS;
 
 export interface PlanResult {
   injections: Injection[];
@@ -121,9 +123,9 @@ export function planAnomalies(models: readonly SiteModel[], fromMs: number, toMs
         break;
       }
       case 'stuck-sensor': {
-        const mornings = workingHours(m, partFrom, toMs, 9, 8 * HOUR_MS);
-        const a = mornings[0] ?? randomIn(partFrom, Math.min(toMs, partFrom + part) - 8 * HOUR_MS);
-        add(a, a + 8 * HOUR_MS, 'every value frozen for 8 h');
+        const mornings = workingHours(m, partFrom, toMs, 9, STUCK_MS);
+        const a = mornings[0] ?? randomIn(partFrom, Math.min(toMs, partFrom + part) - STUCK_MS);
+        add(a, a + STUCK_MS, 'every value frozen for 24 h');
         break;
       }
       case 'silent-device': {

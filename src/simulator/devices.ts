@@ -2,7 +2,7 @@ import type { QuantityName } from '../config/quantities.js';
 import type { DeviceConfig } from '../config/schema.js';
 import { activeAt, type Injection } from './anomaly-kinds.js';
 import { INDEX_RESOLUTION, SlotIndex, atResolution } from './meters.js';
-import { hashString, noiseAt, uniformAt } from './random.js';
+import { hashString, noiseAt, smoothNoise, uniformAt } from './random.js';
 import { ZoneSensor } from './sensors.js';
 import type { SiteConditions, SiteModel } from './site-model.js';
 import { weatherModel, type WeatherModel } from './weather.js';
@@ -60,9 +60,11 @@ export class DeviceSim {
     const m = this.model;
     const d = this.device;
     const heatingMeters = m.site.devices.filter((x) => x.kind === (m.heatingCarrier === 'gas' ? 'gas-meter' : 'heat-meter')).length;
-    const share = (c: SiteConditions): number => {
-      if (d.kind === 'gas-meter') return m.heatingCarrier === 'gas' ? c.heatingW / heatingMeters / BOILER_EFFICIENCY : 0;
-      if (d.kind === 'heat-meter') return m.heatingCarrier === 'heat' ? c.heatingW / heatingMeters : 0.1 * c.heatingW;
+    // Hot water and standby around the clock, with its own slow noise (tanks reheat in cycles).
+    const baseW = (c: SiteConditions, tMs: number): number => m.profile.heatBaseWPerM2 * m.site.floorAreaM2 * (1 + c.occupancy) * (1 + 0.15 * smoothNoise(m.seed, this.stream + 5, tMs, 2 * 3_600_000));
+    const share = (c: SiteConditions, tMs: number): number => {
+      if (d.kind === 'gas-meter') return m.heatingCarrier === 'gas' ? (c.heatingW + baseW(c, tMs)) / heatingMeters / BOILER_EFFICIENCY : 0;
+      if (d.kind === 'heat-meter') return m.heatingCarrier === 'heat' ? (c.heatingW + baseW(c, tMs)) / heatingMeters : 0.1 * c.heatingW;
       if (d.kind === 'water-meter') return 0;
       if (d.submeterOf === undefined) return c.electricW;
       const label = `${d.id} ${d.name ?? ''}`.toLowerCase();
@@ -76,7 +78,7 @@ export class DeviceSim {
       return (tMs, inRun) => people * m.conditions(tMs, inRun).occupancy * m.profile.waterM3PerPersonHour + 0.01;
     }
     const toUnit = quantity === 'gas_m3' ? 1 / 1000 / GAS_KWH_PER_M3 : 1 / 1000;
-    return (tMs, inRun) => share(m.conditions(tMs, inRun)) * toUnit;
+    return (tMs, inRun) => share(m.conditions(tMs, inRun), tMs) * toUnit;
   }
 
   /** The values of the declared quantities at `tMs`, before publish-time anomalies. Calls go forward in time. */
@@ -90,13 +92,14 @@ export class DeviceSim {
       if (this.device.quantities.includes('power_w')) out.power_w = Math.round(this.index.currentRate() * 1000 * (1 + 0.02 * noiseAt(this.model.seed, this.stream, Math.floor(tMs / 1000))));
     }
     if (this.weather) {
-      if (this.device.quantities.includes('temperature_c')) out.temperature_c = round(this.weather.temperatureC(tMs), 1);
-      if (this.device.quantities.includes('humidity_pct')) out.humidity_pct = Math.round(this.weather.humidityPct(tMs));
+      if (this.device.quantities.includes('temperature_c')) out.temperature_c = round(this.weather.temperatureC(tMs), 0.1);
+      // A capacitive RH probe's reading wanders by about 1 %RH from minute to minute.
+      if (this.device.quantities.includes('humidity_pct')) out.humidity_pct = Math.min(100, Math.round(this.weather.humidityPct(tMs) + noiseAt(this.model.seed, this.stream + 4, Math.floor(tMs / 60_000))));
     } else if (this.zone) {
       const z = this.zone.step(tMs, c);
       const q = this.device.quantities;
-      if (q.includes('temperature_c')) out.temperature_c = round(z.temperatureC + 0.1 * noiseAt(this.model.seed, this.stream + 1, Math.floor(tMs / 60_000)), 1);
-      if (q.includes('humidity_pct')) out.humidity_pct = round(z.humidityPct, 0.5);
+      if (q.includes('temperature_c')) out.temperature_c = round(z.temperatureC + 0.1 * noiseAt(this.model.seed, this.stream + 1, Math.floor(tMs / 60_000)), 0.1);
+      if (q.includes('humidity_pct')) out.humidity_pct = round(z.humidityPct + 0.5 * noiseAt(this.model.seed, this.stream + 3, Math.floor(tMs / 60_000)), 0.5);
       if (q.includes('co2_ppm')) out.co2_ppm = Math.round(z.co2Ppm + 8 * noiseAt(this.model.seed, this.stream + 2, Math.floor(tMs / 60_000)));
       if (q.includes('occupancy')) out.occupancy = z.occupancyPeople;
     }

@@ -1,6 +1,6 @@
 import type { AppConfig, DeviceConfig } from '../config/schema.js';
 import { injectionLogLine, type Injection } from './anomaly-kinds.js';
-import { DeviceSim } from './devices.js';
+import { DeviceSim, type Values } from './devices.js';
 import { defaultFormat, encodeReadings, type OutgoingMessage, type PayloadFormat } from './payloads.js';
 import { SiteModel } from './site-model.js';
 
@@ -85,6 +85,13 @@ export function secretOf(config: AppConfig, site: string, device: DeviceConfig):
  * of the reading that carries them.
  */
 export function messagesAt(d: FleetDevice, tMs: number, timestamped: boolean, log: (line: Record<string, unknown>) => void): { messages: OutgoingMessage[]; readings: number } {
+  const values = valuesAt(d, tMs, log);
+  if (!values) return { messages: [], readings: 0 };
+  return { messages: encodeReadings(d.site, d.device.id, d.format, tMs, values, timestamped), readings: Object.keys(values).length };
+}
+
+/** The values one device publishes at `tMs` (null while it is silent), logging the injections that take effect. */
+export function valuesAt(d: FleetDevice, tMs: number, log: (line: Record<string, unknown>) => void): Values | null {
   const values = d.sim.publishAt(tMs);
   while (d.pending.length > 0 && d.pending[0]!.fromMs <= tMs) {
     const injection = d.pending.shift()!;
@@ -94,6 +101,5 @@ export function messagesAt(d: FleetDevice, tMs: number, timestamped: boolean, lo
     }
     log(injectionLogLine(injection));
   }
-  if (!values) return { messages: [], readings: 0 };
-  return { messages: encodeReadings(d.site, d.device.id, d.format, tMs, values, timestamped), readings: Object.keys(values).length };
+  return values;
 }

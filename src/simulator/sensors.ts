@@ -50,10 +50,11 @@ export class ZoneSensor {
     const steadyPpm = OUTDOOR_CO2_PPM + ((people * CO2_PER_PERSON_LPS) / airLps) * 1e6;
     this.co2Ppm = steadyPpm + (this.co2Ppm - steadyPpm) * Math.exp((-airLps * dtS) / volumeL);
 
-    const heating = c.heatingW > 0;
+    // The room's own heaters (thermostatic valves, a zone controller) hold its set point whenever
+    // the heating schedule is occupied, even when the building as a whole needs little heat.
     const setPointC = c.heatingOccupied ? p.indoorOccupiedC : p.indoorSetbackC;
     const freeC = c.outdoorC + 3 + 3 * c.occupancy;
-    let targetC = heating ? Math.max(setPointC, freeC) : Math.max(freeC, p.indoorSetbackC);
+    let targetC = Math.max(setPointC, freeC);
     if (this.hasCooling && open) targetC = Math.min(targetC, 25);
     if (this.indoorC === null) this.indoorC = targetC;
     else this.indoorC = targetC + (this.indoorC - targetC) * Math.exp(-dtS / (3 * 3600));

@@ -1,9 +1,10 @@
 import type { AppConfig } from '../config/schema.js';
 import { planAnomalies, type PlanResult } from './anomaly-plan.js';
 import type { Injection } from './anomaly-kinds.js';
-import { buildFleet, messagesAt, secretOf, selectSites, type FleetDevice } from './fleet.js';
+import { buildFleet, messagesAt, secretOf, selectSites, valuesAt, type FleetDevice } from './fleet.js';
 import { SLOT_MS } from './meters.js';
-import type { PayloadFormat } from './payloads.js';
+import { encodeHistoryPack, type PayloadFormat } from './payloads.js';
+import type { Values } from './devices.js';
 import { DevicePublisher } from './publisher.js';
 import { Rng } from './random.js';
 import { SiteModel } from './site-model.js';
@@ -22,6 +23,12 @@ export interface SimulatorOptions {
   backfillDays?: number;
   /** Step of the history, ms (default 15 min, the meters' slot). */
   backfillStepMs?: number;
+  /**
+   * Steps of history per message (default 8, two hours): one SenML pack (RFC 8428) holds them all,
+   * each step under its own base time. 1 publishes each step in the device's own shape, as live.
+   * Packs are what makes a year of history quick: the service's cost is mostly per message.
+   */
+  historyStepsPerMessage?: number;
   /** History paced at `speed` × real time; 0 or absent: as fast as the service acknowledges. */
   speed?: number;
   /** Inject one case of each anomaly kind (see anomaly-kinds.ts). */
@@ -37,6 +44,18 @@ export interface SimulatorOptions {
   /** Payload shape per `site/device` (default by kind: meters JSON, other meters and weather SenML, sensors plain). */
   formats?: Record<string, PayloadFormat>;
   now?: () => number;
+  /**
+   * The instant the run was first planned at (default now): the history ends there and the
+   * anomalies are placed from it. A later run given the same origin, seed and options simulates
+   * the same buildings, so it continues their indexes and injections instead of restarting them.
+   */
+  originMs?: number;
+  /**
+   * Readings up to this instant were published by an earlier run with the same origin: they are
+   * computed (so that indexes, resets and room sensors continue exactly) but not sent. The history
+   * then runs on, every step, up to now (what the service missed while the demo was stopped).
+   */
+  skipUntilMs?: number;
   /** One JSON object per event (injections, progress); default nothing. */
   log?: (line: Record<string, unknown>) => void;
   clientIdPrefix?: string;
@@ -71,14 +90,17 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const seed = options.seed ?? 1;
   const log = options.log ?? (() => {});
   const sites = selectSites(options.config, options.sites);
-  const startMs = now();
+  const startMs = options.originMs ?? now();
   const step = options.backfillStepMs ?? SLOT_MS;
-  const backfillTo = Math.floor(startMs / step) * step;
-  const backfillFrom = backfillTo - Math.round((options.backfillDays ?? 0) * DAY_MS / step) * step;
+  const originTo = Math.floor(startMs / step) * step;
+  const backfillFrom = originTo - Math.round((options.backfillDays ?? 0) * DAY_MS / step) * step;
+  const skipUntil = options.skipUntilMs ?? Number.NEGATIVE_INFINITY;
+  // A resumed run publishes on up to now, at the history's step.
+  const backfillTo = options.skipUntilMs !== undefined && backfillFrom < originTo ? Math.max(originTo, Math.floor(now() / step) * step) : originTo;
 
   let plan: PlanResult = { injections: [], skipped: [] };
   if (options.anomalies) {
-    const window = options.anomalyWindow ?? (backfillFrom < backfillTo ? { fromMs: Math.max(backfillFrom, backfillTo - 60 * DAY_MS), toMs: backfillTo } : { fromMs: startMs + 120_000, toMs: startMs + DAY_MS });
+    const window = options.anomalyWindow ?? (backfillFrom < originTo ? { fromMs: Math.max(backfillFrom, originTo - 60 * DAY_MS), toMs: originTo } : { fromMs: startMs + 120_000, toMs: startMs + DAY_MS });
     const planning = sites.map((s) => new SiteModel(s, seed, []));
     plan = planAnomalies(planning, window.fromMs, window.toMs, new Rng(seed ^ 0x5eed));
     for (const s of plan.skipped) log({ msg: 'anomaly not injected', what: s.what, reason: s.reason });
@@ -106,19 +128,45 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     const t0 = performance.now();
     let messages = 0;
     const wallStart = Date.now();
+    const perMessage = options.historyStepsPerMessage ?? 8;
+    const packs = new Map<FleetDevice, { tsMs: number; values: Values }[]>();
     // One loop per site, devices in step: they share the site's conditions at each instant.
     await Promise.all(
       [...bySite.values()].map(async (devices) => {
+        let skipped = 0;
         for (let t = backfillFrom + step; t <= backfillTo && !stopped; t += step) {
           if (options.speed) {
             const due = wallStart + (t - backfillFrom) / options.speed;
             if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
           }
+          const skip = t <= skipUntil;
+          // A day of skipped steps at a time, then the event loop gets a turn.
+          if (skip && ++skipped % 96 === 0) await new Promise((r) => setImmediate(r));
+          const last = t + step > backfillTo;
           for (const d of devices) {
-            const out = messagesAt(d, t, true, log);
-            readings += out.readings;
-            messages += out.messages.length;
-            for (const m of out.messages) await publishers.get(d)!.publish(m);
+            // Skipped steps are computed all the same (indexes and sensors carry state), silently.
+            if (skip) {
+              valuesAt(d, t, () => {});
+              continue;
+            }
+            if (perMessage <= 1) {
+              const out = messagesAt(d, t, true, log);
+              readings += out.readings;
+              messages += out.messages.length;
+              for (const m of out.messages) await publishers.get(d)!.publish(m);
+              continue;
+            }
+            const values = valuesAt(d, t, log);
+            const buffer = packs.get(d) ?? [];
+            packs.set(d, buffer);
+            if (values) {
+              buffer.push({ tsMs: t, values });
+              readings += Object.keys(values).length;
+            }
+            if (buffer.length > 0 && (buffer.length >= perMessage || last)) {
+              messages += 1;
+              await publishers.get(d)!.publish(encodeHistoryPack(d.site, d.device.id, buffer.splice(0)));
+            }
           }
         }
       }),

@@ -73,7 +73,10 @@ export function weatherModel(options: { seed: number; stationId: string; timezon
     const hour = localHours(tMs, options.timezone);
     // Lowest in mid-afternoon, when the air is warmest.
     const rh = 80 + 6 * cosSeason - 12 * Math.cos((2 * Math.PI * (hour - 15)) / 24) + 6 * smoothNoise(options.seed, local + 2, tMs, DAY_MS);
-    return Math.min(100, Math.max(35, rh));
+    // Near saturation a shielded RH probe creeps towards 100 % without reaching it (soft knee at
+    // 90 %): a hard clamp read exactly 100 % through whole winter nights, a sensor no one would trust.
+    const soft = rh > 90 ? 90 + 8 * (1 - Math.exp(-(rh - 90) / 8)) : rh;
+    return Math.max(35, soft);
   };
   return { temperatureC, humidityPct };
 }

@@ -1,6 +1,6 @@
 import type { QuantityName } from '../../../../src/config/quantities.js';
 import type { Reading } from '../../../../src/model/reading.js';
-import type { Bucket, BucketQuery, LatestValue, ReadingQuery, SeriesSelector } from '../../../../src/storage/port.js';
+import { BUCKET_WIDTH_MS, type Bucket, type BucketQuery, type LatestValue, type ReadingQuery, type SeriesSelector } from '../../../../src/storage/port.js';
 
 /** In-memory fake of our narrow ReadingQuery port (unit tests only; the stores have their own contract tests). */
 export class MemoryQuery implements ReadingQuery {
@@ -30,8 +30,24 @@ export class MemoryQuery implements ReadingQuery {
     return (this.series.get(keyOf(s.site, s.device, s.quantity)) ?? []).filter((r) => r.tsMs >= s.fromMs && r.tsMs < s.toMs);
   }
 
-  async buckets(_query: BucketQuery): Promise<Bucket[]> {
-    throw new Error('not used by the analytics');
+  /** Fixed-width buckets only ('1h' and shorter: what the rules read); `1d` local days are the stores' job. */
+  async buckets(q: BucketQuery): Promise<Bucket[]> {
+    if (q.every === '1d') throw new Error('MemoryQuery: local-day buckets not faked');
+    const widthMs = BUCKET_WIDTH_MS[q.every];
+    const out = new Map<number, Bucket>();
+    for (const r of await this.readings(q)) {
+      const startMs = Math.floor(r.tsMs / widthMs) * widthMs;
+      const b = out.get(startMs);
+      if (!b) out.set(startMs, { startMs, count: 1, mean: r.value, min: r.value, max: r.value, first: r.value, last: r.value });
+      else {
+        b.mean = (b.mean * b.count + r.value) / (b.count + 1);
+        b.count += 1;
+        b.min = Math.min(b.min, r.value);
+        b.max = Math.max(b.max, r.value);
+        b.last = r.value;
+      }
+    }
+    return [...out.values()];
   }
 
   async readingAtOrBefore(s: Omit<SeriesSelector, 'fromMs' | 'toMs'> & { atMs: number }): Promise<Reading | null> {
