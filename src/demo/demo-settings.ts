@@ -45,5 +45,7 @@ export function demoServiceEnv(env: NodeJS.ProcessEnv, demo: DemoSettings, smtpU
     RULES_FILE: '',
     INFLUX_URL: '',
     MQTT_URL: '',
+    // Links in the demo's e-mails point at the demo itself, on whatever port it serves.
+    PUBLIC_URL: env.PUBLIC_URL || `http://localhost:${env.HTTP_PORT || 8080}`,
   };
 }

@@ -14,19 +14,28 @@ const SEVERITY_LABELS: Record<MailLanguage, Record<Severity, string>> = {
  * summary, so a new rule still mails something meaningful before it gets a translation.
  */
 const RULE_LABELS: Record<MailLanguage, Record<string, string>> = {
+  // One label per rule type of src/rules/registry.ts, worded for either direction of the rule.
   fr: {
     'silent-device': 'appareil muet',
-    threshold: 'seuil dépassé',
-    'baseline-deviation': 'consommation au-dessus de la référence',
+    threshold: 'seuil franchi',
+    'baseline-deviation': 'consommation hors du profil horaire habituel',
+    'daily-baseline-deviation': 'consommation du jour hors de la référence corrigée du climat',
+    'cusum-drift': 'dérive lente de la consommation',
     'out-of-hours': 'consommation hors horaires',
-    'night-base-load': 'talon de nuit élevé',
+    'spike-drop': 'pic ou chute de consommation',
+    flatline: 'valeur figée (capteur ou compteur bloqué)',
+    'counter-integrity': 'anomalie d’index de compteur (remise à zéro, recul, saut)',
   },
   en: {
     'silent-device': 'silent device',
-    threshold: 'threshold exceeded',
-    'baseline-deviation': 'consumption above baseline',
+    threshold: 'threshold crossed',
+    'baseline-deviation': 'consumption outside its usual hourly profile',
+    'daily-baseline-deviation': 'daily consumption outside its weather-normalised baseline',
+    'cusum-drift': 'slow drift of consumption',
     'out-of-hours': 'out-of-hours consumption',
-    'night-base-load': 'high night base load',
+    'spike-drop': 'consumption spike or drop',
+    flatline: 'value stuck (sensor or meter)',
+    'counter-integrity': 'meter index anomaly (reset, backward step, jump)',
   },
 };
 
