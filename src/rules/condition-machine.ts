@@ -13,8 +13,10 @@ export interface ConditionState {
   sinceMs: number | null;
   /** Start of the clear condition while clearing. */
   clearSinceMs: number | null;
-  /** End of the last judged interval. */
+  /** End of the window judged so far (the evaluator moves it on even when nothing was judged). */
   judgedToMs: number | null;
+  /** End of the last interval that had a judgement (data): a gap is measured from it. */
+  lastJudgedMs?: number | null;
   /** Figures of the worst interval of the current episode. */
   measured: number | null;
   expected: number | null;
@@ -56,7 +58,8 @@ export function stepMachine(
   const transitions: Transition[] = [];
   for (const j of judgements) {
     if (s.judgedToMs !== null && j.endMs <= s.judgedToMs) continue;
-    const gap = options.maxGapMs !== undefined && s.judgedToMs !== null && j.startMs - s.judgedToMs > options.maxGapMs;
+    const last = s.lastJudgedMs ?? s.judgedToMs;
+    const gap = options.maxGapMs !== undefined && last !== null && last !== undefined && j.startMs - last > options.maxGapMs;
     if (gap && s.phase === 'pending') s = { ...s, phase: 'idle', sinceMs: null, measured: null, expected: null };
     switch (s.phase) {
       case 'idle':
@@ -87,6 +90,7 @@ export function stepMachine(
       s = { ...IDLE };
     }
     s.judgedToMs = j.endMs;
+    s.lastJudgedMs = j.endMs;
   }
   return { state: s, transitions };
 }

@@ -181,7 +181,7 @@ export class RuleEvaluator {
       ? await rule.def.load({ query: this.options.query, ...(this.options.energy ? { energy: this.options.energy } : {}) }, subject, readFrom, toMs)
       : await loadRuleInput(rule.def.input as Exclude<RuleInputKind, 'daily-site'>, source, subject, readFrom, toMs);
     const judged = rule.def.judge(input as never, rule.params as never, fromMs, toMs, subject);
-    const stepped = stepMachine(machine, judged, { forMs: rule.forMs, clearForMs: rule.clearForMs });
+    const stepped = stepMachine(machine, judged, { forMs: rule.forMs, clearForMs: rule.clearForMs, ...(rule.maxGapMs !== null ? { maxGapMs: rule.maxGapMs } : {}) });
     if (replayedAlert && !stepped.transitions.some((t) => t.kind === 'open')) {
       // Late data showed the alert's episode did not last `for` after all. Still pending: it is the
       // same condition, carried on as the alert's; over: the alert resolves. Left alone, an idle

@@ -35,6 +35,12 @@ const commonSchema = z.strictObject({
   cooldown: durationSchema.prefault('6h'),
   notifyOnResolve: z.boolean().default(true),
   enabled: z.boolean().default(true),
+  /**
+   * Readings further apart than this break a pending duration: "above for 15 min" needs readings
+   * all along, not one at the start and one at the end. Default 15 min for live rules (three
+   * missed readings of a 5-min sensor); hourly rules judge every hour and need none.
+   */
+  maxGap: durationSchema.optional(),
 });
 const COMMON_KEYS = new Set(Object.keys(commonSchema.shape));
 
@@ -48,6 +54,8 @@ export interface CompiledRule {
   forMs: number;
   clearForMs: number;
   cooldownMs: number;
+  /** Gap that breaks a pending duration; null: none. */
+  maxGapMs: number | null;
   notifyOnResolve: boolean;
   enabled: boolean;
   params: unknown;
@@ -120,6 +128,7 @@ export function compileRules(raw: unknown, registry: RuleTypeRegistry, config: A
       forMs: c.for,
       clearForMs: c.clearFor,
       cooldownMs: c.cooldown,
+      maxGapMs: c.maxGap ?? (def.cadence === 'minute' ? 15 * 60_000 : null),
       notifyOnResolve: c.notifyOnResolve,
       enabled: c.enabled,
       params: params.data,
