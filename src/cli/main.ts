@@ -6,6 +6,7 @@ import { checkConfig, checkConfigHelp } from './commands/check-config.js';
 import { hashSecretCommand, hashSecretHelp } from './commands/hash-secret.js';
 import { importCommand, importHelp } from './commands/import.js';
 import { mosquittoFilesCommand, mosquittoFilesHelp } from './commands/mosquitto-files.js';
+import { usersCommand, usersHelp } from './commands/users.js';
 
 const USAGE = `usage: npm run cli -- <command> [options]
 
@@ -15,7 +16,9 @@ ${hashSecretHelp}
 
 ${mosquittoFilesHelp}
 
-${importHelp}`;
+${importHelp}
+
+${usersHelp}`;
 
 const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
@@ -35,6 +38,11 @@ const OPTIONS = {
   decimal: { type: 'string' },
   'dry-run': { type: 'boolean' },
   progress: { type: 'boolean' },
+  email: { type: 'string' },
+  role: { type: 'string' },
+  sites: { type: 'string' },
+  'password-stdin': { type: 'boolean' },
+  name: { type: 'string' },
 } as const;
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -53,8 +61,10 @@ async function run(argv: string[]): Promise<number> {
     out(USAGE);
     return command === undefined && !v.help ? 1 : 0;
   }
-  if (positionals.length > 1) throw new CliError(`unexpected argument ${JSON.stringify(positionals[1])}`);
+  if (positionals.length > (command === 'users' ? 2 : 1)) throw new CliError(`unexpected argument ${JSON.stringify(positionals[1])}`);
   switch (command) {
+    case 'users':
+      return usersCommand(positionals[1], { email: v.email, role: v.role, sites: v.sites, passwordStdin: v['password-stdin'], name: v.name, config: v.config }, () => text(process.stdin), out);
     case 'check-config':
       return checkConfig(v.config, out);
     case 'hash-secret':
@@ -83,7 +93,7 @@ async function run(argv: string[]): Promise<number> {
         err,
       );
     default:
-      throw new CliError(`unknown command ${JSON.stringify(command)} (check-config, hash-secret, mosquitto-files, import)`);
+      throw new CliError(`unknown command ${JSON.stringify(command)} (check-config, hash-secret, mosquitto-files, import, users)`);
   }
 }
 

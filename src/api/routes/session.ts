@@ -25,7 +25,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<SessionRouteOptions> = async (
     // POST; it must be this host. Clients without Origin (curl, scripts) are not browsers.
     const origin = request.headers.origin;
     if (origin !== undefined) {
-      let host: string | null = null;
+      let host: string | null;
       try {
         host = new URL(origin).host;
       } catch {
