@@ -14,6 +14,10 @@ declare module 'fastify' {
     /** Who is asking, resolved once in onRequest; null for an anonymous caller. */
     caller: Caller | null;
   }
+  interface FastifyInstance {
+    /** Every route registered, as the onRoute hook saw it: the route-walking test reads it. */
+    readonly scopedRoutes: ReadonlyArray<{ method: string; url: string; scope: Scope }>;
+  }
   interface FastifyContextConfig {
     scope?: Scope;
   }
@@ -53,6 +57,8 @@ export const authPlugin = fp<AuthOptions>(
   async (app: FastifyInstance, { accounts, config }) => {
     await app.register(fastifyCookie);
     app.decorateRequest('caller', null);
+    const scopedRoutes: Array<{ method: string; url: string; scope: Scope }> = [];
+    app.decorate('scopedRoutes', scopedRoutes);
 
     app.addHook('onRoute', (route) => {
       const methods = Array.isArray(route.method) ? route.method : [route.method];
@@ -60,7 +66,9 @@ export const authPlugin = fp<AuthOptions>(
       if (decisions.has(undefined) || decisions.size !== 1) {
         throw new Error(`route ${methods.join(',')} ${route.url} has no scope decision: add it to src/api/route-scopes.ts`);
       }
-      route.config = { ...(route.config ?? {}), scope: [...decisions][0]! };
+      const scope = [...decisions][0]!;
+      route.config = { ...(route.config ?? {}), scope };
+      for (const method of methods) scopedRoutes.push({ method, url: route.url, scope });
     });
 
     app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
