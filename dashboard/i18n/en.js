@@ -1,5 +1,6 @@
 /** English texts. Same keys as fr.js (French is the reference). */
 export default {
+  login: { title: 'Log in', email: 'E-mail', password: 'Password', submit: 'Log in', logout: 'Log out' },
   app: {
     title: 'Smart Building – energy monitoring',
     skip: 'Skip to content',

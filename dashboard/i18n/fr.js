@@ -1,5 +1,6 @@
 /** Textes français (langue par défaut). Les clés sont les mêmes dans en.js. */
 export default {
+  login: { title: 'Connexion', email: 'E-mail', password: 'Mot de passe', submit: 'Se connecter', logout: 'Se déconnecter' },
   app: {
     title: 'Smart Building – suivi énergétique',
     skip: 'Aller au contenu',
