@@ -98,7 +98,7 @@ afterAll(async () => {
 
 describe('dashboard against the real service, with real building data', () => {
   it('ranks the imported buildings as the API does, with the figures of buildings.csv, in French', async () => {
-    const api = (await (await fetch(`${service.httpUrl}/api/compare?from=2016-01-01&to=2016-12-31`)).json()) as ApiComparison;
+    const api = (await (await service.fetch(`/api/compare?from=2016-01-01&to=2016-12-31`)).json()) as ApiComparison;
     const byEui = [...CHOSEN].sort((a, b) => a.euiKWhPerM2 - b.euiKWhPerM2).map((b) => `b${b.id}`);
     expect(api.sites.map((s) => s.site)).toEqual(byEui);
     for (const s of api.sites) {
@@ -131,7 +131,7 @@ describe('dashboard against the real service, with real building data', () => {
     await page.locator('[data-lang="en"]').click();
     await compare2016();
     const shown = await shownComparison('kWh/m²');
-    const api = (await (await fetch(`${service.httpUrl}/api/compare?from=2016-01-01&to=2016-12-31`)).json()) as ApiComparison;
+    const api = (await (await service.fetch(`/api/compare?from=2016-01-01&to=2016-12-31`)).json()) as ApiComparison;
     const en = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 });
     expect(shown.cells).toEqual(api.sites.map((s) => en.format(s.kWhPerM2)));
     expect(await page.locator('table thead th').first().textContent()).toBe('Rank');
@@ -141,8 +141,8 @@ describe('dashboard against the real service, with real building data', () => {
   it("reads a site's baseline and KPIs over a past period chosen on its page", async () => {
     const site = 'b685';
     const query = 'from=2016-06-01&to=2016-06-30';
-    const baseline = (await (await fetch(`${service.httpUrl}/api/sites/${site}/baseline?${query}`)).json()) as { fitted: boolean; accepted: boolean; fitQuality: { monthly: { cvRmsePct: number } } };
-    const kpis = (await (await fetch(`${service.httpUrl}/api/sites/${site}/kpis?${query}`)).json()) as { kpis: { kWhPerM2: number } };
+    const baseline = (await (await service.fetch(`/api/sites/${site}/baseline?${query}`)).json()) as { fitted: boolean; accepted: boolean; fitQuality: { monthly: { cvRmsePct: number } } };
+    const kpis = (await (await service.fetch(`/api/sites/${site}/kpis?${query}`)).json()) as { kpis: { kWhPerM2: number } };
     expect(baseline.fitted).toBe(true);
 
     await page.goto(`${service.httpUrl}/#/site/${site}`);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/api/app.js';
+import { buildAppWithAccounts } from '../unit/api/helpers.js';
 import { chartJsDistDir } from '../../src/api/routes/dashboard.js';
 import { loadConfigFile } from '../../src/config/load.js';
 import type { Reading } from '../../src/model/reading.js';
@@ -54,7 +54,7 @@ beforeAll(async () => {
     storeUp: true, pendingReadings: 0, spoolReadings: 0, spoolBytes: 0, spoolMaxBytes: 1, replaying: false,
     replayedReadings: 0, acknowledging: true, deadLetters: 0, lastWriteMs: NOW_MS, lastError: null,
   };
-  app = await buildApp({
+  app = (await buildAppWithAccounts({
     config: CONFIG,
     store,
     ingest: { status: () => ({ mode: 'embedded', connected: true, endpoint: 'mqtt://127.0.0.1:0', lastMessageMs: NOW_MS }), rejections: () => [] },
@@ -64,7 +64,7 @@ beforeAll(async () => {
     now: () => NOW_MS,
     dashboardDir: DASHBOARD_DIR,
     liveIntervalMs: 50,
-  });
+  })).app;
   baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
 });
 
