@@ -131,7 +131,7 @@ describe('npm run cli -- import, on real building data', () => {
         await app.close();
       }
     });
-  });
+  }, 240_000); // one CLI process (tsx, DuckDB) per import, one after the other: over a minute on the loaded 2-core machine
 });
 
 describe('the other CLI commands', () => {
