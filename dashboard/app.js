@@ -7,6 +7,8 @@ import { renderOverview } from './views/overview.js';
 import { renderSite } from './views/site.js';
 import { renderCompare } from './views/compare.js';
 import { renderRejections } from './views/rejections.js';
+import { renderLogin } from './views/login.js';
+import { currentSession, logout } from './lib/session.js';
 
 /** Hash routes (#/site/cleon-bureaux): no server-side routing needed to serve the dashboard. */
 const ROUTES = [
@@ -54,6 +56,21 @@ async function start() {
     translateShell(i18n);
     firstRoute = true;
     route();
+  });
+  // Accounts (issue 11): without a session, the login page; with one, who is logged in and a logout.
+  const session = await currentSession();
+  if (!session) {
+    renderLogin(main, i18n, () => window.location.reload());
+    return;
+  }
+  ctx.session = session;
+  const who = document.getElementById('session-user');
+  who.textContent = `${session.user.email} (${session.user.role})`;
+  who.parentElement.hidden = false;
+  document.getElementById('logout').addEventListener('click', async () => {
+    await logout(session);
+    window.location.hash = '#/';
+    window.location.reload();
   });
   startHealthBanner(document.getElementById('health-banner'), ctx);
 

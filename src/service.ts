@@ -2,7 +2,10 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import { Accounts } from './accounts/accounts.js';
+import { bootstrapAdmin, type BootstrapAdminOptions } from './accounts/bootstrap.js';
 import { buildApp } from './api/app.js';
+import { SqliteAccounts } from './storage/state/sqlite-accounts.js';
 import type { EnvSettings } from './config/env.js';
 import type { AppConfig } from './config/schema.js';
 import { EnergyAnalyticsService } from './energy/analytics-service.js';
@@ -47,6 +50,8 @@ export interface ServiceDeps {
    * first, and a cron cycle in the middle of it would mark the whole span judged, on half the data.
    */
   rulesPaused?: boolean;
+  /** First admin; defaults to ADMIN_EMAIL / ADMIN_PASSWORD / DEMO from env. The demo passes `{ demo: true }`. */
+  bootstrapAdmin?: BootstrapAdminOptions;
 }
 
 /** A running service: its parts, where it listens, and one way to stop it. */
@@ -95,7 +100,15 @@ export function findDashboardDir(from = dirname(fileURLToPath(import.meta.url)))
  * and the spool can take it, and stop in reverse order, so nothing accepted is dropped.
  */
 export async function startService(deps: ServiceDeps): Promise<RunningService> {
-  const { config, env, logger } = deps;
+  const { config, logger } = deps;
+  let env = deps.env;
+  // Published demo secrets (config/sites.example.yaml's `demo-…` fallbacks) let anyone publish as
+  // a meter: the embedded broker then listens on loopback only, whatever MQTT_HOST says (issue 11).
+  const demoSecrets = config.sites.flatMap((s) => s.devices.filter((d) => d.secret?.startsWith('demo-')).map((d) => `${s.id}/${d.id}`));
+  if (!env.MQTT_URL && demoSecrets.length > 0 && !['127.0.0.1', '::1', 'localhost'].includes(env.MQTT_HOST)) {
+    logger.warn({ devices: demoSecrets.slice(0, 5), count: demoSecrets.length }, 'devices use the published demo secrets: the embedded MQTT broker listens on 127.0.0.1 only; set their secrets (config/sites.yaml) to listen on MQTT_HOST');
+    env = { ...env, MQTT_HOST: '127.0.0.1' };
+  }
   const now = deps.now ?? Date.now;
   const metrics = createMetrics();
   const store = await createStore(env, logger);
@@ -157,13 +170,21 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     await parts.start(part('durable-writer', () => writer.start(), () => writer.stop()));
     parts.adopt(part('stored-spans', async () => undefined, async () => storedSpans.flush()));
     await parts.start(part('state-store', () => state.start(), () => state.stop()));
+    const accounts = new Accounts({
+      store: new SqliteAccounts(state),
+      siteIds: config.sites.map((s) => s.id),
+      now,
+      limits: { idleMs: env.SESSION_IDLE_MINUTES * 60_000, absoluteMs: env.SESSION_MAX_HOURS * 3_600_000 },
+    });
+    const boot = await bootstrapAdmin(accounts, deps.bootstrapAdmin ?? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD, demo: env.DEMO });
+    if (boot.created) logger.warn({ admin: boot.created, demo: boot.demo }, boot.demo ? 'demo admin created (published password: a demo only)' : 'first admin created from ADMIN_EMAIL; remove ADMIN_PASSWORD from the environment');
     await parts.start(part('ingest', () => ingest.start(), () => ingest.stop()));
     await parts.start(mail);
     await parts.start(digest);
     if (deps.rulesPaused) parts.adopt(scheduler);
     else await parts.start(scheduler);
     const dashboardDir = findDashboardDir();
-    const http = await buildApp({ config, store, ingest, writer, metrics, logger, now, energy, state, mail, ...(dashboardDir ? { dashboardDir } : {}) });
+    const http = await buildApp({ config, store, ingest, writer, metrics, logger, now, energy, state, mail, accounts, trustProxy: env.TRUST_PROXY, ...(dashboardDir ? { dashboardDir } : {}) });
     parts.adopt(part('http', async () => undefined, () => http.close()));
     await http.listen({ port: env.HTTP_PORT, host: env.HTTP_HOST });
     const bound = http.server.address();

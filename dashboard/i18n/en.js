@@ -1,5 +1,6 @@
 /** English texts. Same keys as fr.js (French is the reference). */
 export default {
+  login: { title: 'Log in', email: 'E-mail', password: 'Password', submit: 'Log in', logout: 'Log out' },
   app: {
     title: 'Smart Building – energy monitoring',
     skip: 'Skip to content',
@@ -165,5 +166,15 @@ export default {
     'no-route': 'No such address: {method} {path}.',
     'client-error': 'Request refused by the server (HTTP {statusCode}).',
     'internal-error': 'Server error; the service log has the details.',
+    'login-required': 'Log in first.',
+    'invalid-token': 'The API token is unknown, revoked, or its user is disabled.',
+    'csrf-token-required': 'Missing or wrong {header} header: reload the page.',
+    'admin-only': 'Admins only.',
+    'cross-origin-login': 'Login refused: the page does not come from this server.',
+    'too-many-logins': 'Too many failed logins; retry in {retryAfterS} s.',
+    'wrong-credentials': 'Wrong e-mail or password, or the account is disabled.',
+    'user-exists': 'A user with this {field} exists already.',
+    'unknown-user': 'No user {id}.',
+    'unknown-token': 'No active token {id}.',
   },
 };

@@ -1,5 +1,6 @@
 /** Textes français (langue par défaut). Les clés sont les mêmes dans en.js. */
 export default {
+  login: { title: 'Connexion', email: 'E-mail', password: 'Mot de passe', submit: 'Se connecter', logout: 'Se déconnecter' },
   app: {
     title: 'Smart Building – suivi énergétique',
     skip: 'Aller au contenu',
@@ -165,5 +166,15 @@ export default {
     'no-route': "Cette adresse n'existe pas : {method} {path}.",
     'client-error': 'Requête refusée par le serveur (HTTP {statusCode}).',
     'internal-error': 'Erreur du serveur ; le journal du service en donne le détail.',
+    'login-required': 'Connectez-vous d’abord.',
+    'invalid-token': 'Jeton d’API inconnu, révoqué, ou dont l’utilisateur est désactivé.',
+    'csrf-token-required': 'En-tête {header} absent ou erroné : rechargez la page.',
+    'admin-only': 'Réservé aux administrateurs.',
+    'cross-origin-login': 'Connexion refusée : la page ne vient pas de ce serveur.',
+    'too-many-logins': 'Trop d’échecs de connexion ; réessayez dans {retryAfterS} s.',
+    'wrong-credentials': 'E-mail ou mot de passe erroné, ou compte désactivé.',
+    'user-exists': 'Un utilisateur avec ce {field} existe déjà.',
+    'unknown-user': 'Aucun utilisateur {id}.',
+    'unknown-token': 'Aucun jeton actif {id}.',
   },
 };

@@ -10,6 +10,8 @@ export function h(tag, attrs, ...children) {
     else if (key === 'text') el.textContent = String(value);
     else if (key.startsWith('on') && typeof value === 'function') el.addEventListener(key.slice(2), value);
     else if (key === 'dataset') Object.assign(el.dataset, value);
+    // CSSOM, not a style attribute: the CSP (style-src 'self') refuses inline style attributes.
+    else if (key === 'style') el.style.cssText = String(value);
     else el.setAttribute(key, value === true ? '' : String(value));
   }
   append(el, children);

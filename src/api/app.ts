@@ -5,6 +5,9 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { AppDeps } from './deps.js';
 import { installErrorHandler } from './error-handler.js';
+import { LoginLimiter } from './login-limiter.js';
+import { authPlugin } from './plugins/auth.js';
+import { hardeningPlugin } from './plugins/hardening.js';
 import { alertRoutes } from './routes/alerts.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { dashboardRoutes } from './routes/dashboard.js';
@@ -13,6 +16,9 @@ import { liveRoutes } from './routes/live.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { rejectionRoutes } from './routes/rejections.js';
 import { seriesRoutes } from './routes/series.js';
+import { sessionRoutes } from './routes/session.js';
+import { tokenRoutes } from './routes/tokens.js';
+import { userRoutes } from './routes/users.js';
 import { silenceRoutes } from './routes/silences.js';
 import { siteRoutes } from './routes/sites.js';
 
@@ -39,10 +45,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     loggerInstance: logger,
     // Query strings and ids are short; a 64 KiB URL is an attack, not a request.
     routerOptions: { maxParamLength: 200 },
+    // No request body of this API is near 64 KiB (a user, a silence, a comment).
+    bodyLimit: 64 * 1024,
+    // A client that sends nothing for 30 s is dropped (slowloris); live streams send a comment every 5 s.
+    connectionTimeout: 30_000,
+    requestTimeout: 30_000,
+    trustProxy: deps.trustProxy ?? false,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  // Before any route: the auth plugin's onRoute hook refuses a route without a scope decision.
+  await app.register(authPlugin, { config: deps.config, ...(deps.accounts ? { accounts: deps.accounts } : {}) });
+  await app.register(hardeningPlugin, { ...(deps.analyticsPerMinute !== undefined ? { analyticsPerMinute: deps.analyticsPerMinute } : {}) });
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -55,6 +70,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const startedMs = deps.now();
   await app.register(healthRoutes, { deps, version: deps.version ?? packageVersion(), startedMs });
+  if (deps.accounts !== undefined) {
+    await app.register(sessionRoutes, { config: deps.config, accounts: deps.accounts, limiter: new LoginLimiter(deps.now, deps.loginLimits) });
+    await app.register(tokenRoutes, { accounts: deps.accounts });
+    await app.register(userRoutes, { accounts: deps.accounts });
+  }
   await app.register(siteRoutes, { deps });
   await app.register(seriesRoutes, { deps });
   await app.register(liveRoutes, { deps });

@@ -1,4 +1,6 @@
+import type { Accounts } from '../accounts/accounts.js';
 import type { StateStore } from '../alerts/state-port.js';
+import type { LoginLimits } from './login-limiter.js';
 import type { OutboxStatus } from '../alerts/email/outbox-sender.js';
 import type { AppConfig } from '../config/schema.js';
 import type { EnergyAnalyticsService } from '../energy/analytics-service.js';
@@ -39,6 +41,14 @@ export interface AppDeps {
   analyticsWarmUp?: boolean;
   /** Alerts, silences and rule state; the alert routes exist only when given. */
   state?: StateStore;
+  /** Users, sessions and tokens. Absent: nobody logs in, and every non-public route answers 401. */
+  accounts?: Accounts;
+  /** Failed-login throttling (default: 20 per IP, 5 per account, per 15 min). */
+  loginLimits?: LoginLimits;
+  /** Requests per minute and user to the expensive analytics routes (default 60). */
+  analyticsPerMinute?: number;
+  /** Behind a reverse proxy: trust its X-Forwarded-For/-Proto (the client IP, and Secure cookies over HTTPS). */
+  trustProxy?: boolean;
   /** How long an analytics answer is reused, ms (default 60,000). */
   analyticsCacheMs?: number;
 }

@@ -40,6 +40,17 @@ export const PROBLEM_PARAMS = {
   'alert-resolved': z.object({ id: n }),
   'unknown-silence': z.object({ id: n }),
   'client-error': z.object({ statusCode: n }),
+  // Accounts (auth plugin, session, tokens, users): who may ask.
+  'login-required': z.object({}),
+  'invalid-token': z.object({}),
+  'csrf-token-required': z.object({ header: s }),
+  'admin-only': z.object({}),
+  'cross-origin-login': z.object({}),
+  'too-many-logins': z.object({ by: s, retryAfterS: n }),
+  'wrong-credentials': z.object({}),
+  'user-exists': z.object({ field: s }),
+  'unknown-user': z.object({ id: n }),
+  'unknown-token': z.object({ id: n }),
   'internal-error': z.object({}),
 } as const;
 

@@ -7,6 +7,7 @@ import { checkConfig, checkConfigHelp } from './commands/check-config.js';
 import { hashSecretCommand, hashSecretHelp } from './commands/hash-secret.js';
 import { importCommand, importHelp } from './commands/import.js';
 import { mosquittoFilesCommand, mosquittoFilesHelp } from './commands/mosquitto-files.js';
+import { usersCommand, usersHelp } from './commands/users.js';
 
 const USAGE = `usage: npm run cli -- <command> [options]
 
@@ -18,7 +19,9 @@ ${mosquittoFilesHelp}
 
 ${importHelp}
 
-${backtestHelp}`;
+${backtestHelp}
+
+${usersHelp}`;
 
 const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
@@ -41,6 +44,11 @@ const OPTIONS = {
   from: { type: 'string' },
   to: { type: 'string' },
   rules: { type: 'string' },
+  email: { type: 'string' },
+  role: { type: 'string' },
+  sites: { type: 'string' },
+  'password-stdin': { type: 'boolean' },
+  name: { type: 'string' },
 } as const;
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -59,8 +67,10 @@ async function run(argv: string[]): Promise<number> {
     out(USAGE);
     return command === undefined && !v.help ? 1 : 0;
   }
-  if (positionals.length > 1) throw new CliError(`unexpected argument ${JSON.stringify(positionals[1])}`);
+  if (positionals.length > (command === 'users' ? 2 : 1)) throw new CliError(`unexpected argument ${JSON.stringify(positionals[1])}`);
   switch (command) {
+    case 'users':
+      return usersCommand(positionals[1], { email: v.email, role: v.role, sites: v.sites, passwordStdin: v['password-stdin'], name: v.name, config: v.config }, () => text(process.stdin), out);
     case 'check-config':
       return checkConfig(v.config, out);
     case 'hash-secret':
@@ -91,7 +101,7 @@ async function run(argv: string[]): Promise<number> {
     case 'backtest':
       return backtestCommand({ site: v.site, from: v.from, to: v.to, rules: v.rules, config: v.config }, out, err);
     default:
-      throw new CliError(`unknown command ${JSON.stringify(command)} (check-config, hash-secret, mosquitto-files, import, backtest)`);
+      throw new CliError(`unknown command ${JSON.stringify(command)} (check-config, hash-secret, mosquitto-files, import, backtest, users)`);
   }
 }
 

@@ -19,7 +19,17 @@ export const envSchema = z.object({
   CONFIG: z.string().optional(),
   DATA_DIR: z.string().default('./data'),
   HTTP_PORT: port.default(8080),
-  HTTP_HOST: z.string().default('0.0.0.0'),
+  /** Loopback by default (issue 11): exposing the API is a decision. The Docker image sets 0.0.0.0 behind its published port. */
+  HTTP_HOST: z.string().default('127.0.0.1'),
+  /** Behind a reverse proxy that terminates TLS: trust its X-Forwarded-* headers (client IP, Secure cookie). */
+  TRUST_PROXY: z.enum(['0', '1']).transform((v) => v === '1').default(false),
+  /** First-start admin, when no admin exists yet (read once; remove it afterwards). */
+  ADMIN_EMAIL: z.string().optional(),
+  ADMIN_PASSWORD: z.string().optional(),
+  /** The demo: creates a demo login instead of refusing to start without an admin. */
+  DEMO: z.enum(['0', '1']).transform((v) => v === '1').default(false),
+  SESSION_IDLE_MINUTES: z.coerce.number().positive().max(24 * 60).default(30),
+  SESSION_MAX_HOURS: z.coerce.number().positive().max(24 * 30).default(10),
   MQTT_PORT: port.default(1883),
   MQTT_HOST: z.string().default('0.0.0.0'),
   /** External broker; when unset the embedded aedes broker serves. */
@@ -27,7 +37,10 @@ export const envSchema = z.object({
   MQTT_CLIENT_ID: z.string().default('smart-building-energy'),
   /** External broker: 5 (default, falling back to 3.1.1 when the broker refuses it) or 4 to speak MQTT 3.1.1 from the start. */
   MQTT_PROTOCOL_VERSION: z.enum(['4', '5']).transform((v) => Number(v) as 4 | 5).optional(),
-  INFLUX_URL: url(['http:', 'https:']).optional(),
+  // Credentials in the URL would reach the health answer and logs: INFLUX_USERNAME / INFLUX_PASSWORD instead.
+  INFLUX_URL: url(['http:', 'https:'])
+    .refine((v) => { try { const u = new URL(v); return u.username === '' && u.password === ''; } catch { return true; } }, { message: 'must not contain user:password@ (set INFLUX_USERNAME and INFLUX_PASSWORD)' })
+    .optional(),
   INFLUX_DB: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('energy'),
   INFLUX_USERNAME: z.string().optional(),
   INFLUX_PASSWORD: z.string().optional(),

@@ -6,7 +6,7 @@ export type { Logger };
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   const options: pino.LoggerOptions = {
     level,
-    redact: { paths: ['*.password', '*.secret', '*.secretHash', 'password', 'secret', 'req.headers.authorization'], censor: '[redacted]' },
+    redact: { paths: ['*.password', '*.secret', '*.secretHash', '*.passwordHash', '*.token', '*.csrfToken', 'password', 'secret', 'token', 'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'], censor: '[redacted]' },
   };
   if (destination) return pino(options, destination);
   if (process.stdout.isTTY) {

@@ -111,8 +111,9 @@ interface HeapFigures {
 }
 
 /** The service's V8 heap and external memory, from prom-client's default metrics on /metrics. */
-async function heapFigures(httpUrl: string): Promise<HeapFigures> {
-  const text = await (await fetch(`${httpUrl}/metrics`)).text();
+async function heapFigures(service: ServiceProcess): Promise<HeapFigures> {
+  // /metrics needs an admin's token: the helper's own (service-process.ts).
+  const text = await (await service.fetch('/metrics')).text();
   const mb = (name: string) => Math.round(Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? NaN) / 1048576);
   return { usedMB: mb('nodejs_heap_size_used_bytes'), totalMB: mb('nodejs_heap_size_total_bytes'), externalMB: mb('nodejs_external_memory_bytes') };
 }
@@ -208,7 +209,7 @@ try {
   const pollLoop = (async () => {
     while (!stop) {
       try {
-        const latest = (await (await fetch(`${service!.httpUrl}/api/sites/${SITE}/latest`)).json()) as { values: Array<{ device: string; quantity: string; tsMs: number }> };
+        const latest = (await (await service!.fetch(`/api/sites/${SITE}/latest`)).json()) as { values: Array<{ device: string; quantity: string; tsMs: number }> };
         const seenMs = latest.values.find((v) => v.device === 'probe' && v.quantity === 'power_w')?.tsMs ?? 0;
         const nowMs = Date.now();
         while (pendingProbes.length > 0 && pendingProbes[0]! <= seenMs) visibleLatencies.push(nowMs - pendingProbes.shift()!);
@@ -220,10 +221,10 @@ try {
       rssAnonPeakKiB = Math.max(rssAnonPeakKiB, await rssKiB(pid, 'RssAnon'));
       rssFileKiB = Math.max(rssFileKiB, await rssKiB(pid, 'RssFile'));
       // What the RSS peak is made of: the V8 heap (used vs reserved) and memory outside it (Buffers).
-      if (rssNow > rssPeakKiB) heapAtPeak = await heapFigures(service!.httpUrl).catch(() => heapAtPeak);
+      if (rssNow > rssPeakKiB) heapAtPeak = await heapFigures(service!).catch(() => heapAtPeak);
       rssPeakKiB = Math.max(rssPeakKiB, rssNow);
       try {
-        const health = (await (await fetch(`${service!.httpUrl}/api/health`)).json()) as { writePath: { pendingReadings: number; spoolReadings: number } };
+        const health = (await (await service!.fetch('/api/health')).json()) as { writePath: { pendingReadings: number; spoolReadings: number } };
         maxPending = Math.max(maxPending, health.writePath.pendingReadings);
         maxSpooled = Math.max(maxSpooled, health.writePath.spoolReadings);
       } catch {
@@ -248,7 +249,7 @@ try {
   const deadline = Date.now() + 180_000;
   let written = 0;
   for (;;) {
-    const metricsText = await (await fetch(`${service.httpUrl}/metrics`)).text();
+    const metricsText = await (await service.fetch('/metrics')).text();
     written = Number(/^sbe_store_readings_written_total (\S+)/m.exec(metricsText)?.[1] ?? 0);
     if (written >= expected + probeReadings() || Date.now() > deadline) break;
     await new Promise((r) => setTimeout(r, 50));

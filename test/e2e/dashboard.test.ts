@@ -6,12 +6,15 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Accounts } from '../../src/accounts/accounts.js';
 import { buildApp } from '../../src/api/app.js';
 import { loadConfigFile } from '../../src/config/load.js';
 import type { IngestStatus, RejectionRecord } from '../../src/ingest/types.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { EnergyAnalyticsService } from '../../src/energy/analytics-service.js';
 import { createMetrics } from '../../src/observability/metrics.js';
+import { SqliteAccounts } from '../../src/storage/state/sqlite-accounts.js';
+import { SqliteStateStore } from '../../src/storage/state/sqlite-state-store.js';
 import type { WriteStatus } from '../../src/storage/write-status.js';
 import { CLEON_AMBIENCE, EXPECTED_LIVE_POINTS, EXPECTED_RANKING, LIVE_POWER, demoReadings } from './demo-readings.js';
 import { MemoryStore } from './memory-store.js';
@@ -38,6 +41,11 @@ interface HelperResults {
 }
 
 let app: FastifyInstance;
+let state: SqliteStateStore;
+/** The admin's API token, for what the test asks the API itself (the browser has its session). */
+let apiToken: string;
+/** The browser logs in as this admin (admins see the rejections of no site too). */
+const ADMIN = { email: 'admin@test.invalid', password: 'dashboard-test-password' };
 const store = new MemoryStore();
 let baseUrl: string;
 let context: BrowserContext;
@@ -61,7 +69,13 @@ beforeAll(async () => {
     { receivedMs: nowMs - 120_000, topic: 'sbe/cleon-bureaux/tgbt/power_w', reason: 'invalid-value', detail: 'value "abc" is not a finite number', payloadExcerpt: '{"v":"abc"}' },
     { receivedMs: nowMs - 600_000, topic: 'sbe/inconnu/x', reason: 'unknown-site', detail: 'no site "inconnu"', payloadExcerpt: '{}' },
   ];
+  state = new SqliteStateStore({ dataDir: ':memory:' });
+  await state.start();
+  const accounts = new Accounts({ store: new SqliteAccounts(state), siteIds: CONFIG.sites.map((s) => s.id), now: () => Date.now() });
+  const admin = await accounts.addUser({ email: ADMIN.email, role: 'admin', password: ADMIN.password });
+  apiToken = (await accounts.createToken(admin, 'e2e test')).token;
   app = await buildApp({
+    accounts,
     config: CONFIG,
     store,
     ingest: { status: () => ingest, rejections: (limit) => rejections.slice(0, limit) },
@@ -83,6 +97,10 @@ beforeAll(async () => {
     timezoneId: 'America/New_York', // not the sites' zone: times must still be shown in Europe/Paris
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  // A real login: POST /api/session sets the session cookie in the browser context's own jar
+  // (playwright shares it with the pages), so every page below is a logged-in dashboard.
+  const login = await context.request.post(`${baseUrl}/api/session`, { data: ADMIN });
+  if (login.status() !== 201) throw new Error(`login failed: ${login.status()} ${await login.text()}`);
   page = context.pages()[0] ?? (await context.newPage());
   page.on('console', (msg) => {
     if (msg.type() !== 'error') return;
@@ -98,6 +116,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await context?.close();
   await app?.close();
+  await state?.stop();
   if (profileDir) await rm(profileDir, { recursive: true, force: true });
 });
 
@@ -191,7 +210,7 @@ describe('dashboard in headless Chromium over the real API', () => {
     await expect(baselineState.textContent()).resolves.toContain('Seuls 0 jours sur 365 de la période de référence');
     expect(await baselineState.textContent()).not.toMatch(/ has | no baseline| days /);
     // The KPIs of the last 30 days are the API's, figure for figure.
-    const kpis = (await (await fetch(`${baseUrl}/api/sites/cleon-bureaux/kpis`)).json()) as { status: string; kpis: { kWhPerM2: number } };
+    const kpis = (await (await fetch(`${baseUrl}/api/sites/cleon-bureaux/kpis`, { headers: { authorization: `Bearer ${apiToken}` } })).json()) as { status: string; kpis: { kWhPerM2: number } };
     expect(kpis.status).toBe('ok');
     const intensity = page.locator('[data-panel="kpis"] dt', { hasText: 'Consommation surfacique (kWh/m²)' });
     await intensity.waitFor();

@@ -1,5 +1,6 @@
 import type { MqttClient } from 'mqtt';
 import { parseEnv } from '../../src/config/env.js';
+import { TEST_ADMIN } from './service-process.js';
 import { configSchema, type AppConfig } from '../../src/config/schema.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { loadRules } from '../../src/rules/load-rules.js';
@@ -53,7 +54,7 @@ export class ClockedService {
     });
     const rules = loadRules({ config: this.config, registry: defaultRegistry() });
     // The sender's own timer is far off: the test runs its passes (mail.pass()) on its clock.
-    this.service = await startService({ config: this.config, env, logger: createLogger('silent'), now: () => this.nowMs, rules, mail: { pollIntervalMs: 3_600_000, random: () => 0.5 } });
+    this.service = await startService({ config: this.config, env, logger: createLogger('silent'), now: () => this.nowMs, rules, bootstrapAdmin: TEST_ADMIN, mail: { pollIntervalMs: 3_600_000, random: () => 0.5 } });
     this.client = await connectClient(`mqtt://127.0.0.1:${this.service.mqttAddress!.port}`, { username: 'site-a/salle', password: SECRET });
     return this.service;
   }

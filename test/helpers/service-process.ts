@@ -3,6 +3,20 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { SERVICE_NODE_FLAGS } from '../../src/observability/heap-ceiling.js';
 
+/** The first-start admin of every service the tests run (a test value, never a deployment's). */
+export const TEST_ADMIN = { email: 'admin@test.invalid', password: 'test-admin-password' } as const;
+
+/** Logs in as `admin` and makes an API token: the real login, cookie, CSRF and token paths. */
+export async function adminToken(httpUrl: string, admin: { email: string; password: string }): Promise<string> {
+  const login = await fetch(`${httpUrl}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(admin) });
+  if (login.status !== 201) throw new Error(`admin login failed: ${login.status} ${await login.text()}`);
+  const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+  const me = (await (await fetch(`${httpUrl}/api/session`, { headers: { cookie } })).json()) as { csrfToken: string };
+  const made = await fetch(`${httpUrl}/api/tokens`, { method: 'POST', headers: { cookie, 'x-csrf-token': me.csrfToken, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'test helper' }) });
+  if (made.status !== 201) throw new Error(`token creation failed: ${made.status} ${await made.text()}`);
+  return ((await made.json()) as { token: string }).token;
+}
+
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface ServiceProcessOptions {
@@ -21,6 +35,10 @@ export interface ServiceProcess {
   /** Embedded broker port; null with MQTT_URL. */
   readonly mqttPort: number | null;
   readonly child: ChildProcess;
+  /** The admin the helper logs in as (ADMIN_EMAIL / ADMIN_PASSWORD unless the env sets them). */
+  readonly admin: { email: string; password: string };
+  /** fetch of `${httpUrl}${path}` with the admin's API token (Authorization: Bearer), made once at start. */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
   /** Every log line so far (JSON, one per line). */
   logs(): string[];
   /** Sends SIGTERM and resolves with the exit code. */
@@ -44,6 +62,8 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
     MQTT_HOST: '127.0.0.1',
     MQTT_PORT: '0',
     LOG_LEVEL: 'info',
+    ADMIN_EMAIL: TEST_ADMIN.email,
+    ADMIN_PASSWORD: TEST_ADMIN.password,
     ...options.env,
   };
   // `node --import tsx`, not the tsx CLI: the CLI runs the program in a grandchild that a
@@ -77,11 +97,15 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
   });
   const where = await started;
   const embeddedPort = options.env.MQTT_URL ? null : Number(/:(\d+)$/.exec(where.mqtt ?? '')?.[1]);
+  const admin = { email: env.ADMIN_EMAIL!, password: env.ADMIN_PASSWORD! };
+  const token = await adminToken(where.http, admin);
 
   return {
     httpUrl: where.http,
     mqttPort: embeddedPort,
     child,
+    admin,
+    fetch: (path, init) => fetch(`${where.http}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...(init?.headers as Record<string, string> | undefined) } }),
     logs: () => [...lines, ...(stderr ? stderr.split('\n') : [])],
     terminate: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/api/app.js';
+import { buildAppWithAccounts } from '../unit/api/helpers.js';
 import { chartJsDistDir } from '../../src/api/routes/dashboard.js';
 import { loadConfigFile } from '../../src/config/load.js';
 import type { Reading } from '../../src/model/reading.js';
@@ -34,6 +34,7 @@ let dataDir: string;
 let store: DuckDbStore;
 let app: FastifyInstance;
 let baseUrl: string;
+let auth: Record<string, string> = {};
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'sbe-api-duckdb-'));
@@ -54,7 +55,8 @@ beforeAll(async () => {
     storeUp: true, pendingReadings: 0, spoolReadings: 0, spoolBytes: 0, spoolMaxBytes: 1, replaying: false,
     replayedReadings: 0, acknowledging: true, deadLetters: 0, lastWriteMs: NOW_MS, lastError: null,
   };
-  app = await buildApp({
+  let adminToken: string;
+  ({ app, adminToken } = await buildAppWithAccounts({
     config: CONFIG,
     store,
     ingest: { status: () => ({ mode: 'embedded', connected: true, endpoint: 'mqtt://127.0.0.1:0', lastMessageMs: NOW_MS }), rejections: () => [] },
@@ -64,7 +66,8 @@ beforeAll(async () => {
     now: () => NOW_MS,
     dashboardDir: DASHBOARD_DIR,
     liveIntervalMs: 50,
-  });
+  }));
+  auth = { authorization: `Bearer ${adminToken}` };
   baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
 });
 
@@ -74,7 +77,8 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-const get = (path: string) => fetch(`${baseUrl}${path}`);
+// Over real HTTP as the harness's admin, with its real API token (app.inject would add it by itself).
+const get = (path: string) => fetch(`${baseUrl}${path}`, { headers: auth });
 
 describe('API over DuckDB', () => {
   it('reports the store in /api/health', async () => {
@@ -111,7 +115,7 @@ describe('API over DuckDB', () => {
     const latest = await (await get('/api/sites/cleon-bureaux/latest')).json();
     expect(latest.values).toContainEqual(expect.objectContaining({ device: 'tgbt', quantity: 'power_w', value: 2000, unit: 'W' }));
     const controller = new AbortController();
-    const res = await fetch(`${baseUrl}/api/sites/cleon-bureaux/live`, { signal: controller.signal });
+    const res = await fetch(`${baseUrl}/api/sites/cleon-bureaux/live`, { signal: controller.signal, headers: auth });
     expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     const reader = (res.body as ReadableStream<Uint8Array>).getReader();
     const decoder = new TextDecoder();

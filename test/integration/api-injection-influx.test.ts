@@ -100,7 +100,7 @@ describe('injection attempts through the API against a real InfluxDB', () => {
     const statuses = new Map<number, number>();
     for (const attack of ATTACKS) {
       for (const url of hostileUrls(attack)) {
-        const response = await fetch(`${service.httpUrl}${url}`);
+        const response = await service.fetch(`${url}`);
         await response.arrayBuffer();
         statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
         // Refused (bad request, forbidden path, unknown site, over-long URL): never a 5xx, never run.
@@ -109,9 +109,9 @@ describe('injection attempts through the API against a real InfluxDB', () => {
     }
     expect(statuses.get(400)).toBeGreaterThan(0);
     expect(await storedState(influx)).toBe(before);
-    const health = (await (await fetch(`${service.httpUrl}/api/health`)).json()) as { status: string; store: { ok: boolean } };
+    const health = (await (await service.fetch(`/api/health`)).json()) as { status: string; store: { ok: boolean } };
     expect(health.store.ok).toBe(true);
-    const latest = (await (await fetch(`${service.httpUrl}/api/sites/cleon-bureaux/latest`)).json()) as { values: Array<{ quantity: string; value: number }> };
+    const latest = (await (await service.fetch(`/api/sites/cleon-bureaux/latest`)).json()) as { values: Array<{ quantity: string; value: number }> };
     expect(latest.values.find((v) => v.quantity === 'energy_kwh')?.value).toBe(1470);
   });
 });

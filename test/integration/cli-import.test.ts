@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { buildApp } from '../../src/api/app.js';
+import { buildAppWithAccounts } from '../unit/api/helpers.js';
 import { loadConfigFile } from '../../src/config/load.js';
 import { EnergyAnalyticsService } from '../../src/energy/analytics-service.js';
 import { createLogger } from '../../src/observability/logger.js';
@@ -108,7 +108,7 @@ describe('npm run cli -- import, on real building data', () => {
 
     await withStore(async (store) => {
       const config = loadConfigFile(configPath, {});
-      const app = await buildApp({
+      const app = (await buildAppWithAccounts({
         config,
         store,
         ...idleIngestDeps(),
@@ -116,7 +116,7 @@ describe('npm run cli -- import, on real building data', () => {
         logger: createLogger('silent'),
         now: () => Date.parse('2017-02-01T00:00:00Z'),
         energy: new EnergyAnalyticsService({ config, query: store }),
-      });
+      })).app;
       try {
         const body = (await app.inject('/api/compare?from=2016-01-01&to=2016-12-31')).json<{ sites: Array<{ site: string; kWhPerM2: number; rank: number }> }>();
         for (const b of BUILDINGS) {
@@ -131,7 +131,7 @@ describe('npm run cli -- import, on real building data', () => {
         await app.close();
       }
     });
-  });
+  }, 240_000); // one CLI process (tsx, DuckDB) per import, one after the other: over a minute on the loaded 2-core machine
 });
 
 describe('the other CLI commands', () => {

@@ -21,7 +21,7 @@ interface Health {
 }
 
 async function health(service: ServiceProcess): Promise<Health> {
-  return (await (await fetch(`${service.httpUrl}/api/health`)).json()) as Health;
+  return (await (await service.fetch(`/api/health`)).json()) as Health;
 }
 
 async function brokerConnected(service: ServiceProcess): Promise<boolean> {

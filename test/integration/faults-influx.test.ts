@@ -22,11 +22,11 @@ afterEach(async () => {
 });
 
 async function health(service: ServiceProcess): Promise<Health> {
-  return (await (await fetch(`${service.httpUrl}/api/health`)).json()) as Health;
+  return (await (await service.fetch(`/api/health`)).json()) as Health;
 }
 
 async function metrics(service: ServiceProcess): Promise<string> {
-  return (await fetch(`${service.httpUrl}/metrics`)).text();
+  return (await service.fetch(`/metrics`)).text();
 }
 
 async function setup(env: Record<string, string> = {}, options: { influxDownAtStart?: boolean } = {}): Promise<{ dir: TempDir; influx: InfluxdHandle; service: ServiceProcess; deviceIds: string[] }> {

@@ -17,7 +17,7 @@ interface Health {
 }
 
 async function health(service: ServiceProcess): Promise<Health> {
-  return (await (await fetch(`${service.httpUrl}/api/health`)).json()) as Health;
+  return (await (await service.fetch(`/api/health`)).json()) as Health;
 }
 
 function logMessages(service: ServiceProcess): string[] {
@@ -34,7 +34,7 @@ describe('spool full during an InfluxDB outage, behind Mosquitto', () => {
   it('stops acknowledging, leaves the rest with the broker, and stores everything once InfluxDB is back', async () => {
     const { influx, mosquitto, deviceIds, start } = await startFaultStack(cleanups, { prefix: 'sbe-faults-spool-', env: { SPOOL_MAX_MB: '0.2' } });
     const service = await start();
-    await waitUntil(async () => (await (await fetch(`${service.httpUrl}/api/health`)).json() as { broker: { connected: boolean } }).broker.connected, 15_000, 'the service subscribed');
+    await waitUntil(async () => (await (await service.fetch(`/api/health`)).json() as { broker: { connected: boolean } }).broker.connected, 15_000, 'the service subscribed');
     await influx.kill9();
 
     // Devices publish to Mosquitto, which acknowledges them itself: 60,000 readings, far more than the spool holds.
@@ -57,7 +57,7 @@ describe('spool full during an InfluxDB outage, behind Mosquitto', () => {
     expect(full.writePath.storeUp).toBe(false);
     expect(full.writePath.spoolMaxBytes).toBe(0.2 * 1024 * 1024);
     expect(full.writePath.spoolReadings).toBeGreaterThan(0);
-    expect(metricValue(await (await fetch(`${service.httpUrl}/metrics`)).text(), 'sbe_spool_acknowledging')).toBe(0);
+    expect(metricValue(await (await service.fetch(`/metrics`)).text(), 'sbe_spool_acknowledging')).toBe(0);
 
     // A while later nothing more has been taken: the spool is bounded and the service holds only
     // its unacknowledged window; the rest of the 60,000 readings waits at Mosquitto.

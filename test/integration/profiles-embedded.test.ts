@@ -5,6 +5,7 @@ import { startService, type RunningService } from '../../src/service.js';
 import { createTempDir, type TempDir } from '../helpers/tmp.js';
 import { buildProfileConfig } from '../unit/ingest/profile-config.js';
 import { checkForeignPublishes, checkLastWill, checkRejectionsAndStatus, checkStored, endScenarioClients, publishEveryProfile, type ScenarioTarget } from './profiles-scenario.js';
+import { TEST_ADMIN } from '../helpers/service-process.js';
 
 /** Device profiles end to end on the embedded broker into the embedded DuckDB store. */
 describe('device profiles: embedded broker -> DuckDB', () => {
@@ -15,7 +16,7 @@ describe('device profiles: embedded broker -> DuckDB', () => {
   beforeAll(async () => {
     dir = await createTempDir('sbe-profiles-embedded-');
     const env = parseEnv({ DATA_DIR: dir.path, MQTT_PORT: '0', MQTT_HOST: '127.0.0.1', HTTP_PORT: '0', HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
-    service = await startService({ config: buildProfileConfig(), env, logger: pino({ level: 'silent' }) });
+    service = await startService({ config: buildProfileConfig(), env, logger: pino({ level: 'silent' }), bootstrapAdmin: TEST_ADMIN });
     target = { brokerUrl: `mqtt://127.0.0.1:${service.mqttAddress!.port}`, service, embedded: true };
   });
 

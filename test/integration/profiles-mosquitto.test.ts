@@ -7,6 +7,7 @@ import { startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
 import { createTempDir, type TempDir } from '../helpers/tmp.js';
 import { buildProfileConfig } from '../unit/ingest/profile-config.js';
 import { checkForeignPublishes, checkLastWill, checkRejectionsAndStatus, checkStored, endScenarioClients, publishEveryProfile, type ScenarioTarget } from './profiles-scenario.js';
+import { TEST_ADMIN } from '../helpers/service-process.js';
 
 const SERVICE = { username: 'sbe-service', password: 'svc-profiles-1' };
 
@@ -34,7 +35,7 @@ describe('device profiles: Mosquitto (generated ACL) -> InfluxDB', () => {
       HTTP_HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',
     });
-    service = await startService({ config, env, logger: pino({ level: 'silent' }) });
+    service = await startService({ config, env, logger: pino({ level: 'silent' }), bootstrapAdmin: TEST_ADMIN });
     const ingest = service.ingest;
     const deadline = Date.now() + 10_000;
     while (!ingest.status().connected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));

@@ -5,6 +5,7 @@ import type { RunningService } from '../../src/service.js';
 import * as S from '../fixtures/device-payloads/samples.js';
 import { closed, connectClient, endClient, publishQos1, waitUntil } from '../helpers/mqtt.js';
 import { PROFILE_SECRETS } from '../unit/ingest/profile-config.js';
+import { adminToken, TEST_ADMIN } from '../helpers/service-process.js';
 
 /**
  * The same device traffic for both brokers (profiles-embedded, profiles-mosquitto): every
@@ -100,7 +101,10 @@ export async function checkStored(target: ScenarioTarget): Promise<void> {
   // The API serves a tariff sub-channel like a device (a sub-meter of the Linky).
   const { port } = target.service.httpAddress;
   const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Paris' });
-  const series = await fetch(`http://127.0.0.1:${port}/api/sites/atelier/series?device=linky-easf02&quantity=energy_kwh&from=${today}&every=1d`);
+  const httpUrl = `http://127.0.0.1:${port}`;
+  // As the first admin, logged in through the real session and token routes.
+  const token = await adminToken(httpUrl, TEST_ADMIN);
+  const series = await fetch(`${httpUrl}/api/sites/atelier/series?device=linky-easf02&quantity=energy_kwh&from=${today}&every=1d`, { headers: { authorization: `Bearer ${token}` } });
   expect(series.status).toBe(200);
   expect(((await series.json()) as { buckets: { index: number }[] }).buckets.map((b) => b.index)).toEqual([21144]);
   const tasmota = await target.service.store.readings({ site: 'atelier', device: 'prise', quantity: 'energy_kwh', fromMs: 0, toMs: Date.now() });

@@ -27,8 +27,9 @@ async function mosquittoPub(port: number, user: string, password: string, topic:
   }
 }
 
-async function getJson<T>(url: string): Promise<T> {
-  const response = await fetch(url);
+async function getJson<T>(service: ServiceProcess, path: string): Promise<T> {
+  const response = await service.fetch(path);
+  const url = path;
   expect(response.status, url).toBe(200);
   return (await response.json()) as T;
 }
@@ -61,7 +62,7 @@ describe('the service as `npm start` runs it (embedded broker, DuckDB)', () => {
     let body: LatestBody = { values: [] };
     await waitUntil(
       async () => {
-        body = await getJson<LatestBody>(`${service!.httpUrl}/api/sites/cleon-bureaux/latest`);
+        body = await getJson<LatestBody>(service!, `/api/sites/cleon-bureaux/latest`);
         return body.values.length === 2;
       },
       1000,
@@ -79,14 +80,14 @@ describe('the service as `npm start` runs it (embedded broker, DuckDB)', () => {
     expect(otherSite).not.toBe(0);
     const wrongPassword = await mosquittoPub(port, 'cleon-bureaux/tgbt', 'not-the-secret', 'sites/cleon-bureaux/devices/tgbt', '{"energy_kwh": 2}');
     expect(wrongPassword).not.toBe(0);
-    const elbeuf = await getJson<LatestBody>(`${service!.httpUrl}/api/sites/elbeuf-atelier/latest`);
+    const elbeuf = await getJson<LatestBody>(service!, `/api/sites/elbeuf-atelier/latest`);
     expect(elbeuf.values.filter((v) => v.value === 1)).toEqual([]);
-    const cleon = await getJson<LatestBody>(`${service!.httpUrl}/api/sites/cleon-bureaux/latest`);
+    const cleon = await getJson<LatestBody>(service!, `/api/sites/cleon-bureaux/latest`);
     expect(cleon.values.find((v) => v.quantity === 'energy_kwh')?.value).toBe(18234.6);
   });
 
   it('counts a stream of garbage payloads, stays up, and still stores good readings', async () => {
-    const before = await (await fetch(`${service!.httpUrl}/metrics`)).text();
+    const before = await (await service!.fetch(`/metrics`)).text();
     const client = await connectClient(`mqtt://127.0.0.1:${service!.mqttPort}`, { username: 'cleon-bureaux/tgbt', password: 'demo-cleon-tgbt' });
     try {
       const garbage = ['not json', '{"energy_kwh": "abc"}', '{"powr_w": 3}', '[1,2', '{"energy_kwh": 1e400}', '\u0000\u0001\u0002', '{}', 'null'];
@@ -97,17 +98,17 @@ describe('the service as `npm start` runs it (embedded broker, DuckDB)', () => {
     } finally {
       await endClient(client);
     }
-    const after = await (await fetch(`${service!.httpUrl}/metrics`)).text();
+    const after = await (await service!.fetch(`/metrics`)).text();
     const reasons = ['malformed-payload', 'invalid-value', 'unknown-quantity', 'undeclared-quantity'];
     const rejectedBefore = reasons.reduce((s, r) => s + metricValue(before, `sbe_ingest_rejections_total{reason="${r}"}`), 0);
     const rejectedAfter = reasons.reduce((s, r) => s + metricValue(after, `sbe_ingest_rejections_total{reason="${r}"}`), 0);
     expect(rejectedAfter - rejectedBefore).toBeGreaterThanOrEqual(25 * 8);
-    const rejections = await getJson<Array<{ reason: string; detail: string; device: string | null }>>(`${service!.httpUrl}/api/ingest/rejections?limit=10`);
+    const rejections = await getJson<Array<{ reason: string; detail: string; device: string | null }>>(service!, `/api/ingest/rejections?limit=10`);
     expect(rejections.length).toBe(10);
     expect(rejections.every((r) => r.detail.length > 0 && r.device === 'tgbt')).toBe(true);
-    const health = await getJson<{ status: string }>(`${service!.httpUrl}/api/health`);
+    const health = await getJson<{ status: string }>(service!, `/api/health`);
     expect(health.status).toBe('ok');
-    const latest = await getJson<LatestBody>(`${service!.httpUrl}/api/sites/cleon-bureaux/latest`);
+    const latest = await getJson<LatestBody>(service!, `/api/sites/cleon-bureaux/latest`);
     expect(latest.values.find((v) => v.quantity === 'energy_kwh')?.value).toBe(18240.1);
   });
 
@@ -127,15 +128,16 @@ describe('the service as `npm start` runs it (embedded broker, DuckDB)', () => {
     expect(service!.logs().some((l) => l.includes('smart-building-energy stopped'))).toBe(true);
 
     service = await startServiceProcess({ env: env() });
-    const latest = await getJson<LatestBody>(`${service.httpUrl}/api/sites/rouen-formation/latest`);
+    const latest = await getJson<LatestBody>(service, `/api/sites/rouen-formation/latest`);
     expect(latest.values.find((v) => v.quantity === 'energy_kwh')?.value).toBe(1199);
     const series = await getJson<{ totalConsumption: number; buckets: Array<{ count: number }> }>(
-      `${service.httpUrl}/api/sites/rouen-formation/series?device=tgbt&quantity=energy_kwh&from=${new Date(baseMs).toISOString()}&to=${new Date(baseMs + 200 * 60_000).toISOString()}&every=1m`,
+      service,
+      `/api/sites/rouen-formation/series?device=tgbt&quantity=energy_kwh&from=${new Date(baseMs).toISOString()}&to=${new Date(baseMs + 200 * 60_000).toISOString()}&every=1m`,
     );
     // 200 index readings one minute apart: 200 one-minute buckets, 199 kWh consumed between the first and the last.
     expect(series.buckets.reduce((n, b) => n + b.count, 0)).toBe(200);
     expect(series.totalConsumption).toBeCloseTo(199, 6);
-    const cleon = await getJson<LatestBody>(`${service.httpUrl}/api/sites/cleon-bureaux/latest`);
+    const cleon = await getJson<LatestBody>(service, `/api/sites/cleon-bureaux/latest`);
     expect(cleon.values.find((v) => v.quantity === 'power_w')?.value).toBe(5120);
   });
 });

@@ -38,17 +38,17 @@ describe('simulator -> service', () => {
     // Live readings follow at once: everything of the history is acknowledged, live ones may be in flight.
     expect(stats.acked).toBeGreaterThanOrEqual(report.messages);
     expect(report.messages).toBeGreaterThan(14 * 96 * 15 * 0.95);
-    const metrics = await (await fetch(`${service.httpUrl}/metrics`)).text();
+    const metrics = await (await service.fetch(`/metrics`)).text();
     const written = Number(/^sbe_store_readings_written_total (\S+)/m.exec(metrics)?.[1]);
     expect(written).toBeGreaterThanOrEqual(report.readings);
-    const rejections = (await (await fetch(`${service.httpUrl}/api/ingest/rejections?limit=5`)).json()) as { rejections?: unknown[] } | unknown[];
+    const rejections = (await (await service.fetch(`/api/ingest/rejections?limit=5`)).json()) as { rejections?: unknown[] } | unknown[];
     expect(Array.isArray(rejections) ? rejections : (rejections.rejections ?? [])).toEqual([]);
   }, 120_000);
 
   it('gives the analytics degree days from the simulated weather station', async () => {
     const to = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
     const from = new Date(Date.now() - 10 * 86_400_000).toISOString().slice(0, 10);
-    const response = await fetch(`${service.httpUrl}/api/sites/cleon-bureaux/degree-days?from=${from}&to=${to}`);
+    const response = await service.fetch(`/api/sites/cleon-bureaux/degree-days?from=${from}&to=${to}`);
     expect(response.status).toBe(200);
     const text = JSON.stringify(await response.json());
     expect(text).toMatch(/"hddC":\d/);
@@ -56,7 +56,7 @@ describe('simulator -> service', () => {
 
   it('goes on live, plain topics included, and logs nothing it did not plan', async () => {
     await new Promise((r) => setTimeout(r, 3000));
-    const latest = (await (await fetch(`${service.httpUrl}/api/sites/rouen-formation/latest`)).json()) as { values: { device: string; quantity: string; tsMs: number }[] };
+    const latest = (await (await service.fetch(`/api/sites/rouen-formation/latest`)).json()) as { values: { device: string; quantity: string; tsMs: number }[] };
     const co2 = latest.values.find((v) => v.device === 'salle-b12' && v.quantity === 'co2_ppm');
     expect(co2).toBeDefined();
     expect(Date.now() - co2!.tsMs).toBeLessThan(10_000);

@@ -139,13 +139,14 @@ export const alertRoutes: FastifyPluginAsyncZod<{ deps: AlertRouteDeps }> = asyn
         summary: 'Acknowledge an alert, with a comment',
         tags: ['alerts'],
         params: idParams,
-        body: z.strictObject({ comment: z.string().trim().min(1, 'say what is being done').max(2000), by: z.string().max(200).optional() }),
+        // No `by`: the acknowledgement is recorded under the logged-in caller (issue 11), never a name from the body.
+        body: z.strictObject({ comment: z.string().trim().min(1, 'say what is being done').max(2000) }),
         response: { 200: z.object({ alert: alertSchema }), ...errorResponses },
       },
     },
     async (request) => {
       await visibleAlert(request.params.id, visibleSites(request, deps.config));
-      const by = request.body.by ?? 'anonymous';
+      const by = request.caller!.user.email;
       try {
         const acked = await deps.state.transaction((tx) => acknowledgeAlert(tx, request.params.id, by, request.body.comment, deps.now()));
         return { alert: present(acked) };

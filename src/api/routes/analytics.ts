@@ -13,6 +13,7 @@ import { parsePeriod } from '../period-request.js';
 import { problemOf } from '../problems.js';
 import { errorResponses, siteParams } from '../schemas.js';
 import { findSite } from '../site-catalog.js';
+import { visibleSites } from '../site-scope.js';
 
 type Energy = NonNullable<AppDeps['energy']>;
 
@@ -76,7 +77,10 @@ export const analyticsRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; energy: Ene
       const rankBy = request.query.rankBy ?? 'kWhPerM2';
       const result = await cache.get(`compare|${period.from}|${period.to}|${rankBy}`, () => energy.compare(period, rankBy));
       const byId = new Map(result.kpis.map((k) => [k.site, k]));
-      const sites = result.ranking.map((r) => {
+      // Ranked among the sites the caller may see (issue 11): the others are absent, ranks renumbered.
+      const visible = visibleSites(request, deps.config);
+      const shown = result.ranking.filter((r) => visible.has(r.site));
+      const sites = shown.map((r) => {
         const k = byId.get(r.site)!;
         const site = findSite(deps.config, r.site);
         return {
@@ -84,7 +88,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; energy: Ene
           name: site.name,
           usage: site.usage,
           floorAreaM2: site.floorAreaM2,
-          rank: r.rank,
+          rank: r.rank === null ? null : shown.filter((x) => x.rank !== null && x.rank < r.rank!).length + 1,
           status: k.status,
           coverage: k.coverage,
           ...flatKpis(k),

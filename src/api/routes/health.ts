@@ -47,6 +47,8 @@ const healthSchema = z.object({
     .nullable(),
 });
 
+const publicHealthSchema = z.object({ status: z.enum(['up', 'down']) });
+
 async function probeStore(deps: AppDeps): Promise<StoreHealth> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<StoreHealth>((resolve) => {
@@ -70,8 +72,8 @@ async function probeStore(deps: AppDeps): Promise<StoreHealth> {
 export const healthRoutes: FastifyPluginAsyncZod<HealthOptions> = async (app, { deps, version, startedMs }) => {
   app.get(
     '/api/health',
-    { schema: { summary: 'Service health', tags: ['health'], response: { 200: healthSchema, 503: healthSchema } } },
-    async (_request, reply) => {
+    { schema: { summary: 'Service health', tags: ['health'], response: { 200: z.union([healthSchema, publicHealthSchema]), 503: z.union([healthSchema, publicHealthSchema]) } } },
+    async (request, reply) => {
       const broker = deps.ingest.status();
       const store = await probeStore(deps);
       const write = deps.writer.status();
@@ -83,6 +85,8 @@ export const healthRoutes: FastifyPluginAsyncZod<HealthOptions> = async (app, { 
       const allUp = broker.connected && store.ok && write.storeUp && write.acknowledging && !write.replaying && mailOk;
       const down = !store.ok && (!broker.connected || !write.acknowledging);
       const status = allUp ? 'ok' : down ? 'down' : 'degraded';
+      // Anonymous callers (a load balancer's probe) learn up or down, nothing of the internals (issue 11).
+      if (!request.caller) return reply.code(status === 'down' ? 503 : 200).send({ status: status === 'down' ? 'down' : 'up' });
       return reply.code(status === 'down' ? 503 : 200).send({
         status,
         version,

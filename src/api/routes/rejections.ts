@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { REJECTION_REASONS } from '../../ingest/types.js';
 import type { AppDeps } from '../deps.js';
 import { errorResponses } from '../schemas.js';
+import { visibleSites } from '../site-scope.js';
 
 const query = z.strictObject({
   limit: z
@@ -31,10 +32,16 @@ export const rejectionRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (
   app.get(
     '/api/ingest/rejections',
     { schema: { summary: 'Latest rejected MQTT messages', tags: ['ingest'], querystring: query, response: { 200: z.array(rejectionSchema), ...errorResponses } } },
-    async (request) =>
-      deps.ingest
-        .rejections(request.query.limit ?? 100)
-        .slice(0, request.query.limit ?? 100)
+    async (request) => {
+      // Another site's rejections carry its payloads: left out. One with no site (an unknown topic)
+      // could be anyone's: admins only.
+      const visible = visibleSites(request, deps.config);
+      const admin = request.caller?.user.role === 'admin';
+      const limit = request.query.limit ?? 100;
+      return deps.ingest
+        .rejections(admin ? limit : 500)
+        .filter((r) => (r.site === undefined || r.site === null ? admin : visible.has(r.site)))
+        .slice(0, limit)
         .map((r) => ({
         received: new Date(r.receivedMs).toISOString(),
         receivedMs: r.receivedMs,
@@ -45,6 +52,7 @@ export const rejectionRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (
         site: r.site ?? null,
         device: r.device ?? null,
         payloadExcerpt: r.payloadExcerpt,
-      })),
+      }));
+    },
   );
 };

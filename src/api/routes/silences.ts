@@ -19,7 +19,6 @@ const createBody = z.strictObject({
   from: instant.optional().describe('Default: now'),
   to: instant,
   reason: z.string().trim().min(1, 'say why (maintenance, works…)').max(500),
-  by: z.string().max(200).optional(),
 });
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -49,7 +48,7 @@ export const silenceRoutes: FastifyPluginAsyncZod<{ deps: AlertRouteDeps }> = as
       const nowMs = deps.now();
       const fromMs = b.from ?? nowMs;
       if (b.to <= fromMs) throw badRequest('body', 'to', 'must be after from');
-      const silence = await deps.state.transaction((tx) => tx.insertSilence({ site: b.site, device: b.device ?? null, fromMs, toMs: b.to, reason: b.reason, createdBy: b.by ?? 'anonymous', createdMs: nowMs }));
+      const silence = await deps.state.transaction((tx) => tx.insertSilence({ site: b.site, device: b.device ?? null, fromMs, toMs: b.to, reason: b.reason, createdBy: request.caller!.user.email, createdMs: nowMs }));
       return reply.code(201).send({ silence: present(silence) });
     },
   );

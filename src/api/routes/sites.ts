@@ -5,6 +5,7 @@ import type { AppDeps } from '../deps.js';
 import { latestView } from '../latest-view.js';
 import { errorResponses, siteParams, siteSchema } from '../schemas.js';
 import { findSite, toPublicSite } from '../site-catalog.js';
+import { visibleSites } from '../site-scope.js';
 
 const latestSchema = z.object({
   site: z.string(),
@@ -22,8 +23,10 @@ const latestSchema = z.object({
 });
 
 export const siteRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
-  app.get('/api/sites', { schema: { summary: 'Sites and their devices', tags: ['sites'], response: { 200: z.array(siteSchema) } } }, async () =>
-    deps.config.sites.map(toPublicSite),
+  app.get('/api/sites', { schema: { summary: 'Sites and their devices', tags: ['sites'], response: { 200: z.array(siteSchema) } } }, async (request) => {
+    const visible = visibleSites(request, deps.config);
+    return deps.config.sites.filter((s) => visible.has(s.id)).map(toPublicSite);
+  },
   );
 
   app.get(

@@ -49,4 +49,36 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX outbox_due ON outbox (next_attempt_ms) WHERE sent_ms IS NULL;
   CREATE INDEX outbox_sent_by_recipient ON outbox (recipient, sent_ms) WHERE sent_ms IS NOT NULL;
   `,
+  // 2: accounts (issue 11): users with their sites, server-side sessions, personal API tokens.
+  // Secrets are hashes only (OWASP Password Storage / Session Management cheat sheets).
+  `
+  CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'working-group', 'site-manager')),
+    password_hash TEXT NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+    created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL
+  );
+  CREATE TABLE user_sites (
+    user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    site TEXT NOT NULL,
+    PRIMARY KEY (user_id, site)
+  );
+  CREATE TABLE sessions (
+    id_hash TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    csrf_token TEXT NOT NULL,
+    created_ms INTEGER NOT NULL, last_seen_ms INTEGER NOT NULL
+  );
+  CREATE INDEX sessions_by_user ON sessions (user_id);
+  CREATE TABLE api_tokens (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_ms INTEGER NOT NULL, last_used_ms INTEGER, revoked_ms INTEGER
+  );
+  CREATE INDEX api_tokens_by_user ON api_tokens (user_id);
+  `,
 ];

@@ -130,6 +130,18 @@ export class SqliteStateStore implements StateStore {
     return s;
   }
 
+  /**
+   * Runs synchronous `work` on the connection, in turn with the transactions (so it never lands
+   * inside one that is awaiting). For sibling adapters on the same file: the accounts
+   * (sqlite-accounts.ts).
+   */
+  exclusive<T>(work: (db: Database.Database) => T): Promise<T> {
+    const run = async (): Promise<T> => work(this.conn());
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
   transaction<T>(work: (tx: StateTx) => Promise<T>): Promise<T> {
     const run = async (): Promise<T> => {
       const db = this.conn();

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../../src/api/app.js';
+import { buildAppWithAccounts } from './helpers.js';
 import { configSchema } from '../../../src/config/schema.js';
 import { EnergyAnalyticsService } from '../../../src/energy/analytics-service.js';
 import { createLogger } from '../../../src/observability/logger.js';
@@ -55,7 +55,7 @@ beforeAll(async () => {
     computeCalls += 1;
     return energy.compare(...args);
   };
-  app = await buildApp({
+  app = (await buildAppWithAccounts({
     config: CONFIG,
     store,
     ...idleIngestDeps(),
@@ -63,7 +63,7 @@ beforeAll(async () => {
     logger: createLogger('silent'),
     now: () => Date.parse('2017-01-15T12:00:00Z'),
     energy: counted,
-  });
+  })).app;
 });
 
 afterAll(async () => {

@@ -16,9 +16,9 @@ async function until(condition: () => boolean, what: string, timeoutMs = 5_000):
   }
 }
 
-function openStream(port: number, path: string): Promise<{ res: IncomingMessage; text: () => string; close: () => void }> {
+function openStream(port: number, path: string, token: string): Promise<{ res: IncomingMessage; text: () => string; close: () => void }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path, headers: { accept: 'text/event-stream' } }, (res) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path, headers: { accept: 'text/event-stream', authorization: `Bearer ${token}` } }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));
@@ -43,7 +43,7 @@ describe('GET /api/sites/:site/live (Server-Sent Events)', () => {
     const h = await harness({ liveIntervalMs: 30 }, store);
     await h.app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = h.app.server.address() as AddressInfo;
-    const stream = await openStream(port, '/api/sites/cleon-bureaux/live');
+    const stream = await openStream(port, '/api/sites/cleon-bureaux/live', h.adminToken);
     expect(stream.res.statusCode).toBe(200);
     expect(stream.res.headers['content-type']).toBe('text/event-stream; charset=utf-8');
     await until(() => events(stream.text(), 'latest').length === 1, 'a first event');
@@ -81,7 +81,7 @@ describe('GET /api/sites/:site/live (Server-Sent Events)', () => {
     const h = await harness({ liveIntervalMs: 30 });
     await h.app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = h.app.server.address() as AddressInfo;
-    const stream = await openStream(port, '/api/sites/rouen-formation/live');
+    const stream = await openStream(port, '/api/sites/rouen-formation/live', h.adminToken);
     await until(() => events(stream.text(), 'latest').length === 1, 'a first event');
     let ended = false;
     stream.res.on('end', () => (ended = true));

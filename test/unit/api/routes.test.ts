@@ -183,11 +183,16 @@ describe('OpenAPI and errors', () => {
       [
         '/api/health',
         '/api/ingest/rejections',
+        '/api/session',
         '/api/sites',
         '/api/sites/{site}',
         '/api/sites/{site}/latest',
         '/api/sites/{site}/live',
         '/api/sites/{site}/series',
+        '/api/tokens',
+        '/api/tokens/{id}',
+        '/api/users',
+        '/api/users/{id}',
         '/metrics',
       ].sort(),
     );

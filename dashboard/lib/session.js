@@ -1,0 +1,21 @@
+/**
+ * The logged-in caller: GET /api/session (who am I, my sites, the CSRF token), login and logout.
+ * The session cookie is httpOnly: scripts never see it; the CSRF token goes in `x-csrf-token`.
+ */
+export async function currentSession() {
+  const res = await fetch('/api/session', { headers: { accept: 'application/json' } });
+  if (res.status === 401) return null;
+  if (!res.ok) throw new Error(`${res.status} ${res.statusText}`);
+  return res.json();
+}
+
+export async function login(email, password) {
+  const res = await fetch('/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  if (res.status === 201) return { ok: true };
+  const body = await res.json().catch(() => ({}));
+  return { ok: false, status: res.status, message: body.message ?? `${res.status}` };
+}
+
+export async function logout(session) {
+  await fetch('/api/session', { method: 'DELETE', headers: { 'x-csrf-token': session.csrfToken ?? '' } });
+}
