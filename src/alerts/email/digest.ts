@@ -6,7 +6,7 @@ import type { Alert } from '../model.js';
 import type { NewMail, StateStore } from '../state-port.js';
 import { formatDate, formatQuantity, formatTime, ruleLabel, severityLabel } from './format.js';
 import { digestMessageId } from './message-id.js';
-import { activeSilence, dashboardUrl, type MailComposer, type SiteForMail } from './notifier.js';
+import { activeSilence, dashboardUrl, outboxMail, type MailComposer, type SiteForMail } from './notifier.js';
 import type { Recipient } from './recipients.js';
 
 export interface DigestSite extends SiteForMail {
@@ -149,16 +149,6 @@ export class DigestScheduler implements ServicePart {
     const count = sections.reduce((n, s) => n + s.alerts.length, 0);
     if (count === 0) return null;
     const rendered = composer.templates.render('digest', lang, { day: formatDate(day, lang), timezone: zone, count: String(count), sites: sections });
-    return {
-      messageId: digestMessageId(day, zone, r.email, composer.host),
-      kind: 'digest',
-      alertId: null,
-      recipient: r.email,
-      subject: rendered.subject,
-      text: rendered.text,
-      html: null,
-      createdMs: nowMs,
-      nextAttemptMs: nowMs,
-    };
+    return outboxMail({ messageId: digestMessageId(day, zone, r.email, composer.host), kind: 'digest', alertId: null, recipient: r.email }, rendered, nowMs);
   }
 }

@@ -117,6 +117,11 @@ const kindOf = (t: Transition): MailKind => (t === 'opened' ? 'alert-opened' : '
  * a resolution, `onResolve`), in the recipient's language. Pure: same input, same mails, same
  * Message-IDs, so a transaction retried after a crash enqueues nothing twice.
  */
+/** An outbox row for one rendered mail, due now (the sender takes it at its next pass). */
+export function outboxMail(fields: Pick<NewMail, 'messageId' | 'kind' | 'alertId' | 'recipient'>, rendered: { subject: string; text: string }, nowMs: number): NewMail {
+  return { ...fields, subject: rendered.subject, text: rendered.text, html: null, createdMs: nowMs, nextAttemptMs: nowMs };
+}
+
 export function alertMails(composer: MailComposer, input: TransitionInput): NotifyResult {
   const { alert, transition, site, nowMs } = input;
   const silencedBy = silenceFor(alert, transition, input.silences, nowMs);
@@ -126,17 +131,7 @@ export function alertMails(composer: MailComposer, input: TransitionInput): Noti
     .filter((r) => wants(r, alert.severity, transition))
     .map((r): NewMail => {
       const rendered = composer.templates.render(transition === 'opened' ? 'alert-opened' : 'alert-resolved', r.language, alertScope(composer, alert, transition, site, r.language, nowMs));
-      return {
-        messageId: alertMessageId(alert.id, alert.flapCount, transition, r.email, composer.host),
-        kind: kindOf(transition),
-        alertId: alert.id,
-        recipient: r.email,
-        subject: rendered.subject,
-        text: rendered.text,
-        html: null,
-        createdMs: nowMs,
-        nextAttemptMs: nowMs,
-      };
+      return outboxMail({ messageId: alertMessageId(alert.id, alert.flapCount, transition, r.email, composer.host), kind: kindOf(transition), alertId: alert.id, recipient: r.email }, rendered, nowMs);
     });
   return { mails, silencedBy: null, toDigest: false };
 }
@@ -206,17 +201,7 @@ export function groupedSilentDeviceMail(composer: MailComposer, input: SilentBat
       devices,
     });
     const ids = mine.map((a) => a.id);
-    mails.push({
-      messageId: silentDevicesMessageId(site.id, ids, transition, r.email, composer.host),
-      kind: kindOf(transition),
-      alertId: ids[0]!,
-      recipient: r.email,
-      subject: rendered.subject,
-      text: rendered.text,
-      html: null,
-      createdMs: nowMs,
-      nextAttemptMs: nowMs,
-    });
+    mails.push(outboxMail({ messageId: silentDevicesMessageId(site.id, ids, transition, r.email, composer.host), kind: kindOf(transition), alertId: ids[0]!, recipient: r.email }, rendered, nowMs));
   }
   return { mails, silenced, toDigest };
 }
