@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { buildAppWithAccounts } from '../unit/api/helpers.js';
@@ -12,33 +10,19 @@ import { createLogger } from '../../src/observability/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { DuckDbStore } from '../../src/storage/duckdb/duckdb-store.js';
 import { idleIngestDeps } from '../helpers/app-deps.js';
+import { runCli } from '../helpers/cli-process.js';
 import { createTempDir, type TempDir } from '../helpers/tmp.js';
 import { buildings, leadConfig } from '../unit/energy/helpers/lead-fixtures.js';
 
 // Real hourly data of the LEAD/GEPIII buildings (test/fixtures/lead-gepiii, CC BY-SA), imported
 // through the real CLI process, then read through the analytics API as a site manager would.
-const execFileAsync = promisify(execFile);
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../fixtures/lead-gepiii/', import.meta.url));
 const BUILDINGS = buildings();
 
 let dir: TempDir;
 let configPath: string;
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await execFileAsync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', DATA_DIR: join(dir.path, 'data'), CONFIG: configPath },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    if (typeof e.code !== 'number') throw err;
-    return { code: e.code, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+const cli = (args: string[]) => runCli(args, { DATA_DIR: join(dir.path, 'data'), CONFIG: configPath }, 60_000);
 
 async function withStore<T>(use: (store: DuckDbStore) => Promise<T>): Promise<T> {
   const store = new DuckDbStore({ dataDir: join(dir.path, 'data') });
