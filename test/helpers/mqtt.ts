@@ -44,11 +44,11 @@ export async function endClient(client: MqttClient | null | undefined): Promise<
   if (client) await client.endAsync(true).catch(() => undefined);
 }
 
-/** Polls `condition` every 10 ms until true; fails with `message` after `timeoutMs`. */
-export async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs = 5000, message = 'condition'): Promise<void> {
+/** Polls `condition` every `everyMs` (10 ms) until true; fails with `message` after `timeoutMs`. */
+export async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs = 5000, message = 'condition', everyMs = 10): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${message}`);
-    await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }

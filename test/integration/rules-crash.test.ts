@@ -49,6 +49,17 @@ describe('kill -9 of the service process mid-duration and with mail in the outbo
     }
   };
 
+  /** On failure, the service's last log lines and the rule state: a wall-clock test is hard to replay. */
+  async function withLogs(wait: () => Promise<void>): Promise<void> {
+    try {
+      await wait();
+    } catch (error) {
+      const ruleState = tableExists() ? state('SELECT * FROM rule_state') : [];
+      const exit = proc ? `exit code ${proc.child.exitCode}, signal ${proc.child.signalCode}` : 'no process';
+      throw new Error(`${(error as Error).message}\nservice: ${exit}\nrule_state: ${JSON.stringify(ruleState)}\nreadings sent: ${sent}\nservice log:\n${proc?.logs().slice(-60).join('\n')}`, { cause: error });
+    }
+  }
+
   async function start(env: Record<string, string>) {
     proc = await startServiceProcess({ env });
     client = await connectClient(`mqtt://127.0.0.1:${proc.mqttPort}`, { username: 'site-a/salle', password: SECRET });
@@ -56,6 +67,7 @@ describe('kill -9 of the service process mid-duration and with mail in the outbo
 
   /** A CO2 sensor reading 1,800 ppm every 5 s, stamped with its own clock, until told to stop. */
   const firstReadingMs: number[] = [];
+  let sent = 0;
   function publishLoop() {
     publishing = true;
     void (async () => {
@@ -63,7 +75,12 @@ describe('kill -9 of the service process mid-duration and with mail in the outbo
         const tsMs = Date.now();
         try {
           if (client?.connected) {
-            await publishQos1(client, 'sites/site-a/devices/salle', JSON.stringify({ ts: tsMs, co2_ppm: 1800 }));
+            // bounded: a PUBACK lost with the killed service must not stall the device for good
+            await Promise.race([
+              publishQos1(client, 'sites/site-a/devices/salle', JSON.stringify({ ts: tsMs, co2_ppm: 1800 })),
+              new Promise((_, reject) => setTimeout(() => reject(new Error('no PUBACK within 10 s')), 10_000)),
+            ]);
+            sent += 1;
             if (firstReadingMs.length === 0) firstReadingMs.push(tsMs);
           }
         } catch {
@@ -84,7 +101,7 @@ describe('kill -9 of the service process mid-duration and with mail in the outbo
     await start(env);
     publishLoop();
     // a minute cycle has judged the first readings: the condition is pending, persisted
-    await waitUntil(() => tableExists() && state<{ state: string }>('SELECT state FROM rule_state').some((r) => JSON.parse(r.state).machine.phase === 'pending'), 90_000, 'a pending rule state');
+    await withLogs(() => waitUntil(() => tableExists() && state<{ state: string }>('SELECT state FROM rule_state').some((r) => JSON.parse(r.state).machine.phase === 'pending'), 90_000, 'a pending rule state', 250));
     const [pending] = state<{ state: string }>('SELECT state FROM rule_state');
     const since = JSON.parse(pending!.state).machine.sinceMs as number;
     expect(since).toBe(firstReadingMs[0]);
@@ -95,7 +112,7 @@ describe('kill -9 of the service process mid-duration and with mail in the outbo
     await proc!.kill9();
     await endClient(client);
     await start(env);
-    await waitUntil(() => state('SELECT id FROM alerts').length > 0, 150_000, 'the alert to open');
+    await withLogs(() => waitUntil(() => state('SELECT id FROM alerts').length > 0, 200_000, 'the alert to open', 250));
     const alerts = state<{ start_ms: number; opened_ms: number; state: string }>('SELECT * FROM alerts');
     expect(alerts).toHaveLength(1);
     expect(alerts[0]!.start_ms).toBe(since);
@@ -104,7 +121,7 @@ describe('kill -9 of the service process mid-duration and with mail in the outbo
     expect(alerts[0]!.opened_ms - since).toBeLessThan(FOR_MS + 20_000);
 
     // the mail is in the outbox, tried once and failed (nothing listens)
-    await waitUntil(() => state<{ attempts: number }>('SELECT attempts FROM outbox').some((m) => m.attempts >= 1), 30_000, 'a failed attempt');
+    await withLogs(() => waitUntil(() => state<{ attempts: number }>('SELECT attempts FROM outbox').some((m) => m.attempts >= 1), 60_000, 'a failed attempt', 250));
     const [queued] = state<{ message_id: string; sent_ms: number | null; recipient: string }>('SELECT * FROM outbox');
     expect(queued).toMatchObject({ sent_ms: null, recipient: RECIPIENT });
 
@@ -114,7 +131,7 @@ describe('kill -9 of the service process mid-duration and with mail in the outbo
     await endClient(client);
     await smtp.listen();
     await start(env);
-    await waitUntil(() => smtp!.received.length > 0, 120_000, 'the mail to be delivered');
+    await withLogs(() => waitUntil(() => smtp!.received.length > 0, 120_000, 'the mail to be delivered', 250));
     // one more poll of the outbox (15 s) and a rule cycle: still one
     await new Promise((r) => setTimeout(r, 20_000));
     expect(smtp.received).toHaveLength(1);
