@@ -38,6 +38,14 @@ export interface SeriesSelector {
   toMs: number;
 }
 
+export interface SiteSelector {
+  site: string;
+  /** Inclusive, epoch ms. */
+  fromMs: number;
+  /** Exclusive, epoch ms. */
+  toMs: number;
+}
+
 export interface BucketQuery extends SeriesSelector {
   every: BucketWidth;
   /** IANA zone in which `1d` buckets start at local midnight (23 and 25 hour days included). */
@@ -69,6 +77,12 @@ export interface ReadingQuery {
   latest(site: string): Promise<LatestValue[]>;
   /** Readings in time order. */
   readings(selector: SeriesSelector): Promise<Reading[]>;
+  /**
+   * Every reading of every series of a site in [fromMs, toMs), ordered by device, quantity, then
+   * time: one query where `readings` would take one per series (the rules' cycle reads what is
+   * new this way, src/rules/series-cache.ts).
+   */
+  siteReadings(selector: SiteSelector): Promise<Reading[]>;
   /** Time-ordered buckets. */
   buckets(query: BucketQuery): Promise<Bucket[]>;
   /** The last reading at or before `atMs`, if any: the index a consumption is counted from. */

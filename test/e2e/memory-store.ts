@@ -1,6 +1,6 @@
 import type { QuantityName } from '../../src/config/quantities.js';
 import { readingKey, type Reading } from '../../src/model/reading.js';
-import { BUCKET_WIDTH_MS, type Bucket, type BucketQuery, type LatestValue, type ReadingQuery, type SeriesSelector, type StoreHealth } from '../../src/storage/port.js';
+import { BUCKET_WIDTH_MS, type Bucket, type BucketQuery, type LatestValue, type ReadingQuery, type SeriesSelector, type SiteSelector, type StoreHealth } from '../../src/storage/port.js';
 
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
 const midnights = new Map<string, number>();
@@ -59,6 +59,10 @@ export class MemoryStore implements ReadingQuery {
 
   async readings(selector: SeriesSelector): Promise<Reading[]> {
     return this.select(selector);
+  }
+
+  async siteReadings(s: SiteSelector): Promise<Reading[]> {
+    return this.sorted((r) => r.site === s.site && r.tsMs >= s.fromMs && r.tsMs < s.toMs).sort((a, b) => (a.device < b.device ? -1 : a.device > b.device ? 1 : a.quantity < b.quantity ? -1 : a.quantity > b.quantity ? 1 : a.tsMs - b.tsMs));
   }
 
   async buckets(query: BucketQuery): Promise<Bucket[]> {

@@ -123,6 +123,10 @@ describe('influx store on its own influxd', () => {
     const got = await store.readings(sel);
     expect(got).toHaveLength(8760);
     expect(got.every((x, i) => x.tsMs === year[i]!.tsMs && x.value === year[i]!.value)).toBe(true);
+    // the whole site in one call: the series fills its first page, the rest is paged on
+    const whole = await store.siteReadings({ site: 'year', fromMs: from, toMs: to });
+    expect(whole).toHaveLength(8760);
+    expect(whole.every((x, i) => x.tsMs === year[i]!.tsMs && x.value === year[i]!.value && x.device === 'm')).toBe(true);
     const days = await store.buckets({ ...sel, every: '1d', timezone: 'Europe/Paris' });
     expect(days).toHaveLength(365);
     expect(days[0]!.startMs).toBe(from);

@@ -267,6 +267,35 @@ export function describeStorageContract(label: string, makeStore: () => Promise<
       expect((await store.readingAtOrBefore({ site: s2, device: 'd1', quantity: 'power_w', atMs: T0 + 5 }))?.value).toBe(4);
     });
 
+    it('reads every series of a site in one call, grouped by series, in time order, [fromMs, toMs) kept', async () => {
+      const site = uniqueSite('site-readings');
+      const other = uniqueSite('site-readings-other');
+      const a = irregularSeries(site, 'a', 'power_w', 11);
+      const b = irregularSeries(site, 'b', 'temperature_c', 12);
+      const c = irregularSeries(site, 'a', 'energy_kwh', 13);
+      await store.write([...b, ...a, ...c, reading(other, 'a', 'power_w', T0 + 3 * HOUR_MS, 1)]);
+      const fromMs = T0 + 2 * HOUR_MS;
+      const toMs = T0 + 20 * HOUR_MS;
+      const got = await store.siteReadings({ site, fromMs, toMs });
+      const within = (rs: Reading[]) => rs.filter((r) => r.tsMs >= fromMs && r.tsMs < toMs).map(normalized);
+      const bySeries = new Map<string, Reading[]>();
+      const order: string[] = [];
+      for (const r of got) {
+        const k = `${r.device}/${r.quantity}`;
+        if (!bySeries.has(k)) order.push(k);
+        bySeries.set(k, [...(bySeries.get(k) ?? []), r]);
+      }
+      // each series once, as one run: grouped, not interleaved
+      expect(order).toHaveLength(3);
+      expect(new Set(got.map((r) => `${r.device}/${r.quantity}`)).size).toBe(3);
+      expect(got.filter((r, i) => i > 0 && `${r.device}/${r.quantity}` !== `${got[i - 1]!.device}/${got[i - 1]!.quantity}`)).toHaveLength(2);
+      expect(bySeries.get('a/power_w')).toEqual(within(a));
+      expect(bySeries.get('b/temperature_c')).toEqual(within(b));
+      expect(bySeries.get('a/energy_kwh')).toEqual(within(c));
+      expect(await store.siteReadings({ site, fromMs: toMs, toMs: toMs })).toEqual([]);
+      expect(await store.siteReadings({ site: uniqueSite('site-readings-none'), fromMs, toMs })).toEqual([]);
+    });
+
     it('stores ids with quotes, backslashes, commas, spaces and SQL text verbatim', async () => {
       const nasty = [
         `it's "quoted"`,

@@ -1,7 +1,7 @@
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { isQuantityName, type QuantityName } from '../../config/quantities.js';
 import type { Reading } from '../../model/reading.js';
-import type { Bucket, BucketQuery, LatestValue, ReadingQuery, SeriesSelector } from '../port.js';
+import type { Bucket, BucketQuery, LatestValue, ReadingQuery, SeriesSelector, SiteSelector } from '../port.js';
 import { bucketSql } from './bucket-sql.js';
 import { READINGS_TABLE } from './schema.js';
 import { toNumber, tsParam } from './sql-values.js';
@@ -46,6 +46,15 @@ export class DuckDbQueries implements ReadingQuery {
       [s.site, s.device, s.quantity, tsParam(s.fromMs), tsParam(s.toMs)],
     );
     return rows.map((row) => toReading(s.site, s.device, s.quantity, row));
+  }
+
+  async siteReadings(s: SiteSelector): Promise<Reading[]> {
+    const rows = await this.read(
+      `SELECT device, quantity, epoch_ms(ts) AS ts_ms, value, ts_from_server FROM ${READINGS_TABLE}
+       WHERE site = $1 AND ts >= $2 AND ts < $3 ORDER BY device, quantity, ts`,
+      [s.site, tsParam(s.fromMs), tsParam(s.toMs)],
+    );
+    return rows.map((row) => toReading(s.site, String(row.device), quantityOf(row.quantity), row));
   }
 
   async buckets(q: BucketQuery): Promise<Bucket[]> {

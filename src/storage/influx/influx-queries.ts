@@ -1,6 +1,6 @@
 import type { QuantityName } from '../../config/quantities.js';
 import type { Reading } from '../../model/reading.js';
-import { BUCKET_WIDTH_MS, type Bucket, type BucketQuery, type LatestValue, type ReadingQuery, type SeriesSelector } from '../port.js';
+import { BUCKET_WIDTH_MS, type Bucket, type BucketQuery, type LatestValue, type ReadingQuery, type SeriesSelector, type SiteSelector } from '../port.js';
 import { seriesRows, type InfluxStatementResult } from './influx-http.js';
 import { quoteIdent, tagConditions, timeLiteral, tzClause, widthLiteral } from './influxql.js';
 import { FIELD_TS_FROM_SERVER, FIELD_VALUE, tagValueProblem } from './schema.js';
@@ -89,6 +89,27 @@ export class InfluxQueries implements ReadingQuery {
       if (rows.length < this.pageSize || !last) return out;
       lower = `time > ${timeLiteral(last.time as number)}`;
     }
+  }
+
+  /**
+   * One query for the whole site, GROUP BY the series tags (InfluxQL's LIMIT then applies per
+   * series); a series that fills its page goes on with `readings`' keyset paging.
+   */
+  async siteReadings(sel: SiteSelector): Promise<Reading[]> {
+    if (unmatchable({ site: sel.site }) || sel.fromMs >= sel.toMs) return [];
+    const time = [`time >= ${timeLiteral(sel.fromMs)}`, `time < ${timeLiteral(sel.toMs)}`];
+    const q = `SELECT ${VALUE}, ${TS_FROM_SERVER} FROM ${this.from}${this.where({ site: sel.site }, time)} GROUP BY "device", "quantity" ORDER BY time ASC LIMIT ${this.pageSize}`;
+    const result = await this.run(q);
+    const bySeries: Reading[][] = [];
+    for (const series of result.series ?? []) {
+      const ref = { site: sel.site, device: series.tags?.device ?? '', quantity: (series.tags?.quantity ?? '') as QuantityName };
+      const rows = seriesRows(series);
+      const readings = toReadings(ref, rows);
+      const last = rows[rows.length - 1];
+      if (rows.length >= this.pageSize && last) readings.push(...(await this.readings({ ...ref, fromMs: (last.time as number) + 1, toMs: sel.toMs })));
+      bySeries.push(readings);
+    }
+    return bySeries.flat();
   }
 
   async buckets(query: BucketQuery): Promise<Bucket[]> {

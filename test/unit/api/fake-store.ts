@@ -1,7 +1,7 @@
 import type { QuantityName } from '../../../src/config/quantities.js';
 import type { Reading } from '../../../src/model/reading.js';
 import { readingKey } from '../../../src/model/reading.js';
-import type { Bucket, BucketQuery, LatestValue, ReadingQuery, SeriesSelector, StoreHealth } from '../../../src/storage/port.js';
+import type { Bucket, BucketQuery, LatestValue, ReadingQuery, SeriesSelector, SiteSelector, StoreHealth } from '../../../src/storage/port.js';
 import { BUCKET_WIDTH_MS } from '../../../src/storage/port.js';
 
 /** Local midnight by brute force (hour steps), independent of src/api/local-time.ts so the two check each other. */
@@ -64,6 +64,11 @@ export class FakeStore implements ReadingQuery {
   async readings(selector: SeriesSelector): Promise<Reading[]> {
     this.record('readings', selector);
     return this.select(selector);
+  }
+
+  async siteReadings(s: SiteSelector): Promise<Reading[]> {
+    this.record('siteReadings', s);
+    return this.sorted((r) => r.site === s.site && r.tsMs >= s.fromMs && r.tsMs < s.toMs).sort((a, b) => (a.device < b.device ? -1 : a.device > b.device ? 1 : a.quantity < b.quantity ? -1 : a.quantity > b.quantity ? 1 : a.tsMs - b.tsMs));
   }
 
   private select(s: SeriesSelector): Reading[] {

@@ -1,6 +1,6 @@
 import type { QuantityName } from '../../../../src/config/quantities.js';
 import type { Reading } from '../../../../src/model/reading.js';
-import { BUCKET_WIDTH_MS, type Bucket, type BucketQuery, type LatestValue, type ReadingQuery, type SeriesSelector } from '../../../../src/storage/port.js';
+import { BUCKET_WIDTH_MS, type Bucket, type BucketQuery, type LatestValue, type ReadingQuery, type SeriesSelector, type SiteSelector } from '../../../../src/storage/port.js';
 
 /** In-memory fake of our narrow ReadingQuery port (unit tests only; the stores have their own contract tests). */
 export class MemoryQuery implements ReadingQuery {
@@ -28,6 +28,13 @@ export class MemoryQuery implements ReadingQuery {
 
   async readings(s: SeriesSelector): Promise<Reading[]> {
     return (this.series.get(keyOf(s.site, s.device, s.quantity)) ?? []).filter((r) => r.tsMs >= s.fromMs && r.tsMs < s.toMs);
+  }
+
+  async siteReadings(s: SiteSelector): Promise<Reading[]> {
+    return [...this.series.values()]
+      .flat()
+      .filter((r) => r.site === s.site && r.tsMs >= s.fromMs && r.tsMs < s.toMs)
+      .sort((a, b) => (a.device < b.device ? -1 : a.device > b.device ? 1 : a.quantity < b.quantity ? -1 : a.quantity > b.quantity ? 1 : a.tsMs - b.tsMs));
   }
 
   /** Fixed-width buckets only ('1h' and shorter: what the rules read); `1d` local days are the stores' job. */
