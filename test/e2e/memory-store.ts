@@ -1,6 +1,7 @@
+import { siteBucketsOf } from '../helpers/site-buckets.js';
 import type { QuantityName } from '../../src/config/quantities.js';
 import { readingKey, type Reading } from '../../src/model/reading.js';
-import { BUCKET_WIDTH_MS, type Bucket, type BucketQuery, type LatestValue, type ReadingQuery, type SeriesSelector, type SiteSelector, type StoreHealth } from '../../src/storage/port.js';
+import { BUCKET_WIDTH_MS, type Bucket, type BucketQuery, type LatestValue, type ReadingQuery, type SeriesSelector, type SiteSelector, type SiteBucketQuery, type SeriesBucket, type StoreHealth } from '../../src/storage/port.js';
 
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
 const midnights = new Map<string, number>();
@@ -59,6 +60,10 @@ export class MemoryStore implements ReadingQuery {
 
   async readings(selector: SeriesSelector): Promise<Reading[]> {
     return this.select(selector);
+  }
+
+  async siteBuckets(q: SiteBucketQuery): Promise<SeriesBucket[]> {
+    return siteBucketsOf(await this.siteReadings(q), q);
   }
 
   async siteReadings(s: SiteSelector): Promise<Reading[]> {

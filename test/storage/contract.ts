@@ -296,6 +296,27 @@ export function describeStorageContract(label: string, makeStore: () => Promise<
       expect(await store.siteReadings({ site: uniqueSite('site-readings-none'), fromMs, toMs })).toEqual([]);
     });
 
+    it('buckets every series of a site in one call, as buckets() does series by series', async () => {
+      const site = uniqueSite('site-buckets');
+      const series = [irregularSeries(site, 'a', 'power_w', 21), irregularSeries(site, 'b', 'co2_ppm', 22), irregularSeries(site, 'a', 'temperature_c', 23)];
+      await store.write([...series.flat(), reading(uniqueSite('site-buckets-other'), 'a', 'power_w', T0 + HOUR_MS, 3)]);
+      const fromMs = T0 + 90 * MINUTE_MS;
+      const toMs = T0 + 22 * HOUR_MS;
+      for (const every of ['1h', '15m'] as const) {
+        const got = await store.siteBuckets({ site, fromMs, toMs, every });
+        for (const rs of series) {
+          const { device, quantity } = rs[0]!;
+          const mine = got.filter((b) => b.device === device && b.quantity === quantity).map(({ device: _d, quantity: _q, ...b }) => b);
+          expect(mine).toEqual(expectedBuckets(rs, BUCKET_WIDTH_MS[every], fromMs, toMs));
+          expect(mine).toEqual(await store.buckets({ site, device, quantity, fromMs, toMs, every, timezone: 'Europe/Paris' }));
+        }
+        expect(got).toHaveLength(series.reduce((n, rs) => n + expectedBuckets(rs, BUCKET_WIDTH_MS[every], fromMs, toMs).length, 0));
+        // grouped by series, each in time order
+        expect(got.every((b, i) => i === 0 || `${b.device}/${b.quantity}` !== `${got[i - 1]!.device}/${got[i - 1]!.quantity}` || b.startMs > got[i - 1]!.startMs)).toBe(true);
+      }
+      expect(await store.siteBuckets({ site: uniqueSite('site-buckets-none'), fromMs, toMs, every: '1h' })).toEqual([]);
+    });
+
     it('stores ids with quotes, backslashes, commas, spaces and SQL text verbatim', async () => {
       const nasty = [
         `it's "quoted"`,

@@ -49,6 +49,17 @@ FROM (
 GROUP BY start_ms
 ORDER BY start_ms`;
 
+/** SUB_DAY_SQL for every series of a site: $1 site, $2 from, $3 to, $4 width in ms. */
+export const SITE_SUB_DAY_SQL = `
+SELECT device, quantity, start_ms, ${AGGREGATES}
+FROM (
+  SELECT device, quantity, ${floorMs('$4::BIGINT')} AS start_ms, ts, value
+  FROM ${READINGS_TABLE}
+  WHERE site = $1 AND ts >= $2 AND ts < $3
+)
+GROUP BY device, quantity, start_ms
+ORDER BY device, quantity, start_ms`;
+
 const LOCAL_DAY_PER_ROW_SQL = `
 SELECT epoch_ms(timezone($6, local_day)) AS start_ms, ${AGGREGATES}
 FROM (

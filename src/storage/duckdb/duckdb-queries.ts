@@ -1,8 +1,8 @@
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { isQuantityName, type QuantityName } from '../../config/quantities.js';
 import type { Reading } from '../../model/reading.js';
-import type { Bucket, BucketQuery, LatestValue, ReadingQuery, SeriesSelector, SiteSelector } from '../port.js';
-import { bucketSql } from './bucket-sql.js';
+import { BUCKET_WIDTH_MS, type Bucket, type BucketQuery, type LatestValue, type ReadingQuery, type SeriesBucket, type SeriesSelector, type SiteBucketQuery, type SiteSelector } from '../port.js';
+import { bucketSql, SITE_SUB_DAY_SQL } from './bucket-sql.js';
 import { READINGS_TABLE } from './schema.js';
 import { toNumber, tsParam } from './sql-values.js';
 
@@ -24,6 +24,18 @@ function quantityOf(value: unknown): QuantityName {
 
 function toReading(site: string, device: string, quantity: QuantityName, row: Row): Reading {
   return { site, device, quantity, tsMs: toNumber(row.ts_ms), value: toNumber(row.value), tsFromServer: row.ts_from_server === true };
+}
+
+function toBucket(row: Row): Bucket {
+  return {
+    startMs: toNumber(row.start_ms),
+    count: toNumber(row.n),
+    mean: toNumber(row.mean),
+    min: toNumber(row.min),
+    max: toNumber(row.max),
+    first: toNumber(row.first),
+    last: toNumber(row.last),
+  };
 }
 
 /** ReadingQuery over the `readings` table: every value bound as a parameter. */
@@ -60,15 +72,12 @@ export class DuckDbQueries implements ReadingQuery {
   async buckets(q: BucketQuery): Promise<Bucket[]> {
     const { sql, sixth } = bucketSql(q.every, q.fromMs);
     const rows = await this.read(sql, [q.site, q.device, q.quantity, tsParam(q.fromMs), tsParam(q.toMs), sixth(q.timezone)]);
-    return rows.map((row) => ({
-      startMs: toNumber(row.start_ms),
-      count: toNumber(row.n),
-      mean: toNumber(row.mean),
-      min: toNumber(row.min),
-      max: toNumber(row.max),
-      first: toNumber(row.first),
-      last: toNumber(row.last),
-    }));
+    return rows.map(toBucket);
+  }
+
+  async siteBuckets(q: SiteBucketQuery): Promise<SeriesBucket[]> {
+    const rows = await this.read(SITE_SUB_DAY_SQL, [q.site, tsParam(q.fromMs), tsParam(q.toMs), BigInt(BUCKET_WIDTH_MS[q.every])]);
+    return rows.map((row) => ({ device: String(row.device), quantity: quantityOf(row.quantity), ...toBucket(row) }));
   }
 
   async readingAtOrBefore(s: Omit<SeriesSelector, 'fromMs' | 'toMs'> & { atMs: number }): Promise<Reading | null> {

@@ -4,7 +4,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { Reading } from '../../model/reading.js';
 import type { Logger } from '../../observability/logger.js';
 import { StoreUnavailableError } from '../errors.js';
-import type { Bucket, BucketQuery, LatestValue, ReadingStore, SeriesSelector, SiteSelector, StoreHealth } from '../port.js';
+import type { Bucket, BucketQuery, LatestValue, ReadingStore, SeriesBucket, SeriesSelector, SiteBucketQuery, SiteSelector, StoreHealth } from '../port.js';
 import { connectionReader, DuckDbQueries } from './duckdb-queries.js';
 import { CREATE_READINGS, CREATE_STAGING, DELETE_REPLACED, INSERT_STAGED, READINGS_TABLE, STAGING_TABLE } from './schema.js';
 import { lastWins, stagingChunks, timeSpan } from './staging.js';
@@ -158,6 +158,10 @@ export class DuckDbStore implements ReadingStore {
 
   siteReadings(selector: SiteSelector): Promise<Reading[]> {
     return this.queries.siteReadings(selector);
+  }
+
+  siteBuckets(query: SiteBucketQuery): Promise<SeriesBucket[]> {
+    return this.queries.siteBuckets(query);
   }
 
   buckets(query: BucketQuery): Promise<Bucket[]> {

@@ -1,6 +1,6 @@
 import type { QuantityName } from '../../config/quantities.js';
 import type { Reading } from '../../model/reading.js';
-import { BUCKET_WIDTH_MS, type Bucket, type BucketQuery, type LatestValue, type ReadingQuery, type SeriesSelector, type SiteSelector } from '../port.js';
+import { BUCKET_WIDTH_MS, type Bucket, type BucketQuery, type LatestValue, type ReadingQuery, type SeriesBucket, type SeriesSelector, type SiteBucketQuery, type SiteSelector } from '../port.js';
 import { seriesRows, type InfluxStatementResult } from './influx-http.js';
 import { quoteIdent, tagConditions, timeLiteral, tzClause, widthLiteral } from './influxql.js';
 import { FIELD_TS_FROM_SERVER, FIELD_VALUE, tagValueProblem } from './schema.js';
@@ -110,6 +110,34 @@ export class InfluxQueries implements ReadingQuery {
       bySeries.push(readings);
     }
     return bySeries.flat();
+  }
+
+  /** One query per window of BUCKETS_PER_QUERY buckets for the whole site, GROUP BY time and the series tags. */
+  async siteBuckets(query: SiteBucketQuery): Promise<SeriesBucket[]> {
+    if (unmatchable({ site: query.site }) || query.fromMs >= query.toMs) return [];
+    const widthMs = BUCKET_WIDTH_MS[query.every];
+    const windowMs = widthMs * BUCKETS_PER_QUERY;
+    const bySeries = new Map<string, SeriesBucket[]>();
+    for (let start = query.fromMs; start < query.toMs; ) {
+      const end = Math.min(query.toMs, Math.floor(start / windowMs) * windowMs + windowMs);
+      const q =
+        `SELECT count(${VALUE}) AS "count", mean(${VALUE}) AS "mean", min(${VALUE}) AS "min", max(${VALUE}) AS "max", ` +
+        `first(${VALUE}) AS "first", last(${VALUE}) AS "last" FROM ${this.from}` +
+        this.where({ site: query.site }, [`time >= ${timeLiteral(start)}`, `time < ${timeLiteral(end)}`]) +
+        ` GROUP BY time(${widthLiteral(query.every)}), "device", "quantity" fill(none)`;
+      for (const series of (await this.run(q)).series ?? []) {
+        const device = series.tags?.device ?? '';
+        const quantity = (series.tags?.quantity ?? '') as QuantityName;
+        const key = `${device}\u0000${quantity}`;
+        const list = bySeries.get(key) ?? [];
+        for (const row of seriesRows(series)) {
+          list.push({ device, quantity, startMs: row.time as number, count: row.count as number, mean: row.mean as number, min: row.min as number, max: row.max as number, first: row.first as number, last: row.last as number });
+        }
+        bySeries.set(key, list);
+      }
+      start = end;
+    }
+    return [...bySeries.values()].flat();
   }
 
   async buckets(query: BucketQuery): Promise<Bucket[]> {

@@ -1,7 +1,7 @@
 import type { Reading } from '../../model/reading.js';
 import type { Logger } from '../../observability/logger.js';
 import { StoreRejectedError, StoreUnavailableError } from '../errors.js';
-import type { Bucket, BucketQuery, LatestValue, ReadingStore, SeriesSelector, SiteSelector, StoreHealth } from '../port.js';
+import type { Bucket, BucketQuery, LatestValue, ReadingStore, SeriesBucket, SeriesSelector, SiteBucketQuery, SiteSelector, StoreHealth } from '../port.js';
 import { IdentityIndex } from './identity-index.js';
 import { InfluxHttp, seriesRows } from './influx-http.js';
 import { InfluxQueries } from './influx-queries.js';
@@ -162,6 +162,10 @@ export class InfluxStore implements ReadingStore {
 
   siteReadings(selector: SiteSelector): Promise<Reading[]> {
     return this.queries.siteReadings(selector);
+  }
+
+  siteBuckets(query: SiteBucketQuery): Promise<SeriesBucket[]> {
+    return this.queries.siteBuckets(query);
   }
 
   buckets(query: BucketQuery): Promise<Bucket[]> {

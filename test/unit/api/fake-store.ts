@@ -1,7 +1,8 @@
+import { siteBucketsOf } from '../../helpers/site-buckets.js';
 import type { QuantityName } from '../../../src/config/quantities.js';
 import type { Reading } from '../../../src/model/reading.js';
 import { readingKey } from '../../../src/model/reading.js';
-import type { Bucket, BucketQuery, LatestValue, ReadingQuery, SeriesSelector, SiteSelector, StoreHealth } from '../../../src/storage/port.js';
+import type { Bucket, BucketQuery, LatestValue, ReadingQuery, SeriesSelector, SiteSelector, SiteBucketQuery, SeriesBucket, StoreHealth } from '../../../src/storage/port.js';
 import { BUCKET_WIDTH_MS } from '../../../src/storage/port.js';
 
 /** Local midnight by brute force (hour steps), independent of src/api/local-time.ts so the two check each other. */
@@ -64,6 +65,10 @@ export class FakeStore implements ReadingQuery {
   async readings(selector: SeriesSelector): Promise<Reading[]> {
     this.record('readings', selector);
     return this.select(selector);
+  }
+
+  async siteBuckets(q: SiteBucketQuery): Promise<SeriesBucket[]> {
+    return siteBucketsOf(await this.siteReadings(q), q);
   }
 
   async siteReadings(s: SiteSelector): Promise<Reading[]> {

@@ -1,6 +1,7 @@
+import { siteBucketsOf } from '../../../helpers/site-buckets.js';
 import type { QuantityName } from '../../../../src/config/quantities.js';
 import type { Reading } from '../../../../src/model/reading.js';
-import { BUCKET_WIDTH_MS, type Bucket, type BucketQuery, type LatestValue, type ReadingQuery, type SeriesSelector, type SiteSelector } from '../../../../src/storage/port.js';
+import { BUCKET_WIDTH_MS, type Bucket, type BucketQuery, type LatestValue, type ReadingQuery, type SeriesSelector, type SiteSelector, type SiteBucketQuery, type SeriesBucket } from '../../../../src/storage/port.js';
 
 /** In-memory fake of our narrow ReadingQuery port (unit tests only; the stores have their own contract tests). */
 export class MemoryQuery implements ReadingQuery {
@@ -28,6 +29,10 @@ export class MemoryQuery implements ReadingQuery {
 
   async readings(s: SeriesSelector): Promise<Reading[]> {
     return (this.series.get(keyOf(s.site, s.device, s.quantity)) ?? []).filter((r) => r.tsMs >= s.fromMs && r.tsMs < s.toMs);
+  }
+
+  async siteBuckets(q: SiteBucketQuery): Promise<SeriesBucket[]> {
+    return siteBucketsOf(await this.siteReadings(q), q);
   }
 
   async siteReadings(s: SiteSelector): Promise<Reading[]> {
