@@ -1,10 +1,18 @@
 import type { Reading } from '../model/reading.js';
 import type { ReadingQuery } from '../storage/port.js';
+import { BucketCache } from './bucket-cache.js';
+import { stagger } from './cache-refill.js';
 
 /** What the rule inputs read from storage (src/rules/input-source.ts). */
 export type RuleReadingSource = Pick<ReadingQuery, 'readings' | 'readingAtOrBefore' | 'buckets'>;
-/** What the cache reads: the same, and each site's newest readings, to skip series with nothing new. */
-export type CacheReadingSource = RuleReadingSource & Pick<ReadingQuery, 'latest'>;
+/**
+ * What the cache reads: the same, each site's newest readings (to skip series with nothing new),
+ * and a whole site's new readings and buckets in one query each.
+ */
+export type CacheReadingSource = RuleReadingSource & Pick<ReadingQuery, 'latest' | 'siteReadings' | 'siteBuckets'>;
+
+/** How far behind the cycle's clock an entry may end and still be brought up to date by its site's query. */
+const SITE_QUERY_MAX_SPAN_MS = 3 * 3_600_000;
 
 type SeriesRef = Pick<Reading, 'site' | 'device' | 'quantity'>;
 
@@ -48,11 +56,6 @@ function lowerBound(ts: readonly number[], tsMs: number): number {
   return lo;
 }
 
-function stagger(key: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619);
-  return 0.75 + ((h >>> 0) % 1000) / 2000;
-}
 
 /**
  * The raw readings of the series the rules read, kept between evaluation cycles, so that a cycle
@@ -72,6 +75,7 @@ export class SeriesCache {
   private readonly notedSeq = new Map<string, number>();
   private readonly maxPoints: number;
   private readonly maxAgeMs: number;
+  private readonly bucketCache: BucketCache;
 
   constructor(
     private readonly query: CacheReadingSource,
@@ -79,10 +83,12 @@ export class SeriesCache {
   ) {
     this.maxPoints = options.maxPointsPerSeries ?? 50_000;
     this.maxAgeMs = options.maxAgeMs ?? 6 * 3_600_000;
+    this.bucketCache = new BucketCache(query, this.maxAgeMs);
   }
 
   /** Readings stored (live ingest): later reads of their time ranges go to the store again. */
   noteStored(readings: readonly Reading[]): void {
+    this.bucketCache.noteStored(readings);
     this.seq += 1;
     for (const r of readings) {
       const key = keyOf(r);
@@ -102,15 +108,57 @@ export class SeriesCache {
   }
 
   /** Readings held (for tests and the benchmark). */
-  size(): { series: number; points: number } {
+  size(): { series: number; points: number; bucketSeries: number; buckets: number } {
     let points = 0;
     for (const e of this.entries.values()) points += e.ts.length;
-    return { series: this.entries.size, points };
+    const b = this.bucketCache.size();
+    return { series: this.entries.size, points, bucketSeries: b.series, buckets: b.buckets };
+  }
+
+  /**
+   * Brings every entry of the site that this cadence read in its last cycle up to `nowMs`, with
+   * one `siteReadings` query from the earliest of their ends: a warm cycle then reads one query
+   * per site instead of one per series. An entry overtaken by a write noted meanwhile is left to
+   * `cover`, which reads it on its own.
+   */
+  private async bringSite(site: string, tag: string, nowMs: number): Promise<void> {
+    const upTo = nowMs + 1;
+    const due: Array<[string, Entry, number]> = [];
+    for (const [key, e] of this.entries) {
+      if (!key.startsWith(`${site}\u0000`) || !e.wantFrom.has(tag)) continue;
+      if (e.hi < upTo && e.hi >= nowMs - SITE_QUERY_MAX_SPAN_MS && nowMs - e.filledAtMs <= this.maxAgeMs * stagger(key)) due.push([key, e, this.versions.get(key) ?? 0]);
+    }
+    if (due.length === 0) return;
+    const rows = await this.query.siteReadings({ site, fromMs: Math.min(...due.map(([, e]) => e.hi)), toMs: upTo });
+    const bySeries = new Map<string, Reading[]>();
+    for (const r of rows) {
+      const key = keyOf(r);
+      const list = bySeries.get(key);
+      if (list) list.push(r);
+      else bySeries.set(key, [r]);
+    }
+    for (const [key, e, version] of due) {
+      if (this.entries.get(key) !== e || (this.versions.get(key) ?? 0) !== version) continue;
+      for (const r of bySeries.get(key) ?? []) {
+        if (r.tsMs < e.hi) continue;
+        e.ts.push(r.tsMs);
+        e.values.push(r.value);
+      }
+      e.hi = upTo;
+      if (e.ts.length > this.maxPoints) this.entries.delete(key);
+    }
   }
 
   /** A source for one evaluation cycle of one cadence: at its end, readings no cadence needs are dropped. */
   cycle(tag: string, nowMs: number): { source: RuleReadingSource; end(): void } {
     const wanted = new Map<string, number>();
+    const buckets = this.bucketCache.cycle(tag, nowMs);
+    const sitesBrought = new Map<string, Promise<void>>();
+    const bring = (site: string): Promise<void> => {
+      let p = sitesBrought.get(site);
+      if (!p) sitesBrought.set(site, (p = this.bringSite(site, tag, nowMs)));
+      return p;
+    };
     // Each site's newest reading per series, read once per cycle (one query per site): a series
     // whose newest reading is older than what is asked has nothing to fetch. Trusted for a series
     // only if no write of it was noted since the query was sent (a write is noted once durable,
@@ -128,6 +176,7 @@ export class SeriesCache {
       return (this.notedSeq.get(keyOf(s)) ?? -1) > snapshot.seq ? undefined : (snapshot.newest.get(keyOf(s)) ?? null);
     };
     const cover = async (s: SeriesRef, fromMs: number, toMs: number): Promise<Entry | null> => {
+      await bring(s.site);
       const key = keyOf(s);
       wanted.set(key, Math.min(wanted.get(key) ?? Infinity, fromMs));
       let e = this.entries.get(key);
@@ -187,11 +236,12 @@ export class SeriesCache {
         const found = i >= 0 ? { tsMs: e.ts[i]!, value: e.values[i]! } : e.before;
         return found ? { site: s.site, device: s.device, quantity: s.quantity, ...found } : null;
       },
-      buckets: (q) => this.query.buckets(q),
+      buckets: (q) => buckets.buckets(q),
     };
     return {
       source,
       end: () => {
+        buckets.end();
         for (const [key, fromMs] of wanted) {
           const e = this.entries.get(key);
           if (!e) continue;

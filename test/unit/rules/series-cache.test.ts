@@ -109,7 +109,7 @@ describe('SeriesCache', () => {
   it('answers readings and readingAtOrBefore as the store does, reading only what is new', async () => {
     const store = new MemoryQuery().add(points(0, 100));
     let queries = 0;
-    const counting = { readings: (s: Parameters<MemoryQuery['readings']>[0]) => (queries++, store.readings(s)), readingAtOrBefore: (s: Parameters<MemoryQuery['readingAtOrBefore']>[0]) => (queries++, store.readingAtOrBefore(s)), buckets: store.buckets.bind(store), latest: store.latest.bind(store) };
+    const counting = { readings: (s: Parameters<MemoryQuery['readings']>[0]) => (queries++, store.readings(s)), readingAtOrBefore: (s: Parameters<MemoryQuery['readingAtOrBefore']>[0]) => (queries++, store.readingAtOrBefore(s)), buckets: store.buckets.bind(store), latest: store.latest.bind(store), siteReadings: (s: Parameters<MemoryQuery['siteReadings']>[0]) => (queries++, store.siteReadings(s)), siteBuckets: store.siteBuckets.bind(store) };
     const cache = new SeriesCache(counting);
     const c1 = cache.cycle('hourly', 0);
     expect(await c1.source.readingAtOrBefore({ ...sel, atMs: 10 * H })).toEqual(await store.readingAtOrBefore({ ...sel, atMs: 10 * H }));
@@ -143,7 +143,7 @@ describe('SeriesCache', () => {
     // A write noted while a read is on its way: the read is answered but not kept.
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const slow = { readings: async (s: Parameters<MemoryQuery['readings']>[0]) => { await gate; return store.readings(s); }, readingAtOrBefore: store.readingAtOrBefore.bind(store), buckets: store.buckets.bind(store), latest: store.latest.bind(store) };
+    const slow = { readings: async (s: Parameters<MemoryQuery['readings']>[0]) => { await gate; return store.readings(s); }, readingAtOrBefore: store.readingAtOrBefore.bind(store), buckets: store.buckets.bind(store), latest: store.latest.bind(store), siteReadings: store.siteReadings.bind(store), siteBuckets: store.siteBuckets.bind(store) };
     const racing = new SeriesCache(slow);
     const c3 = racing.cycle('hourly', 0);
     const pending = c3.source.readings({ ...sel, fromMs: 0, toMs: 48 * H });
@@ -152,5 +152,74 @@ describe('SeriesCache', () => {
     release();
     await pending;
     expect(racing.size().series).toBe(0);
+  });
+
+  /** A store that counts every call by name. */
+  function counted(store: MemoryQuery) {
+    const calls: Record<string, number> = {};
+    const count = <A extends unknown[], R>(name: string, f: (...a: A) => R) => (...a: A) => ((calls[name] = (calls[name] ?? 0) + 1), f(...a));
+    const source = {
+      readings: count('readings', store.readings.bind(store)),
+      readingAtOrBefore: count('readingAtOrBefore', store.readingAtOrBefore.bind(store)),
+      buckets: count('buckets', store.buckets.bind(store)),
+      latest: count('latest', store.latest.bind(store)),
+      siteReadings: count('siteReadings', store.siteReadings.bind(store)),
+      siteBuckets: count('siteBuckets', store.siteBuckets.bind(store)),
+    };
+    return { source, calls, reset: () => Object.keys(calls).forEach((k) => delete calls[k]) };
+  }
+  const rooms = ['r1', 'r2', 'r3', 'r4'];
+  const sensorPoints = (from: number, to: number, stepMs: number) =>
+    rooms.flatMap((device, d) => Array.from({ length: Math.floor((to - from) / stepMs) }, (_, i) => ({ site: 'office', device, quantity: 'co2_ppm' as const, tsMs: from + i * stepMs, value: 400 + ((i * 7 + d * 13) % 50) })));
+
+  it('brings a warm cycle up to date with one site query, answering as the store does', async () => {
+    const store = new MemoryQuery().add(sensorPoints(0, 30 * H, 10 * 60_000));
+    const { source, calls, reset } = counted(store);
+    const cache = new SeriesCache(source);
+    const ask = async (nowMs: number, fromMs: number) => {
+      const c = cache.cycle('minute', nowMs);
+      for (const device of rooms) {
+        const s = { site: 'office', device, quantity: 'co2_ppm' as const, fromMs, toMs: nowMs - 15_000 };
+        expect(await c.source.readings(s)).toEqual(await store.readings(s));
+        expect(await c.source.readingAtOrBefore({ ...s, atMs: fromMs - 1 })).toEqual(await store.readingAtOrBefore({ ...s, atMs: fromMs - 1 }));
+      }
+      c.end();
+    };
+    await ask(20 * H, 19 * H);
+    reset();
+    // Ten minutes later, new readings of every room are stored and noted.
+    const fresh = sensorPoints(20 * H, 20 * H + 10 * 60_000, 60_000);
+    store.add(fresh);
+    cache.noteStored(fresh);
+    await ask(20 * H + 10 * 60_000, 19 * H + 10 * 60_000);
+    expect(calls).toEqual({ siteReadings: 1 });
+  });
+
+  it('keeps hourly buckets between cycles: one site query for the new hour, and a late reading reads its hour again', async () => {
+    const store = new MemoryQuery().add(sensorPoints(0, 30 * H, 10 * 60_000));
+    const { source, calls, reset } = counted(store);
+    const cache = new SeriesCache(source);
+    const ask = async (nowMs: number) => {
+      const c = cache.cycle('hourly', nowMs);
+      const toMs = Math.floor(nowMs / H) * H;
+      for (const device of rooms) {
+        const q = { site: 'office', device, quantity: 'co2_ppm' as const, fromMs: toMs - 24 * H, toMs, every: '1h' as const, timezone: 'Europe/Paris' };
+        expect(await c.source.buckets(q)).toEqual(await store.buckets(q));
+      }
+      c.end();
+    };
+    await ask(26 * H + 120_000);
+    expect(calls.buckets).toBe(rooms.length);
+    reset();
+    await ask(27 * H + 120_000);
+    expect(calls).toEqual({ siteBuckets: 1 });
+    reset();
+    // A late reading in hour 20 of room r2: that series reads again from its hour on, the others do not.
+    const late = { site: 'office', device: 'r2', quantity: 'co2_ppm' as const, tsMs: 20 * H + 5, value: 5000 };
+    store.add([late]);
+    cache.noteStored([late]);
+    await ask(28 * H + 120_000);
+    expect(calls).toEqual({ siteBuckets: 1, buckets: 1 });
+    expect(cache.size().bucketSeries).toBe(rooms.length);
   });
 });

@@ -1,0 +1,188 @@
+import type { Reading } from '../model/reading.js';
+import { stagger } from './cache-refill.js';
+import { BUCKET_WIDTH_MS, type Bucket, type BucketQuery, type ReadingQuery, type SubDayWidth } from '../storage/port.js';
+
+/** What the bucket cache reads: a series' buckets, or every series of a site at once. */
+export type BucketSource = Pick<ReadingQuery, 'buckets' | 'siteBuckets'>;
+
+/** Values kept per bucket after its start, in this order (a packed array of doubles: 48 bytes a bucket). */
+const FIELDS = 6;
+
+interface BucketEntry {
+  width: SubDayWidth;
+  /** Every bucket of the series with lo <= startMs < hi, complete: lo and hi are multiples of the width. */
+  lo: number;
+  hi: number;
+  starts: number[];
+  /** count, mean, min, max, first, last of each bucket. */
+  fields: number[];
+  /** Oldest bucket start each cadence asked for in its last cycle: older ones are dropped. */
+  wantFrom: Map<string, number>;
+  /** Clock of the cycle that first filled it: refilled after the cache's `maxAgeMs` (see SeriesCacheOptions). */
+  filledAtMs: number;
+}
+
+/** How far behind the cycle's clock an entry may end and still be brought up to date by its site's query. */
+const SITE_QUERY_MAX_SPAN_MS = 3 * 3_600_000;
+
+const seriesKey = (s: { site: string; device: string; quantity: string }, width: string) => `${s.site}\u0000${s.device}\u0000${s.quantity}\u0000${width}`;
+
+function lowerBound(values: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function append(e: BucketEntry, b: Bucket): void {
+  e.starts.push(b.startMs);
+  e.fields.push(b.count, b.mean, b.min, b.max, b.first, b.last);
+}
+
+/**
+ * Sub-day buckets of the series the hourly rules read (the hourly means of room sensors), kept
+ * between cycles. A cycle then asks the store only for the buckets completed since the last one,
+ * in one query per site (`siteBuckets`), instead of one bucket query per rule binding over a week
+ * of lookback: sensor-flatline alone is one binding per room sensor. Writes are noted: a reading
+ * inside a held bucket cuts the entry back to that bucket's start, so it is read again, and a
+ * fetch that a write overtook is not kept: the answers are the store's own.
+ */
+export class BucketCache {
+  private readonly entries = new Map<string, BucketEntry>();
+  private readonly versions = new Map<string, number>();
+
+  constructor(
+    private readonly store: BucketSource,
+    private readonly maxAgeMs: number,
+  ) {}
+
+  noteStored(readings: readonly Reading[]): void {
+    for (const r of readings) {
+      for (const width of ['1h'] as const) this.note(r, width);
+    }
+  }
+
+  private note(r: Reading, width: SubDayWidth): void {
+    const key = seriesKey(r, width);
+    this.versions.set(key, (this.versions.get(key) ?? 0) + 1);
+    const e = this.entries.get(key);
+    if (!e || r.tsMs >= e.hi) return;
+    const widthMs = BUCKET_WIDTH_MS[width];
+    const cutAt = Math.floor(r.tsMs / widthMs) * widthMs;
+    if (cutAt <= e.lo) {
+      this.entries.delete(key);
+      return;
+    }
+    const cut = lowerBound(e.starts, cutAt);
+    e.starts.length = cut;
+    e.fields.length = cut * FIELDS;
+    e.hi = cutAt;
+  }
+
+  size(): { series: number; buckets: number } {
+    let buckets = 0;
+    for (const e of this.entries.values()) buckets += e.starts.length;
+    return { series: this.entries.size, buckets };
+  }
+
+  cycle(tag: string, nowMs: number): { buckets(q: BucketQuery): Promise<Bucket[]>; end(): void } {
+    const wanted = new Map<string, number>();
+    const sitesBrought = new Map<string, Promise<void>>();
+
+    /** Brings every entry of the site that this cadence read last cycle up to the last complete bucket, in one query. */
+    const bringSite = (site: string, width: SubDayWidth): Promise<void> => {
+      const tagKey = `${site}\u0000${width}`;
+      let p = sitesBrought.get(tagKey);
+      if (p) return p;
+      p = (async () => {
+        const widthMs = BUCKET_WIDTH_MS[width];
+        const upTo = Math.floor(nowMs / widthMs) * widthMs;
+        const due: Array<[string, BucketEntry, number]> = [];
+        for (const [key, e] of this.entries) {
+          if (e.width !== width || !key.startsWith(`${site}\u0000`) || !e.wantFrom.has(tag)) continue;
+          if (e.hi < upTo && e.hi >= nowMs - SITE_QUERY_MAX_SPAN_MS) due.push([key, e, this.versions.get(key) ?? 0]);
+        }
+        if (due.length === 0) return;
+        const fromMs = Math.min(...due.map(([, e]) => e.hi));
+        const rows = await this.store.siteBuckets({ site, fromMs, toMs: upTo, every: width });
+        const bySeries = new Map<string, Bucket[]>();
+        for (const b of rows) {
+          const key = seriesKey({ site, device: b.device, quantity: b.quantity }, width);
+          const list = bySeries.get(key);
+          if (list) list.push(b);
+          else bySeries.set(key, [b]);
+        }
+        for (const [key, e, version] of due) {
+          // A write noted during the query may be missing from it: that entry is read on its own.
+          if (this.entries.get(key) !== e || (this.versions.get(key) ?? 0) !== version) continue;
+          for (const b of bySeries.get(key) ?? []) if (b.startMs >= e.hi) append(e, b);
+          e.hi = upTo;
+        }
+      })();
+      sitesBrought.set(tagKey, p);
+      return p;
+    };
+
+    const buckets = async (q: BucketQuery): Promise<Bucket[]> => {
+      if (q.every === '1d') return this.store.buckets(q);
+      const width = q.every;
+      const widthMs = BUCKET_WIDTH_MS[width];
+      // A range that cuts a bucket aggregates part of it: only whole buckets are kept.
+      if (q.fromMs % widthMs !== 0 || q.toMs % widthMs !== 0 || q.toMs > nowMs) return this.store.buckets(q);
+      const key = seriesKey(q, width);
+      wanted.set(key, Math.min(wanted.get(key) ?? Infinity, q.fromMs));
+      await bringSite(q.site, width);
+      let e = this.entries.get(key);
+      if (e && nowMs - e.filledAtMs > this.maxAgeMs * stagger(key)) {
+        this.entries.delete(key);
+        e = undefined;
+      }
+      if (!e || q.fromMs < e.lo) {
+        const version = this.versions.get(key) ?? 0;
+        const rows = await this.store.buckets(q);
+        const fresh: BucketEntry = { width, lo: q.fromMs, hi: q.toMs, starts: [], fields: [], wantFrom: e?.wantFrom ?? new Map(), filledAtMs: nowMs };
+        for (const b of rows) append(fresh, b);
+        if ((this.versions.get(key) ?? 0) === version) this.entries.set(key, fresh);
+        else this.entries.delete(key);
+        return rows;
+      }
+      if (q.toMs > e.hi) {
+        const version = this.versions.get(key) ?? 0;
+        const rows = await this.store.buckets({ ...q, fromMs: e.hi });
+        if (this.entries.get(key) !== e || (this.versions.get(key) ?? 0) !== version) {
+          this.entries.delete(key);
+          return this.store.buckets(q);
+        }
+        for (const b of rows) append(e, b);
+        e.hi = q.toMs;
+      }
+      const out: Bucket[] = [];
+      for (let i = lowerBound(e.starts, q.fromMs); i < e.starts.length && e.starts[i]! < q.toMs; i++) {
+        const f = i * FIELDS;
+        out.push({ startMs: e.starts[i]!, count: e.fields[f]!, mean: e.fields[f + 1]!, min: e.fields[f + 2]!, max: e.fields[f + 3]!, first: e.fields[f + 4]!, last: e.fields[f + 5]! });
+      }
+      return out;
+    };
+
+    return {
+      buckets,
+      end: () => {
+        for (const [key, fromMs] of wanted) {
+          const e = this.entries.get(key);
+          if (!e) continue;
+          e.wantFrom.set(tag, fromMs);
+          const keepFrom = Math.min(...e.wantFrom.values());
+          if (keepFrom <= e.lo || keepFrom >= e.hi) continue;
+          const cut = lowerBound(e.starts, keepFrom);
+          e.starts.splice(0, cut);
+          e.fields.splice(0, cut * FIELDS);
+          e.lo = keepFrom;
+        }
+      },
+    };
+  }
+}
