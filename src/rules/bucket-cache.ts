@@ -1,5 +1,5 @@
 import type { Reading } from '../model/reading.js';
-import { stagger } from './cache-refill.js';
+import { groupBySite, stagger } from './cache-entries.js';
 import { BUCKET_WIDTH_MS, type Bucket, type BucketQuery, type ReadingQuery, type SubDayWidth } from '../storage/port.js';
 
 /** What the bucket cache reads: a series' buckets, or every series of a site at once. */
@@ -92,6 +92,8 @@ export class BucketCache {
   cycle(tag: string, nowMs: number): { buckets(q: BucketQuery): Promise<Bucket[]>; end(): void } {
     const wanted = new Map<string, number>();
     const sitesBrought = new Map<string, Promise<void>>();
+    // The entries grouped by site once per cycle: a scan per site would be sites × series.
+    let bySite: Map<string, Array<[string, BucketEntry]>> | null = null;
 
     /** Brings every entry of the site that this cadence read last cycle up to the last complete bucket, in one query. */
     const bringSite = (site: string, width: SubDayWidth): Promise<void> => {
@@ -102,8 +104,9 @@ export class BucketCache {
         const widthMs = BUCKET_WIDTH_MS[width];
         const upTo = Math.floor(nowMs / widthMs) * widthMs;
         const due: Array<[string, BucketEntry, number]> = [];
-        for (const [key, e] of this.entries) {
-          if (e.width !== width || !key.startsWith(`${site}\u0000`) || !e.wantFrom.has(tag)) continue;
+        bySite ??= groupBySite(this.entries);
+        for (const [key, e] of bySite.get(site) ?? []) {
+          if (e.width !== width || !e.wantFrom.has(tag)) continue;
           if (e.hi < upTo && e.hi >= nowMs - SITE_QUERY_MAX_SPAN_MS) due.push([key, e, this.versions.get(key) ?? 0]);
         }
         if (due.length === 0) return;

@@ -1,7 +1,7 @@
 import type { Reading } from '../model/reading.js';
 import type { ReadingQuery } from '../storage/port.js';
 import { BucketCache } from './bucket-cache.js';
-import { stagger } from './cache-refill.js';
+import { groupBySite, stagger } from './cache-entries.js';
 
 /** What the rule inputs read from storage (src/rules/input-source.ts). */
 export type RuleReadingSource = Pick<ReadingQuery, 'readings' | 'readingAtOrBefore' | 'buckets'>;
@@ -121,11 +121,11 @@ export class SeriesCache {
    * per site instead of one per series. An entry overtaken by a write noted meanwhile is left to
    * `cover`, which reads it on its own.
    */
-  private async bringSite(site: string, tag: string, nowMs: number): Promise<void> {
+  private async bringSite(site: string, entries: ReadonlyArray<[string, Entry]>, tag: string, nowMs: number): Promise<void> {
     const upTo = nowMs + 1;
     const due: Array<[string, Entry, number]> = [];
-    for (const [key, e] of this.entries) {
-      if (!key.startsWith(`${site}\u0000`) || !e.wantFrom.has(tag)) continue;
+    for (const [key, e] of entries) {
+      if (!e.wantFrom.has(tag)) continue;
       if (e.hi < upTo && e.hi >= nowMs - SITE_QUERY_MAX_SPAN_MS && nowMs - e.filledAtMs <= this.maxAgeMs * stagger(key)) due.push([key, e, this.versions.get(key) ?? 0]);
     }
     if (due.length === 0) return;
@@ -154,9 +154,14 @@ export class SeriesCache {
     const wanted = new Map<string, number>();
     const buckets = this.bucketCache.cycle(tag, nowMs);
     const sitesBrought = new Map<string, Promise<void>>();
+    let bySite: Map<string, Array<[string, Entry]>> | null = null;
     const bring = (site: string): Promise<void> => {
       let p = sitesBrought.get(site);
-      if (!p) sitesBrought.set(site, (p = this.bringSite(site, tag, nowMs)));
+      if (!p) {
+        // The entries grouped by site once per cycle: a scan per site would be sites × series.
+        bySite ??= groupBySite(this.entries);
+        sitesBrought.set(site, (p = this.bringSite(site, bySite.get(site) ?? [], tag, nowMs)));
+      }
       return p;
     };
     // Each site's newest reading per series, read once per cycle (one query per site): a series

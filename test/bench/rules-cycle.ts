@@ -101,18 +101,31 @@ try {
 
   const rules = loadRules({ config, registry: defaultRegistry(), env: {} });
   const bindings = bindRules(config, rules.configured, rules.defaults);
-  const evaluator = new RuleEvaluator({ bindings, query: store, state, lifecycle: new AlertLifecycle(), ...(args['no-cache'] ? { seriesCache: false } : {}) });
+  // Store calls per cycle, by method: what a cycle costs the database.
+  const calls = new Map<string, number>();
+  const counted = new Proxy(store, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...a: unknown[]) => {
+        calls.set(String(prop), (calls.get(String(prop)) ?? 0) + 1);
+        return (value as (...x: unknown[]) => unknown).apply(target, a);
+      };
+    },
+  });
+  const evaluator = new RuleEvaluator({ bindings, query: counted, state, lifecycle: new AlertLifecycle(), ...(args['no-cache'] ? { seriesCache: false } : {}) });
   const byRule = new Map<string, number>();
   for (const b of bindings) byRule.set(b.rule.id, (byRule.get(b.rule.id) ?? 0) + 1);
   console.log(`Bindings: ${bindings.length} (hourly ${evaluator.bindings('hourly').length}, minute ${evaluator.bindings('minute').length}): ${[...byRule].map(([r, n]) => `${r} ${n}`).join(', ')}; series cache ${args['no-cache'] ? 'off' : 'on'}`);
 
   const figures: Record<string, { ms: number; bindings: number; judgements: number; failures: number; opened: number }> = {};
   const cycle = async (label: string, nowMs: number, cadence: Cadence) => {
+    calls.clear();
     const started = performance.now();
     const s: EvaluationSummary = await evaluator.evaluate(nowMs, cadence);
     const ms = performance.now() - started;
     figures[label] = { ms, bindings: s.bindings, judgements: s.judgements, failures: s.failures, opened: s.outcome.opened.length };
-    console.log(`  ${label.padEnd(14)} ${ms.toFixed(0).padStart(6)} ms  ${s.bindings} bindings, ${s.judgements} judgements, ${s.failures} failures, ${s.outcome.opened.length} opened; rss ${mb(process.memoryUsage().rss)} MB`);
+    console.log(`  ${label.padEnd(14)} ${ms.toFixed(0).padStart(6)} ms  ${s.bindings} bindings, ${s.judgements} judgements, ${s.failures} failures, ${s.outcome.opened.length} opened; rss ${mb(process.memoryUsage().rss)} MB; store calls ${[...calls].map(([m, n]) => `${m} ${n}`).join(', ') || 'none'}`);
   };
   const rssBeforeCycles = process.memoryUsage().rss;
   const peakBeforeCycles = peakRss;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { HOUR_MS } from '../../energy/local-time.js';
 import type { HourlySeries, Judgement } from '../judgement.js';
-import { HourContext } from './hour-context.js';
+import { hourContextOf } from './hour-context.js';
 import type { HourlyRuleType } from './rule-type.js';
 import { slotLookbackHours, slotProfile } from './slot-reference.js';
 
@@ -45,7 +45,7 @@ export function cusumDriftDetect(series: HourlySeries, p: CusumDriftParams, from
   const from = Math.max(0, fromIndex);
   if (to <= from) return [];
   const first = Math.max(0, from - p.windowHours + 1);
-  const ctx = new HourContext(series, first - slotLookbackHours(p.weeks), to);
+  const ctx = hourContextOf(series, first - slotLookbackHours(p.weeks), to);
   // Residual and expected value of each hour of the windows, NaN where not judgeable.
   const n = to - first;
   const residual = new Float64Array(n).fill(NaN);

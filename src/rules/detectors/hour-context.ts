@@ -75,3 +75,26 @@ export class HourContext {
     return this.opens[i - this.lo] === 1;
   }
 }
+
+/** Contexts recently built per calendar (a site's), at most this many each. */
+const CONTEXTS_PER_CALENDAR = 16;
+const recent = new WeakMap<object, Map<string, HourContext>>();
+
+/**
+ * The HourContext of [lo, hi) of a series, shared: a site's energy rules judge the same hours of
+ * the same meter every cycle (spike-drop, baseline deviation and CUSUM over the same slot
+ * lookback), and the calendar arithmetic is the larger part of their cost. Keyed by the calendar
+ * object, the zone and the absolute hours, so a context is only ever reused for the same facts.
+ */
+export function hourContextOf(series: HourlySeries, lo: number, hi: number): HourContext {
+  let byRange = recent.get(series.calendar);
+  if (!byRange) recent.set(series.calendar, (byRange = new Map()));
+  const key = `${series.timezone}\u0000${series.startMs}\u0000${lo}\u0000${hi}`;
+  let ctx = byRange.get(key);
+  if (!ctx) {
+    ctx = new HourContext(series, lo, hi);
+    byRange.set(key, ctx);
+    if (byRange.size > CONTEXTS_PER_CALENDAR) byRange.delete(byRange.keys().next().value!);
+  }
+  return ctx;
+}

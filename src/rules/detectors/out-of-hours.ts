@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { HOUR_MS } from '../../energy/local-time.js';
 import type { HourlySeries, Judgement } from '../judgement.js';
-import { HourContext } from './hour-context.js';
+import { hourContextOf, type HourContext } from './hour-context.js';
 import { medianInPlace } from './robust.js';
 import { HOURS_PER_WEEK, type HourlyRuleType } from './rule-type.js';
 
@@ -45,7 +45,7 @@ export function outOfHoursDetect(series: HourlySeries, p: OutOfHoursParams, from
   const from = Math.max(0, fromIndex);
   if (to <= from) return [];
   const lookback = p.weeks * HOURS_PER_WEEK;
-  const ctx = new HourContext(series, from - lookback, to);
+  const ctx = hourContextOf(series, from - lookback, to);
   const values = series.values;
   const out: Judgement[] = [];
   for (let i = from; i < to; i++) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { HOUR_MS } from '../../energy/local-time.js';
 import type { HourlySeries, Judgement } from '../judgement.js';
-import { HourContext } from './hour-context.js';
+import { hourContextOf } from './hour-context.js';
 import { robustStats } from './robust.js';
 import type { HourlyRuleType } from './rule-type.js';
 import { slotLookbackHours, slotProfile } from './slot-reference.js';
@@ -41,7 +41,7 @@ export function spikeDropDetect(series: HourlySeries, p: SpikeDropParams, fromIn
   const to = Math.min(toIndex, series.values.length);
   const from = Math.max(0, fromIndex);
   if (to <= from) return [];
-  const ctx = new HourContext(series, from - slotLookbackHours(p.weeks), to);
+  const ctx = hourContextOf(series, from - slotLookbackHours(p.weeks), to);
   const out: Judgement[] = [];
   for (let i = from; i < to; i++) {
     const x = series.values[i]!;

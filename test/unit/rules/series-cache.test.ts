@@ -99,7 +99,8 @@ describe('RuleEvaluator with the series cache', () => {
     // The CO2 episode and the flat 14 h delivered late were both seen (the late one re-judged).
     expect(alertsA.some((a) => a.rule === 'co2-high')).toBe(true);
     expect(alertsA.some((a) => a.device === 'meter' && a.startMs > LATE_FROM - H && a.startMs < LATE_FROM + LATE_HOURS * H && a.rule.startsWith('energy-'))).toBe(true);
-  });
+    // a week of cycles judged twice: 40 s alone, twice that beside the rest of the suite
+  }, 240_000);
 });
 
 describe('SeriesCache', () => {
