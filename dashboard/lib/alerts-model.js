@@ -77,3 +77,15 @@ export const SILENCE_HOURS = [1, 4, 24, 72, 168];
  * @param {Bucket[]} buckets
  */
 export const bucketRows = (buckets) => buckets.map((b) => [b.start, b.mean, b.min, b.max, b.count]);
+
+/**
+ * What an alert is about, in the user's language: the quantity and the kind of rule
+ * (`CO₂ – seuil`). The server's `summary` is an English sentence; it is kept for the detail page.
+ * @param {{ t: (key: string) => string }} i18n
+ * @param {Alert} a
+ */
+export function describeAlert(i18n, a) {
+  const quantity = i18n.t(`quantity.${a.quantity}`);
+  const type = i18n.t(`alerts.ruleTypes.${a.ruleType}`);
+  return [quantity.startsWith('quantity.') ? a.quantity : quantity, type.startsWith('alerts.') ? a.ruleType : type].join(' – ');
+}

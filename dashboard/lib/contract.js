@@ -40,7 +40,7 @@ const flatKpis = {
 const whyMissing = { problems, baselineProblems: problems, climateCorrectionProblems: problems, deviationProblems: problems };
 
 const alertShape = {
-  id: 'integer', site: 'string', device: 'string', rule: 'string', quantity: 'string',
+  id: 'number', site: 'string', device: 'string', rule: 'string', ruleType: 'string', quantity: 'string',
   severity: oneOf('info', 'warning', 'critical'), state: oneOf('open', 'acknowledged', 'resolved'),
   start: 'string', opened: 'string', resolved: nullable('string'), measured: figure, expected: figure, unit: 'string', summary: 'string',
   acknowledgedBy: nullable('string'), ackComment: nullable('string'), acknowledged: nullable('string'),

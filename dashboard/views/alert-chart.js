@@ -2,6 +2,7 @@
 import { h, table } from '../lib/dom.js';
 import { downloadCsv, downloadPng, toCsv } from '../lib/downloads.js';
 import { bucketRows } from '../lib/alerts-model.js';
+import { localHourTicks } from '../lib/charts.js';
 
 /** @typedef {import('../lib/view-types.js').ViewContext} ViewContext */
 /** @typedef {import('../lib/alerts-model.js').Alert} Alert */
@@ -15,10 +16,12 @@ const COLORS = { mean: '#0b5cad', range: '#6b7280', limit: '#b91c1c', start: '#c
  * @param {ViewContext} ctx
  * @param {Alert} alert
  * @param {Array<Bucket & { x: number }>} points
+ * @param {{ fromMs: number, toMs: number }} span the window the API read (a day either side)
  */
-function datasets(ctx, alert, points) {
+function datasets(ctx, alert, points, span) {
   const { i18n } = ctx;
-  const line = (/** @type {string} */ label, /** @type {string} */ color, /** @type {Array<{x: number, y: number}>} */ data, extra = {}) => ({ label, data, borderColor: color, backgroundColor: color, pointRadius: data.length < 3 ? 3 : 0, borderWidth: 2, ...extra });
+  // Points drawn only when there are few of them: a single hour must still show (issue 13).
+  const line = (/** @type {string} */ label, /** @type {string} */ color, /** @type {Array<{x: number, y: number}>} */ data, extra = {}) => ({ label, data, borderColor: color, backgroundColor: color, pointRadius: data.length < 12 ? 3 : 0, borderWidth: 2, ...extra });
   const ys = points.flatMap((p) => [p.min, p.max]);
   const startMs = Date.parse(alert.start);
   const out = [
@@ -27,7 +30,7 @@ function datasets(ctx, alert, points) {
     line(i18n.t('alerts.chartMin'), COLORS.range, points.map((p) => ({ x: p.x, y: p.min })), { borderDash: [4, 4], borderWidth: 1 }),
   ];
   if (alert.expected !== null && points.length > 0) {
-    out.push(line(i18n.t('alerts.chartLimit', { value: i18n.formatNumber(alert.expected, 1), unit: alert.unit }), COLORS.limit, [{ x: points[0].x, y: alert.expected }, { x: points[points.length - 1].x, y: alert.expected }], { borderDash: [8, 4], pointRadius: 0 }));
+    out.push(line(i18n.t('alerts.chartLimit', { value: i18n.formatNumber(alert.expected, 1), unit: alert.unit }), COLORS.limit, [{ x: span.fromMs, y: alert.expected }, { x: span.toMs, y: alert.expected }], { borderDash: [8, 4], pointRadius: 0 }));
     ys.push(alert.expected);
   }
   out.push(line(i18n.t('alerts.chartStart'), COLORS.start, [{ x: startMs, y: Math.min(...ys) }, { x: startMs, y: Math.max(...ys) }], { pointRadius: 0, borderWidth: 2 }));
@@ -39,29 +42,36 @@ function datasets(ctx, alert, points) {
  * @param {HTMLElement} section
  * @param {ViewContext} ctx
  * @param {Alert} alert
- * @param {Bucket[]} buckets
+ * @param {{ from: string | null, to: string | null, buckets: Bucket[] }} data
  * @param {string} timeZone
  * @returns {{ destroy: () => void } | null} the chart, to destroy when the view goes
  */
-export function renderAlertChart(section, ctx, alert, buckets, timeZone) {
+export function renderAlertChart(section, ctx, alert, data, timeZone) {
   const { i18n } = ctx;
-  const points = buckets.filter((b) => b.start !== null).map((b) => ({ ...b, x: Date.parse(/** @type {string} */ (b.start)) }));
+  const points = data.buckets.filter((b) => b.start !== null).map((b) => ({ ...b, x: Date.parse(/** @type {string} */ (b.start)) }));
   if (points.length === 0) {
     section.append(h('p', { class: 'notice unavailable', id: 'alert-no-data', text: i18n.t('alerts.noData') }));
     return null;
   }
   const quantity = i18n.t(`quantity.${alert.quantity}`);
   const canvas = /** @type {HTMLCanvasElement} */ (h('canvas', { id: 'alert-chart', role: 'img', 'aria-label': i18n.t('alerts.chartAlt', { quantity, device: alert.device, count: points.length }) }));
+  const span = { fromMs: data.from ? Date.parse(data.from) : points[0].x, toMs: data.to ? Date.parse(data.to) : points[points.length - 1].x };
+  const everyHours = Math.max(1, Math.ceil((span.toMs - span.fromMs) / 3_600_000 / 8));
   const when = (/** @type {number} */ ms) => `${i18n.formatDay(ms, timeZone)} ${i18n.formatTime(ms, timeZone)}`;
   // Chart is the global of /vendor/chart.umd.js (Chart.js 4 UMD build, loaded before the modules).
   const chart = new /** @type {any} */ (window).Chart(canvas, {
     type: 'line',
-    data: { datasets: datasets(ctx, alert, points) },
+    data: { datasets: datasets(ctx, alert, points, span) },
     options: {
       animation: false, responsive: true, maintainAspectRatio: false, parsing: false,
       interaction: { mode: 'nearest', axis: 'x', intersect: false },
       scales: {
-        x: { type: 'linear', ticks: { callback: (/** @type {number} */ v) => when(v), maxRotation: 0, autoSkip: true }, title: { display: true, text: i18n.t('alerts.chartTime', { tz: timeZone }) } },
+        x: {
+          type: 'linear', min: span.fromMs, max: span.toMs,
+          // Whole local hours, not round numbers of epoch ms (lib/charts.js).
+          afterBuildTicks: (/** @type {any} */ axis) => { axis.ticks = localHourTicks(axis.min, axis.max, timeZone, everyHours); },
+          ticks: { callback: (/** @type {number} */ v) => when(v), maxRotation: 0, autoSkip: true }, title: { display: true, text: i18n.t('alerts.chartTime', { tz: timeZone }) },
+        },
         y: { title: { display: true, text: `${quantity} (${alert.unit})` } },
       },
       plugins: {

@@ -2,6 +2,7 @@
 import { h, clear, table } from '../lib/dom.js';
 import { errorText } from '../lib/problems.js';
 import { can } from '../lib/permissions.js';
+import { describeAlert } from '../lib/alerts-model.js';
 import { renderAlertChart } from './alert-chart.js';
 import { silenceForm } from './alert-silences.js';
 
@@ -48,7 +49,7 @@ function facts(ctx, a, tz) {
   const rows = [
     [i18n.t('alerts.state'), i18n.t(`alerts.states.${a.state}`)], [i18n.t('alerts.severity'), i18n.t(`alerts.severities.${a.severity}`)],
     [i18n.t('alerts.site'), ctx.sites.find((s) => s.id === a.site)?.name ?? a.site], [i18n.t('alerts.device'), a.device],
-    [i18n.t('alerts.rule'), a.rule], [i18n.t('alerts.start'), when(a.start)], [i18n.t('alerts.opened'), when(a.opened)],
+    [i18n.t('alerts.rule'), `${a.rule} (${describeAlert(i18n, a)})`], [i18n.t('alerts.serviceText'), a.summary], [i18n.t('alerts.start'), when(a.start)], [i18n.t('alerts.opened'), when(a.opened)],
     [i18n.t('alerts.resolved'), when(a.resolved)], [i18n.t('alerts.measured'), figure(a.measured)], [i18n.t('alerts.expected'), figure(a.expected)],
   ];
   if (a.acknowledgedBy) rows.push([i18n.t('alerts.acknowledgedBy'), `${a.acknowledgedBy}, ${when(a.acknowledged)} — ${a.ackComment ?? ''}`]);
@@ -108,11 +109,11 @@ export function renderAlertDetail(main, ctx, id) {
     else if (a.state !== 'open') actions.append(h('p', { class: 'notice', text: i18n.t(`alerts.noAck.${a.state}`) }));
     if (site && can(ctx.session, 'silence')) actions.append(h('h3', { text: i18n.t('alerts.silenceTitle') }), h('p', { class: 'notice', text: i18n.t('alerts.silenceHint') }), silenceForm(ctx, site, a.device, reload));
     clear(main).append(back,
-      h('h1', { id: 'alert-title', dataset: { state: a.state }, text: i18n.t('alerts.detailTitle', { id: a.id, summary: a.summary }) }),
+      h('h1', { id: 'alert-title', dataset: { state: a.state }, text: i18n.t('alerts.detailTitle', { id: a.id, summary: describeAlert(i18n, a) }) }),
       h('div', { class: 'panels' }, h('section', { class: 'panel' }, facts(ctx, a, tz)), actions),
       dataSection,
       h('section', { class: 'panel wide' }, historyTable(ctx, detail.history, tz)));
-    chart = renderAlertChart(dataSection, ctx, a, detail.data.buckets, tz);
+    chart = renderAlertChart(dataSection, ctx, a, detail.data, tz);
     document.body.dataset.alertReady = 'true';
   };
   load();

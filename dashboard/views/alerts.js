@@ -1,7 +1,7 @@
 // @ts-check
 import { h, clear, table } from '../lib/dom.js';
 import { errorText } from '../lib/problems.js';
-import { ALERT_STATES, SEVERITIES, alertsQuery, noFilters } from '../lib/alerts-model.js';
+import { ALERT_STATES, SEVERITIES, alertsQuery, describeAlert, noFilters } from '../lib/alerts-model.js';
 import { renderSilences } from './alert-silences.js';
 
 /** @typedef {import('../lib/view-types.js').ViewContext} ViewContext */
@@ -67,7 +67,7 @@ function alertTable(ctx, alerts) {
       { label: i18n.t('alerts.opened'), cell: (/** @type {Alert} */ a) => h('a', { href: `#/alerts/${a.id}`, text: i18n.formatDateTime(Date.parse(a.opened), tz(a)) }) },
       { label: i18n.t('alerts.site'), cell: (/** @type {Alert} */ a) => siteOf(a.site)?.name ?? a.site },
       { label: i18n.t('alerts.device'), cell: (/** @type {Alert} */ a) => a.device },
-      { label: i18n.t('alerts.summary'), cell: (/** @type {Alert} */ a) => a.summary },
+      { label: i18n.t('alerts.summary'), cell: (/** @type {Alert} */ a) => h('span', { title: a.summary, text: describeAlert(i18n, a) }) },
       { label: i18n.t('alerts.severity'), cell: (/** @type {Alert} */ a) => h('span', { class: `badge sev-${a.severity}`, text: i18n.t(`alerts.severities.${a.severity}`) }) },
       { label: i18n.t('alerts.state'), cell: (/** @type {Alert} */ a) => h('span', { class: `badge state-${a.state}`, text: i18n.t(`alerts.states.${a.state}`) }) },
       { label: i18n.t('alerts.measured'), num: true, cell: (/** @type {Alert} */ a) => figure(a.measured, a.unit) },
@@ -112,6 +112,7 @@ export function renderAlerts(main, ctx, queryString) {
     query = alertsQuery(f, tz);
   } catch {
     clear(results).append(h('p', { class: 'error', role: 'alert', text: i18n.t('alerts.badPeriod') }));
+    document.body.dataset.alertsReady = 'true';
     return () => controller.abort();
   }
   const csvHref = `/api/alerts?${alertsQuery(f, tz, 'csv')}`;
