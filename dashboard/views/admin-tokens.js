@@ -10,8 +10,9 @@ import { errorText } from '../lib/problems.js';
  * @param {HTMLElement} list
  * @param {ViewContext} ctx
  * @param {AbortSignal} signal
+ * @param {(id: number) => void} onRevoked
  */
-async function renderTokenList(list, ctx, signal) {
+async function renderTokenList(list, ctx, signal, onRevoked) {
   const { i18n } = ctx;
   const tz = ctx.sites[0]?.timezone ?? 'Europe/Paris';
   const when = (/** @type {string | null} */ iso) => (iso === null ? '–' : i18n.formatDateTime(Date.parse(iso), tz));
@@ -31,7 +32,8 @@ async function renderTokenList(list, ctx, signal) {
     onclick: async () => {
       try {
         await ctx.write.revokeToken(t.id);
-        await renderTokenList(list, ctx, signal);
+        onRevoked(t.id);
+        await renderTokenList(list, ctx, signal, onRevoked);
       } catch (err) {
         error.textContent = errorText(i18n, err);
         error.hidden = false;
@@ -65,6 +67,13 @@ export function renderTokens(section, ctx, signal) {
   const name = /** @type {HTMLInputElement} */ (h('input', { id: 'token-name', name: 'name', required: true, maxlength: 100 }));
   const shown = h('div', { class: 'notice unavailable', id: 'token-created', role: 'status', hidden: true });
   const error = h('p', { class: 'error', role: 'alert', id: 'token-error', hidden: true });
+  /** The token whose value is on screen: revoking it takes the value off the page too. */
+  let shownId = /** @type {number | null} */ (null);
+  const onRevoked = (/** @type {number} */ id) => {
+    if (id !== shownId) return;
+    clear(shown).hidden = true;
+    shownId = null;
+  };
   const form = h('form', { class: 'inline', id: 'token-form' },
     h('label', { for: 'token-name', text: i18n.t('admin.tokenName') }), name,
     h('button', { type: 'submit', class: 'primary', text: i18n.t('admin.createToken') }), error);
@@ -75,13 +84,14 @@ export function renderTokens(section, ctx, signal) {
       const created = await ctx.write.createToken(name.value);
       clear(shown).append(h('p', { text: i18n.t('admin.tokenOnce') }), h('code', { id: 'token-value', text: created.token }));
       shown.hidden = false;
+      shownId = created.id;
       /** @type {HTMLFormElement} */ (form).reset();
-      await renderTokenList(list, ctx, signal);
+      await renderTokenList(list, ctx, signal, onRevoked);
     } catch (err) {
       error.textContent = errorText(i18n, err);
       error.hidden = false;
     }
   });
   clear(section).append(h('h2', { id: 'tokens-title', text: i18n.t('admin.tokensTitle') }), h('p', { class: 'notice', text: i18n.t('admin.tokensIntro') }), form, shown, list);
-  renderTokenList(list, ctx, signal);
+  renderTokenList(list, ctx, signal, onRevoked);
 }

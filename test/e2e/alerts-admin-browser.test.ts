@@ -235,6 +235,8 @@ describe('the alerts and admin pages, as each role', () => {
     await page.locator('#tokens tr[data-token="supervision"] button[data-revoke]').click();
     await page.locator('#tokens tr[data-token="supervision"][data-revoked="true"]').waitFor();
     expect((await fetch(`${service.httpUrl}/api/alerts`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+    // Revoked, its value leaves the page; it is never listed (the server keeps it hashed).
+    expect(await page.locator('#token-created').isHidden()).toBe(true);
     expect(await page.locator('#tokens').textContent()).not.toContain(token);
 
     // English: every page of the admin, no key left untranslated.
