@@ -113,7 +113,7 @@ export async function renderUsers(section, ctx, signal) {
       { label: i18n.t('admin.fields.email'), rowHeader: true, cell: (/** @type {User} */ u) => u.email },
       { label: i18n.t('admin.fields.role'), cell: (/** @type {User} */ u) => i18n.t(`admin.roles.${u.role}`) },
       { label: i18n.t('admin.sites'), cell: (/** @type {User} */ u) => (u.role === 'site-manager' ? u.sites.map(siteName).join(', ') : i18n.t('admin.allSites')) },
-      { label: i18n.t('admin.status'), cell: (/** @type {User} */ u) => h('span', { class: `badge ${u.disabled ? 'state-resolved' : 'state-open'}`, text: i18n.t(u.disabled ? 'admin.disabled' : 'admin.active') }) },
+      { label: i18n.t('admin.status'), cell: (/** @type {User} */ u) => h('span', { class: `badge ${u.disabled ? 'state-resolved' : 'state-acknowledged'}`, text: i18n.t(u.disabled ? 'admin.disabled' : 'admin.active') }) },
       { label: i18n.t('admin.actions'), cell: (/** @type {User} */ u) => actionsCell(ctx, u, reload, error) },
     ],
     rows: users,

@@ -72,7 +72,8 @@ export function renderAlertChart(section, ctx, alert, data, timeZone) {
           afterBuildTicks: (/** @type {any} */ axis) => { axis.ticks = localHourTicks(axis.min, axis.max, timeZone, everyHours); },
           ticks: { callback: (/** @type {number} */ v) => when(v), maxRotation: 0, autoSkip: true }, title: { display: true, text: i18n.t('alerts.chartTime', { tz: timeZone }) },
         },
-        y: { title: { display: true, text: `${quantity} (${alert.unit})` } },
+        // Some room above and below, so a limit on the data's edge is not drawn on the axis.
+        y: { grace: '5%', title: { display: true, text: `${quantity} (${alert.unit})` } },
       },
       plugins: {
         legend: { position: 'bottom' },

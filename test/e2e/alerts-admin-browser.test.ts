@@ -250,6 +250,10 @@ describe('the alerts and admin pages, as each role', () => {
     expect(en).toContain('critical');
     noKeys(en);
     await page.screenshot({ path: join(ARTIFACTS, 'alerts-admin-en.png'), fullPage: true });
+    // Ending the silence from the list.
+    await page.locator('#silences tr[data-silence] button').click();
+    await page.locator('#silences-empty').waitFor();
+    expect(((await (await service.fetch('/api/silences?active=true')).json()) as { silences: unknown[] }).silences).toEqual([]);
     const detail = await go(page, `#/alerts/${alertIds['cleon-bureaux']}`, 'alertReady');
     expect(detail).toContain('The readings around the alert');
     noKeys(detail);
