@@ -347,4 +347,46 @@ describe('the alerts and admin pages, as each role', () => {
     expect(cspViolations, 'no CSP violation or page error').toEqual([]);
     await page.close();
   }, 240_000);
+
+  it('admin: sets a site manager\'s sites, resets a password (field error when short) and disables a colleague, whose session ends', async () => {
+    const page = await newPage();
+    await logIn(page, service.admin);
+    await go(page, '#/admin');
+    const manager = page.locator(`#users tr[data-user="${MANAGER.email}"]`);
+    await manager.waitFor();
+    const id = ((await (await service.fetch('/api/users')).json()) as { users: Array<{ id: number; email: string }> }).users.find((u) => u.email === MANAGER.email)!.id;
+
+    await manager.locator('summary').click();
+    await manager.locator(`#u${id}-sites input[value="elbeuf-atelier"]`).check();
+    await manager.locator('form[data-form="access"] button[type="submit"]').click();
+    await page.locator(`#users tr[data-user="${MANAGER.email}"]`, { hasText: 'Elbeuf' }).waitFor();
+    const users = async () => ((await (await service.fetch('/api/users')).json()) as { users: Array<{ email: string; sites: string[]; disabled: boolean }> }).users;
+    expect((await users()).find((u) => u.email === MANAGER.email)!.sites.sort()).toEqual(['cleon-bureaux', 'elbeuf-atelier']);
+
+    const row = page.locator(`#users tr[data-user="${MANAGER.email}"]`);
+    await row.locator('summary').click();
+    await row.locator(`#p${id}-password`).fill('trop-court');
+    await row.locator('form[data-form="password"] button[type="submit"]').click();
+    await row.locator(`#p${id}-password-error:not([hidden])`).waitFor();
+    expect(await row.locator(`#p${id}-password-error`).textContent()).toBe('Mot de passe : au moins 12 caractères.');
+    await row.locator(`#p${id}-password`).fill('nouveau-mot-de-passe-cleon');
+    await row.locator('form[data-form="password"] button[type="submit"]').click();
+    const login = async (who: { email: string; password: string }) => (await fetch(`${service.httpUrl}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(who) })).status;
+    await expect.poll(() => login({ email: MANAGER.email, password: 'nouveau-mot-de-passe-cleon' }), { timeout: 30_000 }).toBe(201);
+    expect(await login(MANAGER)).toBe(401);
+
+    // Disabling ends the colleague's open session at once (issue 11 point 2).
+    const colleagueSession = (await fetch(`${service.httpUrl}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(COLLEAGUE) })).headers.get('set-cookie')!.split(';')[0]!;
+    expect((await fetch(`${service.httpUrl}/api/alerts`, { headers: { cookie: colleagueSession } })).status).toBe(200);
+    await page.locator(`#users tr[data-user="${COLLEAGUE.email}"] button[data-action="disable"]`).click();
+    await page.locator(`#users tr[data-user="${COLLEAGUE.email}"] button[data-action="enable"]`).waitFor();
+    expect(await page.locator(`#users tr[data-user="${COLLEAGUE.email}"]`).textContent()).toContain('désactivé');
+    expect((await users()).find((u) => u.email === COLLEAGUE.email)!.disabled).toBe(true);
+    expect((await fetch(`${service.httpUrl}/api/alerts`, { headers: { cookie: colleagueSession } })).status).toBe(401);
+    expect(await login(COLLEAGUE)).toBe(401);
+    await page.screenshot({ path: join(ARTIFACTS, 'admin-users-changed-fr.png'), fullPage: true });
+    await logOut(page);
+    expect(cspViolations, 'no CSP violation or page error').toEqual([]);
+    await page.close();
+  }, 240_000);
 });
