@@ -10,6 +10,19 @@ import { localHourTicks } from '../lib/charts.js';
 
 const COLORS = { mean: '#0b5cad', range: '#6b7280', limit: '#b91c1c', start: '#c2410c' };
 
+/** The canvas is transparent: a downloaded PNG would show black in many viewers without a background. */
+const WHITE_BACKGROUND = {
+  id: 'white-background',
+  /** @param {{ ctx: CanvasRenderingContext2D, width: number, height: number }} chart */
+  beforeDraw(chart) {
+    chart.ctx.save();
+    chart.ctx.globalCompositeOperation = 'destination-over';
+    chart.ctx.fillStyle = '#fff';
+    chart.ctx.fillRect(0, 0, chart.width, chart.height);
+    chart.ctx.restore();
+  },
+};
+
 /**
  * Chart.js datasets: the hourly mean, its min and max, the rule's limit (when it has one) and a
  * vertical mark where the condition began. Points are {x: epoch ms, y}.
@@ -61,6 +74,7 @@ export function renderAlertChart(section, ctx, alert, data, timeZone) {
   // Chart is the global of /vendor/chart.umd.js (Chart.js 4 UMD build, loaded before the modules).
   const chart = new /** @type {any} */ (window).Chart(canvas, {
     type: 'line',
+    plugins: [WHITE_BACKGROUND],
     data: { datasets: datasets(ctx, alert, points, span) },
     options: {
       animation: false, responsive: true, maintainAspectRatio: false, parsing: false,
@@ -76,6 +90,8 @@ export function renderAlertChart(section, ctx, alert, data, timeZone) {
         y: { grace: '5%', title: { display: true, text: `${quantity} (${alert.unit})` } },
       },
       plugins: {
+        // Titled, so that a downloaded PNG says what it shows on its own.
+        title: { display: true, text: i18n.t('alerts.detailTitle', { id: alert.id, summary: `${quantity} – ${alert.device} (${alert.site})` }) },
         legend: { position: 'bottom' },
         tooltip: { callbacks: { title: (/** @type {any[]} */ items) => when(items[0].parsed.x), label: (/** @type {any} */ item) => `${item.dataset.label}: ${i18n.formatNumber(item.parsed.y, 1)} ${alert.unit}` } },
       },

@@ -186,7 +186,10 @@ describe('the alerts and admin pages, as each role', () => {
     expect(await page.locator('main details table tbody tr').count()).toBeGreaterThan(0);
     const png = page.waitForEvent('download');
     await page.locator('#alert-png').click();
-    expect((await png).suggestedFilename()).toMatch(/^alerte-\d+-rouen-formation-salle-b12-co2_ppm\.png$/);
+    const pngDownload = await png;
+    expect(pngDownload.suggestedFilename()).toMatch(/^alerte-\d+-rouen-formation-salle-b12-co2_ppm\.png$/);
+    await pngDownload.saveAs(join(ARTIFACTS, 'alert-chart-download.png'));
+    expect((await import('node:fs')).readFileSync(join(ARTIFACTS, 'alert-chart-download.png')).subarray(1, 4).toString()).toBe('PNG');
     const dataCsv = page.waitForEvent('download');
     await page.locator('#alert-data-csv').click();
     const saved = join(dir.path, 'data.csv');
