@@ -124,6 +124,8 @@ export function renderAlerts(main, ctx, queryString) {
         alerts.length === 0 ? emptyState(ctx, filtered) : alertTable(ctx, alerts),
       );
       document.body.dataset.alertsReady = 'true';
+      // After the list: a refused filter (another site's id in the URL) is said once, not twice.
+      renderSilences(silences, ctx, f.site || undefined, controller.signal);
     },
     (/** @type {unknown} */ err) => {
       if (controller.signal.aborted) return;
@@ -131,6 +133,5 @@ export function renderAlerts(main, ctx, queryString) {
       document.body.dataset.alertsReady = 'true';
     },
   );
-  renderSilences(silences, ctx, f.site || undefined, controller.signal);
   return () => controller.abort();
 }
