@@ -9,6 +9,11 @@ import { renderCompare } from './views/compare.js';
 import { renderRejections } from './views/rejections.js';
 import { renderLogin } from './views/login.js';
 import { currentSession, logout } from './lib/session.js';
+import { createWriteApi } from './lib/write-api.js';
+import { can } from './lib/permissions.js';
+import { renderAlerts } from './views/alerts.js';
+import { renderAlertDetail } from './views/alert-detail.js';
+import { renderAdmin } from './views/admin.js';
 
 /** Hash routes (#/site/cleon-bureaux): no server-side routing needed to serve the dashboard. */
 const ROUTES = [
@@ -16,6 +21,9 @@ const ROUTES = [
   { name: 'site', pattern: /^#\/site\/([^/]+)$/, render: (main, ctx, m) => renderSite(main, ctx, decodeURIComponent(m[1])) },
   { name: 'compare', pattern: /^#\/compare$/, render: (main, ctx) => renderCompare(main, ctx) },
   { name: 'rejections', pattern: /^#\/rejections$/, render: (main, ctx) => renderRejections(main, ctx) },
+  { name: 'alerts', pattern: /^#\/alerts(?:\?(.*))?$/, render: (main, ctx, m) => renderAlerts(main, ctx, m[1] ?? '') },
+  { name: 'alerts', pattern: /^#\/alerts\/(\d{1,12})$/, render: (main, ctx, m) => renderAlertDetail(main, ctx, m[1]) },
+  { name: 'admin', pattern: /^#\/admin$/, render: (main, ctx) => renderAdmin(main, ctx) },
 ];
 
 function translateShell(i18n) {
@@ -64,6 +72,9 @@ async function start() {
     return;
   }
   ctx.session = session;
+  ctx.write = createWriteApi(session);
+  // The admin page is absent from the menu of the other roles (the server refuses them anyway).
+  for (const item of document.querySelectorAll('[data-needs="manage-users"]')) item.hidden = !can(session, 'manage-users');
   const who = document.getElementById('session-user');
   who.textContent = `${session.user.email} (${session.user.role})`;
   who.parentElement.hidden = false;

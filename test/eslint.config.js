@@ -17,6 +17,6 @@ export default tseslint.config(
   },
   {
     files: ['dashboard/**/*.js'],
-    languageOptions: { globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', EventSource: 'readonly', Chart: 'readonly', navigator: 'readonly', localStorage: 'readonly', URLSearchParams: 'readonly', console: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', setTimeout: 'readonly' } },
+    languageOptions: { globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', EventSource: 'readonly', Chart: 'readonly', navigator: 'readonly', localStorage: 'readonly', URLSearchParams: 'readonly', console: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', setTimeout: 'readonly', URL: 'readonly', Blob: 'readonly', AbortController: 'readonly', FormData: 'readonly' } },
   },
 );

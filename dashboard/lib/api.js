@@ -68,5 +68,11 @@ export function createApi(fetchImpl = (...args) => fetch(...args)) {
     kpis: async (siteId, params, signal) => checkShape('kpis', await get(`${site(siteId)}/kpis?${qs(params ?? {})}`, signal)),
     degreeDays: async (siteId, params, signal) => checkShape('degreeDays', await get(`${site(siteId)}/degree-days?${qs(params ?? {})}`, signal)),
     liveUrl: (siteId) => `${site(siteId)}/live`,
+    // Alerts and admin pages (issue 13 point 3, issue 11 point 1); writes are in write-api.js.
+    alerts: async (query, signal) => checkShape('alerts', await get(`/api/alerts?${query}`, signal)).alerts,
+    alert: async (id, signal) => checkShape('alertDetail', await get(`/api/alerts/${encodeURIComponent(id)}`, signal)),
+    silences: async (params, signal) => checkShape('silences', await get(`/api/silences?${qs(params ?? {})}`, signal)).silences,
+    users: async (signal) => checkShape('users', await get('/api/users', signal)).users,
+    tokens: async (signal) => checkShape('tokens', await get('/api/tokens', signal)).tokens,
   };
 }

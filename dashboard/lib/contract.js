@@ -39,6 +39,13 @@ const flatKpis = {
 };
 const whyMissing = { problems, baselineProblems: problems, climateCorrectionProblems: problems, deviationProblems: problems };
 
+const alertShape = {
+  id: 'number', site: 'string', device: 'string', rule: 'string', ruleType: 'string', quantity: 'string',
+  severity: oneOf('info', 'warning', 'critical'), state: oneOf('open', 'acknowledged', 'resolved'),
+  start: 'string', opened: 'string', resolved: nullable('string'), measured: figure, expected: figure, unit: 'string', summary: 'string',
+  acknowledgedBy: nullable('string'), ackComment: nullable('string'), acknowledged: nullable('string'),
+};
+
 /** @type {Record<string, { method: 'get', path: string, shape: Shape }>} */
 export const CONTRACT = {
   sites: {
@@ -105,11 +112,34 @@ export const CONTRACT = {
     path: '/api/sites/{site}/degree-days',
     shape: { baseC: 'number', totalHddC: figure, totalCddC: figure, daysUsed: 'integer', problems },
   },
+  // Alerts page (issue 13 point 3): one alert with its history and the hourly data around it.
+  alertDetail: {
+    method: 'get',
+    path: '/api/alerts/{id}',
+    shape: {
+      alert: alertShape,
+      history: arrayOf({ at: nullable('string'), kind: 'string', by: nullable('string') }),
+      data: { quantity: 'string', buckets: arrayOf({ start: nullable('string'), mean: 'number', min: 'number', max: 'number', count: 'number' }) },
+    },
+  },
   error: {
     method: 'get',
     path: '(every error)',
     shape: { statusCode: 'integer', message: 'string', code: 'string', params: {} },
   },
+};
+
+/**
+ * Routes whose 200 answer has no schema in the OpenAPI document yet (the alert list shares its
+ * route with the CSV export; users, tokens and silences declare none), so the contract test cannot
+ * hold them to one: their shapes are checked on every answer only.
+ * @type {Record<string, { method: 'get', path: string, shape: Shape }>}
+ */
+export const UNDOCUMENTED = {
+  alerts: { method: 'get', path: '/api/alerts', shape: { alerts: arrayOf(alertShape) } },
+  silences: { method: 'get', path: '/api/silences', shape: { silences: arrayOf({ id: 'integer', site: 'string', device: nullable('string'), from: 'string', to: 'string', reason: 'string', createdBy: 'string' }) } },
+  users: { method: 'get', path: '/api/users', shape: { users: arrayOf({ id: 'integer', email: 'string', role: oneOf('admin', 'working-group', 'site-manager'), sites: arrayOf('string'), disabled: 'boolean' }) } },
+  tokens: { method: 'get', path: '/api/tokens', shape: { tokens: arrayOf({ id: 'integer', name: 'string', created: 'string', lastUsed: nullable('string'), revoked: nullable('string') }) } },
 };
 
 /** Buckets of a series: the figure the charts draw is the mean (instantaneous) or the consumption (cumulative). */
@@ -166,13 +196,13 @@ export class ContractError extends Error {
 /**
  * The answer as it is, once it has the shape the dashboard reads; throws ContractError otherwise.
  * @template T
- * @param {keyof typeof CONTRACT} name
+ * @param {keyof typeof CONTRACT | keyof typeof UNDOCUMENTED} name
  * @param {T} body
  * @returns {T}
  */
 export function checkShape(name, body) {
   const mismatches = [];
-  walk(body, CONTRACT[name].shape, '$', mismatches);
+  walk(body, (CONTRACT[name] ?? UNDOCUMENTED[name]).shape, '$', mismatches);
   if (mismatches.length > 0) throw new ContractError(name, mismatches);
   return body;
 }

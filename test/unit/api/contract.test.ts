@@ -7,6 +7,7 @@ import { createLogger } from '../../../src/observability/logger.js';
 import { createMetrics } from '../../../src/observability/metrics.js';
 import { idleWriteStatus } from '../../helpers/app-deps.js';
 import { buildings, hours, leadConfig, readingsOf } from '../energy/helpers/lead-fixtures.js';
+import { SqliteStateStore } from '../../../src/storage/state/sqlite-state-store.js';
 import { FakeStore } from './fake-store.js';
 import { buildAppWithAccounts } from './helpers.js';
 
@@ -24,6 +25,8 @@ const dashboardModule = async <T>(path: string): Promise<T> => (await import(new
 
 let contract: ContractModule;
 let app: FastifyInstance;
+// The alert routes are registered with a state store only (app.ts): their schemas are in /docs/json then.
+const state = new SqliteStateStore({ dataDir: ':memory:' });
 let spec: { paths: Record<string, { get: { responses: Record<string, { content: Record<string, { schema: Schema }> }> } }>; components: { schemas: Record<string, Schema> } };
 
 function resolve(schema: Schema): Schema {
@@ -98,9 +101,11 @@ beforeAll(async () => {
   for (const b of CHOSEN) store.add(...readingsOf(b, hours(b.id)));
   const write = idleWriteStatus();
   // Through the real auth plugin, as the admin with a real API token (helpers.ts).
+  await state.start();
   ({ app } = await buildAppWithAccounts({
     config,
     store,
+    state,
     ingest: {
       status: () => ({ mode: 'embedded', connected: true, endpoint: 'mqtt://127.0.0.1:1883', lastMessageMs: null }),
       rejections: () => [{ receivedMs: NOW_MS - 1000, topic: 'sites/b118/devices/meter', reason: 'invalid-value', detail: '"energy_kwh": value "x" is not a finite number', site: 'b118', device: 'meter', payloadExcerpt: '{"energy_kwh":"x"}' }],
@@ -116,6 +121,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.close();
+  await state.stop();
 });
 
 describe("the dashboard's contract against the OpenAPI schema", () => {
