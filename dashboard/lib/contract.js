@@ -80,6 +80,7 @@ export const CONTRACT = {
     shape: {
       from: 'string',
       to: 'string',
+      rankBy: 'string',
       sites: arrayOf({ site: 'string', rank: nullable('integer'), status, coverage, ...flatKpis, ...whyMissing, decretTertiaire: decret }),
     },
   },
@@ -104,6 +105,21 @@ export const CONTRACT = {
     method: 'get',
     path: '/api/sites/{site}/degree-days',
     shape: { baseC: 'number', totalHddC: figure, totalCddC: figure, daysUsed: 'integer', problems },
+  },
+  decret: {
+    method: 'get',
+    path: '/api/sites/{site}/decret',
+    shape: {
+      site: 'string',
+      status: oneOf('on-track', 'behind', 'insufficient-data', 'not-configured'),
+      statusYear: nullable('integer'),
+      referenceYear: nullable('integer'),
+      referenceKWh: figure,
+      referenceSource: nullable(oneOf('config', 'measured')),
+      milestones: arrayOf({ year: 'integer', reductionPct: 'number', relativeTargetKWh: figure, absoluteTargetKWh: figure, targetKWh: figure }),
+      years: arrayOf({ year: 'integer', measuredKWh: figure, measuredSharePct: 'number', targetKWh: figure, status: oneOf('on-track', 'behind', 'insufficient-data') }),
+      problems,
+    },
   },
   error: {
     method: 'get',

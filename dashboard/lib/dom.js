@@ -31,12 +31,15 @@ export function clear(el) {
   return el;
 }
 
-/** A table with proper header cells (scope) for screen readers. */
+/**
+ * A table with proper header cells (scope) for screen readers.
+ * @param {{ caption?: string, columns: any[], rows: any[], rowAttrs?: (row: any, i: number) => Record<string, unknown> }} opts
+ */
 export function table({ caption, columns, rows, rowAttrs }) {
   return h('div', { class: 'table-scroll' },
     h('table', {},
       caption ? h('caption', { text: caption }) : null,
-      h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col', class: c.num ? 'num' : null, text: c.label })))),
+      h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col', class: c.num ? 'num' : null, 'aria-sort': c.sort ?? null }, c.header ?? c.label)))),
       h('tbody', {}, rows.map((row, i) => h('tr', rowAttrs ? rowAttrs(row, i) : {},
         columns.map((c, j) => {
           const content = c.cell(row, i);
