@@ -131,7 +131,7 @@ export default {
     yearStatus: 'Position',
     onTrack: 'On track in {year}',
     behind: 'Above the trajectory in {year}',
-    insufficient: 'Insufficient data: position unknown',
+    insufficient: 'Insufficient data: position unknown.',
     notConfigured: 'No Décret tertiaire configured for this site: add decretTertiaire: { referenceYear, referenceConsumptionKWh } to config/sites.yaml.',
     statusFigures: '{measured} kWh measured against a target of {target} kWh.',
     statusOk: 'on track',

@@ -131,7 +131,7 @@ export default {
     yearStatus: 'Situation',
     onTrack: 'Dans la trajectoire en {year}',
     behind: 'Au-dessus de la trajectoire en {year}',
-    insufficient: 'Données insuffisantes : situation inconnue',
+    insufficient: 'Données insuffisantes : situation inconnue.',
     notConfigured: "Pas de Décret tertiaire configuré pour ce site : ajoutez decretTertiaire: { referenceYear, referenceConsumptionKWh } dans config/sites.yaml.",
     statusFigures: '{measured} kWh mesurés pour un objectif de {target} kWh.',
     statusOk: 'dans la trajectoire',

@@ -123,21 +123,22 @@ function trajectoryChart(i18n, canvas, t) {
   return new Chart(canvas, {
     type: 'line',
     data: {
+      // A legend entry without a point would promise a figure that is not there.
       datasets: [
         { label: i18n.t('decret.target'), data: s.relative, borderColor: PALETTE.baseline, borderDash: [6, 4], pointRadius: 3, fill: false },
         { label: i18n.t('decret.absolute'), data: s.absolute, borderColor: PALETTE.heat, backgroundColor: PALETTE.heat, showLine: false, pointStyle: 'triangle', pointRadius: 7 },
         { label: i18n.t('decret.reference', { year: String(t.referenceYear) }), data: s.reference, borderColor: '#111827', backgroundColor: '#111827', showLine: false, pointStyle: 'rectRot', pointRadius: 7 },
         { label: i18n.t('decret.measured'), data: s.measured, borderColor: PALETTE.electricity, backgroundColor: PALETTE.electricity, pointRadius: 5, borderWidth: 2 },
-      ],
+      ].filter((d) => d.data.length > 0),
     },
     options: {
       animation: false, responsive: true, maintainAspectRatio: false, parsing: false,
       scales: {
-        x: { type: 'linear', min: (t.referenceYear ?? 2010) - 1, max: 2051, title: { display: true, text: i18n.t('decret.xAxis') }, ticks: { stepSize: 5, callback: (/** @type {number} */ v) => String(v) } },
+        x: { type: 'linear', min: Math.floor(((t.referenceYear ?? 2010) - 1) / 5) * 5, max: 2050, title: { display: true, text: i18n.t('decret.xAxis') }, ticks: { stepSize: 5, callback: (/** @type {number} */ v) => String(v) } },
         y: { beginAtZero: true, title: { display: true, text: i18n.t('decret.yAxis') } },
       },
       plugins: {
-        legend: { position: 'bottom' },
+        legend: { position: 'bottom', labels: { usePointStyle: true } },
         tooltip: { callbacks: { title: (/** @type {{ parsed: { x: number } }[]} */ items) => String(items[0]?.parsed.x ?? ''), label: (/** @type {{ dataset: { label: string }, parsed: { y: number } }} */ item) => `${item.dataset.label}: ${kWh(item.parsed.y)}` } },
       },
     },

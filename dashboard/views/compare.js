@@ -43,7 +43,7 @@ export function renderCompare(main, ctx) {
     h('button', { type: 'submit', class: 'primary', text: i18n.t('compare.submit') }));
   const decretAbort = new window.AbortController();
   const decret = sites.length > 0 ? decretSection({ i18n, api, sites, signal: decretAbort.signal, charts }) : null;
-  clear(main).append(h('h1', { text: i18n.t('compare.title') }), form, results, decret);
+  clear(main).append(h('h1', { text: i18n.t('compare.title') }), form, results, ...(decret ? [decret] : []));
   /** @type {AbortController | null} */
   let current = null;
   let rankBy = 'kWhPerM2';
@@ -84,11 +84,13 @@ export function renderCompare(main, ctx) {
     const dateText = (/** @type {string} */ d) => i18n.formatLongDate(localDateToMs(d, tz) + 12 * 3_600_000, tz);
     const caption = i18n.t('compare.caption', { key: i18n.t(rankKeyLabel(body.rankBy)), from: dateText(body.from), to: dateText(body.to) });
     const onSort = (/** @type {string} */ key) => { rankBy = key; load(); };
-    clear(results).append(
-      rows.every((r) => r.status !== 'ok') ? h('p', { class: 'notice unavailable', 'data-empty': 'no-data', text: i18n.t('compare.noData') }) : null,
+    // Element.append writes null as the text "null": the empty state is added only when it applies.
+    clear(results);
+    if (rows.every((r) => r.status !== 'ok')) results.append(h('p', { class: 'notice unavailable', 'data-empty': 'no-data', text: i18n.t('compare.noData') }));
+    results.append(
       rankingTable(i18n, { caption, rows, rankBy: body.rankBy, onSort }),
       h('p', { class: 'downloads' }, csvLink(api.compareCsvUrl(body.from, body.to, body.rankBy), i18n.t('compare.csv'))),
-      whyEmpty(i18n, rows),
+      ...[whyEmpty(i18n, rows)].filter((x) => x !== null),
     );
     const chart = intensityChart(i18n, results, rows.filter((r) => r.kWhPerM2 !== null));
     if (chart) rankingCharts.push(chart);

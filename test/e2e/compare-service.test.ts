@@ -132,6 +132,8 @@ describe('Compare page against the real service, real buildings imported', () =>
     expect(baseload.sites).toEqual(byBaseload.sites.map((s) => s.site));
     expect(baseload.cells).toEqual(byBaseload.sites.map((s) => fr(s.baseloadKW, 2)));
     expect(await page.locator('th[aria-sort="ascending"]').textContent()).toBe('Talon (kW)');
+    // No placeholder leaks into the page (a null appended as text reads "null").
+    expect(await page.locator('main').textContent()).not.toMatch(/\bnull\b|undefined|NaN/);
     await page.screenshot({ path: join(SHOTS, 'compare-fr.png'), fullPage: true });
   });
 
@@ -152,7 +154,7 @@ describe('Compare page against the real service, real buildings imported', () =>
     expect(none.status).toBe('insufficient-data');
     const empty = page.locator('[data-decret-site="nouveau-site"]');
     expect(await empty.getAttribute('data-status')).toBe('insufficient-data');
-    expect(await empty.locator('.decret-status').textContent()).toMatch(/^Données insuffisantes : situation inconnue Aucune année civile de 2020 à \d{4} n'a 90 % de ses heures mesurées/);
+    expect(await empty.locator('.decret-status').textContent()).toMatch(/^Données insuffisantes : situation inconnue\. Aucune année civile de 2020 à \d{4} n'a 90 % de ses heures mesurées/);
     expect(await page.locator('[data-decret-site="b685"]').getAttribute('data-status')).toBe('insufficient-data');
     await panel.screenshot({ path: join(SHOTS, 'decret-b118-fr.png') });
     await empty.screenshot({ path: join(SHOTS, 'decret-no-data-fr.png') });
@@ -174,7 +176,7 @@ describe('Compare page against the real service, real buildings imported', () =>
     await page.locator('[data-lang="en"]').click();
     await openCompare2016();
     expect(await page.locator('table thead th').first().textContent()).toBe('Rank');
-    expect(await page.locator('[data-decret-site="nouveau-site"] .decret-status').textContent()).toMatch(/^Insufficient data: position unknown No calendar year from 2020 to \d{4} has 90 % of its hours measured/);
+    expect(await page.locator('[data-decret-site="nouveau-site"] .decret-status').textContent()).toMatch(/^Insufficient data: position unknown\. No calendar year from 2020 to \d{4} has 90 % of its hours measured/);
     const en = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 });
     const cmp = await api<{ sites: CompareRow[] }>('/api/compare?from=2016-01-01&to=2016-12-31');
     expect((await column('kWh/m²')).cells).toEqual(cmp.sites.map((s) => (s.kWhPerM2 === null ? '–' : en.format(s.kWhPerM2))));
