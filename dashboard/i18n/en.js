@@ -99,7 +99,7 @@ export default {
     decretOnTrack: 'on track',
     decretBehind: 'above the trajectory',
     decretInsufficient: 'insufficient data',
-    decretCell: '{achieved} (target {target}), {status}',
+    decretCell: 'reduced by {achieved} (target {target}), {status}',
     why: 'Why some cells are empty',
     noSites: 'No site visible: an administrator adds sites in config/sites.yaml (see the README, "Configuration") or gives you access to one.',
     noData: 'Nothing measured over this period. Connect a meter (README, "A first real device": MQTT publish on sites/{site}/devices/{device}) or import its history: npm run cli -- import --site … --file load-curve.csv.',

@@ -99,7 +99,7 @@ export default {
     decretOnTrack: 'dans la trajectoire',
     decretBehind: 'au-dessus de la trajectoire',
     decretInsufficient: 'données insuffisantes',
-    decretCell: '{achieved} (objectif {target}), {status}',
+    decretCell: 'réduction de {achieved} (objectif {target}), {status}',
     why: 'Pourquoi des cases sont vides',
     noSites: "Aucun site visible : un administrateur ajoute les sites dans config/sites.yaml (voir le README, « Configuration ») ou vous donne accès à un site.",
     noData: "Aucune mesure sur cette période. Branchez un compteur (README, « Un premier appareil » : publication MQTT sur sites/{site}/devices/{device}) ou importez l'historique : npm run cli -- import --site … --file courbe-de-charge.csv.",

@@ -85,22 +85,23 @@ function columns(i18n, rankBy, onSort) {
     kpi('deviationPct', (r) => r.deviationPct, pct, (r) => r.deviationProblems),
     kpi('outOfHoursShare', (r) => r.outOfHoursSharePct, share, (r) => r.problems),
     kpi('baseloadKW', (r) => r.baseloadKW, n2, (r) => r.problems),
-    { label: i18n.t('compare.decret'), cell: (/** @type {RankedRow} */ r) => decretCell(i18n, r.decretTertiaire, pct) },
+    { label: i18n.t('compare.decret'), cell: (/** @type {RankedRow} */ r) => decretCell(i18n, r.decretTertiaire) },
   ];
 }
 
 /**
  * @param {I18n} i18n
  * @param {DecretCell | null} d
- * @param {(v: number) => string} pct
  */
-function decretCell(i18n, d, pct) {
+function decretCell(i18n, d) {
   if (d === null) return '–';
   if (d.status === 'insufficient-data' || d.reductionAchievedPct === null || d.reductionTargetPct === null) {
     return h('span', { class: 'missing', 'data-decret': d.status, title: problemsText(i18n, d.problems), text: i18n.t('compare.decretInsufficient') });
   }
   const status = i18n.t(d.status === 'on-track' ? 'compare.decretOnTrack' : 'compare.decretBehind');
-  return h('span', { 'data-decret': d.status, text: i18n.t('compare.decretCell', { achieved: pct(d.reductionAchievedPct), target: pct(d.reductionTargetPct), status }) });
+  // A reduction, so no "+" sign: "+9 %" would read as a rise. A negative reduction is a rise, and says so with its "−".
+  const reduction = (/** @type {number} */ v) => `${i18n.formatNumber(v, 1)} %`;
+  return h('span', { 'data-decret': d.status, text: i18n.t('compare.decretCell', { achieved: reduction(d.reductionAchievedPct), target: reduction(d.reductionTargetPct), status }) });
 }
 
 /**
