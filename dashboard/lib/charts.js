@@ -52,7 +52,7 @@ export function lineTimeChart(canvas, { label, points, color, formatTick, format
   });
 }
 
-export function barChart(canvas, { labels, datasets, horizontal = false, scales, formatValue }) {
+export function barChart(canvas, { labels, datasets, horizontal = false, scales, formatValue, plugins = /** @type {object[]} */ ([]) }) {
   return new Chart(canvas, {
     type: 'bar',
     data: { labels, datasets },
@@ -65,6 +65,7 @@ export function barChart(canvas, { labels, datasets, horizontal = false, scales,
         tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${formatValue(horizontal ? item.parsed.x : item.parsed.y, item.dataset)}` } },
       },
     },
+    plugins,
   });
 }
 

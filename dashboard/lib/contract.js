@@ -87,6 +87,7 @@ export const CONTRACT = {
     shape: {
       from: 'string',
       to: 'string',
+      rankBy: 'string',
       sites: arrayOf({ site: 'string', rank: nullable('integer'), status, coverage, ...flatKpis, ...whyMissing, decretTertiaire: decret }),
     },
   },
@@ -120,6 +121,21 @@ export const CONTRACT = {
       alert: alertShape,
       history: arrayOf({ at: nullable('string'), kind: 'string', by: nullable('string') }),
       data: { quantity: 'string', buckets: arrayOf({ start: nullable('string'), mean: 'number', min: 'number', max: 'number', count: 'number' }) },
+    },
+  },
+  decret: {
+    method: 'get',
+    path: '/api/sites/{site}/decret',
+    shape: {
+      site: 'string',
+      status: oneOf('on-track', 'behind', 'insufficient-data', 'not-configured'),
+      statusYear: nullable('integer'),
+      referenceYear: nullable('integer'),
+      referenceKWh: figure,
+      referenceSource: nullable(oneOf('config', 'measured')),
+      milestones: arrayOf({ year: 'integer', reductionPct: 'number', relativeTargetKWh: figure, absoluteTargetKWh: figure, targetKWh: figure }),
+      years: arrayOf({ year: 'integer', measuredKWh: figure, measuredSharePct: 'number', targetKWh: figure, status: oneOf('on-track', 'behind', 'insufficient-data') }),
+      problems,
     },
   },
   error: {

@@ -39,7 +39,7 @@ export function table({ caption, columns, rows, rowAttrs }) {
   return h('div', { class: 'table-scroll' },
     h('table', {},
       caption ? h('caption', { text: caption }) : null,
-      h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col', class: c.num ? 'num' : null, text: c.label })))),
+      h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col', class: c.num ? 'num' : null, 'aria-sort': c.sort ?? null }, c.header ?? c.label)))),
       h('tbody', {}, rows.map((row, i) => h('tr', rowAttrs ? rowAttrs(row, i) : {},
         columns.map((c, j) => {
           const content = c.cell(row, i);

@@ -4,12 +4,15 @@
  * i18n/en.js under `problem.<code>`; a code the dashboard does not know yet is shown as itself.
  */
 const PCT_PARAMS = new Set(['measuredSharePct', 'requiredSharePct', 'requiredPct']);
+/** Years read 2020, not "2 020" (a number format would group their digits). */
+const YEAR_PARAMS = new Set(['referenceYear', 'fromYear', 'toYear']);
 
 export function problemText(i18n, problem) {
   const key = `problem.${problem.code}`;
   const vars = {};
   for (const [name, value] of Object.entries(problem.params ?? {})) {
-    if (typeof value === 'number') vars[name] = i18n.formatNumber(value, PCT_PARAMS.has(name) ? 1 : 0);
+    if (typeof value === 'number' && YEAR_PARAMS.has(name)) vars[name] = String(value);
+    else if (typeof value === 'number') vars[name] = i18n.formatNumber(value, PCT_PARAMS.has(name) ? 1 : 0);
     else if (Array.isArray(value)) vars[name] = value.join(', ');
     else vars[name] = String(value);
   }

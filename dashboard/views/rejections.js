@@ -4,7 +4,10 @@ import { errorText } from '../lib/problems.js';
 const LIMIT = 100;
 const REFRESH_MS = 10_000;
 
-/** Latest ingest rejections: what a device sent that could not be stored, and why. */
+/**
+ * Refused messages ("Messages refusés"; the API's ingest rejections): what a device sent that could
+ * not be stored, and why. Named so that it is not taken for the energy alerts (issue 13).
+ */
 export function renderRejections(main, ctx) {
   const { i18n, api } = ctx;
   // Rejections are not tied to one site (the topic may be unknown): show them in the first site's zone.

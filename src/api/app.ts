@@ -10,6 +10,7 @@ import { authPlugin } from './plugins/auth.js';
 import { hardeningPlugin } from './plugins/hardening.js';
 import { alertRoutes } from './routes/alerts.js';
 import { analyticsRoutes } from './routes/analytics.js';
+import { decretRoutes } from './routes/decret.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { healthRoutes } from './routes/health.js';
 import { liveRoutes } from './routes/live.js';
@@ -81,6 +82,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(rejectionRoutes, { deps });
   await app.register(metricsRoutes, { deps });
   if (deps.energy !== undefined) await app.register(analyticsRoutes, { deps, energy: deps.energy });
+  if (deps.energy !== undefined) await app.register(decretRoutes, { deps, energy: deps.energy });
   if (deps.state !== undefined) {
     const alertDeps = { config: deps.config, state: deps.state, store: deps.store, now: deps.now };
     await app.register(alertRoutes, { deps: alertDeps });

@@ -25,6 +25,7 @@ export const PROBLEM_PARAMS = {
   'no-reference-dju': z.object({ daysMissing: n, periodDays: n }),
   'decret-no-reference': z.object({ referenceYear: n, measuredSharePct: n, requiredSharePct: n }),
   'decret-no-seasonal-profile': z.object({ site: s, monthsMissing: n }),
+  'decret-no-measured-year': z.object({ fromYear: n, toYear: n, requiredSharePct: n }),
   // Requests: why a request is refused (400, 404, 500).
   'invalid-parameter': z.object({ location: s, field: s, detail: s }),
   'unknown-parameter': z.object({ location: s, field: s }),
@@ -33,6 +34,8 @@ export const PROBLEM_PARAMS = {
   'period-reversed': z.object({ from: s, to: s }),
   'period-too-long': z.object({ days: n, maxDays: n }),
   'unknown-site': z.object({ site: s }),
+  'decret-not-configured': z.object({ site: s }),
+  'year-range': z.object({ fromYear: n, toYear: n, maxYears: n }),
   'unknown-device': z.object({ site: s, device: s, known: z.array(s) }),
   'unknown-quantity': z.object({ site: s, device: s, quantity: s, declared: z.array(s) }),
   'no-route': z.object({ method: s, path: s }),

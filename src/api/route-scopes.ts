@@ -35,6 +35,9 @@ export const ROUTE_SCOPES: Readonly<Record<string, Scope>> = {
   'GET /api/sites/:site/baseline': 'site-param',
   'GET /api/sites/:site/degree-days': 'site-param',
   'GET /api/sites/:site/corrections': 'site-param',
+  // Décret tertiaire trajectory and OPERAT export (decret.ts): the site manager declares their own site.
+  'GET /api/sites/:site/decret': 'site-param',
+  'GET /api/sites/:site/operat': 'site-param',
   // Ranked among the sites the caller may see (analytics.ts).
   'GET /api/compare': 'authenticated',
   // Records of other sites are left out; a rejection with no site is for admins (rejections.ts).

@@ -122,9 +122,19 @@ export const siteSchema = z.strictObject({
     })
     .optional(),
   baseline: z.strictObject({ from: isoDate, to: isoDate }).optional(),
-  /** Décret tertiaire: the reference year and, if known from invoices, its consumption in kWh. */
+  /**
+   * Décret tertiaire: the reference year and, if known from invoices, its consumption in kWh; and,
+   * when the site's category has one, the absolute targets Cabs in kWh/m²/year per milestone year
+   * (arrêté du 10 avril 2020 "valeurs absolues"), met instead of the relative ones if less demanding.
+   */
   decretTertiaire: z
-    .strictObject({ referenceYear: z.number().int().min(2010).max(2100), referenceConsumptionKWh: z.number().positive().optional() })
+    .strictObject({
+      referenceYear: z.number().int().min(2010).max(2100),
+      referenceConsumptionKWh: z.number().positive().optional(),
+      absoluteTargetsKWhPerM2: z
+        .strictObject({ '2030': z.number().positive().optional(), '2040': z.number().positive().optional(), '2050': z.number().positive().optional() })
+        .optional(),
+    })
     .optional(),
   devices: z.array(deviceSchema).min(1, 'a site has at least one device'),
   /** Who is mailed about this site's alerts, at which severities and in which language. */

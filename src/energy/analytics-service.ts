@@ -7,7 +7,9 @@ import { hourOfWeekProfile, type HourOfWeekSlot } from './baseline/hour-of-week.
 import { detectNonWorkingDays, siteCalendar, typeDays, type NonWorkingDetection, type SiteCalendar, type TypedDay } from './calendar.js';
 import { degreeDays, type DailyTemperature, type DegreeDay, type DjuMethod } from './degree-days.js';
 import { rollUp } from './intervals.js';
-import { DEFAULT_GAS_KWH_PER_M3 } from './kpis.js';
+import { DEFAULT_GAS_KWH_PER_M3, DEFAULT_GAS_SOURCE } from './kpis.js';
+import { decretTrajectory, type DecretTrajectory } from './decret-trajectory.js';
+import { energyYear, type EnergyYear, type GasConversion } from './yearly-energy.js';
 import { localDays, dayEdges, type LocalDay } from './local-time.js';
 import { hourlyCoverage } from './coverage.js';
 import type { DecretReference } from './decret-assessment.js';
@@ -32,6 +34,8 @@ export interface AnalyticsServiceOptions {
   /** Device ids counted per site and carrier (exclude sub-meters); default: every meter of the carrier. */
   meters?: Record<string, Partial<Record<EnergyCarrier, string[]>>>;
   gasKWhPerM3?: number;
+  /** Where gasKWhPerM3 comes from (printed in the OPERAT export); default: the default factor's source. */
+  gasFactorSource?: string;
   djuMethod?: DjuMethod;
   /** Normal-year DJU per site, for climate correction of calendar-year periods. */
   normalYearDju?: Record<string, number>;
@@ -86,9 +90,11 @@ export type KpiKey = 'kWhPerM2' | 'climateCorrectedKWhPerM2' | 'deviationPct' | 
 export class EnergyAnalyticsService {
   private readonly data: SiteDataCache;
   private readonly baselines: BaselineCache<SiteBaseline>;
+  private readonly now: () => number;
 
   constructor(private readonly options: AnalyticsServiceOptions) {
     const now = options.now ?? (() => Date.now());
+    this.now = now;
     this.data = new SiteDataCache({ query: options.query, now, ...(options.meters ? { meters: options.meters } : {}), ...(options.cacheMaxAgeMs !== undefined ? { maxAgeMs: options.cacheMaxAgeMs } : {}) });
     this.baselines = new BaselineCache(now, options.cacheMaxAgeMs);
   }
@@ -239,6 +245,39 @@ export class EnergyAnalyticsService {
     const kpis: SiteKpis[] = [];
     for (const site of this.options.config.sites) kpis.push(await this.kpis(site.id, period));
     return { kpis, ranking: rankSites(kpis, (k) => kpiValue(k, key), 'asc') };
+  }
+
+  /** The gas conversion every figure in kWh uses, with where it comes from. */
+  gasConversion(): GasConversion {
+    const kWhPerM3 = this.options.gasKWhPerM3 ?? DEFAULT_GAS_KWH_PER_M3;
+    return { kWhPerM3, source: this.options.gasFactorSource ?? (kWhPerM3 === DEFAULT_GAS_KWH_PER_M3 ? DEFAULT_GAS_SOURCE : 'service option gasKWhPerM3') };
+  }
+
+  /** The last calendar year that has ended in the site's time zone. */
+  lastCompleteYear(siteId: string): number {
+    const site = this.site(siteId);
+    const year = new Intl.DateTimeFormat('en-CA', { timeZone: site.timezone, year: 'numeric' }).format(this.now());
+    return Number(year) - 1;
+  }
+
+  /** Per calendar year (both included), what each energy carrier consumed and its coverage (OPERAT, trajectory). */
+  async energyYears(siteId: string, fromYear: number, toYear: number): Promise<EnergyYear[]> {
+    const site = this.site(siteId);
+    const out: EnergyYear[] = [];
+    for (let y = fromYear; y <= toYear; y++) {
+      const consumption = await this.data.consumption(site, localDays(`${y}-01-01`, `${y}-12-31`, site.timezone));
+      out.push(energyYear(y, consumption, this.gasConversion()));
+    }
+    return out;
+  }
+
+  /** The Décret tertiaire trajectory: reference, every complete calendar year from the reference year, milestones; null when not configured. */
+  async decretTrajectory(siteId: string): Promise<DecretTrajectory | null> {
+    const site = this.site(siteId);
+    const cfg = site.decretTertiaire;
+    if (!cfg) return null;
+    const years = await this.energyYears(siteId, cfg.referenceYear, this.lastCompleteYear(siteId));
+    return decretTrajectory(site, await this.decretReference(site), years);
   }
 
   /** Measured final energy of the Décret tertiaire reference year, when the config gives none (coverage rule as for every KPI). */

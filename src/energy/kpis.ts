@@ -13,6 +13,10 @@ import { DAY_MS, HOUR_MS, dateToEpochDayMs, localEpochDay, utcOffsetMs } from '.
  */
 export const DEFAULT_GAS_KWH_PER_M3 = 11.2;
 
+/** The factor as the exports print it: the value and where it comes from (OPERAT takes kWh of final energy). */
+export const DEFAULT_GAS_SOURCE =
+  'default 11.2 kWh PCS/m3: typical French H-gas; the GRDF invoice states the local coefficient de conversion (about 10.5-11.5) to use instead';
+
 /** Final energy in kWh of the energy carriers (water is not energy and is left out). */
 export function finalEnergyKWh(byCarrier: Partial<Record<EnergyCarrier, number>>, gasKWhPerM3 = DEFAULT_GAS_KWH_PER_M3): number {
   return (byCarrier.electricity ?? 0) + (byCarrier.heat ?? 0) + (byCarrier.gas ?? 0) * gasKWhPerM3;

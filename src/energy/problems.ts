@@ -22,7 +22,9 @@ export type AnalyticsProblem =
   | { code: 'no-reference-dju'; params: { daysMissing: number; periodDays: number } }
   | { code: 'decret-no-reference'; params: { referenceYear: number; measuredSharePct: number; requiredSharePct: number } }
   /** A part year needs the seasonal profile of the baseline's reference year to prorate its target. */
-  | { code: 'decret-no-seasonal-profile'; params: { site: string; monthsMissing: number } };
+  | { code: 'decret-no-seasonal-profile'; params: { site: string; monthsMissing: number } }
+  /** No calendar year after the reference passes the coverage rule: no position on the trajectory. */
+  | { code: 'decret-no-measured-year'; params: { fromYear: number; toYear: number; requiredSharePct: number } };
 
 export type AnalyticsProblemCode = AnalyticsProblem['code'];
 

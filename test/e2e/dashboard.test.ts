@@ -221,7 +221,8 @@ describe('dashboard in headless Chromium over the real API', () => {
 
   it('comparison: sites ranked by kWh/m², lowest first', async () => {
     await page.goto(`${baseUrl}/#/compare`);
-    const rows = page.locator('table tbody tr');
+    // The ranking's rows (the Décret panels below have tables of their own).
+    const rows = page.locator('table tbody tr[data-site]');
     await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(CONFIG.sites.length);
     const order = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-site')));
     expect(order).toEqual(EXPECTED_RANKING);

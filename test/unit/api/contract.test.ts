@@ -179,6 +179,8 @@ describe('real answers have the shape the dashboard reads', () => {
     ['baseline', `/api/sites/no-data-yet/baseline?${YEAR}`],
     ['degreeDays', '/api/sites/b118/degree-days?from=2016-01-01&to=2016-03-31'],
     ['degreeDays', `/api/sites/no-data-yet/degree-days?${YEAR}`],
+    ['decret', '/api/sites/b118/decret'],
+    ['decret', '/api/sites/no-data-yet/decret'],
     ['error', '/api/sites/nowhere/kpis'],
     ['error', '/api/compare?from=2016-13-01'],
   ])('%s: %s', async (name, url) => {
@@ -197,7 +199,7 @@ describe('real answers have the shape the dashboard reads', () => {
   });
 
   it('rejects an answer that drifted from the contract, naming the field', () => {
-    expect(() => contract.checkShape('compare', { from: '2016-01-01', to: '2016-12-31', sites: [{ site: 'b118', rank: 1, kWhPerM2: '12' }] })).toThrow(/\$\.sites\[0\]\.status: missing; \$\.sites\[0\]\.coverage: missing; .*kWhPerM2: expected number, got string/);
+    expect(() => contract.checkShape('compare', { from: '2016-01-01', to: '2016-12-31', rankBy: 'kWhPerM2', sites: [{ site: 'b118', rank: 1, kWhPerM2: '12' }] })).toThrow(/\$\.sites\[0\]\.status: missing; \$\.sites\[0\]\.coverage: missing; .*kWhPerM2: expected number, got string/);
     expect(() => contract.checkShape('latest', { site: 'b118', values: [{ device: 'meter', quantity: 'energy_kwh', value: 1, ts: '2016-01-01T00:00:00Z' }] })).toThrow(/\$\.values\[0\]\.tsMs: missing/);
   });
 });
