@@ -1,23 +1,61 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { SiteConfig } from '../../config/schema.js';
+import { EventBus } from '../../events/event-bus.js';
+import type { LiveValue } from '../../live/live-batch.js';
+import { SiteLiveHub } from '../../live/site-live-hub.js';
 import type { AppDeps } from '../deps.js';
 import { latestView } from '../latest-view.js';
+import { LiveViewer } from '../live-viewer.js';
 import { errorResponses, siteParams } from '../schemas.js';
 import { findSite } from '../site-catalog.js';
 
-export const DEFAULT_LIVE_INTERVAL_MS = 5_000;
+/** A comment at least this often: under the app's 30 s connection timeout and common proxies' 60 s. */
+export const DEFAULT_KEEP_ALIVE_MS = 15_000;
+/** A client whose socket has not drained for this long is dropped (its browser reconnects and gets a fresh snapshot). */
+export const DEFAULT_STALLED_MS = 60_000;
+/** EventSource's reconnection delay (the `retry:` field). */
+const RETRY_MS = 2_000;
+
+const DESCRIPTION = [
+  'Server-Sent Events (text/event-stream). The first event `latest` carries every latest value of the',
+  'site from the store, in the shape of GET /api/sites/{site}/latest. Each later event `latest` carries',
+  'only the values that changed: the newest reading of each device and quantity stored since the previous',
+  'event, sent within about 200 ms of being stored (readings are pushed as ingest stores them, the store is',
+  'not polled). A comment line `: keep-alive` comes every 15 s when nothing else was sent. A client that',
+  'reads too slowly gets the newest value of each device and quantity once it catches up (older ones are',
+  'coalesced away, never queued without bound). Event `unavailable` says the store could not be read for the',
+  'first event. Site managers get 404 for a site that is not theirs.',
+].join(' ');
+
+function encoder(site: SiteConfig): (values: readonly LiveValue[]) => string {
+  return (values) => `event: latest\ndata: ${JSON.stringify({ site: site.id, values: latestView(site, values) })}\n\n`;
+}
 
 /**
- * Server-Sent Events (WHATWG HTML, "Server-sent events") written by hand on the raw
- * response: each connection polls the store's latest values and pushes an event
- * `latest` when they changed, a comment otherwise (keeps proxies from timing out).
- * Power is among the latest values; the dashboard picks what it charts.
+ * The live stream of a site, fed by the live hub (one subscription per site for every viewer,
+ * src/live/site-live-hub.ts), written by hand on the raw response.
  */
 export const liveRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
-  const intervalMs = deps.liveIntervalMs ?? DEFAULT_LIVE_INTERVAL_MS;
-  const open = new Set<() => void>();
+  const hub = deps.live ?? new SiteLiveHub({ events: new EventBus() });
+  const keepAliveMs = deps.liveKeepAliveMs ?? DEFAULT_KEEP_ALIVE_MS;
+  const stalledMs = deps.liveStalledMs ?? DEFAULT_STALLED_MS;
+  const open = new Set<LiveViewer>();
+  const ends = new Map<LiveViewer, () => void>();
+  let ticker: NodeJS.Timeout | null = null;
+  // Socket timing, not a reading's time: the monotonic clock, whatever the app's clock says (tests freeze it).
+  const monotonicMs = () => performance.now();
+  // One timer for every stream, running only while one is open.
+  const tick = () => {
+    const nowMs = monotonicMs();
+    for (const viewer of open) {
+      const since = viewer.congestedSince();
+      if (since !== null && nowMs - since >= stalledMs) ends.get(viewer)?.();
+      else if (nowMs - viewer.lastWriteMs >= keepAliveMs / 2) viewer.keepAlive();
+    }
+  };
   // Open streams would keep server.close() waiting for ever: end them first.
   app.addHook('preClose', async () => {
-    for (const end of [...open]) end();
+    for (const end of [...ends.values()]) end();
   });
 
   app.get(
@@ -25,6 +63,7 @@ export const liveRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, 
     {
       schema: {
         summary: 'Live latest values of a site (text/event-stream, event "latest", same shape as /latest)',
+        description: DESCRIPTION,
         tags: ['sites'],
         params: siteParams,
         produces: ['text/event-stream'],
@@ -42,37 +81,35 @@ export const liveRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, 
         connection: 'keep-alive',
         'x-accel-buffering': 'no',
       });
-      raw.write(`retry: ${intervalMs}\n\n`);
-      let lastSent = '';
-      let polling = false;
-      let ended = false;
-      const poll = async () => {
-        if (polling || ended) return;
-        polling = true;
-        try {
-          const data = JSON.stringify({ site: site.id, values: latestView(site, await deps.store.latest(site.id)) });
-          if (ended) return;
-          if (data !== lastSent) raw.write(`event: latest\ndata: ${data}\n\n`);
-          else raw.write(': keep-alive\n\n');
-          lastSent = data;
-        } catch (err) {
-          request.log.warn({ err }, 'live stream: store query failed');
-          if (!ended) raw.write('event: unavailable\ndata: {"message":"store unavailable"}\n\n');
-        } finally {
-          polling = false;
+      raw.write(`retry: ${RETRY_MS}\n\n`);
+      const viewer = new LiveViewer(raw, encoder(site), monotonicMs);
+      // Subscribed before the snapshot is read: what is stored meanwhile is kept, and sent after it if newer.
+      const unsubscribe = hub.subscribe(site.id, (batch) => viewer.onBatch(batch));
+      const end = () => {
+        if (!ends.delete(viewer)) return;
+        open.delete(viewer);
+        unsubscribe();
+        viewer.end();
+        if (open.size === 0 && ticker) {
+          clearInterval(ticker);
+          ticker = null;
         }
       };
-      const timer = setInterval(() => void poll(), intervalMs);
-      const end = () => {
-        if (ended) return;
-        ended = true;
-        clearInterval(timer);
-        open.delete(end);
-        if (!raw.writableEnded) raw.end();
-      };
-      open.add(end);
+      open.add(viewer);
+      ends.set(viewer, end);
+      ticker ??= setInterval(tick, Math.max(10, Math.min(keepAliveMs / 2, stalledMs / 4)));
       raw.on('close', end);
-      void poll();
+      try {
+        const latest = await deps.store.latest(site.id);
+        if (viewer.isEnded) return;
+        hub.noteSnapshot(site.id, latest);
+        viewer.sendSnapshot(latest);
+      } catch (err) {
+        request.log.warn({ err }, 'live stream: store query failed');
+        viewer.sendEvent('unavailable', { message: 'store unavailable' });
+        // Later batches still flow: the page is told new values even while the store cannot answer.
+        viewer.sendSnapshot(null);
+      }
     },
   );
 };
