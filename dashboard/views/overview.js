@@ -1,5 +1,5 @@
 import { h, clear } from '../lib/dom.js';
-import { subscribeLive } from '../lib/live.js';
+import { pollLatest } from '../lib/live.js';
 import { carrierMeters, mainDevice, unitOf } from '../lib/site-model.js';
 import { STALE_AFTER_MS, startOfLocalDayMs } from '../lib/time.js';
 
@@ -47,7 +47,7 @@ export function renderOverview(main, ctx) {
       };
       // The first values come from /latest at once; then the live feed (stream, or polling every 5 s).
       ctx.api.latest(site.id).then(showPower, () => { powerEl.textContent = i18n.t('overview.noData'); });
-      stops.push(subscribeLive(ctx.api, site.id, showPower, { preferStream: false }));
+      stops.push(pollLatest(ctx.api, site.id, showPower));
     }
 
     const meters = carrierMeters(site);
