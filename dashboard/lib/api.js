@@ -68,5 +68,6 @@ export function createApi(fetchImpl = (...args) => fetch(...args)) {
     kpis: async (siteId, params, signal) => checkShape('kpis', await get(`${site(siteId)}/kpis?${qs(params ?? {})}`, signal)),
     degreeDays: async (siteId, params, signal) => checkShape('degreeDays', await get(`${site(siteId)}/degree-days?${qs(params ?? {})}`, signal)),
     liveUrl: (siteId) => `${site(siteId)}/live`,
+    liveSitesUrl: () => '/api/live',
   };
 }

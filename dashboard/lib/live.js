@@ -7,21 +7,21 @@ import { ApiError, latestValues } from './api.js';
 /** First reconnection delay, doubled up to the maximum while the stream keeps failing. */
 const RETRY_FIRST_MS = 1_000;
 const RETRY_MAX_MS = 30_000;
-/** Only /latest polled on the overview (one stream per card would exceed HTTP/1.1's 6 connections per host). */
-export const POLL_INTERVAL_MS = 5_000;
 
 /**
- * The values of one event-stream block (WHATWG HTML §9.2: `event:` and `data:` fields up to a
- * blank line; `:` starts a comment). Only `latest` events carry values.
+ * The site and values of one event-stream block (WHATWG HTML §9.2: `event:` and `data:` fields up
+ * to a blank line; `:` starts a comment). Only `latest` events carry values.
  * @param {string} block
- * @returns {LiveValue[]}
+ * @returns {{ site: string, values: LiveValue[] } | null}
  */
-function valuesOf(block) {
+function eventOf(block) {
   const lines = block.split('\n');
   const name = lines.find((l) => l.startsWith('event:'))?.slice(6).trim() ?? 'message';
-  if (name !== 'latest') return [];
+  if (name !== 'latest') return null;
   const data = lines.filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n');
-  return data ? latestValues(JSON.parse(data)) : [];
+  if (!data) return null;
+  const body = JSON.parse(data);
+  return { site: String(body?.site), values: latestValues(body) };
 }
 
 /**
@@ -29,7 +29,7 @@ function valuesOf(block) {
  * ends the subscription instead of EventSource's endless reconnection attempts.
  * @param {string} url
  * @param {AbortSignal} signal
- * @param {(values: LiveValue[]) => void} onValues
+ * @param {(site: string, values: LiveValue[]) => void} onValues
  * @param {() => void} onOpen
  */
 async function readStream(url, signal, onValues, onOpen) {
@@ -53,31 +53,31 @@ async function readStream(url, signal, onValues, onOpen) {
     buffer += value.replace(/\r\n?/g, '\n');
     let cut;
     while ((cut = buffer.indexOf('\n\n')) >= 0) {
-      const values = valuesOf(buffer.slice(0, cut));
+      const event = eventOf(buffer.slice(0, cut));
       buffer = buffer.slice(cut + 2);
-      if (values.length > 0) onValues(values);
+      // An empty first event says so: the site has no reading yet.
+      if (event) onValues(event.site, event.values);
     }
   }
 }
 
 /**
- * Calls `onValues` with the values the server pushes: first every latest value of the site (the
+ * Calls `onValues` with the values the server pushes: first every latest value of each site (its
  * snapshot), then each value as it is stored. A dropped stream is reopened (1 s, doubling to 30 s),
  * and its new snapshot covers the gap. A refusal (4xx) ends it and goes to `onError`. Returns a stop function.
- * @param {{ liveUrl: (siteId: string) => string }} api
- * @param {string} siteId
- * @param {(values: LiveValue[]) => void} onValues
+ * @param {string} url
+ * @param {(site: string, values: LiveValue[]) => void} onValues
  * @param {{ onState?: (state: LiveState) => void, onError?: (err: unknown) => void }} [handlers]
  * @returns {() => void}
  */
-export function subscribeLive(api, siteId, onValues, { onState = () => {}, onError = () => {} } = {}) {
+function subscribeStream(url, onValues, { onState = () => {}, onError = () => {} } = {}) {
   const controller = new window.AbortController();
   /** @type {number | null} */
   let timer = null;
   let delayMs = RETRY_FIRST_MS;
   const connect = () => {
     timer = null;
-    readStream(api.liveUrl(siteId), controller.signal, onValues, () => {
+    readStream(url, controller.signal, onValues, () => {
       delayMs = RETRY_FIRST_MS;
       onState('live');
     }).catch((err) => {
@@ -99,24 +99,25 @@ export function subscribeLive(api, siteId, onValues, { onState = () => {}, onErr
 }
 
 /**
- * The overview's cards: /latest every 5 s per site (see POLL_INTERVAL_MS for why not a stream).
- * @param {{ latest: (siteId: string, signal?: AbortSignal) => Promise<LiveValue[]> }} api
+ * One site's live values (the site page).
+ * @param {{ liveUrl: (siteId: string) => string }} api
  * @param {string} siteId
  * @param {(values: LiveValue[]) => void} onValues
+ * @param {{ onState?: (state: LiveState) => void, onError?: (err: unknown) => void }} [handlers]
  * @returns {() => void}
  */
-export function pollLatest(api, siteId, onValues) {
-  const controller = new window.AbortController();
-  const poll = async () => {
-    try {
-      onValues(await api.latest(siteId, controller.signal));
-    } catch (err) {
-      if (!controller.signal.aborted) console.warn('latest values polling failed', err);
-    }
-  };
-  const timer = setInterval(poll, POLL_INTERVAL_MS);
-  return () => {
-    controller.abort();
-    clearInterval(timer);
-  };
+export function subscribeLive(api, siteId, onValues, handlers) {
+  return subscribeStream(api.liveUrl(siteId), (_site, values) => onValues(values), handlers);
+}
+
+/**
+ * The live values of every site the user may see, in ONE stream (the overview): a browser opens at
+ * most 6 connections per host over HTTP/1.1, so a stream per card would stall the page.
+ * @param {{ liveSitesUrl: () => string }} api
+ * @param {(site: string, values: LiveValue[]) => void} onValues
+ * @param {{ onState?: (state: LiveState) => void, onError?: (err: unknown) => void }} [handlers]
+ * @returns {() => void}
+ */
+export function subscribeSites(api, onValues, handlers) {
+  return subscribeStream(api.liveSitesUrl(), onValues, handlers);
 }

@@ -37,6 +37,13 @@ async function rssMB(pid: number): Promise<number> {
   return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
 }
 
+/** CPU seconds (user + system) the process has used: fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100/s). */
+async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 let energyKWh = 10_000;
 /** Publishes at `ratePerS` for `seconds`, on a fixed schedule (not back to back), and returns each PUBACK's latency. */
 async function publishPhase(client: MqttClient, seconds: number): Promise<number[]> {
@@ -77,12 +84,13 @@ function startViewers(url: string, token: string): Promise<{ child: ChildProcess
   });
 }
 
+const startLoad = loadavg().map((l) => l.toFixed(2)).join(' ');
 const dir = await createTempDir('sbe-bench-sse-');
 let service: ServiceProcess | null = null;
 try {
   const configPath = join(dir.path, 'sites.yaml');
   await writeFile(configPath, stringify(config));
-  service = await startServiceProcess({ env: { DATA_DIR: join(dir.path, 'data'), CONFIG: configPath, LOG_LEVEL: 'warn' } });
+  service = await startServiceProcess({ env: { DATA_DIR: join(dir.path, 'data'), CONFIG: configPath, LOG_LEVEL: 'info' }, readyTimeoutMs: 120_000 });
   const pid = service.child.pid!;
   const made = await service.fetch('/api/tokens', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'sse bench' }) });
   const token = ((await made.json()) as { token: string }).token;
@@ -92,25 +100,32 @@ try {
   const pooled = new Map<number, number[]>([[0, []], [viewerCount, []]]);
   const rows: string[] = [];
   const rss = new Map<number, number>([[0, 0], [viewerCount, 0]]);
+  const cpu = new Map<number, number[]>([[0, []], [viewerCount, []]]);
+  const meanOf = (xs: number[]) => xs.reduce((t, x) => t + x, 0) / xs.length;
   const viewerSummaries: Array<Record<string, number>> = [];
   for (let round = 0; round < rounds; round += 1) {
     for (const n of [0, viewerCount]) {
       const viewers = n > 0 ? await startViewers(`${service.httpUrl}/api/sites/${SITE}/live`, token) : null;
+      const cpuBeforeS = await cpuSeconds(pid);
       const latencies = (await publishPhase(client, phaseS)).sort((x, y) => x - y);
+      // The service's own CPU per message: what the fan-out costs it, less moved by the machine's load than latencies.
+      const cpuMsPerMessage = (((await cpuSeconds(pid)) - cpuBeforeS) * 1000) / latencies.length;
+      cpu.get(n)!.push(cpuMsPerMessage);
       rss.set(n, Math.max(rss.get(n)!, await rssMB(pid)));
       if (viewers) viewerSummaries.push(await viewers.summary());
       pooled.get(n)!.push(...latencies);
-      rows.push(`  round ${round + 1}, ${String(n).padStart(3)} viewers: PUBACK p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ${percentile(latencies, 0.99).toFixed(1)} ms (${latencies.length} messages), load ${loadavg()[0]!.toFixed(2)}`);
+      rows.push(`  round ${round + 1}, ${String(n).padStart(3)} viewers: PUBACK p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ${percentile(latencies, 0.99).toFixed(1)} ms (${latencies.length} messages), service CPU ${cpuMsPerMessage.toFixed(2)} ms/message, load ${loadavg()[0]!.toFixed(2)}`);
     }
   }
   await client.endAsync();
   console.log('');
+  console.log(`load average at the start ${startLoad}, at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')} (2 cores: above 2, every latency waits for a core)`);
   console.log(`SSE benchmark: 1 device at ${ratePerS} msg/s (2 readings each), QoS 1, embedded broker, DuckDB; phases of ${phaseS} s, 0 then ${viewerCount} viewers, ${rounds} rounds`);
   for (const row of rows) console.log(row);
   const zero = pooled.get(0)!.sort((x, y) => x - y);
   const many = pooled.get(viewerCount)!.sort((x, y) => x - y);
-  console.log(`  pooled   0 viewers: PUBACK p50 ${percentile(zero, 0.5).toFixed(1)} ms, p99 ${percentile(zero, 0.99).toFixed(1)} ms (${zero.length} messages); service RSS ${rss.get(0)} MB`);
-  console.log(`  pooled ${String(viewerCount).padStart(3)} viewers: PUBACK p50 ${percentile(many, 0.5).toFixed(1)} ms, p99 ${percentile(many, 0.99).toFixed(1)} ms (${many.length} messages); service RSS ${rss.get(viewerCount)} MB`);
+  console.log(`  pooled   0 viewers: PUBACK p50 ${percentile(zero, 0.5).toFixed(1)} ms, p99 ${percentile(zero, 0.99).toFixed(1)} ms (${zero.length} messages); service CPU ${meanOf(cpu.get(0)!).toFixed(2)} ms/message; service RSS ${rss.get(0)} MB`);
+  console.log(`  pooled ${String(viewerCount).padStart(3)} viewers: PUBACK p50 ${percentile(many, 0.5).toFixed(1)} ms, p99 ${percentile(many, 0.99).toFixed(1)} ms (${many.length} messages); service CPU ${meanOf(cpu.get(viewerCount)!).toFixed(2)} ms/message; service RSS ${rss.get(viewerCount)} MB`);
   const change = (percentile(many, 0.99) / percentile(zero, 0.99) - 1) * 100;
   console.log(`  p99 change with ${viewerCount} viewers: ${change >= 0 ? '+' : ''}${change.toFixed(1)} % (target: at most +10 %)`);
   for (const s of viewerSummaries) console.log(`  viewers: ${s.streams} streams, ${s.events} events after the snapshot (${s.values} values), value delivered p50 ${s.deliveryP50Ms} ms / p99 ${s.deliveryP99Ms} ms after its reading's time`);

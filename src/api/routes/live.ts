@@ -1,4 +1,6 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { SiteConfig } from '../../config/schema.js';
 import { EventBus } from '../../events/event-bus.js';
 import type { LiveValue } from '../../live/live-batch.js';
@@ -6,8 +8,11 @@ import { SiteLiveHub } from '../../live/site-live-hub.js';
 import type { AppDeps } from '../deps.js';
 import { latestView } from '../latest-view.js';
 import { LiveViewer } from '../live-viewer.js';
-import { errorResponses, siteParams } from '../schemas.js';
+import { badRequest, notFound } from '../errors.js';
+import { problemOf } from '../problems.js';
+import { errorResponses, identifierParam, siteParams } from '../schemas.js';
 import { findSite } from '../site-catalog.js';
+import { visibleSites } from '../site-scope.js';
 
 /** A comment at least this often: under the app's 30 s connection timeout and common proxies' 60 s. */
 export const DEFAULT_KEEP_ALIVE_MS = 15_000;
@@ -27,6 +32,10 @@ const DESCRIPTION = [
   'first event. Site managers get 404 for a site that is not theirs.',
 ].join(' ');
 
+const liveQuery = z.strictObject({
+  sites: z.string().max(4096).optional().describe('Comma-separated site ids (default: every site the caller may see)'),
+});
+
 function encoder(site: SiteConfig): (values: readonly LiveValue[]) => string {
   return (values) => `event: latest\ndata: ${JSON.stringify({ site: site.id, values: latestView(site, values) })}\n\n`;
 }
@@ -39,24 +48,67 @@ export const liveRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, 
   const hub = deps.live ?? new SiteLiveHub({ events: new EventBus() });
   const keepAliveMs = deps.liveKeepAliveMs ?? DEFAULT_KEEP_ALIVE_MS;
   const stalledMs = deps.liveStalledMs ?? DEFAULT_STALLED_MS;
-  const open = new Set<LiveViewer>();
-  const ends = new Map<LiveViewer, () => void>();
+  /** Open streams: one viewer per site they carry, sharing the response. */
+  const open = new Map<LiveViewer[], () => void>();
   let ticker: NodeJS.Timeout | null = null;
   // Socket timing, not a reading's time: the monotonic clock, whatever the app's clock says (tests freeze it).
   const monotonicMs = () => performance.now();
   // One timer for every stream, running only while one is open.
   const tick = () => {
     const nowMs = monotonicMs();
-    for (const viewer of open) {
-      const since = viewer.congestedSince();
-      if (since !== null && nowMs - since >= stalledMs) ends.get(viewer)?.();
-      else if (nowMs - viewer.lastWriteMs >= keepAliveMs / 2) viewer.keepAlive();
+    for (const [viewers, end] of open) {
+      if (viewers.some((v) => (v.congestedSince() ?? Infinity) <= nowMs - stalledMs)) end();
+      else if (nowMs - Math.max(...viewers.map((v) => v.lastWriteMs)) >= keepAliveMs / 2) viewers[0]!.keepAlive();
     }
   };
   // Open streams would keep server.close() waiting for ever: end them first.
   app.addHook('preClose', async () => {
-    for (const end of [...ends.values()]) end();
+    for (const end of [...open.values()]) end();
   });
+
+  /** Opens the event stream of `sites` on the raw response: snapshot of each, then their batches. */
+  const stream = async (request: FastifyRequest, reply: FastifyReply, sites: readonly SiteConfig[]) => {
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    // Each congested viewer waits for one 'drain' of the shared response.
+    raw.setMaxListeners(sites.length + 10);
+    raw.write(`retry: ${RETRY_MS}\n\n`);
+    const viewers = sites.map((site) => new LiveViewer(raw, encoder(site), monotonicMs));
+    // Subscribed before the snapshots are read: what is stored meanwhile is kept, and sent after them if newer.
+    const unsubscribes = sites.map((site, i) => hub.subscribe(site.id, (batch) => viewers[i]!.onBatch(batch)));
+    const end = () => {
+      if (!open.delete(viewers)) return;
+      unsubscribes.forEach((off) => off());
+      viewers.forEach((v) => v.end());
+      if (open.size === 0 && ticker) {
+        clearInterval(ticker);
+        ticker = null;
+      }
+    };
+    open.set(viewers, end);
+    ticker ??= setInterval(tick, Math.max(10, Math.min(keepAliveMs / 2, stalledMs / 4)));
+    raw.on('close', end);
+    for (const [i, site] of sites.entries()) {
+      const viewer = viewers[i]!;
+      try {
+        const latest = await deps.store.latest(site.id);
+        if (viewer.isEnded) return;
+        hub.noteSnapshot(site.id, latest);
+        viewer.sendSnapshot(latest);
+      } catch (err) {
+        request.log.warn({ err, site: site.id }, 'live stream: store query failed');
+        viewer.sendEvent('unavailable', { site: site.id, message: 'store unavailable' });
+        // Later batches still flow: the page is told new values even while the store cannot answer.
+        viewer.sendSnapshot(null);
+      }
+    }
+  };
 
   app.get(
     '/api/sites/:site/live',
@@ -70,46 +122,32 @@ export const liveRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, 
         response: { 404: errorResponses[404], 400: errorResponses[400] },
       },
     },
+    // Checked before the stream opens, so an unknown site is still a JSON 404.
+    async (request, reply) => stream(request, reply, [findSite(deps.config, request.params.site)]),
+  );
+
+  app.get(
+    '/api/live',
+    {
+      schema: {
+        summary: 'Live latest values of several sites in one stream (text/event-stream; the overview)',
+        description: `The stream of GET /api/sites/{site}/live for each site the caller may see (or those of \`sites\`, comma-separated), in one connection: each event \`latest\` names its \`site\`, and each site has its own first event. A browser opens at most 6 connections per host over HTTP/1.1: one stream per card would stall the page. A site the caller may not see is a 404, as for a site that does not exist.`,
+        tags: ['sites'],
+        querystring: liveQuery,
+        produces: ['text/event-stream'],
+        response: { 404: errorResponses[404], 400: errorResponses[400] },
+      },
+    },
     async (request, reply) => {
-      // Checked before the stream opens, so an unknown site is still a JSON 404.
-      const site = findSite(deps.config, request.params.site);
-      reply.hijack();
-      const raw = reply.raw;
-      raw.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
+      const visible = visibleSites(request, deps.config);
+      const wanted = request.query.sites?.split(',') ?? deps.config.sites.map((s) => s.id).filter((id) => visible.has(id));
+      const sites = [...new Set(wanted)].map((id) => {
+        const checked = identifierParam.safeParse(id);
+        if (!checked.success) throw badRequest('querystring', 'sites', `${JSON.stringify(id.slice(0, 64))} ${checked.error.issues[0]?.message ?? 'is not a site id'}`);
+        if (!visible.has(id)) throw notFound('sites', `unknown site ${JSON.stringify(id)}`, problemOf('unknown-site', { site: id }));
+        return findSite(deps.config, id);
       });
-      raw.write(`retry: ${RETRY_MS}\n\n`);
-      const viewer = new LiveViewer(raw, encoder(site), monotonicMs);
-      // Subscribed before the snapshot is read: what is stored meanwhile is kept, and sent after it if newer.
-      const unsubscribe = hub.subscribe(site.id, (batch) => viewer.onBatch(batch));
-      const end = () => {
-        if (!ends.delete(viewer)) return;
-        open.delete(viewer);
-        unsubscribe();
-        viewer.end();
-        if (open.size === 0 && ticker) {
-          clearInterval(ticker);
-          ticker = null;
-        }
-      };
-      open.add(viewer);
-      ends.set(viewer, end);
-      ticker ??= setInterval(tick, Math.max(10, Math.min(keepAliveMs / 2, stalledMs / 4)));
-      raw.on('close', end);
-      try {
-        const latest = await deps.store.latest(site.id);
-        if (viewer.isEnded) return;
-        hub.noteSnapshot(site.id, latest);
-        viewer.sendSnapshot(latest);
-      } catch (err) {
-        request.log.warn({ err }, 'live stream: store query failed');
-        viewer.sendEvent('unavailable', { message: 'store unavailable' });
-        // Later batches still flow: the page is told new values even while the store cannot answer.
-        viewer.sendSnapshot(null);
-      }
+      return stream(request, reply, sites);
     },
   );
 };

@@ -110,6 +110,45 @@ describe('GET /api/sites/:site/live (Server-Sent Events)', () => {
     stream.close();
   });
 
+  it('GET /api/live: one stream for the overview, with each site the caller may see, and only those', async () => {
+    const store = new FakeStore()
+      .add({ site: 'cleon-bureaux', device: 'tgbt', quantity: 'power_w', tsMs: NOW_MS, value: 1000 })
+      .add({ site: 'rouen-formation', device: 'tgbt', quantity: 'power_w', tsMs: NOW_MS, value: 2000 });
+    const { events: bus, hub } = await liveHub();
+    const h = await harness({ live: hub }, store);
+    await h.app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = h.app.server.address() as AddressInfo;
+    const all = await openStream(port, '/api/live', h.adminToken);
+    const siteIds = h.deps.config.sites.map((s) => s.id);
+    await until(() => events(all.text(), 'latest').length === siteIds.length, 'a first event per site');
+    expect(events(all.text(), 'latest').map((e) => (e as { site: string }).site)).toEqual(siteIds);
+    expect(hub.viewerCount()).toBe(siteIds.length);
+
+    const managerToken = await h.tokenFor('site-manager', ['cleon-bureaux']);
+    const mine = await openStream(port, '/api/live', managerToken);
+    await until(() => events(mine.text(), 'latest').length === 1, "the manager's site");
+    bus.emit('readingsStored', { readings: [
+      { site: 'rouen-formation', device: 'tgbt', quantity: 'power_w', tsMs: NOW_MS + 1000, value: 2100 },
+      { site: 'cleon-bureaux', device: 'tgbt', quantity: 'power_w', tsMs: NOW_MS + 1000, value: 1100 },
+    ] });
+    await until(() => events(all.text(), 'latest').length === siteIds.length + 2, 'both new readings on the full stream');
+    await until(() => events(mine.text(), 'latest').length === 2, "the manager's new reading");
+    await new Promise((r) => setTimeout(r, 100));
+    // Another site's reading never reaches the manager, neither in the snapshot nor later.
+    expect(events(mine.text(), 'latest').map((e) => (e as { site: string }).site)).toEqual(['cleon-bureaux', 'cleon-bureaux']);
+    expect(mine.text()).not.toContain('rouen-formation');
+
+    const refused = await h.app.inject({ url: '/api/live?sites=cleon-bureaux,rouen-formation', headers: { authorization: `Bearer ${managerToken}` } });
+    expect(refused.statusCode).toBe(404);
+    expect(refused.json()).toMatchObject({ code: 'unknown-site', field: 'sites' });
+    const bad = await h.app.inject({ url: '/api/live?sites=Cleon%27--' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ field: 'sites' });
+    all.close();
+    mine.close();
+    await until(() => hub.viewerCount() === 0, 'the hub to forget every viewer');
+  });
+
   it('ends open streams when the app closes', async () => {
     const { hub } = await liveHub();
     const h = await harness({ live: hub });
