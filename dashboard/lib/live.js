@@ -81,7 +81,8 @@ function subscribeStream(url, onValues, { onState = () => {}, onError = () => {}
       delayMs = RETRY_FIRST_MS;
       onState('live');
     }).catch((err) => {
-      if (controller.signal.aborted) return;
+      // 204: nothing to watch, and no reason to ask again (WHATWG HTML §9.2.3).
+      if (controller.signal.aborted || (err instanceof ApiError && err.status === 204)) return;
       if (err instanceof ApiError && err.status >= 400 && err.status < 500) {
         onError(err);
         return;

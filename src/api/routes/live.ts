@@ -131,11 +131,11 @@ export const liveRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, 
     {
       schema: {
         summary: 'Live latest values of several sites in one stream (text/event-stream; the overview)',
-        description: `The stream of GET /api/sites/{site}/live for each site the caller may see (or those of \`sites\`, comma-separated), in one connection: each event \`latest\` names its \`site\`, and each site has its own first event. A browser opens at most 6 connections per host over HTTP/1.1: one stream per card would stall the page. A site the caller may not see is a 404, as for a site that does not exist.`,
+        description: `The stream of GET /api/sites/{site}/live for each site the caller may see (or those of \`sites\`, comma-separated), in one connection: each event \`latest\` names its \`site\`, and each site has its own first event. A browser opens at most 6 connections per host over HTTP/1.1: one stream per card would stall the page. A site the caller may not see is a 404, as for a site that does not exist; no site at all is a 204.`,
         tags: ['sites'],
         querystring: liveQuery,
         produces: ['text/event-stream'],
-        response: { 404: errorResponses[404], 400: errorResponses[400] },
+        response: { 204: z.null().describe('No site to watch'), 404: errorResponses[404], 400: errorResponses[400] },
       },
     },
     async (request, reply) => {
@@ -147,6 +147,8 @@ export const liveRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, 
         if (!visible.has(id)) throw notFound('sites', `unknown site ${JSON.stringify(id)}`, problemOf('unknown-site', { site: id }));
         return findSite(deps.config, id);
       });
+      // No site to watch (a site manager of no site): 204 tells EventSource not to reconnect (WHATWG HTML §9.2.3).
+      if (sites.length === 0) return reply.code(204).send(null);
       return stream(request, reply, sites);
     },
   );

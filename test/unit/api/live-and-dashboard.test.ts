@@ -141,6 +141,8 @@ describe('GET /api/sites/:site/live (Server-Sent Events)', () => {
     const refused = await h.app.inject({ url: '/api/live?sites=cleon-bureaux,rouen-formation', headers: { authorization: `Bearer ${managerToken}` } });
     expect(refused.statusCode).toBe(404);
     expect(refused.json()).toMatchObject({ code: 'unknown-site', field: 'sites' });
+    const nobody = await h.tokenFor('site-manager', []);
+    expect((await h.app.inject({ url: '/api/live', headers: { authorization: `Bearer ${nobody}` } })).statusCode).toBe(204);
     const bad = await h.app.inject({ url: '/api/live?sites=Cleon%27--' });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ field: 'sites' });
