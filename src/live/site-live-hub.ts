@@ -5,7 +5,7 @@ import type { ServicePart } from '../parts.js';
 import { LiveBatch, latestKey, mergeLatest, type LiveValue } from './live-batch.js';
 
 /** Default window over which a site's stored readings are folded into one live batch, ms. */
-export const DEFAULT_COALESCE_MS = 200;
+export const DEFAULT_COALESCE_MS = 100;
 
 /** Told the latest reading per (device, quantity) that changed; `batch` is shared by every viewer of the site. */
 export type LiveListener = (batch: LiveBatch) => void;
@@ -14,7 +14,7 @@ export interface SiteLiveHubOptions {
   events: Pick<EventBus, 'on'>;
   logger?: Logger;
   /**
-   * Readings stored within this window go out as one batch (default 200 ms): a viewer gets at most
+   * Readings stored within this window go out as one batch (default 100 ms): a viewer gets at most
    * a few events a second whatever the ingest rate, and the fan-out runs off the ingest path (its
    * handler only files the readings), so that viewers cannot slow the PUBACKs down (issue 13, point 6).
    */

@@ -131,6 +131,24 @@ describe('a value published over MQTT appears live on the site page', () => {
     await page.locator('[data-lang="fr"]').click();
   });
 
+  it('on the overview too, through its one stream for every card', async () => {
+    const requested: string[] = [];
+    const note = (req: { url(): string }) => requested.push(new URL(req.url()).pathname);
+    page.on('request', note);
+    await page.goto(`${service.httpUrl}/#/`);
+    const card = page.locator(`[data-site="${SITE}"] [data-testid="live-power"]`);
+    await expect.poll(() => card.textContent(), { timeout: 15_000 }).toContain(kW('fr-FR', 7250));
+    // Sites without a reading say so, from their own first event.
+    await expect.poll(() => page.locator('[data-site="rouen-formation"] [data-testid="live-power"]').textContent()).toBe('Aucune donnée');
+    await publishQos1(device, TOPIC, JSON.stringify({ ts: new Date().toISOString(), power_w: 8300 }));
+    await expect.poll(() => card.textContent(), { timeout: 5_000 }).toContain(kW('fr-FR', 8300));
+    // One stream for the whole page, not one per card, and no /latest polled.
+    page.off('request', note);
+    expect(requested.filter((p) => p.endsWith('/live'))).toEqual(['/api/live']);
+    expect(requested.filter((p) => p.endsWith('/latest'))).toEqual([]);
+    await page.screenshot({ path: join(shotsDir, 'overview-live-fr.png'), fullPage: true });
+  });
+
   it('logged no error in the browser', () => {
     expect(problems).toEqual([]);
   });

@@ -25,7 +25,7 @@ const DESCRIPTION = [
   'Server-Sent Events (text/event-stream). The first event `latest` carries every latest value of the',
   'site from the store, in the shape of GET /api/sites/{site}/latest. Each later event `latest` carries',
   'only the values that changed: the newest reading of each device and quantity stored since the previous',
-  'event, sent within about 200 ms of being stored (readings are pushed as ingest stores them, the store is',
+  'event, sent within about 100 ms of being stored (readings are pushed as ingest stores them, the store is',
   'not polled). A comment line `: keep-alive` comes every 15 s when nothing else was sent. A client that',
   'reads too slowly gets the newest value of each device and quantity once it catches up (older ones are',
   'coalesced away, never queued without bound). Event `unavailable` says the store could not be read for the',
