@@ -15,8 +15,9 @@ export interface SiteLiveHubOptions {
   logger?: Logger;
   /**
    * Readings stored within this window go out as one batch (default 100 ms): a viewer gets at most
-   * a few events a second whatever the ingest rate, and the fan-out runs off the ingest path (its
-   * handler only files the readings), so that viewers cannot slow the PUBACKs down (issue 13, point 6).
+   * ten events a second whatever the ingest rate, and the fan-out runs off the ingest path (its
+   * handler only files the readings), so that viewers cost the PUBACKs as little as they can (issue
+   * 13, point 6; `npm run bench:sse` measures it).
    */
   coalesceMs?: number;
 }

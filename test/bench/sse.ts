@@ -107,14 +107,18 @@ try {
     for (const n of [0, viewerCount]) {
       const viewers = n > 0 ? await startViewers(`${service.httpUrl}/api/sites/${SITE}/live`, token) : null;
       const cpuBeforeS = await cpuSeconds(pid);
+      const viewersCpuBeforeS = viewers ? await cpuSeconds(viewers.child.pid!) : 0;
+      const phaseStartMs = performance.now();
       const latencies = (await publishPhase(client, phaseS)).sort((x, y) => x - y);
+      // The viewers' own process shares the 2 cores with the service here (browsers would be elsewhere): its share is printed.
+      const viewersCores = viewers ? ((await cpuSeconds(viewers.child.pid!)) - viewersCpuBeforeS) / ((performance.now() - phaseStartMs) / 1000) : 0;
       // The service's own CPU per message: what the fan-out costs it, less moved by the machine's load than latencies.
       const cpuMsPerMessage = (((await cpuSeconds(pid)) - cpuBeforeS) * 1000) / latencies.length;
       cpu.get(n)!.push(cpuMsPerMessage);
       rss.set(n, Math.max(rss.get(n)!, await rssMB(pid)));
       if (viewers) viewerSummaries.push(await viewers.summary());
       pooled.get(n)!.push(...latencies);
-      rows.push(`  round ${round + 1}, ${String(n).padStart(3)} viewers: PUBACK p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ${percentile(latencies, 0.99).toFixed(1)} ms (${latencies.length} messages), service CPU ${cpuMsPerMessage.toFixed(2)} ms/message, load ${loadavg()[0]!.toFixed(2)}`);
+      rows.push(`  round ${round + 1}, ${String(n).padStart(3)} viewers: PUBACK p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ${percentile(latencies, 0.99).toFixed(1)} ms (${latencies.length} messages), service CPU ${cpuMsPerMessage.toFixed(2)} ms/message${viewers ? `, viewers' process ${viewersCores.toFixed(2)} cores` : ''}, load ${loadavg()[0]!.toFixed(2)}`);
     }
   }
   await client.endAsync();
