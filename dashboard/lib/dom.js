@@ -31,7 +31,10 @@ export function clear(el) {
   return el;
 }
 
-/** A table with proper header cells (scope) for screen readers. */
+/**
+ * A table with proper header cells (scope) for screen readers.
+ * @param {{ caption?: string, columns: any[], rows: any[], rowAttrs?: (row: any, i: number) => Record<string, unknown> }} spec
+ */
 export function table({ caption, columns, rows, rowAttrs }) {
   return h('div', { class: 'table-scroll' },
     h('table', {},

@@ -51,7 +51,9 @@ export function livePowerPanel(section, ctx, site, charts) {
   /** @type {LiveValue[] | null} power readings come before the chart is ready */
   let early = [];
   /** @type {(v: LiveValue) => void} */
-  let add = (v) => early?.push(v);
+  let add = (v) => {
+    early?.push(v);
+  };
   const nowMs = ctx.now();
   // 5-minute means: 288 points a day, enough to see every start-up and shutdown.
   api.series(site.id, { device: device.id, quantity: 'power_w', fromMs: nowMs - LIVE_WINDOW_MS, toMs: nowMs, every: '5m' }).then((/** @type {any} */ series) => {
