@@ -7,9 +7,6 @@ import { LiveBatch, latestKey, mergeLatest, type LiveValue } from './live-batch.
 /** Default window over which a site's stored readings are folded into one live batch, ms. */
 export const DEFAULT_COALESCE_MS = 100;
 
-/** Viewers told per turn of the event loop. */
-const FAN_OUT_SLICE = 25;
-
 /** Told the latest reading per (device, quantity) that changed; `batch` is shared by every viewer of the site. */
 export type LiveListener = (batch: LiveBatch) => void;
 
@@ -115,22 +112,13 @@ export class SiteLiveHub implements ServicePart {
     }
     channel.pending = new Map();
     if (fresh.length === 0) return;
-    this.tell(new LiveBatch(fresh), [...channel.listeners], 0);
-  }
-
-  /**
-   * Tells the viewers FAN_OUT_SLICE at a time, one slice per turn of the event loop: 200 socket
-   * writes in one go would keep a PUBACK that is due waiting behind all of them.
-   */
-  private tell(batch: LiveBatch, listeners: LiveListener[], from: number): void {
-    const to = Math.min(listeners.length, from + FAN_OUT_SLICE);
-    for (let i = from; i < to; i += 1) {
+    const batch = new LiveBatch(fresh);
+    for (const listener of [...channel.listeners]) {
       try {
-        listeners[i]!(batch);
+        listener(batch);
       } catch (err) {
         this.options.logger?.error({ err }, 'live listener failed');
       }
     }
-    if (to < listeners.length) setImmediate(() => this.tell(batch, listeners, to));
   }
 }
