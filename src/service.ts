@@ -19,6 +19,7 @@ import { EventBus } from './events/event-bus.js';
 import { StoredSpanCollector } from './events/stored-span.js';
 import type { Reading } from './model/reading.js';
 import { IngestService } from './ingest/ingest-service.js';
+import { SiteLiveHub } from './live/site-live-hub.js';
 import { PartList, type ServicePart } from './parts.js';
 import { RuleEvaluator } from './rules/evaluator.js';
 import { loadRules, type LoadedRules } from './rules/load-rules.js';
@@ -62,6 +63,8 @@ export interface RunningService {
   readonly http: FastifyInstance;
   readonly metrics: Metrics;
   readonly events: EventBus;
+  /** Stored readings fanned out to the live streams, one channel per watched site. */
+  readonly live: SiteLiveHub;
   readonly state: StateStore;
   readonly evaluator: RuleEvaluator;
   readonly scheduler: RuleScheduler;
@@ -150,6 +153,7 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     },
   });
   const ingest = new IngestService({ config, settings: env, writer, metrics, logger, now, events });
+  const live = new SiteLiveHub({ events, logger: logger.child({ module: 'live' }) });
 
   const parts = new PartList(logger);
   const part = (name: string, start: () => Promise<void>, stop: () => Promise<void>): ServicePart => ({ name, start, stop });
@@ -178,13 +182,15 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     });
     const boot = await bootstrapAdmin(accounts, deps.bootstrapAdmin ?? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD, demo: env.DEMO });
     if (boot.created) logger.warn({ admin: boot.created, demo: boot.demo }, boot.demo ? 'demo admin created (published password: a demo only)' : 'first admin created from ADMIN_EMAIL; remove ADMIN_PASSWORD from the environment');
+    // Before ingest, so that the first message stored already reaches a page opened early.
+    await parts.start(live);
     await parts.start(part('ingest', () => ingest.start(), () => ingest.stop()));
     await parts.start(mail);
     await parts.start(digest);
     if (deps.rulesPaused) parts.adopt(scheduler);
     else await parts.start(scheduler);
     const dashboardDir = findDashboardDir();
-    const http = await buildApp({ config, store, ingest, writer, metrics, logger, now, energy, state, mail, accounts, trustProxy: env.TRUST_PROXY, ...(dashboardDir ? { dashboardDir } : {}) });
+    const http = await buildApp({ config, store, ingest, writer, metrics, logger, now, energy, state, mail, accounts, live, trustProxy: env.TRUST_PROXY, ...(dashboardDir ? { dashboardDir } : {}) });
     parts.adopt(part('http', async () => undefined, () => http.close()));
     await http.listen({ port: env.HTTP_PORT, host: env.HTTP_HOST });
     const bound = http.server.address();
@@ -202,6 +208,7 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
       http,
       metrics,
       events,
+      live,
       state,
       evaluator,
       scheduler,

@@ -45,6 +45,8 @@ export default {
     notFound: 'Unknown site: {id}',
     livePower: 'Power demand – last 24 h',
     livePowerAlt: 'Line chart of the power demand of meter {device} over the last 24 hours, latest value {value}',
+    liveOn: 'Live stream: each reading appears as soon as it is stored.',
+    liveReconnecting: 'Live stream interrupted: reconnecting…',
     lastValue: 'Latest value: {value} at {time}',
     daily: 'Daily consumption per energy carrier – 30 days',
     dailyAlt: 'Bar chart of the daily consumption over 30 days per carrier: {carriers}',

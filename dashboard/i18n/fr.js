@@ -45,6 +45,8 @@ export default {
     notFound: 'Site inconnu : {id}',
     livePower: 'Puissance appelée – dernières 24 h',
     livePowerAlt: 'Courbe de la puissance appelée du compteur {device} sur les dernières 24 heures, dernière valeur {value}',
+    liveOn: "Flux en direct : chaque relevé s'affiche dès qu'il est enregistré.",
+    liveReconnecting: 'Flux en direct interrompu : reconnexion en cours…',
     lastValue: 'Dernière valeur : {value} à {time}',
     daily: 'Consommation journalière par énergie – 30 jours',
     dailyAlt: 'Histogramme de la consommation journalière sur 30 jours par énergie : {carriers}',

@@ -78,5 +78,6 @@ export function createApi(fetchImpl = (...args) => fetch(...args)) {
     silences: async (params, signal) => checkShape('silences', await get(`/api/silences?${qs(params ?? {})}`, signal)).silences,
     users: async (signal) => checkShape('users', await get('/api/users', signal)).users,
     tokens: async (signal) => checkShape('tokens', await get('/api/tokens', signal)).tokens,
+    liveSitesUrl: () => '/api/live',
   };
 }

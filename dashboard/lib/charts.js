@@ -27,10 +27,30 @@ export function localHourTicks(minMs, maxMs, timeZone, everyHours = 3) {
   return ticks;
 }
 
-export function lineTimeChart(canvas, { label, points, color, formatTick, formatTooltipTitle, formatValue, yTitle, minMs, maxMs, timeZone }) {
+/**
+ * True when the point at `i` has no neighbour within `joinMs`: a line needs two points, so a lone
+ * reading (the first one of a new meter, or one between gaps) is drawn as a dot, not as nothing.
+ */
+export function isolatedPoint(data, i, joinMs) {
+  const p = data[i];
+  if (!p) return false;
+  const prev = data[i - 1];
+  const next = data[i + 1];
+  return !(prev && p.x - prev.x <= joinMs) && !(next && next.x - p.x <= joinMs);
+}
+
+export function lineTimeChart(canvas, { label, points, color, formatTick, formatTooltipTitle, formatValue, yTitle, minMs, maxMs, timeZone, joinMs = Infinity }) {
   return new Chart(canvas, {
     type: 'line',
-    data: { datasets: [{ label, data: points, borderColor: color, backgroundColor: `${color}22`, fill: true, pointRadius: 0, borderWidth: 2, tension: 0.2 }] },
+    data: {
+      datasets: [{
+        label, data: points, borderColor: color, backgroundColor: `${color}22`, fill: true, borderWidth: 2, tension: 0.2,
+        pointRadius: (c) => (isolatedPoint(c.dataset.data, c.dataIndex, joinMs) ? 4 : 0),
+        pointBackgroundColor: color,
+        // A dot on the axis edge (the reading of this minute) is drawn whole, not cut in half.
+        clip: 6,
+      }],
+    },
     options: {
       ...common,
       parsing: false,

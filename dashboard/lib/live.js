@@ -1,32 +1,50 @@
-import { latestValues } from './api.js';
+// @ts-check
+import { ApiError, latestValues } from './api.js';
 
-export const POLL_INTERVAL_MS = 5000;
+/** @typedef {{ device: string, quantity: string, value: number, tsMs: number }} LiveValue */
+/** @typedef {'live' | 'reconnecting'} LiveState */
 
-/** Set once the server has shown it has no live stream, so later pages go straight to polling. */
-let streamUnavailable = false;
+/** First reconnection delay, doubled up to the maximum while the stream keeps failing. */
+const RETRY_FIRST_MS = 1_000;
+const RETRY_MAX_MS = 30_000;
 
-function parseEvent(raw) {
-  const data = raw.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n');
-  if (!data) return [];
-  try {
-    const body = JSON.parse(data);
-    return latestValues(body);
-  } catch {
-    return [];
-  }
+/**
+ * The site and values of one event-stream block (WHATWG HTML §9.2: `event:` and `data:` fields up
+ * to a blank line; `:` starts a comment). Only `latest` events carry values.
+ * @param {string} block
+ * @returns {{ site: string, values: LiveValue[] } | null}
+ */
+function eventOf(block) {
+  const lines = block.split('\n');
+  const name = lines.find((l) => l.startsWith('event:'))?.slice(6).trim() ?? 'message';
+  if (name !== 'latest') return null;
+  const data = lines.filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n');
+  if (!data) return null;
+  const body = JSON.parse(data);
+  return { site: String(body?.site), values: latestValues(body) };
 }
 
 /**
- * Reads the Server-Sent Events stream (WHATWG HTML §9.2 event-stream format) with
- * fetch rather than EventSource, so that a missing endpoint (404) is seen once and
- * answered by polling, instead of EventSource's endless reconnection attempts.
+ * Reads the stream with fetch rather than EventSource, so that a refusal (401, 404) is seen and
+ * ends the subscription instead of EventSource's endless reconnection attempts.
+ * @param {string} url
+ * @param {AbortSignal} signal
+ * @param {(site: string, values: LiveValue[]) => void} onValues
+ * @param {() => void} onOpen
  */
-async function readStream(url, signal, onValues) {
+async function readStream(url, signal, onValues, onOpen) {
   const res = await fetch(url, { headers: { accept: 'text/event-stream' }, signal });
-  if (!res.ok || !(res.headers.get('content-type') ?? '').includes('text/event-stream') || !res.body) {
-    if (res.status === 404 || res.ok) streamUnavailable = true;
-    throw new Error(`no live stream (${res.status})`);
+  if (!res.ok || !res.body) {
+    let problem = null;
+    try {
+      const body = await res.json();
+      problem = body?.code ? { code: body.code, params: body.params ?? {} } : null;
+    } catch {
+      /* not an API error body */
+    }
+    throw new ApiError(res.status, url, `${res.status} ${res.statusText}`, problem);
   }
+  onOpen();
   const reader = res.body.pipeThrough(new window.TextDecoderStream()).getReader();
   let buffer = '';
   for (;;) {
@@ -35,37 +53,72 @@ async function readStream(url, signal, onValues) {
     buffer += value.replace(/\r\n?/g, '\n');
     let cut;
     while ((cut = buffer.indexOf('\n\n')) >= 0) {
-      const values = parseEvent(buffer.slice(0, cut));
+      const event = eventOf(buffer.slice(0, cut));
       buffer = buffer.slice(cut + 2);
-      if (values.length > 0) onValues(values);
+      // An empty first event says so: the site has no reading yet.
+      if (event) onValues(event.site, event.values);
     }
   }
 }
 
 /**
- * Calls `onValues(latestValues)` whenever new readings arrive: from the live stream
- * when the server has one, else by polling /latest every 5 s. Returns a stop function.
+ * Calls `onValues` with the values the server pushes: first every latest value of each site (its
+ * snapshot), then each value as it is stored. A dropped stream is reopened (1 s, doubling to 30 s),
+ * and its new snapshot covers the gap. A refusal (4xx) ends it and goes to `onError`. Returns a stop function.
+ * @param {string} url
+ * @param {(site: string, values: LiveValue[]) => void} onValues
+ * @param {{ onState?: (state: LiveState) => void, onError?: (err: unknown) => void }} [handlers]
+ * @returns {() => void}
  */
-export function subscribeLive(api, siteId, onValues, { preferStream = true } = {}) {
+function subscribeStream(url, onValues, { onState = () => {}, onError = () => {} } = {}) {
   const controller = new window.AbortController();
+  /** @type {number | null} */
   let timer = null;
-  const poll = async () => {
-    try {
-      onValues(await api.latest(siteId, controller.signal));
-    } catch (err) {
-      if (controller.signal.aborted) return;
-      console.warn('live polling failed', err);
-    }
+  let delayMs = RETRY_FIRST_MS;
+  const connect = () => {
+    timer = null;
+    readStream(url, controller.signal, onValues, () => {
+      delayMs = RETRY_FIRST_MS;
+      onState('live');
+    }).catch((err) => {
+      // 204: nothing to watch, and no reason to ask again (WHATWG HTML §9.2.3).
+      if (controller.signal.aborted || (err instanceof ApiError && err.status === 204)) return;
+      if (err instanceof ApiError && err.status >= 400 && err.status < 500) {
+        onError(err);
+        return;
+      }
+      onState('reconnecting');
+      timer = window.setTimeout(connect, delayMs);
+      delayMs = Math.min(delayMs * 2, RETRY_MAX_MS);
+    });
   };
-  const startPolling = () => {
-    if (controller.signal.aborted || timer !== null) return;
-    timer = setInterval(poll, POLL_INTERVAL_MS);
-  };
-  if (preferStream && !streamUnavailable) {
-    readStream(api.liveUrl(siteId), controller.signal, onValues).catch(() => startPolling());
-  } else startPolling();
+  connect();
   return () => {
     controller.abort();
-    if (timer !== null) clearInterval(timer);
+    if (timer !== null) window.clearTimeout(timer);
   };
+}
+
+/**
+ * One site's live values (the site page).
+ * @param {{ liveUrl: (siteId: string) => string }} api
+ * @param {string} siteId
+ * @param {(values: LiveValue[]) => void} onValues
+ * @param {{ onState?: (state: LiveState) => void, onError?: (err: unknown) => void }} [handlers]
+ * @returns {() => void}
+ */
+export function subscribeLive(api, siteId, onValues, handlers) {
+  return subscribeStream(api.liveUrl(siteId), (_site, values) => onValues(values), handlers);
+}
+
+/**
+ * The live values of every site the user may see, in ONE stream (the overview): a browser opens at
+ * most 6 connections per host over HTTP/1.1, so a stream per card would stall the page.
+ * @param {{ liveSitesUrl: () => string }} api
+ * @param {(site: string, values: LiveValue[]) => void} onValues
+ * @param {{ onState?: (state: LiveState) => void, onError?: (err: unknown) => void }} [handlers]
+ * @returns {() => void}
+ */
+export function subscribeSites(api, onValues, handlers) {
+  return subscribeStream(api.liveSitesUrl(), onValues, handlers);
 }

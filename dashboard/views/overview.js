@@ -1,5 +1,5 @@
 import { h, clear } from '../lib/dom.js';
-import { subscribeLive } from '../lib/live.js';
+import { subscribeSites } from '../lib/live.js';
 import { carrierMeters, mainDevice, unitOf } from '../lib/site-model.js';
 import { STALE_AFTER_MS, startOfLocalDayMs } from '../lib/time.js';
 
@@ -9,6 +9,8 @@ const TODAY_REFRESH_MS = 60_000;
 export function renderOverview(main, ctx) {
   const { i18n, sites } = ctx;
   const stops = [];
+  /** @type {Map<string, (values: any[]) => void>} the power shown on each card, told by the one live stream */
+  const showPowerOf = new Map();
   const grid = h('div', { class: 'cards' });
   clear(main).append(h('h1', { text: i18n.t('overview.title') }), grid);
 
@@ -45,9 +47,7 @@ export function renderOverview(main, ctx) {
         powerEl.dataset.stale = String(stale);
         powerTs.textContent = i18n.t('overview.at', { time: i18n.formatDateTime(v.tsMs, site.timezone) });
       };
-      // The first values come from /latest at once; then the live feed (stream, or polling every 5 s).
-      ctx.api.latest(site.id).then(showPower, () => { powerEl.textContent = i18n.t('overview.noData'); });
-      stops.push(subscribeLive(ctx.api, site.id, showPower, { preferStream: false }));
+      showPowerOf.set(site.id, showPower);
     }
 
     const meters = carrierMeters(site);
@@ -69,6 +69,15 @@ export function renderOverview(main, ctx) {
     refreshToday();
     const timer = setInterval(refreshToday, TODAY_REFRESH_MS);
     stops.push(() => clearInterval(timer));
+  }
+  // One stream for every card: its first event per site is that site's latest values, then what is stored.
+  if (showPowerOf.size > 0) {
+    stops.push(subscribeSites(ctx.api, (siteId, values) => showPowerOf.get(siteId)?.(values), {
+      onError: () => showPowerOf.forEach((_show, id) => {
+        const el = grid.querySelector(`[data-site="${id}"] [data-testid="live-power"]`);
+        if (el) el.textContent = i18n.t('overview.noData');
+      }),
+    }));
   }
   return () => stops.forEach((stop) => stop());
 }

@@ -1,18 +1,14 @@
 import { h, clear, table } from '../lib/dom.js';
-import { errorText } from '../lib/problems.js';
-import { lineTimeChart, barChart, PALETTE } from '../lib/charts.js';
+import { barChart, PALETTE } from '../lib/charts.js';
 import { subscribeLive } from '../lib/live.js';
-import { carrierMeters, mainDevice, unitOf } from '../lib/site-model.js';
+import { carrierMeters, unitOf } from '../lib/site-model.js';
 import { localDateKey, localDaysAgoMs } from '../lib/time.js';
-import { renderLatestTable } from './site-latest.js';
+import { LatestValues, renderLatestTable } from './site-latest.js';
+import { livePowerPanel } from './site-live.js';
 import { renderAnalytics } from './site-analytics.js';
 
 const DAY_MS = 86_400_000;
-const LIVE_WINDOW_MS = DAY_MS;
-/** Width of the live chart's buckets (`every=5m`). */
-const BUCKET_MS = 5 * 60_000;
 const DAILY_DAYS = 30;
-const LATEST_REFRESH_MS = 30_000;
 
 /** The site page: live power, 30 days per carrier, baseline/KPIs when available, latest values. */
 export function renderSite(main, ctx, siteId) {
@@ -45,86 +41,21 @@ export function renderSite(main, ctx, siteId) {
     latestSection,
   );
 
-  renderLivePower(liveSection, ctx, site, charts, stops);
+  const power = livePowerPanel(liveSection, ctx, site, charts);
   renderDaily(dailySection, ctx, site, charts);
   stops.push(renderAnalytics(analyticsSection, ctx, site, charts));
-  const refreshLatest = () => renderLatestTable(latestSection, ctx, site);
-  refreshLatest();
-  const timer = setInterval(refreshLatest, LATEST_REFRESH_MS);
-  stops.push(() => clearInterval(timer));
+  // One live stream for the page: its first event is every latest value, later ones what was stored.
+  const latest = new LatestValues();
+  stops.push(subscribeLive(ctx.api, site.id, (values) => {
+    latest.merge(values);
+    power.onValues(values);
+    renderLatestTable(latestSection, ctx, site, latest.all());
+  }, { onState: power.onState, onError: (error) => renderLatestTable(latestSection, ctx, site, { error }) }));
 
   return () => {
     stops.forEach((stop) => stop());
     charts.forEach((c) => c.destroy());
   };
-}
-
-async function renderLivePower(section, ctx, site, charts, stops) {
-  const { i18n, api } = ctx;
-  const device = mainDevice(site, 'power_w');
-  if (!device) {
-    section.append(h('p', { class: 'notice', text: i18n.t('overview.noPowerMeter') }));
-    return;
-  }
-  const caption = h('p', { class: 'notice', id: 'live-power-caption', 'aria-live': 'polite' });
-  const canvas = h('canvas', { id: 'live-power-chart', role: 'img' });
-  section.append(h('div', { class: 'chart-box' }, canvas), caption);
-  const nowMs = ctx.now();
-  let points;
-  let lastSeenMs = 0;
-  try {
-    // 5-minute means: 288 points a day, enough to see every start-up and shutdown.
-    const [series, latest] = await Promise.all([
-      api.series(site.id, { device: device.id, quantity: 'power_w', fromMs: nowMs - LIVE_WINDOW_MS, toMs: nowMs, every: '5m' }),
-      api.latest(site.id),
-    ]);
-    points = series.buckets.map((b) => ({ x: b.tsMs, y: b.value / 1000, n: b.count ?? 1 }));
-    // Readings up to the latest one known now are already inside the buckets.
-    lastSeenMs = latest.find((v) => v.device === device.id && v.quantity === 'power_w')?.tsMs ?? 0;
-  } catch (err) {
-    section.append(h('p', { class: 'error', text: errorText(i18n, err) }));
-    return;
-  }
-  if (!section.isConnected) return;
-  const formatKW = (kW) => `${i18n.formatNumber(kW, 1)} kW`;
-  const describe = () => {
-    const last = points.at(-1);
-    const value = last ? formatKW(last.y) : '–';
-    canvas.setAttribute('aria-label', i18n.t('site.livePowerAlt', { device: device.name, value }));
-    caption.textContent = last ? i18n.t('site.lastValue', { value, time: i18n.formatDateTime(last.x, site.timezone) }) : i18n.t('site.noSeries');
-  };
-  const chart = lineTimeChart(canvas, {
-    label: i18n.t('quantity.power_w'),
-    points,
-    color: PALETTE.power,
-    yTitle: 'kW',
-    minMs: nowMs - LIVE_WINDOW_MS,
-    maxMs: nowMs,
-    timeZone: site.timezone,
-    formatTick: (ms) => i18n.formatTime(ms, site.timezone),
-    formatTooltipTitle: (ms) => i18n.formatDateTime(ms, site.timezone),
-    formatValue: formatKW,
-  });
-  charts.push(chart);
-  describe();
-  // New readings go into the same 5-minute buckets as the history (running mean); the window slides to stay 24 h wide.
-  stops.push(subscribeLive(api, site.id, (values) => {
-    const v = values.find((x) => x.device === device.id && x.quantity === 'power_w');
-    if (!v || v.tsMs <= lastSeenMs) return;
-    lastSeenMs = v.tsMs;
-    const slotMs = Math.floor(v.tsMs / BUCKET_MS) * BUCKET_MS;
-    const last = points.at(-1);
-    if (last && last.x === slotMs) {
-      last.y = (last.y * last.n + v.value / 1000) / (last.n + 1);
-      last.n += 1;
-    } else points.push({ x: slotMs, y: v.value / 1000, n: 1 });
-    while (points.length > 0 && points[0].x < slotMs - LIVE_WINDOW_MS) points.shift();
-    const endMs = Math.max(ctx.now(), v.tsMs);
-    chart.options.scales.x.min = endMs - LIVE_WINDOW_MS;
-    chart.options.scales.x.max = endMs;
-    chart.update('none');
-    describe();
-  }));
 }
 
 async function renderDaily(section, ctx, site, charts) {

@@ -48,7 +48,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     routerOptions: { maxParamLength: 200 },
     // No request body of this API is near 64 KiB (a user, a silence, a comment).
     bodyLimit: 64 * 1024,
-    // A client that sends nothing for 30 s is dropped (slowloris); live streams send a comment every 5 s.
+    // A client that sends nothing for 30 s is dropped (slowloris); live streams write a comment every 15 s at least (routes/live.ts).
     connectionTimeout: 30_000,
     requestTimeout: 30_000,
     trustProxy: deps.trustProxy ?? false,

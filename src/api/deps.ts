@@ -4,6 +4,7 @@ import type { LoginLimits } from './login-limiter.js';
 import type { OutboxStatus } from '../alerts/email/outbox-sender.js';
 import type { AppConfig } from '../config/schema.js';
 import type { EnergyAnalyticsService } from '../energy/analytics-service.js';
+import type { SiteLiveHub } from '../live/site-live-hub.js';
 import type { IngestStatus, RejectionRecord } from '../ingest/types.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -33,8 +34,16 @@ export interface AppDeps {
   dashboardDir?: string;
   /** Reported by /api/health; defaults to package.json's version. */
   version?: string;
-  /** How often a live stream polls the store, ms (default 5000). */
-  liveIntervalMs?: number;
+  /**
+   * Stored readings, per site, for the live streams (src/live/site-live-hub.ts; the service passes
+   * the one fed by ingest). Absent: a hub that nothing feeds, so a stream sends the store's
+   * snapshot and keep-alives only: for API tests over a store filled directly, with no ingest.
+   */
+  live?: Pick<SiteLiveHub, 'subscribe' | 'noteSnapshot'>;
+  /** A live stream sends a comment when it sent nothing for this long, ms (default 15,000). */
+  liveKeepAliveMs?: number;
+  /** A live stream whose client has not read for this long is closed, ms (default 60,000). */
+  liveStalledMs?: number;
   /** Consumption, degree days, baselines, KPIs and comparison; their routes exist only when given. */
   energy?: Pick<EnergyAnalyticsService, 'kpis' | 'compare' | 'baselineDays' | 'temperatures' | 'consumption' | 'warmUp' | 'decretTrajectory' | 'energyYears' | 'lastCompleteYear' | 'gasConversion'>;
   /** Fit the baselines in the background once the app is ready (default true). */

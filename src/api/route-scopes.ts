@@ -31,6 +31,8 @@ export const ROUTE_SCOPES: Readonly<Record<string, Scope>> = {
   'GET /api/sites/:site/latest': 'site-param',
   'GET /api/sites/:site/series': 'site-param',
   'GET /api/sites/:site/live': 'site-param',
+  // The overview's one stream: the visible sites only; naming another site is a 404 (live.ts).
+  'GET /api/live': 'authenticated',
   'GET /api/sites/:site/kpis': 'site-param',
   'GET /api/sites/:site/baseline': 'site-param',
   'GET /api/sites/:site/degree-days': 'site-param',

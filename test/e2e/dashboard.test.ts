@@ -11,6 +11,8 @@ import { buildApp } from '../../src/api/app.js';
 import { loadConfigFile } from '../../src/config/load.js';
 import type { IngestStatus, RejectionRecord } from '../../src/ingest/types.js';
 import { createLogger } from '../../src/observability/logger.js';
+import { EventBus } from '../../src/events/event-bus.js';
+import { SiteLiveHub } from '../../src/live/site-live-hub.js';
 import { EnergyAnalyticsService } from '../../src/energy/analytics-service.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { SqliteAccounts } from '../../src/storage/state/sqlite-accounts.js';
@@ -47,6 +49,9 @@ let apiToken: string;
 /** The browser logs in as this admin (admins see the rejections of no site too). */
 const ADMIN = { email: 'admin@test.invalid', password: 'dashboard-test-password' };
 const store = new MemoryStore();
+/** What ingest tells after a durable write, this test tells after `store.add` (the MQTT path has its own browser test). */
+const bus = new EventBus();
+const live = new SiteLiveHub({ events: bus });
 let baseUrl: string;
 let context: BrowserContext;
 let page: Page;
@@ -71,6 +76,7 @@ beforeAll(async () => {
   ];
   state = new SqliteStateStore({ dataDir: ':memory:' });
   await state.start();
+  await live.start();
   const accounts = new Accounts({ store: new SqliteAccounts(state), siteIds: CONFIG.sites.map((s) => s.id), now: () => Date.now() });
   const admin = await accounts.addUser({ email: ADMIN.email, role: 'admin', password: ADMIN.password });
   apiToken = (await accounts.createToken(admin, 'e2e test')).token;
@@ -84,7 +90,7 @@ beforeAll(async () => {
     logger: createLogger('silent'),
     now: () => Date.now(),
     dashboardDir: DASHBOARD_DIR,
-    liveIntervalMs: 1_000,
+    live,
     energy: new EnergyAnalyticsService({ config: CONFIG, query: store }),
   });
   baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -195,7 +201,9 @@ describe('dashboard in headless Chromium over the real API', () => {
     await expect.poll(points, { timeout: 10_000 }).toBe(EXPECTED_LIVE_POINTS);
     // A new reading reaches the open chart through the live stream, in a new 5-minute bucket.
     const latestMs = Date.now() - LIVE_POWER['cleon-bureaux'].ageMs;
-    store.add([{ site: 'cleon-bureaux', device: 'tgbt', quantity: 'power_w', tsMs: latestMs + 10 * 60_000, value: 99_000 }]);
+    const reading = { site: 'cleon-bureaux', device: 'tgbt', quantity: 'power_w', tsMs: latestMs + 10 * 60_000, value: 99_000 } as const;
+    store.add([reading]);
+    bus.emit('readingsStored', { readings: [reading] });
     await expect.poll(points, { timeout: 5_000 }).toBe(EXPECTED_LIVE_POINTS + 1);
     await expect(page.locator('#live-power-caption').textContent()).resolves.toContain(kW('fr-FR', 99_000));
     const dailyLabels = () => page.evaluate(() => (globalThis as unknown as { Chart: { getChart(id: string): { data: { datasets: { label: string }[] } } | undefined } }).Chart.getChart('daily-chart')?.data.datasets.map((d) => d.label) ?? []);

@@ -65,7 +65,6 @@ beforeAll(async () => {
     logger: createLogger('silent'),
     now: () => NOW_MS,
     dashboardDir: DASHBOARD_DIR,
-    liveIntervalMs: 50,
   }));
   auth = { authorization: `Bearer ${adminToken}` };
   baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });

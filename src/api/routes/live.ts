@@ -1,78 +1,155 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { SiteConfig } from '../../config/schema.js';
+import { EventBus } from '../../events/event-bus.js';
+import type { LiveValue } from '../../live/live-batch.js';
+import { SiteLiveHub } from '../../live/site-live-hub.js';
 import type { AppDeps } from '../deps.js';
 import { latestView } from '../latest-view.js';
-import { errorResponses, siteParams } from '../schemas.js';
+import { LiveViewer } from '../live-viewer.js';
+import { badRequest, notFound } from '../errors.js';
+import { problemOf } from '../problems.js';
+import { errorResponses, identifierParam, siteParams } from '../schemas.js';
 import { findSite } from '../site-catalog.js';
+import { visibleSites } from '../site-scope.js';
 
-export const DEFAULT_LIVE_INTERVAL_MS = 5_000;
+/** A comment at least this often: under the app's 30 s connection timeout and common proxies' 60 s. */
+export const DEFAULT_KEEP_ALIVE_MS = 15_000;
+/** A client whose socket has not drained for this long is dropped (its browser reconnects and gets a fresh snapshot). */
+export const DEFAULT_STALLED_MS = 60_000;
+/** EventSource's reconnection delay (the `retry:` field). */
+const RETRY_MS = 2_000;
+
+const DESCRIPTION = [
+  'Server-Sent Events (text/event-stream). The first event `latest` carries every latest value of the',
+  'site from the store, in the shape of GET /api/sites/{site}/latest. Each later event `latest` carries',
+  'only the values that changed: the newest reading of each device and quantity stored since the previous',
+  'event, sent within about 100 ms of being stored (readings are pushed as ingest stores them, the store is',
+  'not polled). A comment line `: keep-alive` comes every 15 s when nothing else was sent. A client that',
+  'reads too slowly gets the newest value of each device and quantity once it catches up (older ones are',
+  'coalesced away, never queued without bound). Event `unavailable` says the store could not be read for the',
+  'first event. Site managers get 404 for a site that is not theirs.',
+].join(' ');
+
+const liveQuery = z.strictObject({
+  sites: z.string().max(4096).optional().describe('Comma-separated site ids (default: every site the caller may see)'),
+});
+
+function encoder(site: SiteConfig): (values: readonly LiveValue[]) => string {
+  return (values) => `event: latest\ndata: ${JSON.stringify({ site: site.id, values: latestView(site, values) })}\n\n`;
+}
 
 /**
- * Server-Sent Events (WHATWG HTML, "Server-sent events") written by hand on the raw
- * response: each connection polls the store's latest values and pushes an event
- * `latest` when they changed, a comment otherwise (keeps proxies from timing out).
- * Power is among the latest values; the dashboard picks what it charts.
+ * The live stream of a site, fed by the live hub (one subscription per site for every viewer,
+ * src/live/site-live-hub.ts), written by hand on the raw response.
  */
 export const liveRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
-  const intervalMs = deps.liveIntervalMs ?? DEFAULT_LIVE_INTERVAL_MS;
-  const open = new Set<() => void>();
+  const hub = deps.live ?? new SiteLiveHub({ events: new EventBus() });
+  const keepAliveMs = deps.liveKeepAliveMs ?? DEFAULT_KEEP_ALIVE_MS;
+  const stalledMs = deps.liveStalledMs ?? DEFAULT_STALLED_MS;
+  /** Open streams: one viewer per site they carry, sharing the response. */
+  const open = new Map<LiveViewer[], () => void>();
+  let ticker: NodeJS.Timeout | null = null;
+  // Socket timing, not a reading's time: the monotonic clock, whatever the app's clock says (tests freeze it).
+  const monotonicMs = () => performance.now();
+  // One timer for every stream, running only while one is open.
+  const tick = () => {
+    const nowMs = monotonicMs();
+    for (const [viewers, end] of open) {
+      if (viewers.some((v) => (v.congestedSince() ?? Infinity) <= nowMs - stalledMs)) end();
+      else if (nowMs - Math.max(...viewers.map((v) => v.lastWriteMs)) >= keepAliveMs / 2) viewers[0]!.keepAlive();
+    }
+  };
   // Open streams would keep server.close() waiting for ever: end them first.
   app.addHook('preClose', async () => {
-    for (const end of [...open]) end();
+    for (const end of [...open.values()]) end();
   });
+
+  /** Opens the event stream of `sites` on the raw response: snapshot of each, then their batches. */
+  const stream = async (request: FastifyRequest, reply: FastifyReply, sites: readonly SiteConfig[]) => {
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    // Each congested viewer waits for one 'drain' of the shared response.
+    raw.setMaxListeners(sites.length + 10);
+    raw.write(`retry: ${RETRY_MS}\n\n`);
+    const viewers = sites.map((site) => new LiveViewer(raw, encoder(site), monotonicMs));
+    // Subscribed before the snapshots are read: what is stored meanwhile is kept, and sent after them if newer.
+    const unsubscribes = sites.map((site, i) => hub.subscribe(site.id, (batch) => viewers[i]!.onBatch(batch)));
+    const end = () => {
+      if (!open.delete(viewers)) return;
+      unsubscribes.forEach((off) => off());
+      viewers.forEach((v) => v.end());
+      if (open.size === 0 && ticker) {
+        clearInterval(ticker);
+        ticker = null;
+      }
+    };
+    open.set(viewers, end);
+    ticker ??= setInterval(tick, Math.max(10, Math.min(keepAliveMs / 2, stalledMs / 4)));
+    raw.on('close', end);
+    for (const [i, site] of sites.entries()) {
+      const viewer = viewers[i]!;
+      try {
+        const latest = await deps.store.latest(site.id);
+        if (viewer.isEnded) return;
+        hub.noteSnapshot(site.id, latest);
+        viewer.sendSnapshot(latest);
+      } catch (err) {
+        request.log.warn({ err, site: site.id }, 'live stream: store query failed');
+        viewer.sendEvent('unavailable', { site: site.id, message: 'store unavailable' });
+        // Later batches still flow: the page is told new values even while the store cannot answer.
+        viewer.sendSnapshot(null);
+      }
+    }
+  };
 
   app.get(
     '/api/sites/:site/live',
     {
       schema: {
         summary: 'Live latest values of a site (text/event-stream, event "latest", same shape as /latest)',
+        description: DESCRIPTION,
         tags: ['sites'],
         params: siteParams,
         produces: ['text/event-stream'],
         response: { 404: errorResponses[404], 400: errorResponses[400] },
       },
     },
+    // Checked before the stream opens, so an unknown site is still a JSON 404.
+    async (request, reply) => stream(request, reply, [findSite(deps.config, request.params.site)]),
+  );
+
+  app.get(
+    '/api/live',
+    {
+      schema: {
+        summary: 'Live latest values of several sites in one stream (text/event-stream; the overview)',
+        description: `The stream of GET /api/sites/{site}/live for each site the caller may see (or those of \`sites\`, comma-separated), in one connection: each event \`latest\` names its \`site\`, and each site has its own first event. A browser opens at most 6 connections per host over HTTP/1.1: one stream per card would stall the page. A site the caller may not see is a 404, as for a site that does not exist; no site at all is a 204.`,
+        tags: ['sites'],
+        querystring: liveQuery,
+        produces: ['text/event-stream'],
+        response: { 204: z.null().describe('No site to watch'), 404: errorResponses[404], 400: errorResponses[400] },
+      },
+    },
     async (request, reply) => {
-      // Checked before the stream opens, so an unknown site is still a JSON 404.
-      const site = findSite(deps.config, request.params.site);
-      reply.hijack();
-      const raw = reply.raw;
-      raw.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
+      const visible = visibleSites(request, deps.config);
+      const wanted = request.query.sites?.split(',') ?? deps.config.sites.map((s) => s.id).filter((id) => visible.has(id));
+      const sites = [...new Set(wanted)].map((id) => {
+        const checked = identifierParam.safeParse(id);
+        if (!checked.success) throw badRequest('querystring', 'sites', `${JSON.stringify(id.slice(0, 64))} ${checked.error.issues[0]?.message ?? 'is not a site id'}`);
+        if (!visible.has(id)) throw notFound('sites', `unknown site ${JSON.stringify(id)}`, problemOf('unknown-site', { site: id }));
+        return findSite(deps.config, id);
       });
-      raw.write(`retry: ${intervalMs}\n\n`);
-      let lastSent = '';
-      let polling = false;
-      let ended = false;
-      const poll = async () => {
-        if (polling || ended) return;
-        polling = true;
-        try {
-          const data = JSON.stringify({ site: site.id, values: latestView(site, await deps.store.latest(site.id)) });
-          if (ended) return;
-          if (data !== lastSent) raw.write(`event: latest\ndata: ${data}\n\n`);
-          else raw.write(': keep-alive\n\n');
-          lastSent = data;
-        } catch (err) {
-          request.log.warn({ err }, 'live stream: store query failed');
-          if (!ended) raw.write('event: unavailable\ndata: {"message":"store unavailable"}\n\n');
-        } finally {
-          polling = false;
-        }
-      };
-      const timer = setInterval(() => void poll(), intervalMs);
-      const end = () => {
-        if (ended) return;
-        ended = true;
-        clearInterval(timer);
-        open.delete(end);
-        if (!raw.writableEnded) raw.end();
-      };
-      open.add(end);
-      raw.on('close', end);
-      void poll();
+      // No site to watch (a site manager of no site): 204 tells EventSource not to reconnect (WHATWG HTML §9.2.3).
+      if (sites.length === 0) return reply.code(204).send(null);
+      return stream(request, reply, sites);
     },
   );
 };

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { chartJsDistDir } from '../../../src/api/routes/dashboard.js';
+import { EventBus } from '../../../src/events/event-bus.js';
+import { SiteLiveHub } from '../../../src/live/site-live-hub.js';
 import { FakeStore } from './fake-store.js';
 import { NOW_MS, harness } from './helpers.js';
 
@@ -37,48 +39,121 @@ function events(text: string, name: string): unknown[] {
     .map((block) => JSON.parse(block.split('\ndata: ')[1] ?? 'null'));
 }
 
+/** A hub fed by a bus of the test's own: what ingest emits after a durable write, the test emits. */
+async function liveHub() {
+  const events = new EventBus();
+  const hub = new SiteLiveHub({ events, coalesceMs: 20 });
+  await hub.start();
+  return { events, hub };
+}
+
 describe('GET /api/sites/:site/live (Server-Sent Events)', () => {
-  it('pushes the latest values when they change, and stops polling when the client leaves', async () => {
+  it('sends the snapshot, then what is stored as it is stored, with one subscription per site and no polling', async () => {
     const store = new FakeStore().add({ site: 'cleon-bureaux', device: 'tgbt', quantity: 'power_w', tsMs: NOW_MS, value: 1000 });
-    const h = await harness({ liveIntervalMs: 30 }, store);
+    const { events: bus, hub } = await liveHub();
+    const h = await harness({ live: hub, liveKeepAliveMs: 40 }, store);
     await h.app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = h.app.server.address() as AddressInfo;
     const stream = await openStream(port, '/api/sites/cleon-bureaux/live', h.adminToken);
+    const second = await openStream(port, '/api/sites/cleon-bureaux/live', h.adminToken);
     expect(stream.res.statusCode).toBe(200);
     expect(stream.res.headers['content-type']).toBe('text/event-stream; charset=utf-8');
-    await until(() => events(stream.text(), 'latest').length === 1, 'a first event');
+    await until(() => events(stream.text(), 'latest').length === 1 && events(second.text(), 'latest').length === 1, 'a first event on each stream');
     expect(events(stream.text(), 'latest')[0]).toEqual({
       site: 'cleon-bureaux',
       values: [{ device: 'tgbt', quantity: 'power_w', unit: 'W', kind: 'instantaneous', value: 1000, ts: new Date(NOW_MS).toISOString(), tsMs: NOW_MS }],
     });
+    expect(hub.viewerCount('cleon-bureaux')).toBe(2);
+    expect(bus.listenerCount('readingsStored')).toBe(1);
     await until(() => stream.text().includes(': keep-alive'), 'a keep-alive comment while nothing changes');
-    store.add({ site: 'cleon-bureaux', device: 'tgbt', quantity: 'power_w', tsMs: NOW_MS + 1000, value: 2500 });
-    await until(() => events(stream.text(), 'latest').length === 2, 'an event for the new reading');
-    expect(events(stream.text(), 'latest')[1]).toMatchObject({ values: [{ value: 2500, tsMs: NOW_MS + 1000 }] });
+    // A reading of another site, and one of a device the configuration does not declare, are not sent.
+    bus.emit('readingsStored', { readings: [
+      { site: 'rouen-formation', device: 'tgbt', quantity: 'power_w', tsMs: NOW_MS + 1000, value: 7 },
+      { site: 'cleon-bureaux', device: 'retired-meter', quantity: 'power_w', tsMs: NOW_MS + 1000, value: 8 },
+      { site: 'cleon-bureaux', device: 'tgbt', quantity: 'power_w', tsMs: NOW_MS + 1000, value: 2500 },
+    ] });
+    await until(() => events(stream.text(), 'latest').length === 2 && events(second.text(), 'latest').length === 2, 'an event for the new reading on each stream');
+    expect(events(stream.text(), 'latest')[1]).toEqual({
+      site: 'cleon-bureaux',
+      values: [{ device: 'tgbt', quantity: 'power_w', unit: 'W', kind: 'instantaneous', value: 2500, ts: new Date(NOW_MS + 1000).toISOString(), tsMs: NOW_MS + 1000 }],
+    });
+    // The store was read once per stream, for its snapshot; never polled since.
+    expect(store.calls.filter((c) => c.method === 'latest')).toHaveLength(2);
 
     stream.close();
-    const connections = () => new Promise<number>((resolve) => h.app.server.getConnections((_err, n) => resolve(n)));
-    let open = 1;
-    await until(() => {
-      void connections().then((n) => (open = n));
-      return open === 0;
-    }, 'the server to see the client leave');
-    const callsAtClose = () => store.calls.filter((c) => c.method === 'latest').length;
-    const settledAt = callsAtClose();
-    // Absence cannot be awaited: five poll periods, bounded, to check that nothing polls any more.
-    await new Promise((r) => setTimeout(r, 150));
-    expect(callsAtClose()).toBe(settledAt);
+    second.close();
+    await until(() => hub.viewerCount() === 0, 'the hub to forget both viewers');
   });
 
-  it('answers a JSON 404 for an unknown site instead of opening a stream', async () => {
+  it('answers a JSON 404 for an unknown site, and for a site that is not a site manager\'s own, instead of opening a stream', async () => {
     const h = await harness();
     const res = await h.app.inject({ url: '/api/sites/le-havre/live' });
     expect(res.statusCode).toBe(404);
     expect(res.json()).toMatchObject({ field: 'site' });
+    const manager = await h.tokenFor('site-manager', ['cleon-bureaux']);
+    const other = await h.app.inject({ url: '/api/sites/rouen-formation/live', headers: { authorization: `Bearer ${manager}` } });
+    expect(other.statusCode).toBe(404);
+    expect(other.json()).toMatchObject({ code: 'unknown-site', field: 'site' });
+  });
+
+  it('says when the store cannot give the snapshot, and still streams what is stored', async () => {
+    const store = new FakeStore();
+    store.failWith = new Error('store down');
+    const { events: bus, hub } = await liveHub();
+    const h = await harness({ live: hub }, store);
+    await h.app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = h.app.server.address() as AddressInfo;
+    const stream = await openStream(port, '/api/sites/cleon-bureaux/live', h.adminToken);
+    await until(() => events(stream.text(), 'unavailable').length === 1, 'an unavailable event');
+    bus.emit('readingsStored', { readings: [{ site: 'cleon-bureaux', device: 'tgbt', quantity: 'power_w', tsMs: NOW_MS, value: 3 }] });
+    await until(() => events(stream.text(), 'latest').length === 1, 'the stored reading');
+    stream.close();
+  });
+
+  it('GET /api/live: one stream for the overview, with each site the caller may see, and only those', async () => {
+    const store = new FakeStore()
+      .add({ site: 'cleon-bureaux', device: 'tgbt', quantity: 'power_w', tsMs: NOW_MS, value: 1000 })
+      .add({ site: 'rouen-formation', device: 'tgbt', quantity: 'power_w', tsMs: NOW_MS, value: 2000 });
+    const { events: bus, hub } = await liveHub();
+    const h = await harness({ live: hub }, store);
+    await h.app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = h.app.server.address() as AddressInfo;
+    const all = await openStream(port, '/api/live', h.adminToken);
+    const siteIds = h.deps.config.sites.map((s) => s.id);
+    await until(() => events(all.text(), 'latest').length === siteIds.length, 'a first event per site');
+    expect(events(all.text(), 'latest').map((e) => (e as { site: string }).site)).toEqual(siteIds);
+    expect(hub.viewerCount()).toBe(siteIds.length);
+
+    const managerToken = await h.tokenFor('site-manager', ['cleon-bureaux']);
+    const mine = await openStream(port, '/api/live', managerToken);
+    await until(() => events(mine.text(), 'latest').length === 1, "the manager's site");
+    bus.emit('readingsStored', { readings: [
+      { site: 'rouen-formation', device: 'tgbt', quantity: 'power_w', tsMs: NOW_MS + 1000, value: 2100 },
+      { site: 'cleon-bureaux', device: 'tgbt', quantity: 'power_w', tsMs: NOW_MS + 1000, value: 1100 },
+    ] });
+    await until(() => events(all.text(), 'latest').length === siteIds.length + 2, 'both new readings on the full stream');
+    await until(() => events(mine.text(), 'latest').length === 2, "the manager's new reading");
+    await new Promise((r) => setTimeout(r, 100));
+    // Another site's reading never reaches the manager, neither in the snapshot nor later.
+    expect(events(mine.text(), 'latest').map((e) => (e as { site: string }).site)).toEqual(['cleon-bureaux', 'cleon-bureaux']);
+    expect(mine.text()).not.toContain('rouen-formation');
+
+    const refused = await h.app.inject({ url: '/api/live?sites=cleon-bureaux,rouen-formation', headers: { authorization: `Bearer ${managerToken}` } });
+    expect(refused.statusCode).toBe(404);
+    expect(refused.json()).toMatchObject({ code: 'unknown-site', field: 'sites' });
+    const nobody = await h.tokenFor('site-manager', []);
+    expect((await h.app.inject({ url: '/api/live', headers: { authorization: `Bearer ${nobody}` } })).statusCode).toBe(204);
+    const bad = await h.app.inject({ url: '/api/live?sites=Cleon%27--' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ field: 'sites' });
+    all.close();
+    mine.close();
+    await until(() => hub.viewerCount() === 0, 'the hub to forget every viewer');
   });
 
   it('ends open streams when the app closes', async () => {
-    const h = await harness({ liveIntervalMs: 30 });
+    const { hub } = await liveHub();
+    const h = await harness({ live: hub });
     await h.app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = h.app.server.address() as AddressInfo;
     const stream = await openStream(port, '/api/sites/rouen-formation/live', h.adminToken);
@@ -87,6 +162,7 @@ describe('GET /api/sites/:site/live (Server-Sent Events)', () => {
     stream.res.on('end', () => (ended = true));
     await h.app.close();
     await until(() => ended, 'the stream to end');
+    expect(hub.viewerCount()).toBe(0);
   });
 });
 

@@ -36,6 +36,8 @@ describe('every registered route has a scope decision that holds', () => {
       const anon = await h.app.inject({ method: method as 'GET', url: other, headers: { ...anonymous, 'content-type': 'application/json' }, payload: method === 'GET' || method === 'DELETE' ? undefined : '{}' });
       if (scope === 'public') expect(anon.statusCode, key).not.toBe(401);
       else expect(anon.statusCode, `${key} anonymous`).toBe(401);
+      // A stream never ends under inject: /api/live's scope is walked over real HTTP (live-and-dashboard.test.ts).
+      if (url === '/api/live') continue;
       const asManager = await h.app.inject({ method: method as 'GET', url: other, headers: { authorization: `Bearer ${manager}`, 'content-type': 'application/json' }, payload: method === 'GET' || method === 'DELETE' ? undefined : '{}' });
       if (scope === 'admin') expect(asManager.statusCode, `${key} as site-manager`).toBe(403);
       if (scope === 'site-param') expect(asManager.statusCode, `${key} of another site as site-manager`).toBe(404);

@@ -183,6 +183,7 @@ describe('OpenAPI and errors', () => {
       [
         '/api/health',
         '/api/ingest/rejections',
+        '/api/live',
         '/api/session',
         '/api/sites',
         '/api/sites/{site}',
@@ -196,6 +197,9 @@ describe('OpenAPI and errors', () => {
         '/metrics',
       ].sort(),
     );
+    // The live stream says what it sends: pushed as stored, not polled (issue 13, point 2).
+    expect(doc.paths['/api/sites/{site}/live'].get.description).toContain('the store is\nnot polled'.replace('\n', ' '));
+    expect(doc.paths['/api/live'].get.parameters.map((p: { name: string }) => p.name)).toEqual(['sites']);
     const seriesParams = doc.paths['/api/sites/{site}/series'].get.parameters.map((p: { name: string }) => p.name).sort();
     expect(seriesParams).toEqual(['device', 'every', 'from', 'quantity', 'site', 'to']);
     const ui = await h.app.inject({ url: '/docs/' });
