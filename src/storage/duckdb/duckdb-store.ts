@@ -5,7 +5,7 @@ import type { Reading } from '../../model/reading.js';
 import type { Logger } from '../../observability/logger.js';
 import { StoreUnavailableError } from '../errors.js';
 import type { Bucket, BucketQuery, LatestValue, ReadingStore, SeriesBucket, SeriesSelector, SiteBucketQuery, SiteSelector, StoreHealth } from '../port.js';
-import { connectionReader, DuckDbQueries } from './duckdb-queries.js';
+import { connectionColumnReader, connectionReader, DuckDbQueries } from './duckdb-queries.js';
 import { CREATE_READINGS, CREATE_STAGING, DELETE_REPLACED, INSERT_STAGED, READINGS_TABLE, STAGING_TABLE } from './schema.js';
 import { lastWins, stagingChunks, timeSpan } from './staging.js';
 import { SerialQueue } from './serial-queue.js';
@@ -54,8 +54,9 @@ export class DuckDbStore implements ReadingStore {
 
   constructor(private readonly options: DuckDbStoreOptions) {
     this.log = options.logger?.child({ module: 'duckdb-store' });
-    this.queries = new DuckDbQueries((sql, params) =>
-      this.reads.run(() => connectionReader(() => this.connections().reader)(sql, params)),
+    this.queries = new DuckDbQueries(
+      (sql, params) => this.reads.run(() => connectionReader(() => this.connections().reader)(sql, params)),
+      (sql, params) => this.reads.run(() => connectionColumnReader(() => this.connections().reader)(sql, params)),
     );
   }
 
