@@ -100,19 +100,32 @@ export class EnergyAnalyticsService {
   }
 
   /**
-   * Fits every site's baseline (reading its reference period), one site at a time, so that the
-   * first comparison finds them fitted. Failures are logged, not thrown: a site without data is
-   * the ordinary case of a new pilot.
+   * Fits every site's baseline (reading its reference period), one site at a time, and reads what
+   * the KPIs of `periods` need (the API passes its default period), so that the first comparison
+   * finds them: the rebuild at start of what the caches hold. Failures are logged, not thrown: a
+   * site without data is the ordinary case of a new pilot.
    */
-  async warmUp(signal?: AbortSignal): Promise<void> {
+  async warmUp(signal?: AbortSignal, periods: readonly Period[] = []): Promise<void> {
     for (const site of this.options.config.sites) {
       if (signal?.aborted) return;
       try {
         await this.baseline(site.id);
+        for (const period of periods) await this.kpis(site.id, period);
       } catch (err) {
-        this.options.logger?.warn({ err, site: site.id }, 'baseline warm-up failed');
+        this.options.logger?.warn({ err, site: site.id }, 'analytics warm-up failed');
       }
     }
+  }
+
+  /**
+   * Reads again the cached spans, then refits the baselines, that are past half their maximum age
+   * (site-data-cache.ts, baseline-cache.ts): what is in use stays warm, so only a period nobody
+   * asked for is read on a request. Call it every few seconds; it reads one span at a time.
+   */
+  async refreshAhead(signal?: AbortSignal): Promise<{ spans: number; baselines: number }> {
+    const spans = await this.data.refreshAhead(signal);
+    const baselines = await this.baselines.refreshAhead(signal);
+    return { spans, baselines };
   }
 
   /** Forgets the cached years and baselines these readings change (call it on "readings stored"). */

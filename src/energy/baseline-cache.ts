@@ -13,6 +13,7 @@ interface Entry<T> {
   sites: ReadonlySet<string>;
   spanMs: [number, number];
   value: Promise<T>;
+  fit: () => Promise<T>;
 }
 
 export class BaselineCache<T> {
@@ -27,12 +28,35 @@ export class BaselineCache<T> {
     const nowMs = this.now();
     const hit = this.entries.get(key);
     if (hit && nowMs - hit.loadedMs < this.maxAgeMs) return hit.value;
-    const entry: Entry<T> = { loadedMs: nowMs, sites: new Set(sites), spanMs, value: fit() };
+    const entry: Entry<T> = { loadedMs: nowMs, sites: new Set(sites), spanMs, value: fit(), fit };
     this.entries.set(key, entry);
     entry.value.catch(() => {
       if (this.entries.get(key) === entry) this.entries.delete(key);
     });
     return entry.value;
+  }
+
+  /**
+   * Fits again, one at a time, the baselines past half their maximum age, each swapped in once
+   * fitted (see SiteDataCache.refreshAhead): a baseline in use is never refitted on a request.
+   */
+  async refreshAhead(signal?: AbortSignal): Promise<number> {
+    let refreshed = 0;
+    for (const [key, e] of [...this.entries]) {
+      if (signal?.aborted) break;
+      const nowMs = this.now();
+      if (nowMs - e.loadedMs < this.maxAgeMs / 2) continue;
+      const value = e.fit();
+      try {
+        await value;
+      } catch {
+        continue;
+      }
+      if (this.entries.get(key) !== e) continue;
+      this.entries.set(key, { ...e, loadedMs: nowMs, value });
+      refreshed++;
+    }
+    return refreshed;
   }
 
   invalidate(readings: readonly Pick<Reading, 'site' | 'tsMs'>[]): void {

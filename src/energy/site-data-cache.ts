@@ -41,6 +41,8 @@ interface Entry<T> {
   site: string;
   device: string | null;
   value: Promise<T>;
+  /** Reads the span again (refreshAhead). */
+  reload: () => Promise<T>;
 }
 
 /** A span of cached data: a past calendar year, or a month of the current year (live readings then drop one month, not the year). */
@@ -168,23 +170,51 @@ export class SiteDataCache {
   private year<T>(key: string, site: SiteConfig, unit: Unit, ownerSite: string, device: string | null, load: (days: LocalDay[]) => Promise<T>): Promise<T> {
     const nowMs = this.options.now();
     const hit = this.entries.get(key) as Entry<T> | undefined;
-    if (hit) {
-      const current = nowMs >= hit.spanMs[0] && nowMs < hit.spanMs[1] + DAY_MS;
-      const maxAge = current ? (this.options.currentMaxAgeMs ?? 60_000) : (this.options.maxAgeMs ?? 600_000);
-      if (nowMs - hit.loadedMs < maxAge) return hit.value;
-    }
+    if (hit && nowMs - hit.loadedMs < this.maxAgeOf(hit, nowMs)) return hit.value;
     const days = localDays(unit.from, unit.to, site.timezone);
-    const value = load(days);
-    const entry: Entry<T> = { loadedMs: nowMs, spanMs: [days[0]!.startMs, days[days.length - 1]!.endMs], site: ownerSite, device, value };
+    return this.put(key, { loadedMs: nowMs, spanMs: [days[0]!.startMs, days[days.length - 1]!.endMs], site: ownerSite, device, value: load(days), reload: () => load(days) });
+  }
+
+  private maxAgeOf(e: Entry<unknown>, nowMs: number): number {
+    const current = nowMs >= e.spanMs[0] && nowMs < e.spanMs[1] + DAY_MS;
+    return current ? (this.options.currentMaxAgeMs ?? 60_000) : (this.options.maxAgeMs ?? 600_000);
+  }
+
+  private put<T>(key: string, entry: Entry<T>): Promise<T> {
     this.entries.delete(key);
     this.entries.set(key, entry as Entry<unknown>);
     // A failed read is not kept: the next request tries again.
-    value.catch(() => {
+    entry.value.catch(() => {
       if (this.entries.get(key) === entry) this.entries.delete(key);
     });
     // Oldest first (Map order): a year read again moves to the end.
     while (this.entries.size > (this.options.maxEntries ?? 300)) this.entries.delete(this.entries.keys().next().value!);
-    return value;
+    return entry.value;
+  }
+
+  /**
+   * Reads again, one at a time, the spans past half their maximum age, and swaps each in once its
+   * read is complete: a span in use never expires, so a comparison after an idle quarter of an hour
+   * is not cold again (issue 13, point 6). Nothing is served older than before, since an entry
+   * is replaced only by a newer read, and one dropped meanwhile (new readings) is not put back.
+   */
+  async refreshAhead(signal?: AbortSignal): Promise<number> {
+    let refreshed = 0;
+    for (const [key, e] of [...this.entries]) {
+      if (signal?.aborted) break;
+      const nowMs = this.options.now();
+      if (nowMs - e.loadedMs < this.maxAgeOf(e, nowMs) / 2) continue;
+      const value = e.reload();
+      try {
+        await value;
+      } catch {
+        continue;
+      }
+      if (this.entries.get(key) !== e) continue;
+      this.put(key, { ...e, loadedMs: nowMs, value });
+      refreshed++;
+    }
+    return refreshed;
   }
 }
 

@@ -1,7 +1,8 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { KpiKey } from '../../energy/analytics-service.js';
+import { kpiValue, type KpiKey } from '../../energy/analytics-service.js';
+import { rankSites } from '../../energy/ranking.js';
 import { MIN_MEASURED_SHARE } from '../../energy/coverage.js';
 import { degreeDays, sumDegreeDays } from '../../energy/degree-days.js';
 import { decretAnswer, flatKpis, num, problems, whyMissing } from '../analytics-answers.js';
@@ -64,10 +65,34 @@ export const analyticsRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; energy: Ene
     return { site, period: parsePeriod(query, deps.now(), site.timezone) };
   };
   const defaultZone = deps.config.sites[0]?.timezone ?? 'Europe/Paris';
-  // Baselines fitted in the background from the start, so the first comparison finds them (issue 13, point 6).
+  // Baselines fitted and the default period read in the background from the start, so the first
+  // comparison finds them, then refreshed ahead of their expiry, so that a comparison after an idle
+  // quarter of an hour does not read every site-year again (issue 13, point 6). The current
+  // month's spans expire after 60 s: refreshed from 30 s of age, checked every 15 s.
   const warmUp = new AbortController();
-  if (deps.analyticsWarmUp !== false) app.addHook('onReady', async () => void energy.warmUp(warmUp.signal));
-  app.addHook('onClose', async () => warmUp.abort());
+  let refresher: NodeJS.Timeout | null = null;
+  if (deps.analyticsWarmUp !== false) {
+    app.addHook('onReady', async () => {
+      const period = parsePeriod({}, deps.now(), defaultZone);
+      void energy.warmUp(warmUp.signal, [period]).then(() => {
+        if (warmUp.signal.aborted) return;
+        let running = false;
+        refresher = setInterval(() => {
+          if (running) return;
+          running = true;
+          energy
+            .refreshAhead(warmUp.signal)
+            .catch((err: unknown) => app.log.warn({ err }, 'analytics refresh failed'))
+            .finally(() => (running = false));
+        }, deps.analyticsRefreshMs ?? 15_000);
+        refresher.unref();
+      });
+    });
+  }
+  app.addHook('onClose', async () => {
+    warmUp.abort();
+    if (refresher) clearInterval(refresher);
+  });
 
   app.get(
     '/api/compare',
@@ -75,11 +100,14 @@ export const analyticsRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; energy: Ene
     async (request, reply) => {
       const period = parsePeriod(request.query, deps.now(), defaultZone);
       const rankBy = request.query.rankBy ?? 'kWhPerM2';
-      const result = await cache.get(`compare|${period.from}|${period.to}|${rankBy}`, () => energy.compare(period, rankBy));
+      // Single-flight per period (issue 11 point 4, issue 13 point 6): a burst of requests for the same
+      // period, whoever asks and whatever the rank key, shares one computation; ranking is cheap.
+      const result = await cache.get(`compare|${period.from}|${period.to}`, () => energy.compare(period));
+      const ranking = rankBy === 'kWhPerM2' ? result.ranking : rankSites(result.kpis, (k) => kpiValue(k, rankBy), 'asc');
       const byId = new Map(result.kpis.map((k) => [k.site, k]));
       // Ranked among the sites the caller may see (issue 11): the others are absent, ranks renumbered.
       const visible = visibleSites(request, deps.config);
-      const shown = result.ranking.filter((r) => visible.has(r.site));
+      const shown = ranking.filter((r) => visible.has(r.site));
       const sites = shown.map((r) => {
         const k = byId.get(r.site)!;
         const site = findSite(deps.config, r.site);

@@ -5,7 +5,7 @@ import type { Reading } from '../../model/reading.js';
 import type { Logger } from '../../observability/logger.js';
 import { StoreUnavailableError } from '../errors.js';
 import type { Bucket, BucketQuery, LatestValue, ReadingStore, SeriesBucket, SeriesSelector, SiteBucketQuery, SiteSelector, StoreHealth } from '../port.js';
-import { connectionReader, DuckDbQueries } from './duckdb-queries.js';
+import { connectionColumnReader, connectionReader, DuckDbQueries } from './duckdb-queries.js';
 import { CREATE_READINGS, CREATE_STAGING, DELETE_REPLACED, INSERT_STAGED, READINGS_TABLE, STAGING_TABLE } from './schema.js';
 import { lastWins, stagingChunks, timeSpan } from './staging.js';
 import { SerialQueue } from './serial-queue.js';
@@ -33,8 +33,16 @@ export interface DuckDbStoreOptions {
 interface Open {
   instance: DuckDBInstance;
   writer: DuckDBConnection;
-  reader: DuckDBConnection;
+  /** One per READ_CONNECTIONS, each with its own queue in `reads`. */
+  readers: DuckDBConnection[];
 }
+
+/**
+ * Queries run on two connections, taken in turn: a connection runs one statement at a time, and
+ * the overview's 40-odd small queries for 20 sites (latest values, today's series) queued on one
+ * were most of its load time (bench:api, 2026-12-01). Two, for the machine's two cores.
+ */
+const READ_CONNECTIONS = 2;
 
 /**
  * The embedded store: one DuckDB file in DATA_DIR. Writes go through one connection,
@@ -47,15 +55,17 @@ export class DuckDbStore implements ReadingStore {
   private open: Open | null = null;
   private stopping: Promise<void> | null = null;
   private readonly writes = new SerialQueue();
-  private readonly reads = new SerialQueue();
+  private readonly reads = Array.from({ length: READ_CONNECTIONS }, () => new SerialQueue());
+  private nextRead = 0;
   private highWater = new SeriesHighWater();
   private readonly queries: DuckDbQueries;
   private readonly log: Logger | undefined;
 
   constructor(private readonly options: DuckDbStoreOptions) {
     this.log = options.logger?.child({ module: 'duckdb-store' });
-    this.queries = new DuckDbQueries((sql, params) =>
-      this.reads.run(() => connectionReader(() => this.connections().reader)(sql, params)),
+    this.queries = new DuckDbQueries(
+      (sql, params) => this.onReader((reader) => connectionReader(reader)(sql, params)),
+      (sql, params) => this.onReader((reader) => connectionColumnReader(reader)(sql, params)),
     );
   }
 
@@ -78,9 +88,10 @@ export class DuckDbStore implements ReadingStore {
       const writer = await instance.connect();
       await writer.run(CREATE_READINGS);
       await writer.run(CREATE_STAGING);
-      const reader = await instance.connect();
+      const readers: DuckDBConnection[] = [];
+      for (let i = 0; i < READ_CONNECTIONS; i++) readers.push(await instance.connect());
       this.highWater = await loadHighWater(writer);
-      this.open = { instance, writer, reader };
+      this.open = { instance, writer, readers };
     } catch (error) {
       instance.closeSync();
       throw new StoreUnavailableError(`cannot prepare DuckDB file ${this.path}: ${(error as Error).message}`, { cause: error });
@@ -98,14 +109,14 @@ export class DuckDbStore implements ReadingStore {
     // Let queued writes finish: they were accepted and their callers wait on a commit.
     // New ones are refused meanwhile (see write()).
     await this.writes.drain();
-    await this.reads.drain();
+    await Promise.all(this.reads.map((q) => q.drain()));
     try {
       // Fold the WAL into the file so the next open (or another process) starts clean.
       await open.writer.run('CHECKPOINT');
     } catch (error) {
       this.log?.warn({ err: error }, 'checkpoint at stop failed; the WAL will be replayed on next open');
     }
-    open.reader.closeSync();
+    for (const reader of open.readers) reader.closeSync();
     open.writer.closeSync();
     open.instance.closeSync();
     this.open = null;
@@ -183,6 +194,13 @@ export class DuckDbStore implements ReadingStore {
     } catch (error) {
       return { ok: false, kind: this.kind, detail: (error as Error).message, lastReadingMs: null };
     }
+  }
+
+  /** Runs a query on the next read connection in turn, after what is queued on it. */
+  private onReader<T>(job: (reader: () => DuckDBConnection) => Promise<T>): Promise<T> {
+    const i = this.nextRead;
+    this.nextRead = (i + 1) % READ_CONNECTIONS;
+    return this.reads[i]!.run(() => job(() => this.connections().readers[i]!));
   }
 
   private connections(): Open {

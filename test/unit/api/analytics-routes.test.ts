@@ -110,6 +110,25 @@ describe('GET /api/compare', () => {
     expect(csv).toMatchObject({ rank: '', kWhPerM2: '', decretReductionAchievedPct: '', decretStatus: 'insufficient-data', status: 'insufficient-data', measuredSharePct: '0' });
   });
 
+  it('computes a burst of comparisons of one period once, whatever the rank key', async () => {
+    const before = computeCalls;
+    const period = 'from=2016-02-01&to=2016-02-29';
+    const answers = await Promise.all([
+      ...Array.from({ length: 8 }, () => app.inject(`/api/compare?${period}`)),
+      app.inject(`/api/compare?${period}&rankBy=baseloadKW`),
+      app.inject(`/api/compare?${period}&format=csv`),
+    ]);
+    expect(answers.map((a) => a.statusCode)).toEqual(Array(10).fill(200));
+    expect(computeCalls).toBe(before + 1);
+    // Same figures, ranked on the key asked for.
+    const byKWh = answers[0]!.json<{ sites: CompareRow[] }>().sites;
+    const byBaseload = answers[8]!.json<{ rankBy: string; sites: Array<CompareRow & { baseloadKW: number | null }> }>();
+    expect(byBaseload.rankBy).toBe('baseloadKW');
+    expect(new Set(byBaseload.sites.map((s) => s.site))).toEqual(new Set(byKWh.map((s) => s.site)));
+    const ranked = byBaseload.sites.filter((s) => s.rank !== null);
+    for (let i = 1; i < ranked.length; i++) expect(ranked[i]!.baseloadKW!).toBeGreaterThanOrEqual(ranked[i - 1]!.baseloadKW!);
+  });
+
   it('answers again from the cache, and as CSV with the same figures', async () => {
     const before = computeCalls;
     const json = (await app.inject(`/api/compare?${YEAR}`)).json<{ sites: CompareRow[] }>();

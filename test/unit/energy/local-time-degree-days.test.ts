@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cddMeteo, dailyTemperatures, degreeDays, hddCostic, hddMeteo, sumDegreeDays } from '../../../src/energy/degree-days.js';
-import { hourEdgesOfDays, isoWeekday, localDateOf, localDays, localHourOf } from '../../../src/energy/local-time.js';
+import { epochDayMsToDate, hourEdgesOfDays, isoWeekday, localDateOf, localDays, localHourOf, utcOffsetMs } from '../../../src/energy/local-time.js';
 
 const H = 3_600_000;
 
@@ -27,6 +27,32 @@ describe('local days', () => {
     expect(localHourOf(Date.UTC(2026, 6, 1, 12), 'Europe/Paris')).toBe(14);
     expect(isoWeekday('2026-03-29')).toBe(7);
     expect(isoWeekday('2026-04-06')).toBe(1);
+  });
+});
+
+describe('date and offset arithmetic (the fast paths agree with Date and Intl)', () => {
+  it('epochDayMsToDate gives toISOString\'s date for every day from 1900 to 2200, at and after midnight', () => {
+    let mismatches = 0;
+    for (let day = Date.UTC(1900, 0, 1) / 86_400_000; day < Date.UTC(2200, 0, 1) / 86_400_000; day++) {
+      for (const ms of [day * 86_400_000, day * 86_400_000 + 86_399_999]) if (epochDayMsToDate(ms) !== new Date(ms).toISOString().slice(0, 10)) mismatches++;
+    }
+    expect(mismatches).toBe(0);
+    expect(epochDayMsToDate(Date.UTC(2024, 1, 29))).toBe('2024-02-29');
+  });
+
+  it('utcOffsetMs agrees with Intl every 185 minutes of 2020-2026, in zones with DST, 30-minute DST, 45 minutes and Ramadan changes', () => {
+    const zones = ['Europe/Paris', 'America/New_York', 'Australia/Lord_Howe', 'Pacific/Chatham', 'Africa/Casablanca'];
+    const mismatches: string[] = [];
+    for (const timezone of zones) {
+      const f = new Intl.DateTimeFormat('en-US', { timeZone: timezone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+      for (let t = Date.UTC(2020, 0, 1); t < Date.UTC(2027, 0, 1); t += 185 * 60_000) {
+        const p: Record<string, number> = {};
+        for (const x of f.formatToParts(new Date(t))) if (x.type !== 'literal') p[x.type] = Number(x.value);
+        const expected = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - t;
+        if (utcOffsetMs(t, timezone) !== expected) mismatches.push(`${timezone} ${new Date(t).toISOString()}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
   });
 });
 

@@ -99,4 +99,48 @@ describe('analytics caches (years of data, baselines)', () => {
     expect(readsBefore).toBeGreaterThan(3);
     expect(query.reads).toEqual(['tgbt/energy_kwh 2025-05-31T22:00:00.000Z', 'gaz/gas_m3 2025-05-31T22:00:00.000Z']);
   });
+
+  it('refreshes ahead of expiry what is in use, so a request after the maximum age reads nothing', async () => {
+    const query = new CountingQuery().add(readings);
+    const clock = { nowMs: Date.parse('2026-02-01T00:00:00Z') };
+    const service = new EnergyAnalyticsService({ config: syntheticConfig(), query, now: () => clock.nowMs });
+    const year = { from: '2025-01-01', to: '2025-12-31' };
+    const first = await service.kpis('cleon-bureaux', year);
+    const year2025 = ['tgbt/energy_kwh', 'gaz/gas_m3', 'meteo/temperature_c'].map((s) => `${s} 2024-12-31T23:00:00.000Z`);
+    // Younger than half the maximum age (10 min): nothing to refresh.
+    clock.nowMs += 4 * 60_000;
+    query.reads = [];
+    expect(await service.refreshAhead()).toEqual({ spans: 0, baselines: 0 });
+    expect(query.reads).toEqual([]);
+    // Past half of it: each span read again once, the baseline refitted (on the cached spans).
+    clock.nowMs += 2 * 60_000;
+    // Two spans: the site's consumption (both meters) and its weather station's temperatures.
+    expect(await service.refreshAhead()).toEqual({ spans: 2, baselines: 1 });
+    expect(query.reads).toEqual(year2025);
+    // 11 min after the first read, the refreshed spans and baseline serve the request.
+    clock.nowMs += 5 * 60_000;
+    query.reads = [];
+    const later = await service.kpis('cleon-bureaux', year);
+    expect(query.reads).toEqual([]);
+    expect(later.finalEnergyKWh).toBe(first.finalEnergyKWh);
+    expect(later.baseline).toEqual(first.baseline);
+  });
+
+  it('does not put back a span that new readings dropped while it was being refreshed', async () => {
+    const query = new CountingQuery().add(readings);
+    const clock = { nowMs: Date.parse('2026-02-01T00:00:00Z') };
+    const service = new EnergyAnalyticsService({ config: syntheticConfig(), query, now: () => clock.nowMs });
+    const march = { from: '2025-03-01', to: '2025-03-31' };
+    const before = await service.kpis('cleon-bureaux', march);
+    clock.nowMs += 6 * 60_000;
+    const t = localMidnightMs('2025-03-15', TZ) + 12 * HOUR_MS;
+    const changed = readings.find((r) => r.device === 'tgbt' && r.tsMs > t)!;
+    // The refresh reads the old data; the new reading lands (and is announced) before it completes.
+    const refresh = service.refreshAhead();
+    query.bumpAfterMs = t;
+    service.invalidate([changed]);
+    await refresh;
+    const after = await service.kpis('cleon-bureaux', march);
+    expect(after.finalEnergyKWh!).toBeCloseTo(before.finalEnergyKWh! + 1, 6);
+  });
 });

@@ -1,0 +1,81 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const CHROMIUM = '/usr/bin/chromium';
+export const DASHBOARD_DIR = fileURLToPath(new URL('../../../dashboard/', import.meta.url));
+
+export interface OverviewLoad {
+  /** Page clock (navigation start = 0) when every site card is filled: no '…' placeholder left. */
+  cardsFilledMs: number;
+  /** Page clock when the last API answer the page asked for (the live stream excepted) arrived. */
+  lastApiAnswerMs: number;
+  /** The later of the two: the overview shows every figure and waits for nothing. */
+  interactiveMs: number;
+  apiRequests: number;
+  slowestApi: { path: string; ms: number };
+}
+
+/**
+ * Loads the dashboard's overview in Debian's chromium (playwright-core, as test/e2e does), logged in
+ * through POST /api/session, `loads` times: the first load is cold (the app's caches are as the
+ * caller left them), the others are reloads. Measured on the page's own clock from navigation start.
+ */
+export async function measureOverview(baseUrl: string, login: { email: string; password: string }, sites: number, loads: number): Promise<OverviewLoad[]> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+  const profileDir = await mkdtemp(join(tmpdir(), 'sbe-bench-chromium-'));
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const res = await context.request.post(`${baseUrl}/api/session`, { data: login });
+    if (res.status() !== 201) throw new Error(`login failed: HTTP ${res.status()} ${await res.text()}`);
+    const page = context.pages()[0] ?? (await context.newPage());
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    const out: OverviewLoad[] = [];
+    for (let i = 0; i < loads; i++) {
+      const answers: { path: string; endMs: number; ms: number }[] = [];
+      const onFinished = (request: import('playwright-core').Request) => {
+        const url = new URL(request.url());
+        if (!url.pathname.startsWith('/api/') || url.pathname.endsWith('/live')) return;
+        const t = request.timing();
+        // responseEnd is relative to startTime (ms since epoch); the page clock starts at navigation.
+        answers.push({ path: url.pathname + url.search, endMs: t.startTime + t.responseEnd, ms: t.responseEnd });
+      };
+      page.on('requestfinished', onFinished);
+      if (i === 0) await page.goto(`${baseUrl}/#/`, { waitUntil: 'commit' });
+      else await page.reload({ waitUntil: 'commit' });
+      // Complete when each site's card is on the page and none still shows the '…' placeholder.
+      const filled = await page.waitForFunction(
+        (expected: number) => {
+          const cards = document.querySelectorAll('[data-site]');
+          if (cards.length < expected) return false;
+          for (const card of cards) for (const el of card.querySelectorAll('*')) if (el.childElementCount === 0 && el.textContent?.trim() === '…') return false;
+          return performance.now();
+        },
+        sites,
+        { polling: 'raf', timeout: 120_000 },
+      );
+      const cardsFilledMs = (await filled.jsonValue()) as number;
+      // Answers still under way when the cards filled (a series behind a placeholder-free card).
+      await page.waitForLoadState('networkidle', { timeout: 60_000 }).catch(() => undefined);
+      page.off('requestfinished', onFinished);
+      const origin = await page.evaluate(() => performance.timeOrigin);
+      const lastApiAnswerMs = answers.length ? Math.max(...answers.map((a) => a.endMs - origin)) : 0;
+      const slowest = answers.reduce((a, b) => (b.ms > a.ms ? b : a), { path: '', endMs: 0, ms: 0 });
+      out.push({ cardsFilledMs, lastApiAnswerMs, interactiveMs: Math.max(cardsFilledMs, lastApiAnswerMs), apiRequests: answers.length, slowestApi: { path: slowest.path, ms: slowest.ms } });
+    }
+    if (errors.length) throw new Error(`overview page errors: ${errors.join('; ')}`);
+    return out;
+  } finally {
+    await context.close();
+    await rm(profileDir, { recursive: true, force: true });
+  }
+}
