@@ -42,8 +42,8 @@ export interface TxOptions {
 
 /** A leader-only write was refused: this instance no longer holds the lease with that token. */
 export class NotLeaderError extends Error {
-  constructor(readonly fence: Fence) {
-    super(`not the leader any more: lease ${fence.lease} is no longer held by ${fence.holder} with token ${fence.token}`);
+  constructor(readonly fence: Fence | null) {
+    super(fence ? `not the leader any more: lease ${fence.lease} is no longer held by ${fence.holder} with token ${fence.token}` : 'not the leader: this instance holds no lease');
     this.name = 'NotLeaderError';
   }
 }

@@ -89,10 +89,12 @@ export const PG_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX api_tokens_by_user ON api_tokens (user_id);
   `,
-  // 3: the leader lease (src/cluster/leader-lease.ts). `token` grows at every change of holder: it
-  // is the fencing token that leader-only transactions check (Kleppmann, "How to do distributed
-  // locking", 2016). Times are the database's clock, never an instance's.
+  // 3: the leader lease (src/cluster/leader-lease.ts). A takeover deletes the expired row and
+  // inserts a new one whose token comes from the sequence, so tokens only grow: the token is the
+  // fencing token that leader-only transactions check (Kleppmann, "How to do distributed locking",
+  // 2016). Times are the database's clock, never an instance's.
   `
+  CREATE SEQUENCE leader_lease_token;
   CREATE TABLE leader_lease (
     name TEXT PRIMARY KEY,
     holder TEXT NOT NULL,

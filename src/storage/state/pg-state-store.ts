@@ -240,12 +240,14 @@ export class PgStateStore implements StateStore {
 }
 
 /**
- * The fencing check, inside the caller's transaction. FOR SHARE locks the lease row until COMMIT:
- * a takeover (an UPDATE of that row) waits until this transaction has committed or rolled back,
- * so no write of a deposed leader can land after the new leader's token was issued. The expiry
- * is judged on the database's clock, like the lease itself.
+ * The fencing check, inside the caller's transaction. FOR KEY SHARE locks the lease row until
+ * COMMIT: a takeover, which DELETEs the expired row (src/cluster/leader-lease.ts), waits until this
+ * transaction has committed or rolled back, so no write of a deposed leader can land after the new
+ * leader's token was issued. The holder's own renewal (an UPDATE of expires_at, a non-key column)
+ * does not conflict with FOR KEY SHARE (PostgreSQL docs, "Row-Level Locks"), so a long leader
+ * transaction does not hold up its own lease. Expiry is judged on the database's clock.
  */
 async function assertFence(client: pg.PoolClient, fence: Fence): Promise<void> {
-  const r = (await client.query('SELECT holder, token, expires_at > now() AS live FROM leader_lease WHERE name = $1 FOR SHARE', [fence.lease])).rows[0] as Row | undefined;
+  const r = (await client.query('SELECT holder, token, expires_at > now() AS live FROM leader_lease WHERE name = $1 FOR KEY SHARE', [fence.lease])).rows[0] as Row | undefined;
   if (!r || r.holder !== fence.holder || r.token !== fence.token || r.live !== true) throw new NotLeaderError(fence);
 }
