@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { Fence } from '../alerts/state-port.js';
 import type { Logger } from '../observability/logger.js';
 import type { ServicePart } from '../parts.js';
+import { inTransaction } from '../storage/state/pg-client.js';
 
 export interface LeaderLeaseOptions {
   /** DATABASE_URL: the lease has its own small pool, apart from the store's. */
@@ -152,23 +153,15 @@ export class LeaderLease implements ServicePart {
    * leader's fenced transactions (they hold FOR KEY SHARE on the row) to finish.
    */
   private async tryAcquire(): Promise<Fence | null> {
-    const client = await this.pool!.connect();
-    try {
-      await client.query('BEGIN');
+    const row = await inTransaction(this.pool!, async (client) => {
       await client.query('DELETE FROM leader_lease WHERE name = $1 AND expires_at <= now()', [this.lease]);
       const r = await client.query(
         "INSERT INTO leader_lease (name, holder, token, expires_at) VALUES ($1, $2, nextval('leader_lease_token'), now() + $3 * interval '1 millisecond') ON CONFLICT (name) DO NOTHING RETURNING token",
         [this.lease, this.options.holder, this.ttlMs],
       );
-      await client.query('COMMIT');
-      const row = r.rows[0] as Row | undefined;
-      return row ? { lease: this.lease, holder: this.options.holder, token: Number(row.token) } : null;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+      return r.rows[0] as Row | undefined;
+    });
+    return row ? { lease: this.lease, holder: this.options.holder, token: Number(row.token) } : null;
   }
 
   private async stepDown(fence: Fence, reason: string): Promise<void> {

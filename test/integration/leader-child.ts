@@ -45,3 +45,4 @@ const lease = new LeaderLease({
   },
 });
 await lease.start();
+process.stdout.write("ready\n");

@@ -145,6 +145,7 @@ describe('one leader through PostgreSQL', () => {
     await waitUntil(() => a.lines.some((l) => l.startsWith('opened')), 30_000, 'a opened the alert');
     const b = startChild(url, 'b');
     children.push(b);
+    await waitUntil(() => b.lines.includes('ready'), 30_000, 'b takes part in the election');
     await new Promise((r) => setTimeout(r, RENEW_MS));
     await pgServer.crash();
     const downAt = performance.now();

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { AccountStore, NewUser, UserPatch } from '../../accounts/account-store.js';
 import { DuplicateEmailError } from '../../accounts/account-store.js';
 import type { ApiToken, Role, SessionRecord, User, UserWithSecret } from '../../accounts/model.js';
+import { inTransaction } from './pg-client.js';
 import type { Row } from './state-rows.js';
 
 type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
@@ -30,19 +31,8 @@ export class PgAccounts implements AccountStore {
     return this.state.conn();
   }
 
-  private async inTransaction<T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.db.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+  private inTransaction<T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.db, work);
   }
 
   private static async user(db: Queryable, r: Row | undefined): Promise<User | null> {

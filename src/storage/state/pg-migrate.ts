@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Logger } from '../../observability/logger.js';
+import { inTransaction } from './pg-client.js';
 import { LOCK_NAMESPACE, MIGRATION_LOCK } from './pg-locks.js';
 import { PG_MIGRATIONS } from './pg-schema.js';
 
@@ -17,10 +18,8 @@ export async function pgSchemaVersion(db: Pick<pg.Pool, 'query'>): Promise<numbe
  * test each migration from the one before). One transaction for all, under an advisory lock: two
  * instances starting together migrate once, and a kill leaves the previous version.
  */
-export async function migratePg(pool: pg.Pool, target: number, logger?: Logger): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+export function migratePg(pool: pg.Pool, target: number, logger?: Logger): Promise<void> {
+  return inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_NAMESPACE, MIGRATION_LOCK]);
     await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_ms BIGINT NOT NULL)');
     const current = Number(((await client.query('SELECT coalesce(max(version), 0) AS v FROM schema_migrations')).rows[0] as Row).v);
@@ -32,11 +31,5 @@ export async function migratePg(pool: pg.Pool, target: number, logger?: Logger):
       await client.query('INSERT INTO schema_migrations (version, applied_ms) VALUES ($1, $2)', [v + 1, Date.now()]);
       logger?.info({ version: v + 1 }, 'state store migrated');
     }
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }

@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { AlertEvent, AlertKey } from '../../alerts/model.js';
 import { NotLeaderError, type AlertFilter, type AlertPatch, type Fence, type NewAlert, type NewMail, type StateReads, type StateStore, type StateTx, type TxOptions } from '../../alerts/state-port.js';
 import type { Logger } from '../../observability/logger.js';
+import { inTransaction } from './pg-client.js';
 import { migratePg, pgSchemaVersion } from './pg-migrate.js';
 import { PG_MIGRATIONS } from './pg-schema.js';
 import { ALERT_COLUMNS, toAlert, toMail, toSilence, type Row } from './state-rows.js';
@@ -106,25 +107,12 @@ export class PgStateStore implements StateStore {
     return this.pool;
   }
 
-  async transaction<T>(work: (tx: StateTx) => Promise<T>, options?: TxOptions): Promise<T> {
-    const client = await this.conn().connect();
-    let broken = false;
-    try {
-      await client.query('BEGIN');
+  transaction<T>(work: (tx: StateTx) => Promise<T>, options?: TxOptions): Promise<T> {
+    return inTransaction(this.conn(), async (client) => {
       if (options?.serialized !== false) await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_NAMESPACE, STATE_WRITE_LOCK]);
       if (options?.fence) await assertFence(client, options.fence);
-      const result = await work(this.accessor(() => client));
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => {
-        broken = true;
-      });
-      throw err;
-    } finally {
-      // A client whose connection failed is destroyed rather than handed to the next caller.
-      client.release(broken || undefined);
-    }
+      return work(this.accessor(() => client));
+    });
   }
 
   private accessor(db: () => Queryable): StateTx {
