@@ -5,7 +5,6 @@ import type { FastifyInstance } from 'fastify';
 import { Accounts } from './accounts/accounts.js';
 import { bootstrapAdmin, type BootstrapAdminOptions } from './accounts/bootstrap.js';
 import { buildApp } from './api/app.js';
-import { SqliteAccounts } from './storage/state/sqlite-accounts.js';
 import type { EnvSettings } from './config/env.js';
 import type { AppConfig } from './config/schema.js';
 import { EnergyAnalyticsService } from './energy/analytics-service.js';
@@ -26,7 +25,10 @@ import { loadRules, type LoadedRules } from './rules/load-rules.js';
 import { defaultRegistry } from './rules/registry.js';
 import { RuleScheduler } from './rules/scheduler.js';
 import { bindRules } from './rules/subjects.js';
-import { SqliteStateStore } from './storage/state/sqlite-state-store.js';
+import { createStateStore } from './storage/state/create-state-store.js';
+import { LeaderGate, fencedState } from './cluster/leader-gate.js';
+import { LeaderLease } from './cluster/leader-lease.js';
+import { hostname } from 'node:os';
 import type { Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import type { ReadingStore } from './storage/port.js';
@@ -69,6 +71,8 @@ export interface RunningService {
   readonly evaluator: RuleEvaluator;
   readonly scheduler: RuleScheduler;
   readonly mail: OutboxSender;
+  /** The leader lease when several instances share PostgreSQL; null with the embedded store. */
+  readonly lease: LeaderLease | null;
   readonly httpAddress: { host: string; port: number };
   /** Embedded broker's bound address; null when subscribing to an external broker. */
   readonly mqttAddress: { host: string; port: number } | null;
@@ -135,14 +139,22 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
   const storedSpans = new StoredSpanCollector((spans) => energy.invalidate(spans as Reading[]));
   events.on('readingsStored', ({ readings }) => storedSpans.add(readings));
 
-  const state = new SqliteStateStore({ dataDir: env.DATA_DIR, logger: logger.child({ module: 'state' }) });
+  const { state, accountsOf } = await createStateStore(env, logger.child({ module: 'state' }));
+  // Several instances on PostgreSQL: the rules, the digest and the outbox run on the leader only,
+  // and write through its fence (src/cluster/leader-lease.ts). One instance: no lease at all.
+  const gateParts: ServicePart[] = [];
+  const gate = new LeaderGate(gateParts, logger.child({ module: 'leader' }));
+  const lease = env.DATABASE_URL
+    ? new LeaderLease({ connectionString: env.DATABASE_URL, holder: env.INSTANCE_ID ?? `${hostname()}-${process.pid}`, logger: logger.child({ module: 'leader' }), onAcquired: gate.onAcquired, onLost: gate.onLost })
+    : null;
+  const leaderState = lease ? fencedState(state, lease) : state;
   const rules = deps.rules ?? loadRules({ rulesFile: env.RULES_FILE, config, registry: defaultRegistry() });
   // Templates are compiled here: a bad one stops start-up before anything connects.
   const composer = createMailComposer({ publicUrl: env.PUBLIC_URL });
   const notifier = new OutboxNotifier(composer);
-  const mail = new OutboxSender({ store: state, smtpUrl: env.SMTP_URL, from: env.ALERT_EMAIL_FROM, logger: logger.child({ module: 'mail' }), metrics, now, ...(deps.mail ?? {}) });
-  const digest = new DigestScheduler({ store: state, sites: config.sites, composer, logger: logger.child({ module: 'mail' }), now, onEnqueued: () => mail.kick() });
-  const evaluator = new RuleEvaluator({ bindings: bindRules(config, rules.configured, rules.defaults), query: store, energy, state, lifecycle: new AlertLifecycle(notifier), logger: logger.child({ module: 'rules' }), ...(deps.rulesMaxCatchUpMs !== undefined ? { maxCatchUpMs: deps.rulesMaxCatchUpMs } : {}) });
+  const mail = new OutboxSender({ store: leaderState, sendInsideTransaction: lease !== null, smtpUrl: env.SMTP_URL, from: env.ALERT_EMAIL_FROM, logger: logger.child({ module: 'mail' }), metrics, now, ...(deps.mail ?? {}) });
+  const digest = new DigestScheduler({ store: leaderState, sites: config.sites, composer, logger: logger.child({ module: 'mail' }), now, onEnqueued: () => mail.kick() });
+  const evaluator = new RuleEvaluator({ bindings: bindRules(config, rules.configured, rules.defaults), query: store, energy, state: leaderState, lifecycle: new AlertLifecycle(notifier), logger: logger.child({ module: 'rules' }), ...(deps.rulesMaxCatchUpMs !== undefined ? { maxCatchUpMs: deps.rulesMaxCatchUpMs } : {}) });
   const sitesByZone = new Map<string, Set<string>>();
   for (const site of config.sites) sitesByZone.set(site.timezone, (sitesByZone.get(site.timezone) ?? new Set()).add(site.id));
   const scheduler = new RuleScheduler({
@@ -175,7 +187,7 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     parts.adopt(part('stored-spans', async () => undefined, async () => storedSpans.flush()));
     await parts.start(part('state-store', () => state.start(), () => state.stop()));
     const accounts = new Accounts({
-      store: new SqliteAccounts(state),
+      store: accountsOf(state),
       siteIds: config.sites.map((s) => s.id),
       now,
       limits: { idleMs: env.SESSION_IDLE_MINUTES * 60_000, absoluteMs: env.SESSION_MAX_HOURS * 3_600_000 },
@@ -185,10 +197,18 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     // Before ingest, so that the first message stored already reaches a page opened early.
     await parts.start(live);
     await parts.start(part('ingest', () => ingest.start(), () => ingest.stop()));
-    await parts.start(mail);
-    await parts.start(digest);
-    if (deps.rulesPaused) parts.adopt(scheduler);
-    else await parts.start(scheduler);
+    if (lease) {
+      gateParts.push(mail, digest);
+      if (deps.rulesPaused) parts.adopt(scheduler);
+      else gateParts.push(scheduler);
+      // Stopped before the store: the gate stops the leader parts, then the lease is handed over.
+      await parts.start(lease);
+    } else {
+      await parts.start(mail);
+      await parts.start(digest);
+      if (deps.rulesPaused) parts.adopt(scheduler);
+      else await parts.start(scheduler);
+    }
     const dashboardDir = findDashboardDir();
     const http = await buildApp({ config, store, ingest, writer, metrics, logger, now, energy, state, mail, accounts, live, trustProxy: env.TRUST_PROXY, ...(dashboardDir ? { dashboardDir } : {}) });
     parts.adopt(part('http', async () => undefined, () => http.close()));
@@ -213,6 +233,7 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
       evaluator,
       scheduler,
       mail,
+      lease,
       httpAddress,
       mqttAddress,
       stop: () => (stopping ??= parts.stopAll().then(() => logger.info('smart-building-energy stopped'))),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, runnable on a fresh Debian/Ubuntu machine with Node 20+:
 # installs the system services the integration tests start (influxd, mosquitto,
-# chromium) when they are missing, installs npm packages from the lockfile, then
+# postgresql, chromium) when they are missing, installs npm packages from the lockfile, then
 # type-checks, lints and runs every test. A missing service fails loudly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +11,7 @@ command -v influxd >/dev/null 2>&1 || need_apt+=(influxdb)
 { command -v mosquitto || [ -x /usr/sbin/mosquitto ]; } >/dev/null 2>&1 || need_apt+=(mosquitto)
 command -v mosquitto_pub >/dev/null 2>&1 || need_apt+=(mosquitto-clients)
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need_apt+=(postgresql)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "test: installing Debian packages: ${need_apt[*]}"
   SUDO=""

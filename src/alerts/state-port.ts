@@ -13,10 +13,39 @@ export interface StateStore {
   start(): Promise<void>;
   /** Safe to call twice. */
   stop(): Promise<void>;
-  /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
-  transaction<T>(work: (tx: StateTx) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` in one transaction: committed when it resolves, rolled back when it throws.
+   * With `fence`, the transaction first checks, in itself, that the lease is still held with that
+   * token, and fails with NotLeaderError otherwise (only the PostgreSQL store has leases).
+   */
+  transaction<T>(work: (tx: StateTx) => Promise<T>, options?: TxOptions): Promise<T>;
   /** Reads outside a transaction. */
   readonly read: StateReads;
+}
+
+/** A leader lease's fencing token (src/cluster/leader-lease.ts): grows at every change of holder. */
+export interface Fence {
+  lease: string;
+  holder: string;
+  token: number;
+}
+
+export interface TxOptions {
+  fence?: Fence;
+  /**
+   * False: the transaction need not run one at a time with the others (it only records facts, e.g.
+   * a mail accepted by SMTP, and must not hold the others up while it waits on the network).
+   * Default true. The embedded store always serialises.
+   */
+  serialized?: boolean;
+}
+
+/** A leader-only write was refused: this instance no longer holds the lease with that token. */
+export class NotLeaderError extends Error {
+  constructor(readonly fence: Fence | null) {
+    super(fence ? `not the leader any more: lease ${fence.lease} is no longer held by ${fence.holder} with token ${fence.token}` : 'not the leader: this instance holds no lease');
+    this.name = 'NotLeaderError';
+  }
 }
 
 export interface AlertFilter {

@@ -35,6 +35,13 @@ export const envSchema = z.object({
   /** External broker; when unset the embedded aedes broker serves. */
   MQTT_URL: url(['mqtt:', 'mqtts:', 'tcp:', 'ws:', 'wss:']).optional(),
   MQTT_CLIENT_ID: z.string().default('smart-building-energy'),
+  /**
+   * Several instances on one external broker (issue 9): each subscribes to
+   * `$share/<group>/sites/+/devices/#` (MQTT 5 §4.8.2), so the broker hands each message to one of
+   * them. A share name must not contain '/', '+' or '#' [MQTT-4.8.2-2]. Each instance still needs
+   * its own MQTT_CLIENT_ID and DATA_DIR.
+   */
+  MQTT_SHARE_GROUP: z.string().regex(/^[^/+#\s]+$/, "no '/', '+', '#' or spaces (MQTT 5 §4.8.2)").optional(),
   /** External broker: 5 (default, falling back to 3.1.1 when the broker refuses it) or 4 to speak MQTT 3.1.1 from the start. */
   MQTT_PROTOCOL_VERSION: z.enum(['4', '5']).transform((v) => Number(v) as 4 | 5).optional(),
   // Credentials in the URL would reach the health answer and logs: INFLUX_USERNAME / INFLUX_PASSWORD instead.
@@ -46,6 +53,13 @@ export const envSchema = z.object({
   INFLUX_PASSWORD: z.string().optional(),
   INFLUX_TOKEN: z.string().optional(),
   INFLUX_RETENTION: z.string().regex(/^(INF|\d+[hdw])$/, 'INF or a duration such as 720d').default('INF'),
+  /**
+   * State store on PostgreSQL (alerts, rule state, outbox, accounts), for several instances; when
+   * unset, the embedded SQLite file in DATA_DIR. Never logged: it may carry a password.
+   */
+  DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+  /** This instance among several (the leader lease's holder); default hostname-pid. */
+  INSTANCE_ID: z.string().regex(/^[A-Za-z0-9._-]{1,60}$/, 'letters, digits, ., _ and - only, at most 60').optional(),
   SPOOL_MAX_MB: z.coerce.number().positive().default(512),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** A YAML file of anomaly rules (`rules:`); without it, the site configuration's `rules:`, else the shipped defaults. */

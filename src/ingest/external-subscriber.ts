@@ -34,6 +34,17 @@ export interface ExternalSubscriberOptions {
    * subscribed besides DEVICE_TOPIC_FILTER in the same SUBSCRIBE. Bounded by the configuration.
    */
   profileFilters?: readonly string[];
+  /**
+   * MQTT_SHARE_GROUP: subscribe to every filter as `$share/<group>/<filter>` (MQTT 5 §4.8.2), so
+   * that the broker gives each message to one instance of the group. The session stays
+   * persistent with a long expiry: see README "Several instances" for why (Mosquitto #1747).
+   */
+  shareGroup?: string;
+}
+
+/** The filter as subscribed: shared among the instances of a group, or as is. */
+export function subscriptionFilter(filter: string, shareGroup: string | undefined): string {
+  return shareGroup ? `$share/${shareGroup}/${filter}` : filter;
 }
 
 /** Passed to mqtt.js `customHandleAcks` to say "do not PUBACK now, we will": see below. */
@@ -168,7 +179,7 @@ export class ExternalSubscriber implements MessageSource {
     };
     client.on('connect', (connack) => {
       log.info({ endpoint: this.endpoint, sessionPresent: connack.sessionPresent, protocolVersion }, 'connected to the MQTT broker');
-      const filters = [DEVICE_TOPIC_FILTER, ...(this.options.profileFilters ?? [])];
+      const filters = [DEVICE_TOPIC_FILTER, ...(this.options.profileFilters ?? [])].map((f) => subscriptionFilter(f, this.options.shareGroup));
       client.subscribe(Object.fromEntries(filters.map((f) => [f, { qos: 1 as const }])), (err, granted) => {
         if (err) log.error({ err }, `subscribe to ${filters.length} filters failed (check the broker ACL of our user)`);
         else if (granted?.some((g) => g.qos > 2)) log.error({ refused: granted.filter((g) => g.qos > 2).map((g) => g.topic) }, 'the broker refused some filters (check the broker ACL of our user: mosquitto-files)');

@@ -27,7 +27,7 @@ export interface IngestOptions {
 
 export interface IngestServiceDeps {
   config: AppConfig;
-  settings: Pick<EnvSettings, 'MQTT_HOST' | 'MQTT_PORT' | 'MQTT_URL' | 'MQTT_CLIENT_ID' | 'MQTT_PROTOCOL_VERSION'>;
+  settings: Pick<EnvSettings, 'MQTT_HOST' | 'MQTT_PORT' | 'MQTT_URL' | 'MQTT_CLIENT_ID' | 'MQTT_PROTOCOL_VERSION' | 'MQTT_SHARE_GROUP'>;
   writer: ReadingWriter;
   metrics: Pick<Metrics, 'messagesReceived' | 'readingsAccepted' | 'readingsRejected'> & Partial<Pick<Metrics, 'deviceOnline'>>;
   logger: Logger;
@@ -72,6 +72,7 @@ export class IngestService {
       ? new ExternalSubscriber({
           url: settings.MQTT_URL,
           clientId: settings.MQTT_CLIENT_ID,
+          ...(settings.MQTT_SHARE_GROUP ? { shareGroup: settings.MQTT_SHARE_GROUP } : {}),
           ...(settings.MQTT_PROTOCOL_VERSION ? { protocolVersion: settings.MQTT_PROTOCOL_VERSION } : {}),
           logger: this.log.child({ source: 'external' }),
           pendingReadings: () => this.awaitingDurableReadings,

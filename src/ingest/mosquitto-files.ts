@@ -81,7 +81,12 @@ export async function generateMosquittoFiles(config: AppConfig, service?: Servic
     checkUsername(service.username);
     passwordLines.push(`${service.username}:${await mosquittoPasswordHash(service.password)}`);
     const profileFilters = [...new Set(router.compiled.flatMap((d) => d.serviceFilters))];
-    aclLines.push(`user ${service.username}`, `topic read ${DEVICE_TOPIC_FILTER}`, ...profileFilters.map((f) => `topic read ${f}`), '');
+    // MQTT_SHARE_GROUP (issue 9). Measured on mosquitto 2.0.11 (test/integration/share-mosquitto):
+    // a SUBSCRIBE to `$share/<group>/<filter>` is checked against <filter> without the prefix,
+    // which the first lines grant. The `$share/+/…` lines grant the form as sent too, for a broker
+    // that checks it so; they reach no topic beyond the same filters.
+    const serviceFilters = [DEVICE_TOPIC_FILTER, ...profileFilters];
+    aclLines.push(`user ${service.username}`, ...serviceFilters.map((f) => `topic read ${f}`), ...serviceFilters.map((f) => `topic read $share/+/${f}`), '');
   }
   for (const site of config.sites) {
     for (const device of site.devices) {

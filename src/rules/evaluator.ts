@@ -19,7 +19,8 @@ export interface PersistedRuleState {
 export interface EvaluatorOptions {
   bindings: readonly RuleBinding[];
   query: ReadingQuery;
-  state: StateStore;
+  /** Leader-only writes when several instances run (src/cluster/leader-gate.ts fencedState). */
+  state: Pick<StateStore, 'read' | 'transaction'>;
   lifecycle: AlertLifecycle;
   logger?: Logger;
   /** The analytics, for rule types that judge against the weather-normalised baseline. */

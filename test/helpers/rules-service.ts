@@ -40,7 +40,7 @@ export class ClockedService {
   readonly config: AppConfig;
 
   constructor(
-    private readonly options: { dataDir: string; startMs: number; rules: Record<string, unknown>[]; smtpUrl?: string },
+    private readonly options: { dataDir: string; startMs: number; rules: Record<string, unknown>[]; smtpUrl?: string; databaseUrl?: string; instanceId?: string },
   ) {
     this.nowMs = options.startMs;
     this.config = configSchema.parse(siteConfigObject(options.rules));
@@ -51,6 +51,7 @@ export class ClockedService {
       DATA_DIR: this.options.dataDir, HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', MQTT_HOST: '127.0.0.1', MQTT_PORT: '0', LOG_LEVEL: 'silent',
       ALERT_EMAIL_FROM: 'alertes@energie.example.fr', PUBLIC_URL: 'https://energie.example.fr',
       ...(this.options.smtpUrl ? { SMTP_URL: this.options.smtpUrl } : {}),
+      ...(this.options.databaseUrl ? { DATABASE_URL: this.options.databaseUrl, INSTANCE_ID: this.options.instanceId ?? 'clocked' } : {}),
     });
     const rules = loadRules({ config: this.config, registry: defaultRegistry() });
     // The sender's own timer is far off: the test runs its passes (mail.pass()) on its clock.

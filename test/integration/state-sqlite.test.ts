@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SQLITE_MIGRATIONS } from '../../src/storage/state/sqlite-schema.js';
+import { SqliteAccounts } from '../../src/storage/state/sqlite-accounts.js';
 import { SqliteStateStore } from '../../src/storage/state/sqlite-state-store.js';
 import { createTempDir } from '../helpers/tmp.js';
 import { describeStateStoreContract } from '../storage/state-contract.js';
@@ -13,6 +14,7 @@ describeStateStoreContract('sqlite', async () => {
   let current = store;
   return {
     store,
+    accounts: (s) => new SqliteAccounts(s as SqliteStateStore),
     reopen: async () => {
       await current.stop();
       current = new SqliteStateStore({ dataDir: dir.path });

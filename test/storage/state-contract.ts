@@ -1,14 +1,17 @@
 /**
- * The state-store contract: every StateStore adapter (embedded SQLite; PostgreSQL later) must pass
- * these tests unchanged. Call it from an integration test with a factory that starts a real,
+ * The state-store contract: every StateStore adapter (embedded SQLite, PostgreSQL) with its
+ * accounts adapter must pass these tests unchanged. Call it from an integration test with a factory that starts a real,
  * empty store and can reopen it on the same data.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StateStore } from '../../src/alerts/state-port.js';
 import type { NewAlert } from '../../src/alerts/state-port.js';
+import { DuplicateEmailError, type AccountStore } from '../../src/accounts/account-store.js';
 
 export interface StateStoreUnderTest {
   store: StateStore;
+  /** The accounts adapter on a started store (users, sessions, tokens). */
+  accounts: (store: StateStore) => AccountStore;
   /** Stops the store and opens a new one on the same data. */
   reopen: () => Promise<StateStore>;
   cleanup: () => Promise<void>;
@@ -161,6 +164,64 @@ export function describeStateStoreContract(name: string, factory: () => Promise<
       store = await sut.reopen();
       expect(await store.read.alert(a.id)).toEqual(a);
       await expect(store.transaction((tx) => tx.insertAlert(newAlert(site)))).rejects.toThrow(/UNIQUE|unique/);
+    });
+
+    it('keeps users with their sites, one per e-mail whatever its case', async () => {
+      const accounts = sut.accounts(store);
+      const email = `Anne.${uniqueSite()}@Example.org`;
+      const u = await accounts.insertUser({ email, role: 'site-manager', sites: ['b-site', 'a-site'], passwordHash: 'scrypt$x', nowMs: T0 });
+      expect(u).toMatchObject({ email: email.toLowerCase(), role: 'site-manager', sites: ['a-site', 'b-site'], disabled: false, createdMs: T0 });
+      await expect(accounts.insertUser({ email: email.toUpperCase(), role: 'admin', sites: [], passwordHash: 'h', nowMs: T0 })).rejects.toBeInstanceOf(DuplicateEmailError);
+      expect(await accounts.userByEmail(email.toUpperCase())).toMatchObject({ id: u.id, passwordHash: 'scrypt$x' });
+      expect(await accounts.user(u.id)).toEqual(u);
+      expect((await accounts.users()).some((x) => x.id === u.id)).toBe(true);
+      const admins = await accounts.countActiveAdmins();
+      const admin = await accounts.insertUser({ email: `root.${uniqueSite()}@example.org`, role: 'admin', sites: [], passwordHash: 'h', nowMs: T0 });
+      expect(await accounts.countActiveAdmins()).toBe(admins + 1);
+      await accounts.updateUser(admin.id, { disabled: true }, T0 + 1);
+      expect(await accounts.countActiveAdmins()).toBe(admins);
+      expect(await accounts.updateUser(9_999_999, { role: 'admin' }, T0)).toBeNull();
+    });
+
+    it('keeps sessions, refuses those of a disabled user, ends them on a privilege change and when expired', async () => {
+      const accounts = sut.accounts(store);
+      const u = await accounts.insertUser({ email: `s.${uniqueSite()}@example.org`, role: 'working-group', sites: [], passwordHash: 'h', nowMs: T0 });
+      const idHash = `sess-${uniqueSite()}`;
+      await accounts.insertSession({ idHash, userId: u.id, csrfToken: 'csrf', createdMs: T0, lastSeenMs: T0 });
+      expect(await accounts.session(idHash)).toEqual({ session: { idHash, userId: u.id, csrfToken: 'csrf', createdMs: T0, lastSeenMs: T0 }, user: u });
+      await accounts.touchSession(idHash, T0 + 5);
+      expect((await accounts.session(idHash))!.session.lastSeenMs).toBe(T0 + 5);
+      const updated = await accounts.updateUser(u.id, { sites: ['x'], role: 'site-manager' }, T0 + 6);
+      expect(updated).toMatchObject({ role: 'site-manager', sites: ['x'], updatedMs: T0 + 6 });
+      expect(await accounts.session(idHash)).toBeNull();
+      const other = `sess-${uniqueSite()}`;
+      await accounts.insertSession({ idHash: other, userId: u.id, csrfToken: 'c2', createdMs: T0, lastSeenMs: T0 });
+      await accounts.updateUser(u.id, { disabled: false }, T0 + 7);
+      expect(await accounts.session(other)).not.toBeNull();
+      expect(await accounts.deleteExpiredSessions(T0 + 1, T0 - 1)).toBeGreaterThanOrEqual(1);
+      expect(await accounts.session(other)).toBeNull();
+      const third = `sess-${uniqueSite()}`;
+      await accounts.insertSession({ idHash: third, userId: u.id, csrfToken: 'c3', createdMs: T0 + 10, lastSeenMs: T0 + 10 });
+      await accounts.deleteSession(third);
+      expect(await accounts.session(third)).toBeNull();
+    });
+
+    it('keeps API tokens by hash, revoked only by their owner or an admin, refused for a disabled user', async () => {
+      const accounts = sut.accounts(store);
+      const u = await accounts.insertUser({ email: `t.${uniqueSite()}@example.org`, role: 'working-group', sites: [], passwordHash: 'h', nowMs: T0 });
+      const tokenHash = `hash-${uniqueSite()}`;
+      const t = await accounts.insertToken({ userId: u.id, name: 'export', tokenHash, createdMs: T0 });
+      expect(t).toEqual({ id: t.id, userId: u.id, name: 'export', createdMs: T0, lastUsedMs: null, revokedMs: null });
+      await accounts.touchToken(t.id, T0 + 3);
+      expect(await accounts.tokenByHash(tokenHash)).toMatchObject({ token: { lastUsedMs: T0 + 3 }, user: { id: u.id } });
+      expect(await accounts.tokens(u.id)).toHaveLength(1);
+      await accounts.updateUser(u.id, { disabled: true }, T0 + 4);
+      expect(await accounts.tokenByHash(tokenHash)).toBeNull();
+      await accounts.updateUser(u.id, { disabled: false }, T0 + 5);
+      expect(await accounts.revokeToken(t.id, u.id + 1_000_000, T0 + 6)).toBe(false);
+      expect(await accounts.revokeToken(t.id, u.id, T0 + 6)).toBe(true);
+      expect(await accounts.revokeToken(t.id, null, T0 + 7)).toBe(false);
+      expect(await accounts.tokenByHash(tokenHash)).toBeNull();
     });
   });
 }

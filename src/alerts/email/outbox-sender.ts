@@ -2,7 +2,7 @@ import type { Logger } from '../../observability/logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { ServicePart } from '../../parts.js';
 import type { OutboxMail } from '../model.js';
-import type { StateStore } from '../state-port.js';
+import type { StateStore, StateTx } from '../state-port.js';
 import { ATTEMPTS_AT_MAX_BACKOFF, retryDelayMs } from './backoff.js';
 import { threadParentOf } from './message-id.js';
 import { credentialScrubber, parseSmtpUrl, type SmtpEndpoint } from './smtp-url.js';
@@ -25,6 +25,13 @@ export interface OutboxSenderOptions {
   batchSize?: number;
   /** Per-recipient limit: at most this many mails per recipient per hour (default 10); the excess waits. */
   maxPerRecipientPerHour?: number;
+  /**
+   * Several instances (issue 9): `store` is the leader's fenced view, and each mail is sent inside
+   * its own fenced transaction, so a deposed leader cannot start a send and a new leader cannot
+   * take over (hence resend) while one is in flight. Off for the embedded store, whose one
+   * connection must not wait on SMTP.
+   */
+  sendInsideTransaction?: boolean;
 }
 
 export interface OutboxStatus {
@@ -203,29 +210,81 @@ export class OutboxSender implements ServicePart {
 
   /** True when the server accepted the mail. */
   private async sendOne(mail: OutboxMail, transport: MailTransport): Promise<boolean> {
+    if (this.options.sendInsideTransaction) return this.sendOneFenced(mail, transport);
     try {
-      const info = await transport.sendMail(this.outgoing(mail));
-      const addresses = info.accepted.map((a) => (typeof a === 'string' ? a : a.address).toLowerCase());
-      if (!addresses.includes(mail.recipient.toLowerCase())) throw new Error(`recipient not accepted by the server${info.response ? `: ${info.response}` : ''}`);
+      await this.deliver(mail, transport);
     } catch (err) {
       await this.recordFailure(mail, err);
       return false;
     }
+    const sentMs = this.accepted(mail);
+    try {
+      await this.options.store.transaction((tx) => this.recordSent(tx, mail, sentMs));
+    } catch (err) {
+      this.unrecorded(mail, sentMs, err);
+    }
+    return true;
+  }
+
+  private async deliver(mail: OutboxMail, transport: MailTransport): Promise<void> {
+    const info = await transport.sendMail(this.outgoing(mail));
+    const addresses = info.accepted.map((a) => (typeof a === 'string' ? a : a.address).toLowerCase());
+    if (!addresses.includes(mail.recipient.toLowerCase())) throw new Error(`recipient not accepted by the server${info.response ? `: ${info.response}` : ''}`);
+  }
+
+  private accepted(mail: OutboxMail): number {
     const sentMs = this.now();
     this.failing.delete(mail.id);
     this.state.lastSuccessMs = sentMs;
     this.options.metrics?.mailSent.inc();
+    return sentMs;
+  }
+
+  private async recordSent(tx: StateTx, mail: OutboxMail, sentMs: number): Promise<void> {
+    await tx.markMailSent(mail.id, sentMs);
+    // The alert's history says "notified" once the SMTP server accepted the mail, not when queued.
+    if (mail.alertId !== null) await tx.addAlertEvent({ alertId: mail.alertId, atMs: sentMs, kind: 'notified', by: null, detail: { recipient: mail.recipient, messageId: mail.messageId, kind: mail.kind } });
+  }
+
+  private unrecorded(mail: OutboxMail, sentMs: number, err: unknown): void {
+    this.acceptedUnrecorded.set(mail.id, sentMs);
+    this.options.logger.error({ err, messageId: mail.messageId }, 'alert e-mail: accepted by SMTP but not recorded; recording again before anything is resent');
+  }
+
+  /**
+   * The send happens inside the fenced transaction that records it. Only a loss of the database
+   * between the server's 250 and the COMMIT can still send a mail twice (the new leader finds it
+   * unsent): at-least-once, with the same Message-ID, as with one instance.
+   */
+  private async sendOneFenced(mail: OutboxMail, transport: MailTransport): Promise<boolean> {
+    let sentMs: number | null = null;
+    let sendError: unknown = null;
     try {
-      await this.options.store.transaction(async (tx) => {
-        await tx.markMailSent(mail.id, sentMs);
-        // The alert's history says "notified" once the SMTP server accepted the mail, not when queued.
-        if (mail.alertId !== null) await tx.addAlertEvent({ alertId: mail.alertId, atMs: sentMs, kind: 'notified', by: null, detail: { recipient: mail.recipient, messageId: mail.messageId, kind: mail.kind } });
-      });
+      await this.options.store.transaction(
+        async (tx) => {
+          const fresh = await tx.mail(mail.messageId);
+          if (!fresh || fresh.sentMs !== null) return;
+          try {
+            await this.deliver(fresh, transport);
+          } catch (err) {
+            sendError = err;
+            return;
+          }
+          sentMs = this.accepted(fresh);
+          await this.recordSent(tx, fresh, sentMs);
+        },
+        { serialized: false },
+      );
     } catch (err) {
-      this.acceptedUnrecorded.set(mail.id, sentMs);
-      this.options.logger.error({ err, messageId: mail.messageId }, 'alert e-mail: accepted by SMTP but not recorded; recording again before anything is resent');
+      if (sentMs === null) throw err;
+      this.unrecorded(mail, sentMs, err);
+      return true;
     }
-    return true;
+    if (sendError !== null) {
+      await this.recordFailure(mail, sendError);
+      return false;
+    }
+    return sentMs !== null;
   }
 
   private async recordAccepted(): Promise<void> {

@@ -1,52 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Alert, AlertEvent, AlertKey, OutboxMail, Silence } from '../../alerts/model.js';
-import type { AlertFilter, AlertPatch, NewAlert, NewMail, StateReads, StateStore, StateTx } from '../../alerts/state-port.js';
+import type { AlertEvent, AlertKey } from '../../alerts/model.js';
+import type { AlertFilter, AlertPatch, NewAlert, NewMail, StateReads, StateStore, StateTx, TxOptions } from '../../alerts/state-port.js';
 import type { Logger } from '../../observability/logger.js';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
+import { ALERT_COLUMNS, toAlert, toMail, toSilence, type Row } from './state-rows.js';
 
 export interface SqliteStateStoreOptions {
   /** Directory of the database file (`state.sqlite`); `:memory:` for a backtest's throw-away store. */
   dataDir: string;
   logger?: Logger;
-}
-
-type Row = Record<string, unknown>;
-
-const ALERT_COLUMNS: Record<keyof Omit<Alert, 'id'>, string> = {
-  site: 'site', device: 'device', rule: 'rule', ruleType: 'rule_type', quantity: 'quantity', severity: 'severity', state: 'state',
-  startMs: 'start_ms', openedMs: 'opened_ms', updatedMs: 'updated_ms', resolvedMs: 'resolved_ms',
-  measured: 'measured', expected: 'expected', unit: 'unit', summary: 'summary', flapCount: 'flap_count',
-  ackBy: 'ack_by', ackComment: 'ack_comment', ackMs: 'ack_ms',
-};
-
-function toAlert(r: Row): Alert {
-  return {
-    id: r.id as number, site: r.site as string, device: r.device as string, rule: r.rule as string,
-    ruleType: r.rule_type as string, quantity: r.quantity as string, severity: r.severity as Alert['severity'], state: r.state as Alert['state'],
-    startMs: r.start_ms as number, openedMs: r.opened_ms as number, updatedMs: r.updated_ms as number,
-    resolvedMs: (r.resolved_ms as number | null) ?? null, measured: (r.measured as number | null) ?? null,
-    expected: (r.expected as number | null) ?? null, unit: r.unit as string, summary: r.summary as string,
-    flapCount: r.flap_count as number, ackBy: (r.ack_by as string | null) ?? null,
-    ackComment: (r.ack_comment as string | null) ?? null, ackMs: (r.ack_ms as number | null) ?? null,
-  };
-}
-
-function toSilence(r: Row): Silence {
-  return {
-    id: r.id as number, site: r.site as string, device: (r.device as string | null) ?? null, fromMs: r.from_ms as number,
-    toMs: r.to_ms as number, reason: r.reason as string, createdBy: (r.created_by as string | null) ?? null, createdMs: r.created_ms as number,
-  };
-}
-
-function toMail(r: Row): OutboxMail {
-  return {
-    id: r.id as number, messageId: r.message_id as string, kind: r.kind as OutboxMail['kind'], alertId: (r.alert_id as number | null) ?? null,
-    recipient: r.recipient as string, subject: r.subject as string, text: r.text as string, html: (r.html as string | null) ?? null,
-    createdMs: r.created_ms as number, attempts: r.attempts as number, nextAttemptMs: r.next_attempt_ms as number,
-    lastError: (r.last_error as string | null) ?? null, sentMs: (r.sent_ms as number | null) ?? null,
-  };
 }
 
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
@@ -142,7 +106,9 @@ export class SqliteStateStore implements StateStore {
     return next;
   }
 
-  transaction<T>(work: (tx: StateTx) => Promise<T>): Promise<T> {
+  transaction<T>(work: (tx: StateTx) => Promise<T>, options?: TxOptions): Promise<T> {
+    // The embedded store serves one instance, which needs no leader: a fence here is a wiring bug.
+    if (options?.fence) return Promise.reject(new Error('leader fencing needs the PostgreSQL state store (DATABASE_URL)'));
     const run = async (): Promise<T> => {
       const db = this.conn();
       // IMMEDIATE takes the write lock at BEGIN: a concurrent CLI write waits (busy_timeout) rather
