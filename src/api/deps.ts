@@ -36,7 +36,7 @@ export interface AppDeps {
   /** How often a live stream polls the store, ms (default 5000). */
   liveIntervalMs?: number;
   /** Consumption, degree days, baselines, KPIs and comparison; their routes exist only when given. */
-  energy?: Pick<EnergyAnalyticsService, 'kpis' | 'compare' | 'baselineDays' | 'temperatures' | 'consumption' | 'warmUp'>;
+  energy?: Pick<EnergyAnalyticsService, 'kpis' | 'compare' | 'baselineDays' | 'temperatures' | 'consumption' | 'hourlyGrid' | 'warmUp'>;
   /** Fit the baselines in the background once the app is ready (default true). */
   analyticsWarmUp?: boolean;
   /** Alerts, silences and rule state; the alert routes exist only when given. */

@@ -35,6 +35,8 @@ export const ROUTE_SCOPES: Readonly<Record<string, Scope>> = {
   'GET /api/sites/:site/baseline': 'site-param',
   'GET /api/sites/:site/degree-days': 'site-param',
   'GET /api/sites/:site/corrections': 'site-param',
+  // The carpet plot of the site page (hourly-energy.ts).
+  'GET /api/sites/:site/hourly-energy': 'site-param',
   // Ranked among the sites the caller may see (analytics.ts).
   'GET /api/compare': 'authenticated',
   // Records of other sites are left out; a rejection with no site is for admins (rejections.ts).

@@ -9,7 +9,8 @@ import { degreeDays, type DailyTemperature, type DegreeDay, type DjuMethod } fro
 import { rollUp } from './intervals.js';
 import { DEFAULT_GAS_KWH_PER_M3 } from './kpis.js';
 import { localDays, dayEdges, type LocalDay } from './local-time.js';
-import { hourlyCoverage } from './coverage.js';
+import { hourlyCoverage, type Coverage } from './coverage.js';
+import { hourlyGrid, type GridDay } from './hourly-grid.js';
 import type { DecretReference } from './decret-assessment.js';
 import { problem, type AnalyticsProblem } from './problems.js';
 import { rankSites, type RankedSite } from './ranking.js';
@@ -194,6 +195,15 @@ export class EnergyAnalyticsService {
       tMeanC: finite(d.tMeanC),
     }));
     return { baseline, days };
+  }
+
+  /** Final energy per local hour and day (the carpet plot); `meters` is 0 when the site has no energy meter. */
+  async hourlyGrid(siteId: string, period: Period): Promise<{ days: GridDay[]; coverage: Coverage; meters: number }> {
+    const site = this.site(siteId);
+    const sd = this.siteDays(siteId, period);
+    const consumption = await this.consumption(siteId, period);
+    const hourly = finalEnergyHourly(consumption, this.options.gasKWhPerM3 ?? DEFAULT_GAS_KWH_PER_M3);
+    return { days: hourlyGrid(sd.days, hourly, sd.typed, site.timezone), coverage: hourlyCoverage(hourly), meters: consumption.byCarrier.size };
   }
 
   async kpis(siteId: string, period: Period): Promise<SiteKpis> {

@@ -192,6 +192,61 @@ describe('per-site analytics routes', () => {
   });
 });
 
+describe('GET /api/sites/:site/hourly-energy (carpet plot)', () => {
+  interface Grid {
+    timezone: string;
+    coverage: { measuredHours: number; expectedHours: number };
+    problems: Array<{ code: string }>;
+    days: Array<{ date: string; dayType: string; kWh: Array<number | null> }>;
+  }
+
+  it('gives 24 local hours a day whose sum is the day the baseline route measured, and leaves the outage of building 685 blank', async () => {
+    const grid = (await app.inject(`/api/sites/b685/hourly-energy?${YEAR}`)).json<Grid>();
+    expect(grid.days).toHaveLength(366);
+    expect(grid.days.every((d) => d.kWh.length === 24)).toBe(true);
+    expect(grid.problems).toEqual([]);
+    // The 28-hour outage: its hours are blank cells, not a linear estimate drawn as measured.
+    const blank = grid.days.flatMap((d) => d.kWh).filter((v) => v === null).length;
+    expect(blank).toBeGreaterThanOrEqual(28);
+    expect(grid.coverage.expectedHours - grid.coverage.measuredHours).toBeLessThanOrEqual(blank);
+    const baseline = (await app.inject(`/api/sites/b685/baseline?${YEAR}`)).json<{ days: Array<{ date: string; actualKWh: number | null; dayType: string }> }>();
+    let compared = 0;
+    for (const [i, day] of baseline.days.entries()) {
+      expect(grid.days[i]!.date).toBe(day.date);
+      expect(grid.days[i]!.dayType).toBe(day.dayType);
+      if (day.actualKWh === null) continue;
+      const cells = grid.days[i]!.kWh;
+      // The spring DST day of Europe/London has no 01:00: one blank cell; the autumn day's repeated hour is summed.
+      expect(cells.filter((v) => v === null).length, day.date).toBe(day.date === '2016-03-27' ? 1 : 0);
+      expect(cells.reduce((s: number, v) => s + v!, 0)).toBeCloseTo(day.actualKWh, 6);
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(300);
+    expect(grid.timezone).toBe('Europe/London');
+    expect(grid.days.find((d) => d.date === '2016-01-02')!.dayType).toBe('weekend');
+  });
+
+  it('says why a site without measured hours has an empty carpet, and writes the grid as CSV at Wh precision', async () => {
+    const none = (await app.inject('/api/sites/no-data-yet/hourly-energy?from=2016-01-01&to=2016-01-31')).json<Grid>();
+    expect(none.days).toHaveLength(31);
+    expect(none.days.every((d) => d.kWh.every((v) => v === null))).toBe(true);
+    expect(none.problems.map((p) => p.code)).toEqual(['insufficient-coverage']);
+    const csv = await app.inject('/api/sites/b118/hourly-energy?from=2016-03-01&to=2016-03-07&format=csv');
+    expect(csv.headers['content-disposition']).toBe('attachment; filename="hourly-energy_b118_2016-03-01_2016-03-07.csv"');
+    const rows = parseCsv(csv.body);
+    const json = (await app.inject('/api/sites/b118/hourly-energy?from=2016-03-01&to=2016-03-07')).json<Grid>();
+    expect(rows.map((r) => r.date)).toEqual(json.days.map((d) => d.date));
+    expect(Number(rows[2]!.h08)).toBeCloseTo(json.days[2]!.kWh[8]!, 3);
+    for (const r of rows) for (const cell of Object.values(r)) expect(cell).not.toMatch(/^-?\d+\.\d{4,}$|e[-+]\d/);
+  });
+
+  it('refuses more than 366 days with a problem code naming the limit', async () => {
+    const response = await app.inject('/api/sites/b118/hourly-energy?from=2016-01-01&to=2017-01-31');
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ code: 'period-too-long', params: { days: 397, maxDays: 366 }, field: 'to' });
+  });
+});
+
 describe('bad requests', () => {
   it.each([
     ['/api/compare?from=2016-02-30', 400, 'from'],
