@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * What the dashboard reads from each API answer, and nothing else: one shape per route, checked
  * on every answer (checkShape) and, in the test suite, against the OpenAPI schema the server
@@ -19,9 +20,11 @@ export const arrayOf = (shape) => ({ arrayOf: shape });
 /** @param {...string} values @returns {Shape} */
 export const oneOf = (...values) => ({ oneOf: values });
 
+/** @type {Shape} */
 const problem = { code: 'string', params: {} };
 const problems = arrayOf(problem);
 const figure = nullable('number');
+/** @type {Record<string, Shape>} */
 const coverage = { measuredHours: 'number', expectedHours: 'number', measuredSharePct: 'number', requiredSharePct: 'number', sufficient: 'boolean' };
 const status = oneOf('ok', 'insufficient-data');
 const decret = nullable({
@@ -32,11 +35,13 @@ const decret = nullable({
   gapKWh: figure,
   problems,
 });
+/** @type {Record<string, Shape>} */
 const flatKpis = {
   measuredSharePct: 'number', finalEnergyKWh: figure, kWhPerM2: figure, climateCorrectedKWhPerM2: figure, climateCorrectedKWh: figure,
   electricityKWh: figure, gasM3: figure, heatKWh: figure, waterM3: figure, deviationKWh: figure, deviationPct: figure,
   baselineMonthlyCvRmsePct: figure, baselineMonthlyNmbePct: figure, baseloadKW: figure, outOfHoursSharePct: figure, hddC: figure, cddC: figure,
 };
+/** @type {Record<string, Shape>} */
 const whyMissing = { problems, baselineProblems: problems, climateCorrectionProblems: problems, deviationProblems: problems };
 
 /** @type {Record<string, { method: 'get', path: string, shape: Shape }>} */
@@ -171,6 +176,7 @@ export class ContractError extends Error {
  * @returns {T}
  */
 export function checkShape(name, body) {
+  /** @type {string[]} */
   const mismatches = [];
   walk(body, CONTRACT[name].shape, '$', mismatches);
   if (mismatches.length > 0) throw new ContractError(name, mismatches);

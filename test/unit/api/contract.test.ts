@@ -7,6 +7,7 @@ import { createLogger } from '../../../src/observability/logger.js';
 import { createMetrics } from '../../../src/observability/metrics.js';
 import { idleWriteStatus } from '../../helpers/app-deps.js';
 import { buildings, hours, leadConfig, readingsOf } from '../energy/helpers/lead-fixtures.js';
+import { answerTypes, type OpenApiDocument } from '../../helpers/openapi-types.js';
 import { FakeStore } from './fake-store.js';
 import { buildAppWithAccounts } from './helpers.js';
 
@@ -154,6 +155,29 @@ describe("the dashboard's contract against the OpenAPI schema", () => {
       const dict = (await dashboardModule<{ default: { problem: Record<string, string> } }>(`i18n/${lang}.js`)).default;
       expect(PROBLEM_CODES.filter((code) => typeof dict.problem[code] !== 'string'), lang).toEqual([]);
     }
+  });
+});
+
+/** The answers the dashboard reads, by the name its JSDoc uses (dashboard/types/api.d.ts). */
+const ANSWER_TYPES = {
+  SitesAnswer: '/api/sites',
+  LatestAnswer: '/api/sites/{site}/latest',
+  SeriesAnswer: '/api/sites/{site}/series',
+  KpisAnswer: '/api/sites/{site}/kpis',
+  BaselineAnswer: '/api/sites/{site}/baseline',
+  DegreeDaysAnswer: '/api/sites/{site}/degree-days',
+  HourlyEnergyAnswer: '/api/sites/{site}/hourly-energy',
+  CompareAnswer: '/api/compare',
+  HealthAnswer: '/api/health',
+  RejectionsAnswer: '/api/ingest/rejections',
+};
+
+describe("the dashboard's types, generated from the OpenAPI schema", () => {
+  it('are what dashboard/types/api.d.ts declares (npx vitest -u rewrites it after an API change)', async () => {
+    const header = '// Generated from the service\'s OpenAPI document (/docs/json) by test/helpers/openapi-types.ts,\n// checked by test/unit/api/contract.test.ts. Do not edit: change the zod schema, then run\n// `npx vitest run --config test/vitest.config.ts test/unit/api/contract.test.ts -u`.';
+    const text = answerTypes(spec as unknown as OpenApiDocument, ANSWER_TYPES, header);
+    expect(text).toContain('export type HourlyEnergyAnswer = {');
+    await expect(text).toMatchFileSnapshot('../../../dashboard/types/api.d.ts');
   });
 });
 
