@@ -91,7 +91,7 @@ export const CONTRACT = {
   kpis: {
     method: 'get',
     path: '/api/sites/{site}/kpis',
-    shape: { status, coverage, kpis: flatKpis, ...whyMissing, decretTertiaire: decret },
+    shape: { from: 'string', to: 'string', status, coverage, kpis: flatKpis, ...whyMissing, decretTertiaire: decret, cusum: nullable(arrayOf({ date: 'string', cusumKWh: 'number', known: 'boolean' })) },
   },
   baseline: {
     method: 'get',
@@ -102,13 +102,24 @@ export const CONTRACT = {
       accepted: 'boolean',
       problems,
       fitQuality: nullable({ monthly: { cvRmsePct: figure, nmbePct: figure } }),
-      days: arrayOf({ date: 'string', actualKWh: figure, expectedKWh: figure }),
+      days: arrayOf({ date: 'string', dayType: oneOf('working', 'weekend', 'holiday', 'closure'), actualKWh: figure, expectedKWh: figure }),
     },
   },
   degreeDays: {
     method: 'get',
     path: '/api/sites/{site}/degree-days',
-    shape: { baseC: 'number', totalHddC: figure, totalCddC: figure, daysUsed: 'integer', problems },
+    shape: {
+      baseC: 'number', totalHddC: figure, totalCddC: figure, daysUsed: 'integer', problems,
+      days: arrayOf({ date: 'string', tMeanC: figure, hddC: figure, cddC: figure }),
+    },
+  },
+  hourlyEnergy: {
+    method: 'get',
+    path: '/api/sites/{site}/hourly-energy',
+    shape: {
+      from: 'string', to: 'string', problems,
+      days: arrayOf({ date: 'string', dayType: oneOf('working', 'weekend', 'holiday', 'closure'), kWh: arrayOf(figure) }),
+    },
   },
   error: {
     method: 'get',

@@ -14,6 +14,8 @@ function readStored(storage) {
   }
 }
 
+/** @typedef {ReturnType<typeof createI18n>} I18n */
+
 /** Translations and Intl formatting in the chosen language. French first. */
 export function createI18n(storage) {
   const stored = readStored(storage);

@@ -197,6 +197,8 @@ describe('real answers have the shape the dashboard reads', () => {
     ['baseline', `/api/sites/no-data-yet/baseline?${YEAR}`],
     ['degreeDays', '/api/sites/b118/degree-days?from=2016-01-01&to=2016-03-31'],
     ['degreeDays', `/api/sites/no-data-yet/degree-days?${YEAR}`],
+    ['hourlyEnergy', '/api/sites/b118/hourly-energy?from=2016-03-01&to=2016-03-31'],
+    ['hourlyEnergy', `/api/sites/no-data-yet/hourly-energy?${YEAR}`],
     ['error', '/api/sites/nowhere/kpis'],
     ['error', '/api/compare?from=2016-13-01'],
   ])('%s: %s', async (name, url) => {
