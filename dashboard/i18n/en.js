@@ -117,10 +117,18 @@ export default {
   // Site page (issue 13, point 3): charts, their downloads and tables, empty states.
   chart: { png: 'Download as PNG', csv: 'Download as CSV', table: 'Show the data (table)' },
   consumption: {
-    alt: 'Bar chart of the measured daily consumption (kWh), with a dashed line for what the baseline expects each day',
-    caption: 'Measured consumption and what the baseline expects, per day',
     dayType: 'Day type',
-    yTitle: 'Final energy per day (kWh)',
+    alt_day: "Bar chart of the measured daily consumption (kWh), with a dashed line for what the baseline expects each day",
+    alt_month: "Bar chart of the measured monthly consumption (kWh), with a dashed line for what the baseline expects each month",
+    caption_day: "Measured consumption and what the baseline expects, per day",
+    caption_month: "Measured consumption and what the baseline expects, per month (days of the period only)",
+    yTitle_day: "Final energy per day (kWh)",
+    yTitle_month: "Final energy per month (kWh)",
+    by_day: "By day",
+    by_month: "By month",
+    granularity: "Time step",
+    month: "Month",
+    daysIn: "{days} d in the period, {measured} measured",
   },
   dayType: { working: 'Working day', weekend: 'Weekend', holiday: 'Public holiday', closure: 'Closure' },
   carpet: {
@@ -165,6 +173,7 @@ export default {
     ok: 'active',
     silent: 'silent',
     never: 'never heard',
+    neverHelp: 'A device "never heard" has published nothing yet: check its credentials ({site}/<device>) and its topic sites/{site}/devices/<device>; refused messages are listed under Ingest alerts.',
   },
   deviceKind: {
     'electricity-meter': 'Electricity meter', 'gas-meter': 'Gas meter', 'heat-meter': 'Heat meter', 'water-meter': 'Water meter',

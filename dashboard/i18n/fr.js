@@ -117,10 +117,18 @@ export default {
   // Site page (issue 13, point 3): charts, their downloads and tables, empty states.
   chart: { png: 'Télécharger en PNG', csv: 'Télécharger en CSV', table: 'Voir les données (tableau)' },
   consumption: {
-    alt: 'Histogramme de la consommation journalière mesurée (kWh), avec en pointillés ce que la référence attend pour chaque jour',
-    caption: 'Consommation mesurée et attendue par la référence, par jour',
     dayType: 'Type de jour',
-    yTitle: 'Énergie finale par jour (kWh)',
+    alt_day: "Histogramme de la consommation journalière mesurée (kWh), avec en pointillés ce que la référence attend pour chaque jour",
+    alt_month: "Histogramme de la consommation mensuelle mesurée (kWh), avec en pointillés ce que la référence attend pour chaque mois",
+    caption_day: "Consommation mesurée et attendue par la référence, par jour",
+    caption_month: "Consommation mesurée et attendue par la référence, par mois (jours de la période seulement)",
+    yTitle_day: "Énergie finale par jour (kWh)",
+    yTitle_month: "Énergie finale par mois (kWh)",
+    by_day: "Par jour",
+    by_month: "Par mois",
+    granularity: "Pas de temps",
+    month: "Mois",
+    daysIn: "{days} j dans la période, {measured} mesurés",
   },
   dayType: { working: 'Ouvré', weekend: 'Week-end', holiday: 'Férié', closure: 'Fermeture' },
   carpet: {
@@ -165,6 +173,7 @@ export default {
     ok: 'actif',
     silent: 'silencieux',
     never: 'jamais entendu',
+    neverHelp: "Un appareil « jamais entendu » n'a encore rien publié : vérifiez ses identifiants ({site}/<appareil>) et son topic sites/{site}/devices/<appareil> ; les messages refusés sont listés dans Alertes d'ingestion.",
   },
   deviceKind: {
     'electricity-meter': "Compteur d'électricité", 'gas-meter': 'Compteur de gaz', 'heat-meter': 'Compteur de chaleur', 'water-meter': "Compteur d'eau",

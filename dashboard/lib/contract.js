@@ -103,6 +103,7 @@ export const CONTRACT = {
       problems,
       fitQuality: nullable({ monthly: { cvRmsePct: figure, nmbePct: figure } }),
       days: arrayOf({ date: 'string', dayType: oneOf('working', 'weekend', 'holiday', 'closure'), actualKWh: figure, expectedKWh: figure }),
+      months: arrayOf({ month: 'string', days: 'integer', actualKWh: figure, expectedKWh: figure, measuredDays: 'integer' }),
     },
   },
   degreeDays: {

@@ -185,6 +185,16 @@ export type BaselineAnswer = {
     expectedKWh: (number) | null;
     tMeanC: (number) | null;
   }>;
+  /** The days summed per calendar month; a figure is null unless every day of the month inside the period has one */
+  months: Array<{
+    /** YYYY-MM */
+    month: string;
+    /** Days of the month inside the period */
+    days: number;
+    actualKWh: (number) | null;
+    expectedKWh: (number) | null;
+    measuredDays: number;
+  }>;
   hourOfWeekProfile: (Array<{
     slot: number;
     median: (number) | null;

@@ -39,9 +39,11 @@ export function renderCarpet(target, body, { i18n, site, csvHref }) {
       rows: body.days,
     },
   });
-  target.append(block.element, h('p', { class: 'scale', 'aria-hidden': 'true' },
-    h('span', { text: kWh(0) }), h('span', { class: 'scale-bar' }), h('span', { text: kWh(max) })),
-  h('p', { class: 'notice', text: i18n.t('carpet.legend', { tz: site.timezone }) }));
+  const scale = h('p', { class: 'scale', 'aria-hidden': 'true' }, h('span', { text: kWh(0) }), h('span', { class: 'scale-bar' }), h('span', { text: kWh(max) }));
+  block.element.querySelector('.chart-box')?.after(scale, h('p', { class: 'notice', text: i18n.t('carpet.legend', { tz: site.timezone }) }));
+  target.append(block.element);
+  // About 12 labels across the period: a week apart over two months, a month apart over a year.
+  const dayStep = Math.max(1, Math.ceil(body.days.length / 12));
   const chart = new Chart(block.canvas, {
     type: 'matrix',
     data: {
@@ -63,8 +65,17 @@ export function renderCarpet(target, body, { i18n, site, csvHref }) {
         tooltip: { callbacks: { title: () => '', label: (item) => { const r = /** @type {any} */ (item.raw); return `${day(r.x)} ${hour(r.y)} : ${kWh(r.v)}`; } } },
       },
       scales: {
-        x: { type: 'linear', min: -0.5, max: body.days.length - 0.5, offset: false, grid: { display: false }, title: { display: true, text: i18n.t('carpet.xTitle') }, ticks: { stepSize: 1, autoSkip: true, maxRotation: 0, callback: (v) => (Number.isInteger(v) ? day(Number(v)) : '') } },
-        y: { type: 'linear', reverse: true, min: -0.5, max: 23.5, offset: false, grid: { display: false }, title: { display: true, text: i18n.t('carpet.yTitle', { tz: site.timezone }) }, ticks: { stepSize: 3, callback: (v) => (Number.isInteger(v) ? hour(Number(v)) : '') } },
+        // Cells are centred on whole numbers (day index, hour) and the axes span ±0.5 around them: ticks on the centres.
+        x: {
+          type: 'linear', min: -0.5, max: body.days.length - 0.5, offset: false, grid: { display: false }, title: { display: true, text: i18n.t('carpet.xTitle') },
+          afterBuildTicks: (axis) => { axis.ticks = body.days.map((_, i) => ({ value: i })).filter((t) => t.value % dayStep === 0); },
+          ticks: { autoSkip: true, maxRotation: 0, callback: (v) => day(Number(v)) },
+        },
+        y: {
+          type: 'linear', reverse: true, min: -0.5, max: 23.5, offset: false, grid: { display: false }, title: { display: true, text: i18n.t('carpet.yTitle', { tz: site.timezone }) },
+          afterBuildTicks: (axis) => { axis.ticks = HOURS.filter((y) => y % 3 === 0).map((value) => ({ value })); },
+          ticks: { autoSkip: false, callback: (v) => hour(Number(v)) },
+        },
       },
     },
     plugins: [whiteBackground],

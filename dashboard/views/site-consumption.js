@@ -1,5 +1,5 @@
 // @ts-check
-import { h } from '../lib/dom.js';
+import { h, clear } from '../lib/dom.js';
 import { chartBlock } from '../lib/chart-panel.js';
 import { PALETTE, whiteBackground } from '../lib/charts.js';
 import { problemsText } from '../lib/problems.js';
@@ -19,55 +19,93 @@ function fitStatus(/** @type {BaselineAnswer} */ body, /** @type {I18n} */ i18n,
   return h('p', { class: body.accepted ? 'notice' : 'notice unavailable', 'data-state': body.accepted ? 'accepted' : 'not-accepted', text: `${i18n.t(body.accepted ? 'site.fitAccepted' : 'site.fitNotAccepted')} ${figures}` });
 }
 
-/**
- * Final energy per day against what the baseline expects for that day's weather and day type,
- * both as /baseline computed them. Returns the chart, or null when no day has a figure.
- * @param {HTMLElement} target
- * @param {BaselineAnswer} body
- * @param {{ i18n: I18n, site: { id: string, timezone: string }, csvHref: string, empty: () => void }} ctx
- */
-export function renderConsumption(target, body, { i18n, site, csvHref, empty }) {
-  const days = body.days;
-  target.append(fitStatus(body, i18n, site.timezone));
-  if (!days.some((d) => d.actualKWh !== null || d.expectedKWh !== null)) {
-    empty();
-    return null;
+/** @typedef {{ key: string, label: string, long: string, dayType: string | null, actualKWh: number | null, expectedKWh: number | null }} Row */
+
+/** The rows of one granularity: the API's days, or its months (null unless every day of the month is known). */
+function rowsOf(/** @type {BaselineAnswer} */ body, /** @type {'day' | 'month'} */ every, /** @type {I18n} */ i18n, /** @type {string} */ timeZone) {
+  if (every === 'day') {
+    return body.days.map((d) => ({ key: d.date, label: i18n.formatDay(dateMs(d.date), timeZone), long: i18n.formatLongDate(dateMs(d.date), timeZone), dayType: i18n.t(`dayType.${d.dayType}`), actualKWh: d.actualKWh, expectedKWh: d.expectedKWh }));
   }
-  const kWh = (/** @type {number | null} */ v) => i18n.formatNumber(v, 1);
+  const month = (/** @type {string} */ m) => i18n.formatDate(dateMs(`${m}-15`), timeZone, { month: 'short', year: 'numeric' });
+  return body.months.map((m) => ({ key: m.month, label: month(m.month), long: `${month(m.month)} (${i18n.t('consumption.daysIn', { days: m.days, measured: m.measuredDays })})`, dayType: null, actualKWh: m.actualKWh, expectedKWh: m.expectedKWh }));
+}
+
+/**
+ * One chart of consumption against the baseline, with its downloads and table.
+ * @param {HTMLElement} slot @param {BaselineAnswer} body @param {'day' | 'month'} every
+ * @param {{ i18n: I18n, site: { id: string, timezone: string }, csvHref: string }} ctx
+ */
+function consumptionChart(slot, body, every, { i18n, site, csvHref }) {
+  /** @type {Row[]} */
+  const rows = rowsOf(body, every, i18n, site.timezone);
+  const kWh = (/** @type {number | null} */ v) => i18n.formatNumber(v, every === 'day' ? 1 : 0);
   const block = chartBlock(i18n, {
     id: 'baseline-chart',
-    alt: i18n.t('consumption.alt'),
-    csv: { href: csvHref },
+    alt: i18n.t(`consumption.alt_${every}`),
+    csv: every === 'day' ? { href: csvHref } : { filename: `baseline-months_${site.id}_${body.from}_${body.to}.csv`, header: ['month', 'actualKWh', 'expectedKWh'], rows: rows.map((r) => [r.key, r.actualKWh === null ? null : Number(r.actualKWh.toFixed(3)), r.expectedKWh === null ? null : Number(r.expectedKWh.toFixed(3))]) },
     table: {
-      caption: i18n.t('consumption.caption'),
+      caption: i18n.t(`consumption.caption_${every}`),
       columns: [
-        { label: i18n.t('site.day'), rowHeader: true, cell: (d) => i18n.formatLongDate(dateMs(d.date), site.timezone) },
-        { label: i18n.t('consumption.dayType'), cell: (d) => i18n.t(`dayType.${d.dayType}`) },
-        { label: `${i18n.t('site.actual')} (kWh)`, num: true, cell: (d) => kWh(d.actualKWh) },
-        { label: `${i18n.t('site.expected')} (kWh)`, num: true, cell: (d) => kWh(d.expectedKWh) },
+        { label: i18n.t(every === 'day' ? 'site.day' : 'consumption.month'), rowHeader: true, cell: (r) => r.long },
+        ...(every === 'day' ? [{ label: i18n.t('consumption.dayType'), cell: (/** @type {Row} */ r) => r.dayType }] : []),
+        { label: `${i18n.t('site.actual')} (kWh)`, num: true, cell: (r) => kWh(r.actualKWh) },
+        { label: `${i18n.t('site.expected')} (kWh)`, num: true, cell: (r) => kWh(r.expectedKWh) },
       ],
-      rows: days,
+      rows,
     },
   });
-  target.append(block.element);
+  clear(slot).append(block.element);
   const chart = new Chart(block.canvas, {
     type: 'bar',
     data: {
-      labels: days.map((d) => i18n.formatDay(dateMs(d.date), site.timezone)),
+      labels: rows.map((r) => r.label),
       datasets: [
-        { type: 'bar', label: `${i18n.t('site.actual')} (kWh)`, data: days.map((d) => d.actualKWh), backgroundColor: PALETTE.electricity, order: 2 },
-        { type: 'line', label: `${i18n.t('site.expected')} (kWh)`, data: days.map((d) => d.expectedKWh), borderColor: PALETTE.baseline, backgroundColor: PALETTE.baseline, borderDash: [6, 4], pointRadius: 0, order: 1 },
+        { type: 'bar', label: `${i18n.t('site.actual')} (kWh)`, data: rows.map((r) => r.actualKWh), backgroundColor: PALETTE.electricity, order: 2 },
+        { type: 'line', label: `${i18n.t('site.expected')} (kWh)`, data: rows.map((r) => r.expectedKWh), borderColor: PALETTE.baseline, backgroundColor: PALETTE.baseline, borderDash: [6, 4], pointRadius: every === 'day' ? 0 : 3, order: 1 },
       ],
     },
     options: {
       animation: false,
       responsive: true,
       maintainAspectRatio: false,
-      scales: { y: { beginAtZero: true, title: { display: true, text: i18n.t('consumption.yTitle') } }, x: { ticks: { maxRotation: 0, autoSkip: true } } },
+      scales: { y: { beginAtZero: true, title: { display: true, text: i18n.t(`consumption.yTitle_${every}`) } }, x: { ticks: { maxRotation: 0, autoSkip: true } } },
       plugins: { legend: { position: 'bottom' }, tooltip: { callbacks: { label: (item) => `${item.dataset.label} : ${kWh(Number(item.parsed.y))}` } } },
     },
     plugins: [whiteBackground],
   });
   block.attach(chart);
   return chart;
+}
+
+/**
+ * Final energy per day or per month against what the baseline expects for that weather and
+ * those day types, both as /baseline computed them. Returns what the page destroys on leaving,
+ * or null when no day has a figure.
+ * @param {HTMLElement} target
+ * @param {BaselineAnswer} body
+ * @param {{ i18n: I18n, site: { id: string, timezone: string }, csvHref: string, empty: () => void }} ctx
+ */
+export function renderConsumption(target, body, ctx) {
+  const { i18n, site } = ctx;
+  target.append(fitStatus(body, i18n, site.timezone));
+  if (!body.days.some((d) => d.actualKWh !== null || d.expectedKWh !== null)) {
+    ctx.empty();
+    return null;
+  }
+  const slot = h('div', {});
+  /** @type {{ destroy(): void } | null} */
+  let chart = null;
+  /** @type {HTMLElement[]} */
+  const buttons = [];
+  const show = (/** @type {'day' | 'month'} */ every) => {
+    chart?.destroy();
+    chart = consumptionChart(slot, body, every, ctx);
+    for (const b of buttons) b.setAttribute('aria-pressed', String(b.dataset.every === every));
+  };
+  for (const every of /** @type {const} */ (['day', 'month'])) {
+    buttons.push(h('button', { type: 'button', class: 'download', 'data-every': every, text: i18n.t(`consumption.by_${every}`), onclick: () => show(every) }));
+  }
+  target.append(h('div', { class: 'downloads', role: 'group', 'aria-label': i18n.t('consumption.granularity') }, ...buttons), slot);
+  show('day');
+  return { destroy: () => chart?.destroy() };
 }

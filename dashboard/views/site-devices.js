@@ -70,6 +70,6 @@ export async function renderDevices(section, ctx, site) {
   });
   if (!section.isConnected) return;
   section.querySelector('[data-latest]')?.remove();
-  const help = rows.some((r) => r.status === 'never') ? h('p', { class: 'notice', text: i18n.t('empty.connect', { site: site.id }) }) : null;
+  const help = rows.some((r) => r.status === 'never') ? h('p', { class: 'notice', text: i18n.t('devices.neverHelp', { site: site.id }) }) : null;
   section.append(h('div', { 'data-latest': '' }, content, help));
 }

@@ -103,12 +103,13 @@ function loadPanels(p, ctx, site, period, request, stale, keep) {
   const csvHref = (/** @type {string} */ table) => api.csvUrl(site.id, table, period);
   const opts = { i18n, site };
   fill(p.baseline.body, () => api.baseline(site.id, period, request.signal),
-    (b) => renderConsumption(p.baseline.body, b, { ...opts, csvHref: csvHref('baseline'), empty: () => p.baseline.body.append(...noDataHelp(i18n, site)) }));
+    (b) => renderConsumption(p.baseline.body, b, { ...opts, csvHref: csvHref('baseline'), empty: () => p.baseline.body.append(h('p', { class: 'notice', 'data-state': 'empty', text: i18n.t('site.noSeries') })) }));
   fill(p.kpis.body, () => api.kpis(site.id, period, request.signal), (b) => {
     renderKpis(p.kpis.body, b, opts);
     // The CUSUM comes with the KPIs (actual − expected per day); without a baseline, the reason.
     if (b.cusum && b.cusum.length > 0) { clear(p.cusum.body); return renderCusum(p.cusum.body, b, opts); }
-    empty(p.cusum.body, problemsText(i18n, [...b.problems, ...b.baselineProblems, ...b.deviationProblems]) || i18n.t('site.noSeries'));
+    // The reason only: how to get data is said once, under the carpet plot.
+    showState(p.cusum.body, 'empty', problemsText(i18n, [...b.problems, ...b.baselineProblems, ...b.deviationProblems]) || i18n.t('site.noSeries'));
     return null;
   });
   showState(p.cusum.body, 'loading', i18n.t('app.loading'));

@@ -136,6 +136,9 @@ export const baselineResponse = z.object({
   model: z.object({ segmentation: z.enum(['single', 'working/non-working']), working: segmentModel, nonWorking: segmentModel, parameters: z.number().int(), daysUsed: z.number().int() }).nullable(),
   fitQuality: z.object({ criteria: z.string(), daily: fitMetrics, monthly: fitMetrics }).nullable(),
   days: z.array(z.object({ date, dayType: z.enum(['working', 'weekend', 'holiday', 'closure']), actualKWh: figure, expectedKWh: figure, tMeanC: figure })),
+  months: z
+    .array(z.object({ month: z.string().describe('YYYY-MM'), days: z.number().int().describe('Days of the month inside the period'), actualKWh: figure, expectedKWh: figure, measuredDays: z.number().int() }))
+    .describe('The days summed per calendar month; a figure is null unless every day of the month inside the period has one'),
   hourOfWeekProfile: z.array(z.object({ slot: z.number().int(), median: figure, p10: figure, p90: figure, count: z.number().int() })).nullable(),
 });
 

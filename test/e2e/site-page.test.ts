@@ -141,6 +141,15 @@ describe('site page with a real building imported by the CLI', () => {
     // Lead buildings have no indoor sensor: the panel says so instead of an empty chart.
     expect(await page.locator('[data-panel="indoor"] [data-state="empty"]').textContent()).toContain("n'a pas de capteur intérieur");
     await page.screenshot({ path: join(ARTIFACTS, 'site-fr.png'), fullPage: true });
+    // By month: the API's monthly sums, one bar per month of the period.
+    const baseline = (await (await service.fetch(`/api/sites/${SITE}/baseline?${QUERY}`)).json()) as { months: Array<{ month: string; actualKWh: number | null }> };
+    expect(baseline.months.map((m) => m.month)).toEqual(['2016-01', '2016-02']);
+    await page.locator('[data-panel="baseline"] [data-every="month"]').click();
+    await expect.poll(() => drawn('baseline-chart')).toMatchObject({ points: 2 });
+    const monthCells = await page.locator('[data-panel="baseline"] tbody tr td:nth-of-type(1)').allTextContents();
+    expect(monthCells).toEqual(baseline.months.map((m) => (m.actualKWh === null ? '–' : fr(m.actualKWh, 0))));
+    expect(await page.locator('[data-panel="baseline"] [data-every="month"]').getAttribute('aria-pressed')).toBe('true');
+    await page.locator('[data-panel="baseline"]').screenshot({ path: join(ARTIFACTS, 'site-months-fr.png') });
   });
 
   it('downloads each chart as PNG and as CSV with the API figures', async () => {

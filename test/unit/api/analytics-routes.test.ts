@@ -142,6 +142,7 @@ describe('per-site analytics routes', () => {
       accepted: boolean;
       fitQuality: { monthly: { cvRmsePct: number; nmbePct: number } };
       days: Array<{ date: string; actualKWh: number | null; expectedKWh: number | null }>;
+      months: Array<{ month: string; days: number; actualKWh: number | null; expectedKWh: number | null; measuredDays: number }>;
     }>();
     expect(body.accepted).toBe(true);
     expect(body.fitQuality.monthly.cvRmsePct).toBeLessThanOrEqual(15);
@@ -151,6 +152,12 @@ describe('per-site analytics routes', () => {
     expect(known.length).toBeGreaterThan(25);
     const actual = known.reduce((s, d) => s + d.actualKWh!, 0);
     const expected = known.reduce((s, d) => s + d.expectedKWh!, 0);
+    // By month: the same days summed, or null when a day of the month has no figure.
+    expect(body.months).toHaveLength(1);
+    const july = body.months[0]!;
+    expect(july).toMatchObject({ month: '2016-07', days: 31, measuredDays: body.days.filter((d) => d.actualKWh !== null).length });
+    if (body.days.every((d) => d.actualKWh !== null)) expect(july.actualKWh).toBeCloseTo(body.days.reduce((s, d) => s + d.actualKWh!, 0), 6);
+    else expect(july.actualKWh).toBeNull();
     // One summer month of the year the model was fitted on: within 10 % in total.
     expect(Math.abs(actual - expected) / expected).toBeLessThan(0.1);
   });
