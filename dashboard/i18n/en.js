@@ -115,7 +115,7 @@ export default {
     },
   },
   // Site page (issue 13, point 3): charts, their downloads and tables, empty states.
-  chart: { png: 'Download as PNG', csv: 'Download as CSV', table: 'Show the data (table)' },
+  chart: { png: 'Download as PNG', csv: 'Download as CSV', table: 'Show the data (table)', labelValue: '{label}: {value}' },
   consumption: {
     dayType: 'Day type',
     alt_day: "Bar chart of the measured daily consumption (kWh), with a dashed line for what the baseline expects each day",

@@ -115,7 +115,7 @@ export default {
     },
   },
   // Site page (issue 13, point 3): charts, their downloads and tables, empty states.
-  chart: { png: 'Télécharger en PNG', csv: 'Télécharger en CSV', table: 'Voir les données (tableau)' },
+  chart: { png: 'Télécharger en PNG', csv: 'Télécharger en CSV', table: 'Voir les données (tableau)', labelValue: '{label} : {value}' },
   consumption: {
     dayType: 'Type de jour',
     alt_day: "Histogramme de la consommation journalière mesurée (kWh), avec en pointillés ce que la référence attend pour chaque jour",

@@ -62,7 +62,7 @@ export function renderCarpet(target, body, { i18n, site, csvHref }) {
       maintainAspectRatio: false,
       plugins: {
         legend: { display: false },
-        tooltip: { callbacks: { title: () => '', label: (item) => { const r = /** @type {any} */ (item.raw); return `${day(r.x)} ${hour(r.y)} : ${kWh(r.v)}`; } } },
+        tooltip: { callbacks: { title: () => '', label: (item) => { const r = /** @type {any} */ (item.raw); return i18n.t('chart.labelValue', { label: `${day(r.x)} ${hour(r.y)}`, value: kWh(r.v) }); } } },
       },
       scales: {
         // Cells are centred on whole numbers (day index, hour) and the axes span ±0.5 around them: ticks on the centres.

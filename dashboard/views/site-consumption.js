@@ -69,7 +69,7 @@ function consumptionChart(slot, body, every, { i18n, site, csvHref }) {
       responsive: true,
       maintainAspectRatio: false,
       scales: { y: { beginAtZero: true, title: { display: true, text: i18n.t(`consumption.yTitle_${every}`) } }, x: { ticks: { maxRotation: 0, autoSkip: true } } },
-      plugins: { legend: { position: 'bottom' }, tooltip: { callbacks: { label: (item) => `${item.dataset.label} : ${kWh(Number(item.parsed.y))}` } } },
+      plugins: { legend: { position: 'bottom' }, tooltip: { callbacks: { label: (item) => i18n.t('chart.labelValue', { label: item.dataset.label, value: kWh(Number(item.parsed.y)) }) } } },
     },
     plugins: [whiteBackground],
   });

@@ -45,7 +45,7 @@ export function renderCusum(target, body, { i18n, site }) {
       responsive: true,
       maintainAspectRatio: false,
       scales: { y: { title: { display: true, text: i18n.t('cusum.yTitle') } }, x: { ticks: { maxRotation: 0, autoSkip: true } } },
-      plugins: { legend: { position: 'bottom' }, tooltip: { callbacks: { label: (item) => `CUSUM : ${kWh(Number(item.parsed.y))}` } } },
+      plugins: { legend: { position: 'bottom' }, tooltip: { callbacks: { label: (item) => i18n.t('chart.labelValue', { label: 'CUSUM', value: kWh(Number(item.parsed.y)) }) } } },
     },
     plugins: [whiteBackground],
   });

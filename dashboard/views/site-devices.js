@@ -61,7 +61,7 @@ export async function renderDevices(section, ctx, site) {
       {
         label: i18n.t('devices.last'),
         cell: (r) => (r.latest.length === 0 ? '–' : r.latest.map((/** @type {Latest} */ v) => h('div', { 'data-quantity': v.quantity, class: isHigh(v) ? 'co2-high' : null },
-          `${i18n.t(`quantity.${v.quantity}`)} : ${formatValue(i18n, v)}`, isHigh(v) ? h('span', { class: 'badge high', text: i18n.t('site.co2High') }) : null))),
+          i18n.t('chart.labelValue', { label: i18n.t(`quantity.${v.quantity}`), value: formatValue(i18n, v) }), isHigh(v) ? h('span', { class: 'badge high', text: i18n.t('site.co2High') }) : null))),
       },
       { label: i18n.t('site.time', { tz: site.timezone }), cell: (r) => (r.lastMs === null ? '–' : i18n.formatDateTime(r.lastMs, site.timezone)) },
     ],

@@ -38,7 +38,7 @@ export async function renderIndoor(target, { i18n, api, site, fromMs, toMs, sign
     if (signal.aborted) return { charts, drawn };
     const title = h('h3', { text: `${i18n.t(`quantity.${quantity}`)} (${unit})` });
     const failed = series.filter((s) => s.error);
-    const errors = failed.map((s) => h('p', { class: 'error', text: `${s.device.name} : ${errorText(i18n, s.error)}` }));
+    const errors = failed.map((s) => h('p', { class: 'error', text: i18n.t('chart.labelValue', { label: s.device.name, value: errorText(i18n, s.error) }) }));
     const withData = series.filter((s) => s.buckets.length > 0);
     if (withData.length === 0) {
       target.append(title, ...errors, h('p', { class: 'notice unavailable', 'data-state': 'empty', text: i18n.t('indoor.none', { devices: devices.map((d) => d.name).join(', ') }) }));
@@ -75,7 +75,7 @@ export async function renderIndoor(target, { i18n, api, site, fromMs, toMs, sign
         },
         plugins: {
           legend: { position: 'bottom' },
-          tooltip: { callbacks: { title: (items) => i18n.formatDateTime(Number(items[0]?.parsed.x), site.timezone), label: (item) => `${item.dataset.label} : ${i18n.formatNumber(Number(item.parsed.y), digits)} ${unit}` } },
+          tooltip: { callbacks: { title: (items) => i18n.formatDateTime(Number(items[0]?.parsed.x), site.timezone), label: (item) => i18n.t('chart.labelValue', { label: item.dataset.label, value: `${i18n.formatNumber(Number(item.parsed.y), digits)} ${unit}` }) } },
         },
       },
       plugins: [whiteBackground],
