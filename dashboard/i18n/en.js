@@ -128,6 +128,8 @@ export default {
     by_month: "By month",
     granularity: "Time step",
     month: "Month",
+    band: "Baseline band (≈ 95 % of days, kWh)",
+    bandLow: "Band low edge (kWh)",
     daysIn: "{days} d in the period, {measured} measured",
   },
   dayType: { working: 'Working day', weekend: 'Weekend', holiday: 'Public holiday', closure: 'Closure' },

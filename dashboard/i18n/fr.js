@@ -128,6 +128,8 @@ export default {
     by_month: "Par mois",
     granularity: "Pas de temps",
     month: "Mois",
+    band: "Bande de la référence (≈ 95 % des jours, kWh)",
+    bandLow: "Bas de la bande (kWh)",
     daysIn: "{days} j dans la période, {measured} mesurés",
   },
   dayType: { working: 'Ouvré', weekend: 'Week-end', holiday: 'Férié', closure: 'Fermeture' },

@@ -102,7 +102,7 @@ export const CONTRACT = {
       accepted: 'boolean',
       problems,
       fitQuality: nullable({ monthly: { cvRmsePct: figure, nmbePct: figure } }),
-      days: arrayOf({ date: 'string', dayType: oneOf('working', 'weekend', 'holiday', 'closure'), actualKWh: figure, expectedKWh: figure }),
+      days: arrayOf({ date: 'string', dayType: oneOf('working', 'weekend', 'holiday', 'closure'), actualKWh: figure, expectedKWh: figure, expectedLowKWh: figure, expectedHighKWh: figure }),
       months: arrayOf({ month: 'string', days: 'integer', actualKWh: figure, expectedKWh: figure, measuredDays: 'integer' }),
     },
   },

@@ -183,6 +183,10 @@ export type BaselineAnswer = {
     dayType: "working" | "weekend" | "holiday" | "closure";
     actualKWh: (number) | null;
     expectedKWh: (number) | null;
+    /** expectedKWh − 1.96 × daily RMSE of the fit (not below 0): about 95 % of reference days fall in the band */
+    expectedLowKWh: (number) | null;
+    /** expectedKWh + 1.96 × daily RMSE of the fit */
+    expectedHighKWh: (number) | null;
     tMeanC: (number) | null;
   }>;
   /** The days summed per calendar month; a figure is null unless every day of the month inside the period has one */

@@ -19,12 +19,12 @@ function fitStatus(/** @type {BaselineAnswer} */ body, /** @type {I18n} */ i18n,
   return h('p', { class: body.accepted ? 'notice' : 'notice unavailable', 'data-state': body.accepted ? 'accepted' : 'not-accepted', text: `${i18n.t(body.accepted ? 'site.fitAccepted' : 'site.fitNotAccepted')} ${figures}` });
 }
 
-/** @typedef {{ key: string, label: string, long: string, dayType: string | null, actualKWh: number | null, expectedKWh: number | null }} Row */
+/** @typedef {{ key: string, label: string, long: string, dayType: string | null, actualKWh: number | null, expectedKWh: number | null, lowKWh?: number | null, highKWh?: number | null }} Row */
 
 /** The rows of one granularity: the API's days, or its months (null unless every day of the month is known). */
 function rowsOf(/** @type {BaselineAnswer} */ body, /** @type {'day' | 'month'} */ every, /** @type {I18n} */ i18n, /** @type {string} */ timeZone) {
   if (every === 'day') {
-    return body.days.map((d) => ({ key: d.date, label: i18n.formatDay(dateMs(d.date), timeZone), long: i18n.formatLongDate(dateMs(d.date), timeZone), dayType: i18n.t(`dayType.${d.dayType}`), actualKWh: d.actualKWh, expectedKWh: d.expectedKWh }));
+    return body.days.map((d) => ({ key: d.date, label: i18n.formatDay(dateMs(d.date), timeZone), long: i18n.formatLongDate(dateMs(d.date), timeZone), dayType: i18n.t(`dayType.${d.dayType}`), actualKWh: d.actualKWh, expectedKWh: d.expectedKWh, lowKWh: d.expectedLowKWh, highKWh: d.expectedHighKWh }));
   }
   const month = (/** @type {string} */ m) => i18n.formatDate(dateMs(`${m}-15`), timeZone, { month: 'short', year: 'numeric' });
   return body.months.map((m) => ({ key: m.month, label: month(m.month), long: `${month(m.month)} (${i18n.t('consumption.daysIn', { days: m.days, measured: m.measuredDays })})`, dayType: null, actualKWh: m.actualKWh, expectedKWh: m.expectedKWh }));
@@ -50,6 +50,7 @@ function consumptionChart(slot, body, every, { i18n, site, csvHref }) {
         ...(every === 'day' ? [{ label: i18n.t('consumption.dayType'), cell: (/** @type {Row} */ r) => r.dayType }] : []),
         { label: `${i18n.t('site.actual')} (kWh)`, num: true, cell: (r) => kWh(r.actualKWh) },
         { label: `${i18n.t('site.expected')} (kWh)`, num: true, cell: (r) => kWh(r.expectedKWh) },
+        ...(every === 'day' ? [{ label: i18n.t('consumption.band'), num: true, cell: (/** @type {Row} */ r) => (r.lowKWh == null ? '–' : `${kWh(r.lowKWh)} – ${kWh(r.highKWh ?? null)}`) }] : []),
       ],
       rows,
     },
@@ -62,6 +63,11 @@ function consumptionChart(slot, body, every, { i18n, site, csvHref }) {
       datasets: [
         { type: 'bar', label: `${i18n.t('site.actual')} (kWh)`, data: rows.map((r) => r.actualKWh), backgroundColor: PALETTE.electricity, order: 2 },
         { type: 'line', label: `${i18n.t('site.expected')} (kWh)`, data: rows.map((r) => r.expectedKWh), borderColor: PALETTE.baseline, backgroundColor: PALETTE.baseline, borderDash: [6, 4], pointRadius: every === 'day' ? 0 : 3, order: 1 },
+        // The band the API states around each expected day: drawn as two edges filled between them.
+        ...(every === 'day' ? [
+          { type: /** @type {const} */ ('line'), label: i18n.t('consumption.bandLow'), data: rows.map((r) => r.lowKWh ?? null), borderColor: 'transparent', pointRadius: 0, order: 0 },
+          { type: /** @type {const} */ ('line'), label: i18n.t('consumption.band'), data: rows.map((r) => r.highKWh ?? null), borderColor: 'transparent', backgroundColor: 'rgba(107, 114, 128, 0.22)', fill: '-1', pointRadius: 0, order: 0 },
+        ] : []),
       ],
     },
     options: {
@@ -69,7 +75,7 @@ function consumptionChart(slot, body, every, { i18n, site, csvHref }) {
       responsive: true,
       maintainAspectRatio: false,
       scales: { y: { beginAtZero: true, title: { display: true, text: i18n.t(`consumption.yTitle_${every}`) } }, x: { ticks: { maxRotation: 0, autoSkip: true } } },
-      plugins: { legend: { position: 'bottom' }, tooltip: { callbacks: { label: (item) => i18n.t('chart.labelValue', { label: item.dataset.label, value: kWh(Number(item.parsed.y)) }) } } },
+      plugins: { legend: { position: 'bottom', labels: { filter: (item) => item.text !== i18n.t('consumption.bandLow') } }, tooltip: { callbacks: { label: (item) => i18n.t('chart.labelValue', { label: item.dataset.label, value: kWh(Number(item.parsed.y)) }) } } },
     },
     plugins: [whiteBackground],
   });

@@ -71,6 +71,13 @@ export interface BaselineDayComparison {
   dayType: TypedDay['type'];
   actualKWh: number | null;
   expectedKWh: number | null;
+  /**
+   * The band around expectedKWh that holds about 95 % of the reference period's days:
+   * ± 1.96 × the daily RMSE of the fit (normal residuals; ASHRAE Guideline 14-2014, annex B,
+   * without the leverage term, small for a year of days). Null without an expected figure.
+   */
+  expectedLowKWh: number | null;
+  expectedHighKWh: number | null;
   tMeanC: number | null;
 }
 
@@ -187,13 +194,20 @@ export class EnergyAnalyticsService {
     const bDays = toBaselineDays(sd.days, daily, temperatures?.daily ?? null, sd.typed);
     const expected = baseline.result.ok ? predictDaily(baseline.result.baseline, bDays) : null;
     const finite = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? v : null);
-    const days = bDays.map((d, i) => ({
-      date: d.date,
-      dayType: sd.typed[i]!.type,
-      actualKWh: finite(d.energyKWh),
-      expectedKWh: expected ? finite(expected[i]) : null,
-      tMeanC: finite(d.tMeanC),
-    }));
+    const halfBand = baseline.result.ok ? 1.96 * baseline.result.baseline.daily.rmse : NaN;
+    const days = bDays.map((d, i) => {
+      const e = expected ? finite(expected[i]) : null;
+      const band = e !== null && Number.isFinite(halfBand);
+      return {
+        date: d.date,
+        dayType: sd.typed[i]!.type,
+        actualKWh: finite(d.energyKWh),
+        expectedKWh: e,
+        expectedLowKWh: band ? Math.max(0, e - halfBand) : null,
+        expectedHighKWh: band ? e + halfBand : null,
+        tMeanC: finite(d.tMeanC),
+      };
+    });
     return { baseline, days };
   }
 

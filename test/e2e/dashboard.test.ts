@@ -199,7 +199,7 @@ describe('dashboard in headless Chromium over the real API', () => {
     await expect.poll(points, { timeout: 5_000 }).toBe(EXPECTED_LIVE_POINTS + 1);
     await expect(page.locator('#live-power-caption').textContent()).resolves.toContain(kW('fr-FR', 99_000));
     const dailyLabels = () => page.evaluate(() => (globalThis as unknown as { Chart: { getChart(id: string): { data: { datasets: { label: string }[] } } | undefined } }).Chart.getChart('baseline-chart')?.data.datasets.map((d) => d.label) ?? []);
-    await expect.poll(dailyLabels, { timeout: 10_000 }).toEqual(['Mesurée (kWh)', 'Référence (kWh)']);
+    await expect.poll(dailyLabels, { timeout: 10_000 }).toEqual(['Mesurée (kWh)', 'Référence (kWh)', 'Bas de la bande (kWh)', 'Bande de la référence (≈ 95 % des jours, kWh)']);
     const co2Row = page.locator('[data-panel="devices"] [data-quantity="co2_ppm"]');
     await expect.poll(() => co2Row.getAttribute('class')).toBe('co2-high');
     await expect(co2Row.textContent()).resolves.toContain(`${new Intl.NumberFormat('fr-FR').format(CLEON_AMBIENCE.co2_ppm ?? 0)} ppm`);

@@ -141,6 +141,11 @@ describe('site page with a real building imported by the CLI', () => {
     // Lead buildings have no indoor sensor: the panel says so instead of an empty chart.
     expect(await page.locator('[data-panel="indoor"] [data-state="empty"]').textContent()).toContain("n'a pas de capteur intérieur");
     await page.screenshot({ path: join(ARTIFACTS, 'site-fr.png'), fullPage: true });
+    // The baseline band the API states, drawn around the expected line of each day.
+    const band = (await (await service.fetch(`/api/sites/${SITE}/baseline?${QUERY}`)).json()) as { days: Array<{ expectedHighKWh: number | null }> };
+    const high = await page.evaluate(() => (globalThis as unknown as { Chart: { getChart(id: string): { data: { datasets: Array<{ data: unknown[] }> } } | undefined } }).Chart.getChart('baseline-chart')?.data.datasets[3]?.data);
+    expect(high).toEqual(band.days.map((d) => d.expectedHighKWh));
+    expect(band.days.some((d) => d.expectedHighKWh !== null)).toBe(true);
     // By month: the API's monthly sums, one bar per month of the period.
     const baseline = (await (await service.fetch(`/api/sites/${SITE}/baseline?${QUERY}`)).json()) as { months: Array<{ month: string; actualKWh: number | null }> };
     expect(baseline.months.map((m) => m.month)).toEqual(['2016-01', '2016-02']);

@@ -162,6 +162,19 @@ describe('per-site analytics routes', () => {
     expect(Math.abs(actual - expected) / expected).toBeLessThan(0.1);
   });
 
+  it('draws a band of ± 1.96 daily RMSE around the expected day that holds about 95 % of the reference year', async () => {
+    const body = (await app.inject(`/api/sites/b254/baseline?${YEAR}`)).json<{
+      fitQuality: { daily: { cvRmsePct: number } };
+      days: Array<{ actualKWh: number | null; expectedKWh: number | null; expectedLowKWh: number | null; expectedHighKWh: number | null }>;
+    }>();
+    const banded = body.days.filter((d) => d.actualKWh !== null && d.expectedKWh !== null && d.expectedLowKWh !== null && d.expectedHighKWh !== null);
+    expect(banded.length).toBeGreaterThan(300);
+    for (const d of banded) expect(d.expectedHighKWh! - d.expectedKWh!).toBeCloseTo(banded[0]!.expectedHighKWh! - banded[0]!.expectedKWh!, 6);
+    const inside = banded.filter((d) => d.actualKWh! >= d.expectedLowKWh! && d.actualKWh! <= d.expectedHighKWh!).length / banded.length;
+    expect(inside).toBeGreaterThan(0.88);
+    expect(inside).toBeLessThan(0.995);
+  });
+
   it('gives KPIs as flat figures and as a CSV of the same figures', async () => {
     const b = BUILDINGS[0]!;
     const json = (await app.inject(`/api/sites/b${b.id}/kpis?${YEAR}`)).json<{ kpis: Record<string, number | null> }>();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { monthlyComparison } from '../../../src/energy/monthly-comparison.js';
 
-const day = (date: string, actualKWh: number | null, expectedKWh: number | null) => ({ date, dayType: 'working' as const, actualKWh, expectedKWh, tMeanC: null });
+const day = (date: string, actualKWh: number | null, expectedKWh: number | null) => ({ date, dayType: 'working' as const, actualKWh, expectedKWh, expectedLowKWh: null, expectedHighKWh: null, tMeanC: null });
 
 describe('monthlyComparison', () => {
   it('sums the days of each month, and states no sum for a month with an unmeasured day', () => {
