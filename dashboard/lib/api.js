@@ -71,6 +71,9 @@ export function createApi(fetchImpl = (...args) => fetch(...args)) {
     baseline: async (siteId, params, signal) => checkShape('baseline', await get(`${site(siteId)}/baseline?${qs(params ?? {})}`, signal)),
     kpis: async (siteId, params, signal) => checkShape('kpis', await get(`${site(siteId)}/kpis?${qs(params ?? {})}`, signal)),
     degreeDays: async (siteId, params, signal) => checkShape('degreeDays', await get(`${site(siteId)}/degree-days?${qs(params ?? {})}`, signal)),
+    hourlyEnergy: async (siteId, params, signal) => checkShape('hourlyEnergy', await get(`${site(siteId)}/hourly-energy?${qs(params ?? {})}`, signal)),
+    /** The API's own CSV of a per-site table (`baseline`, `degree-days`, `hourly-energy`…) over a period. */
+    csvUrl: (siteId, table, params) => `${site(siteId)}/${table}?${qs({ ...params, format: 'csv' })}`,
     liveUrl: (siteId) => `${site(siteId)}/live`,
     // Alerts and admin pages (issue 13 point 3, issue 11 point 1); writes are in write-api.js.
     alerts: async (query, signal) => checkShape('alerts', await get(`/api/alerts?${query}`, signal)).alerts,

@@ -93,3 +93,34 @@ export function barChart(canvas, { labels, datasets, horizontal = false, scales,
 export function chartReady() {
   return typeof Chart !== 'undefined';
 }
+
+/**
+ * Paints the canvas white under the chart, so that a downloaded PNG (toBase64Image) is legible
+ * on any viewer instead of black-on-transparent.
+ */
+export const whiteBackground = {
+  id: 'sbeWhiteBackground',
+  /** @param {{ ctx: CanvasRenderingContext2D, width: number, height: number }} chart */
+  beforeDraw(chart) {
+    const { ctx } = chart;
+    ctx.save();
+    ctx.globalCompositeOperation = 'destination-over';
+    ctx.fillStyle = '#ffffff';
+    ctx.fillRect(0, 0, chart.width, chart.height);
+    ctx.restore();
+  },
+};
+
+/**
+ * Colour of a carpet-plot cell: from pale yellow (no load) to dark red (the period's highest
+ * hour), the sequential "YlOrRd" scheme of ColorBrewer (Brewer, colorbrewer2.org), which stays
+ * ordered for colour-blind readers and in greyscale.
+ */
+const YL_OR_RD = [[255, 255, 204], [254, 217, 118], [253, 141, 60], [227, 26, 28], [128, 0, 38]];
+export function heatColor(/** @type {number} */ share) {
+  const x = Math.min(1, Math.max(0, share)) * (YL_OR_RD.length - 1);
+  const i = Math.min(YL_OR_RD.length - 2, Math.floor(x));
+  const f = x - i;
+  const [a, b] = [YL_OR_RD[i], YL_OR_RD[i + 1]];
+  return `rgb(${a.map((v, k) => Math.round(v + (b[k] - v) * f)).join(', ')})`;
+}

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * What the dashboard reads from each API answer, and nothing else: one shape per route, checked
  * on every answer (checkShape) and, in the test suite, against the OpenAPI schema the server
@@ -19,9 +20,11 @@ export const arrayOf = (shape) => ({ arrayOf: shape });
 /** @param {...string} values @returns {Shape} */
 export const oneOf = (...values) => ({ oneOf: values });
 
+/** @type {Shape} */
 const problem = { code: 'string', params: {} };
 const problems = arrayOf(problem);
 const figure = nullable('number');
+/** @type {Record<string, Shape>} */
 const coverage = { measuredHours: 'number', expectedHours: 'number', measuredSharePct: 'number', requiredSharePct: 'number', sufficient: 'boolean' };
 const status = oneOf('ok', 'insufficient-data');
 const decret = nullable({
@@ -32,13 +35,16 @@ const decret = nullable({
   gapKWh: figure,
   problems,
 });
+/** @type {Record<string, Shape>} */
 const flatKpis = {
   measuredSharePct: 'number', finalEnergyKWh: figure, kWhPerM2: figure, climateCorrectedKWhPerM2: figure, climateCorrectedKWh: figure,
   electricityKWh: figure, gasM3: figure, heatKWh: figure, waterM3: figure, deviationKWh: figure, deviationPct: figure,
   baselineMonthlyCvRmsePct: figure, baselineMonthlyNmbePct: figure, baseloadKW: figure, outOfHoursSharePct: figure, hddC: figure, cddC: figure,
 };
+/** @type {Record<string, Shape>} */
 const whyMissing = { problems, baselineProblems: problems, climateCorrectionProblems: problems, deviationProblems: problems };
 
+/** @type {Record<string, Shape>} */
 const alertShape = {
   id: 'number', site: 'string', device: 'string', rule: 'string', ruleType: 'string', quantity: 'string',
   severity: oneOf('info', 'warning', 'critical'), state: oneOf('open', 'acknowledged', 'resolved'),
@@ -94,7 +100,7 @@ export const CONTRACT = {
   kpis: {
     method: 'get',
     path: '/api/sites/{site}/kpis',
-    shape: { status, coverage, kpis: flatKpis, ...whyMissing, decretTertiaire: decret },
+    shape: { from: 'string', to: 'string', status, coverage, kpis: flatKpis, ...whyMissing, decretTertiaire: decret, cusum: nullable(arrayOf({ date: 'string', cusumKWh: 'number', known: 'boolean' })) },
   },
   baseline: {
     method: 'get',
@@ -105,13 +111,25 @@ export const CONTRACT = {
       accepted: 'boolean',
       problems,
       fitQuality: nullable({ monthly: { cvRmsePct: figure, nmbePct: figure } }),
-      days: arrayOf({ date: 'string', actualKWh: figure, expectedKWh: figure }),
+      days: arrayOf({ date: 'string', dayType: oneOf('working', 'weekend', 'holiday', 'closure'), actualKWh: figure, expectedKWh: figure, expectedLowKWh: figure, expectedHighKWh: figure }),
+      months: arrayOf({ month: 'string', days: 'integer', actualKWh: figure, expectedKWh: figure, measuredDays: 'integer' }),
     },
   },
   degreeDays: {
     method: 'get',
     path: '/api/sites/{site}/degree-days',
-    shape: { baseC: 'number', totalHddC: figure, totalCddC: figure, daysUsed: 'integer', problems },
+    shape: {
+      baseC: 'number', totalHddC: figure, totalCddC: figure, daysUsed: 'integer', problems,
+      days: arrayOf({ date: 'string', tMeanC: figure, hddC: figure, cddC: figure }),
+    },
+  },
+  hourlyEnergy: {
+    method: 'get',
+    path: '/api/sites/{site}/hourly-energy',
+    shape: {
+      from: 'string', to: 'string', problems,
+      days: arrayOf({ date: 'string', dayType: oneOf('working', 'weekend', 'holiday', 'closure'), kWh: arrayOf(figure) }),
+    },
   },
   // Alerts page (issue 13 point 3): one alert with its history and the hourly data around it.
   alertDetail: {
@@ -217,6 +235,7 @@ export class ContractError extends Error {
  * @returns {T}
  */
 export function checkShape(name, body) {
+  /** @type {string[]} */
   const mismatches = [];
   walk(body, (CONTRACT[name] ?? UNDOCUMENTED[name]).shape, '$', mismatches);
   if (mismatches.length > 0) throw new ContractError(name, mismatches);

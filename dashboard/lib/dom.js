@@ -1,12 +1,19 @@
+// @ts-check
 /**
  * Tiny DOM builder. Text always goes through text nodes, never innerHTML, so that
  * data from the API (topics, payload excerpts, site names) cannot inject markup.
+ */
+/**
+ * @param {string} tag
+ * @param {Record<string, any> | null} [attrs]
+ * @param {...any} children
+ * @returns {HTMLElement}
  */
 export function h(tag, attrs, ...children) {
   const el = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs ?? {})) {
     if (value === undefined || value === null || value === false) continue;
-    if (key === 'class') el.className = value;
+    if (key === 'class') el.className = String(value);
     else if (key === 'text') el.textContent = String(value);
     else if (key.startsWith('on') && typeof value === 'function') el.addEventListener(key.slice(2), value);
     else if (key === 'dataset') Object.assign(el.dataset, value);
@@ -18,6 +25,7 @@ export function h(tag, attrs, ...children) {
   return el;
 }
 
+/** @param {HTMLElement} el @param {any[]} children */
 function append(el, children) {
   for (const child of children) {
     if (child === undefined || child === null || child === false) continue;
@@ -26,6 +34,7 @@ function append(el, children) {
   }
 }
 
+/** @template {Node} T @param {T} el @returns {T} */
 export function clear(el) {
   while (el.firstChild) el.removeChild(el.firstChild);
   return el;
@@ -33,7 +42,7 @@ export function clear(el) {
 
 /**
  * A table with proper header cells (scope) for screen readers.
- * @param {{ caption?: string, columns: Array<{ label: string, num?: boolean, rowHeader?: boolean, cell: (row: any, i: number) => unknown }>, rows: any[], rowAttrs?: (row: any, i: number) => Record<string, unknown> }} spec
+ * @param {{ caption?: string, columns: { label: string, num?: boolean, rowHeader?: boolean, sort?: string, header?: unknown, cell: (row: any, i: number) => any }[], rows: any[], rowAttrs?: (row: any, i: number) => Record<string, any> }} spec
  */
 export function table({ caption, columns, rows, rowAttrs }) {
   return h('div', { class: 'table-scroll' },

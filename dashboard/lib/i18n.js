@@ -14,6 +14,8 @@ function readStored(storage) {
   }
 }
 
+/** @typedef {ReturnType<typeof createI18n>} I18n */
+
 /** Translations and Intl formatting in the chosen language. French first. */
 export function createI18n(storage) {
   const stored = readStored(storage);
@@ -57,6 +59,7 @@ export function createI18n(storage) {
     formatTime: (ms, tz) => formatDate(ms, tz, { hour: '2-digit', minute: '2-digit' }),
     formatDay: (ms, tz) => formatDate(ms, tz, { day: '2-digit', month: '2-digit' }),
     formatLongDate: (ms, tz) => formatDate(ms, tz, { dateStyle: 'medium' }),
+    formatDate,
     setLang(next) {
       if (!Object.hasOwn(DICTIONARIES, next) || next === lang) return;
       lang = next;

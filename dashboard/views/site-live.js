@@ -87,8 +87,11 @@ export function livePowerPanel(section, ctx, site, charts) {
         addPowerReading(points, v);
         // The window slides to stay 24 h wide, ending now (or at a reading stamped a little ahead).
         const endMs = Math.max(ctx.now(), v.tsMs);
-        chart.options.scales.x.min = endMs - LIVE_WINDOW_MS;
-        chart.options.scales.x.max = endMs;
+        const x = chart.options.scales?.x;
+        if (x) {
+          x.min = endMs - LIVE_WINDOW_MS;
+          x.max = endMs;
+        }
         chart.update('none');
       }
       describe();

@@ -135,7 +135,20 @@ export const baselineResponse = z.object({
   problems: problemList,
   model: z.object({ segmentation: z.enum(['single', 'working/non-working']), working: segmentModel, nonWorking: segmentModel, parameters: z.number().int(), daysUsed: z.number().int() }).nullable(),
   fitQuality: z.object({ criteria: z.string(), daily: fitMetrics, monthly: fitMetrics }).nullable(),
-  days: z.array(z.object({ date, dayType: z.enum(['working', 'weekend', 'holiday', 'closure']), actualKWh: figure, expectedKWh: figure, tMeanC: figure })),
+  days: z.array(
+    z.object({
+      date,
+      dayType: z.enum(['working', 'weekend', 'holiday', 'closure']),
+      actualKWh: figure,
+      expectedKWh: figure,
+      expectedLowKWh: figure.describe('expectedKWh − 1.96 × daily RMSE of the fit (not below 0): about 95 % of reference days fall in the band'),
+      expectedHighKWh: figure.describe('expectedKWh + 1.96 × daily RMSE of the fit'),
+      tMeanC: figure,
+    }),
+  ),
+  months: z
+    .array(z.object({ month: z.string().describe('YYYY-MM'), days: z.number().int().describe('Days of the month inside the period'), actualKWh: figure, expectedKWh: figure, measuredDays: z.number().int() }))
+    .describe('The days summed per calendar month; a figure is null unless every day of the month inside the period has one'),
   hourOfWeekProfile: z.array(z.object({ slot: z.number().int(), median: figure, p10: figure, p90: figure, count: z.number().int() })).nullable(),
 });
 

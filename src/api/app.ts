@@ -11,6 +11,7 @@ import { hardeningPlugin } from './plugins/hardening.js';
 import { alertRoutes } from './routes/alerts.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { decretRoutes } from './routes/decret.js';
+import { hourlyEnergyRoutes } from './routes/hourly-energy.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { healthRoutes } from './routes/health.js';
 import { liveRoutes } from './routes/live.js';
@@ -81,8 +82,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(liveRoutes, { deps });
   await app.register(rejectionRoutes, { deps });
   await app.register(metricsRoutes, { deps });
-  if (deps.energy !== undefined) await app.register(analyticsRoutes, { deps, energy: deps.energy });
-  if (deps.energy !== undefined) await app.register(decretRoutes, { deps, energy: deps.energy });
+  if (deps.energy !== undefined) {
+    await app.register(analyticsRoutes, { deps, energy: deps.energy });
+    await app.register(decretRoutes, { deps, energy: deps.energy });
+    await app.register(hourlyEnergyRoutes, { deps, energy: deps.energy });
+  }
   if (deps.state !== undefined) {
     const alertDeps = { config: deps.config, state: deps.state, store: deps.store, now: deps.now };
     await app.register(alertRoutes, { deps: alertDeps });

@@ -40,6 +40,8 @@ export const ROUTE_SCOPES: Readonly<Record<string, Scope>> = {
   // Décret tertiaire trajectory and OPERAT export (decret.ts): the site manager declares their own site.
   'GET /api/sites/:site/decret': 'site-param',
   'GET /api/sites/:site/operat': 'site-param',
+  // The carpet plot of the site page (hourly-energy.ts).
+  'GET /api/sites/:site/hourly-energy': 'site-param',
   // Ranked among the sites the caller may see (analytics.ts).
   'GET /api/compare': 'authenticated',
   // Records of other sites are left out; a rejection with no site is for admins (rejections.ts).

@@ -11,7 +11,8 @@ import { DEFAULT_GAS_KWH_PER_M3, DEFAULT_GAS_SOURCE } from './kpis.js';
 import { decretTrajectory, type DecretTrajectory } from './decret-trajectory.js';
 import { energyYear, type EnergyYear, type GasConversion } from './yearly-energy.js';
 import { localDays, dayEdges, type LocalDay } from './local-time.js';
-import { hourlyCoverage } from './coverage.js';
+import { hourlyCoverage, type Coverage } from './coverage.js';
+import { hourlyGrid, type GridDay } from './hourly-grid.js';
 import type { DecretReference } from './decret-assessment.js';
 import { problem, type AnalyticsProblem } from './problems.js';
 import { rankSites, type RankedSite } from './ranking.js';
@@ -74,6 +75,13 @@ export interface BaselineDayComparison {
   dayType: TypedDay['type'];
   actualKWh: number | null;
   expectedKWh: number | null;
+  /**
+   * The band around expectedKWh that holds about 95 % of the reference period's days:
+   * ± 1.96 × the daily RMSE of the fit (normal residuals; ASHRAE Guideline 14-2014, annex B,
+   * without the leverage term, small for a year of days). Null without an expected figure.
+   */
+  expectedLowKWh: number | null;
+  expectedHighKWh: number | null;
   tMeanC: number | null;
 }
 
@@ -205,14 +213,30 @@ export class EnergyAnalyticsService {
     const bDays = toBaselineDays(sd.days, daily, temperatures?.daily ?? null, sd.typed);
     const expected = baseline.result.ok ? predictDaily(baseline.result.baseline, bDays) : null;
     const finite = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? v : null);
-    const days = bDays.map((d, i) => ({
-      date: d.date,
-      dayType: sd.typed[i]!.type,
-      actualKWh: finite(d.energyKWh),
-      expectedKWh: expected ? finite(expected[i]) : null,
-      tMeanC: finite(d.tMeanC),
-    }));
+    const halfBand = baseline.result.ok ? 1.96 * baseline.result.baseline.daily.rmse : NaN;
+    const days = bDays.map((d, i) => {
+      const e = expected ? finite(expected[i]) : null;
+      const band = e !== null && Number.isFinite(halfBand);
+      return {
+        date: d.date,
+        dayType: sd.typed[i]!.type,
+        actualKWh: finite(d.energyKWh),
+        expectedKWh: e,
+        expectedLowKWh: band ? Math.max(0, e - halfBand) : null,
+        expectedHighKWh: band ? e + halfBand : null,
+        tMeanC: finite(d.tMeanC),
+      };
+    });
     return { baseline, days };
+  }
+
+  /** Final energy per local hour and day (the carpet plot); `meters` is 0 when the site has no energy meter. */
+  async hourlyGrid(siteId: string, period: Period): Promise<{ days: GridDay[]; coverage: Coverage; meters: number }> {
+    const site = this.site(siteId);
+    const sd = this.siteDays(siteId, period);
+    const consumption = await this.consumption(siteId, period);
+    const hourly = finalEnergyHourly(consumption, this.options.gasKWhPerM3 ?? DEFAULT_GAS_KWH_PER_M3);
+    return { days: hourlyGrid(sd.days, hourly, sd.typed, site.timezone), coverage: hourlyCoverage(hourly), meters: consumption.byCarrier.size };
   }
 
   async kpis(siteId: string, period: Period): Promise<SiteKpis> {

@@ -194,7 +194,7 @@ describe('dashboard in headless Chromium over the real API', () => {
     await expect(page.locator('h1').textContent()).resolves.toBe("Vue d'ensemble des sites");
   });
 
-  it('site page: a live power chart with every reading, daily bars per carrier, CO2 flagged', async () => {
+  it('site page: a live power chart with every reading, consumption against the baseline, CO2 flagged', async () => {
     await page.goto(`${baseUrl}/#/site/cleon-bureaux`);
     await page.locator('#live-power-chart').waitFor();
     const points = () => page.evaluate(() => (globalThis as unknown as { Chart: { getChart(id: string): { data: { datasets: { data: unknown[] }[] } } | undefined } }).Chart.getChart('live-power-chart')?.data.datasets[0]?.data.length ?? -1);
@@ -206,12 +206,12 @@ describe('dashboard in headless Chromium over the real API', () => {
     bus.emit('readingsStored', { readings: [reading] });
     await expect.poll(points, { timeout: 5_000 }).toBe(EXPECTED_LIVE_POINTS + 1);
     await expect(page.locator('#live-power-caption').textContent()).resolves.toContain(kW('fr-FR', 99_000));
-    const dailyLabels = () => page.evaluate(() => (globalThis as unknown as { Chart: { getChart(id: string): { data: { datasets: { label: string }[] } } | undefined } }).Chart.getChart('daily-chart')?.data.datasets.map((d) => d.label) ?? []);
-    await expect.poll(dailyLabels).toEqual(['Électricité (kWh)', 'Gaz (m³)']);
-    const co2Row = page.locator('tr[data-quantity="co2_ppm"]');
+    const dailyLabels = () => page.evaluate(() => (globalThis as unknown as { Chart: { getChart(id: string): { data: { datasets: { label: string }[] } } | undefined } }).Chart.getChart('baseline-chart')?.data.datasets.map((d) => d.label) ?? []);
+    await expect.poll(dailyLabels, { timeout: 10_000 }).toEqual(['Mesurée (kWh)', 'Référence (kWh)', 'Bas de la bande (kWh)', 'Bande de la référence (≈ 95 % des jours, kWh)']);
+    const co2Row = page.locator('[data-panel="devices"] [data-quantity="co2_ppm"]');
     await expect.poll(() => co2Row.getAttribute('class')).toBe('co2-high');
     await expect(co2Row.textContent()).resolves.toContain(`${new Intl.NumberFormat('fr-FR').format(CLEON_AMBIENCE.co2_ppm ?? 0)} ppm`);
-    await expect(page.locator('tr[data-quantity="temperature_c"]').first().textContent()).resolves.toContain('°C');
+    await expect(page.locator('[data-panel="devices"] [data-quantity="temperature_c"]').first().textContent()).resolves.toContain('°C');
     // The example's baseline year (2025) has no data here: the panel says why, in French only.
     const baselineState = page.locator('[data-panel="baseline"] [data-state]');
     await expect.poll(() => baselineState.getAttribute('data-state'), { timeout: 10_000 }).toBe('no-baseline');
@@ -258,7 +258,7 @@ describe('dashboard in headless Chromium over the real API', () => {
       expect(await page.evaluate(() => document.documentElement.scrollWidth), hash).toBeLessThanOrEqual(390);
     }
     await page.goto(`${baseUrl}/#/site/cleon-bureaux`);
-    await page.locator('tr[data-quantity="co2_ppm"]').waitFor();
+    await page.locator('[data-panel="devices"] [data-quantity="co2_ppm"]').waitFor();
     await page.screenshot({ path: join(shotsDir, 'site-phone.png'), fullPage: true });
     expect(problems).toEqual([]);
     expect(externalRequests).toEqual([]);

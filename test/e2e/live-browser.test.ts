@@ -107,10 +107,10 @@ describe('a value published over MQTT appears live on the site page', () => {
     const points = await chartPoints();
     expect(points).toEqual([{ y: 5.12, radius: 4 }]);
     expect(await page.locator('#live-state').textContent()).toBe("Flux en direct : chaque relevé s'affiche dès qu'il est enregistré.");
-    await expect.poll(() => page.locator('tr[data-quantity="power_w"]').textContent()).toContain(kW('fr-FR', 5120));
+    await expect.poll(() => page.locator('[data-panel="devices"] [data-quantity="power_w"]').textContent()).toContain(kW('fr-FR', 5120));
     const secondMs = await publishAndTime(6480, kW('fr-FR', 6480));
-    await expect.poll(() => page.locator('tr[data-quantity="power_w"]').textContent()).toContain(kW('fr-FR', 6480));
-    expect(await page.locator('tr[data-quantity="energy_kwh"]').textContent()).toContain(`${new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 }).format(18_006.48)} kWh (index)`);
+    await expect.poll(() => page.locator('[data-panel="devices"] [data-quantity="power_w"]').textContent()).toContain(kW('fr-FR', 6480));
+    expect(await page.locator('[data-panel="devices"] [data-quantity="energy_kwh"]').textContent()).toContain(`${new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 }).format(18_006.48)} kWh (index)`);
     console.log(`live in the browser (fr): publish -> value on the page, ms: ${firstMs}, ${secondMs}`);
     for (const ms of [firstMs, secondMs]) expect(ms).toBeLessThan(1000);
     await page.screenshot({ path: join(shotsDir, 'site-live-fr.png'), fullPage: true });
@@ -122,7 +122,7 @@ describe('a value published over MQTT appears live on the site page', () => {
     // The page was drawn again: the history (both readings, one 5-minute bucket) and the snapshot.
     await expect.poll(() => page.locator('#live-power-caption').textContent()).toContain(`Latest value: ${kW('en-GB', 6480)}`);
     const ms = await publishAndTime(7250, kW('en-GB', 7250));
-    await expect.poll(() => page.locator('tr[data-quantity="power_w"]').textContent()).toContain(kW('en-GB', 7250));
+    await expect.poll(() => page.locator('[data-panel="devices"] [data-quantity="power_w"]').textContent()).toContain(kW('en-GB', 7250));
     expect(await page.locator('#live-state').textContent()).toBe('Live stream: each reading appears as soon as it is stored.');
     expect((await chartPoints()).length).toBeGreaterThanOrEqual(1);
     console.log(`live in the browser (en): publish -> value on the page, ms: ${ms}`);

@@ -5,6 +5,7 @@ import { kpiValue, type KpiKey } from '../../energy/analytics-service.js';
 import { rankSites } from '../../energy/ranking.js';
 import { MIN_MEASURED_SHARE } from '../../energy/coverage.js';
 import { degreeDays, sumDegreeDays } from '../../energy/degree-days.js';
+import { monthlyComparison } from '../../energy/monthly-comparison.js';
 import { decretAnswer, flatKpis, num, problems, whyMissing } from '../analytics-answers.js';
 import { AnalyticsCache } from '../analytics-cache.js';
 import { baselineResponse, compareResponse, correctionsResponse, degreeDaysResponse, kpisResponse } from '../analytics-schemas.js';
@@ -199,6 +200,7 @@ export const analyticsRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; energy: Ene
         model: fit ? { segmentation: fit.segmentation, working: segment(fit.working), nonWorking: segment(fit.nonWorking), parameters: fit.parameters, daysUsed: fit.daysUsed } : null,
         fitQuality: fit ? { criteria: 'ASHRAE Guideline 14: monthly CV(RMSE) <= 15 %, |NMBE| <= 5 %', daily: metrics(fit.daily), monthly: metrics(fit.monthly) } : null,
         days,
+        months: monthlyComparison(days),
         hourOfWeekProfile: baseline.profile()?.map((p) => ({ slot: p.slot, median: num(p.median), p10: num(p.p10), p90: num(p.p90), count: p.count })) ?? null,
       };
     },

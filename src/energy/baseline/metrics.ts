@@ -17,6 +17,8 @@ export interface FitMetrics {
   /** Percent, positive when the model under-predicts. */
   nmbePct: number;
   r2: number;
+  /** sqrt(Σ (yᵢ − ŷᵢ)² / (n − p)), in the unit of the observations (kWh per day or per month); NaN when n ≤ p. */
+  rmse: number;
 }
 
 export const G14_MONTHLY_CV_RMSE_MAX_PCT = 15;
@@ -44,6 +46,7 @@ export function fitMetrics(actual: ArrayLike<number>, predicted: ArrayLike<numbe
     cvRmsePct: ok ? (100 * Math.sqrt(sse / df)) / mean : NaN,
     nmbePct: ok ? (100 * bias) / (df * mean) : NaN,
     r2: sst > 0 ? 1 - sse / sst : NaN,
+    rmse: df > 0 ? Math.sqrt(sse / df) : NaN,
   };
 }
 

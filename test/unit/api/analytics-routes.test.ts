@@ -161,6 +161,7 @@ describe('per-site analytics routes', () => {
       accepted: boolean;
       fitQuality: { monthly: { cvRmsePct: number; nmbePct: number } };
       days: Array<{ date: string; actualKWh: number | null; expectedKWh: number | null }>;
+      months: Array<{ month: string; days: number; actualKWh: number | null; expectedKWh: number | null; measuredDays: number }>;
     }>();
     expect(body.accepted).toBe(true);
     expect(body.fitQuality.monthly.cvRmsePct).toBeLessThanOrEqual(15);
@@ -170,8 +171,27 @@ describe('per-site analytics routes', () => {
     expect(known.length).toBeGreaterThan(25);
     const actual = known.reduce((s, d) => s + d.actualKWh!, 0);
     const expected = known.reduce((s, d) => s + d.expectedKWh!, 0);
+    // By month: the same days summed, or null when a day of the month has no figure.
+    expect(body.months).toHaveLength(1);
+    const july = body.months[0]!;
+    expect(july).toMatchObject({ month: '2016-07', days: 31, measuredDays: body.days.filter((d) => d.actualKWh !== null).length });
+    if (body.days.every((d) => d.actualKWh !== null)) expect(july.actualKWh).toBeCloseTo(body.days.reduce((s, d) => s + d.actualKWh!, 0), 6);
+    else expect(july.actualKWh).toBeNull();
     // One summer month of the year the model was fitted on: within 10 % in total.
     expect(Math.abs(actual - expected) / expected).toBeLessThan(0.1);
+  });
+
+  it('draws a band of ± 1.96 daily RMSE around the expected day that holds about 95 % of the reference year', async () => {
+    const body = (await app.inject(`/api/sites/b254/baseline?${YEAR}`)).json<{
+      fitQuality: { daily: { cvRmsePct: number } };
+      days: Array<{ actualKWh: number | null; expectedKWh: number | null; expectedLowKWh: number | null; expectedHighKWh: number | null }>;
+    }>();
+    const banded = body.days.filter((d) => d.actualKWh !== null && d.expectedKWh !== null && d.expectedLowKWh !== null && d.expectedHighKWh !== null);
+    expect(banded.length).toBeGreaterThan(300);
+    for (const d of banded) expect(d.expectedHighKWh! - d.expectedKWh!).toBeCloseTo(banded[0]!.expectedHighKWh! - banded[0]!.expectedKWh!, 6);
+    const inside = banded.filter((d) => d.actualKWh! >= d.expectedLowKWh! && d.actualKWh! <= d.expectedHighKWh!).length / banded.length;
+    expect(inside).toBeGreaterThan(0.88);
+    expect(inside).toBeLessThan(0.995);
   });
 
   it('gives KPIs as flat figures and as a CSV of the same figures', async () => {
@@ -208,6 +228,61 @@ describe('per-site analytics routes', () => {
     expect(body.corrections.some((c) => c.kind === 'gap-estimated' && c.device === 'meter')).toBe(true);
     const csv = parseCsv((await app.inject(`/api/sites/b685/corrections?${YEAR}&format=csv`)).body);
     expect(csv).toHaveLength(body.corrections.length);
+  });
+});
+
+describe('GET /api/sites/:site/hourly-energy (carpet plot)', () => {
+  interface Grid {
+    timezone: string;
+    coverage: { measuredHours: number; expectedHours: number };
+    problems: Array<{ code: string }>;
+    days: Array<{ date: string; dayType: string; kWh: Array<number | null> }>;
+  }
+
+  it('gives 24 local hours a day whose sum is the day the baseline route measured, and leaves the outage of building 685 blank', async () => {
+    const grid = (await app.inject(`/api/sites/b685/hourly-energy?${YEAR}`)).json<Grid>();
+    expect(grid.days).toHaveLength(366);
+    expect(grid.days.every((d) => d.kWh.length === 24)).toBe(true);
+    expect(grid.problems).toEqual([]);
+    // The 28-hour outage: its hours are blank cells, not a linear estimate drawn as measured.
+    const blank = grid.days.flatMap((d) => d.kWh).filter((v) => v === null).length;
+    expect(blank).toBeGreaterThanOrEqual(28);
+    expect(grid.coverage.expectedHours - grid.coverage.measuredHours).toBeLessThanOrEqual(blank);
+    const baseline = (await app.inject(`/api/sites/b685/baseline?${YEAR}`)).json<{ days: Array<{ date: string; actualKWh: number | null; dayType: string }> }>();
+    let compared = 0;
+    for (const [i, day] of baseline.days.entries()) {
+      expect(grid.days[i]!.date).toBe(day.date);
+      expect(grid.days[i]!.dayType).toBe(day.dayType);
+      if (day.actualKWh === null) continue;
+      const cells = grid.days[i]!.kWh;
+      // The spring DST day of Europe/London has no 01:00: one blank cell; the autumn day's repeated hour is summed.
+      expect(cells.filter((v) => v === null).length, day.date).toBe(day.date === '2016-03-27' ? 1 : 0);
+      expect(cells.reduce((s: number, v) => s + v!, 0)).toBeCloseTo(day.actualKWh, 6);
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(300);
+    expect(grid.timezone).toBe('Europe/London');
+    expect(grid.days.find((d) => d.date === '2016-01-02')!.dayType).toBe('weekend');
+  });
+
+  it('says why a site without measured hours has an empty carpet, and writes the grid as CSV at Wh precision', async () => {
+    const none = (await app.inject('/api/sites/no-data-yet/hourly-energy?from=2016-01-01&to=2016-01-31')).json<Grid>();
+    expect(none.days).toHaveLength(31);
+    expect(none.days.every((d) => d.kWh.every((v) => v === null))).toBe(true);
+    expect(none.problems.map((p) => p.code)).toEqual(['insufficient-coverage']);
+    const csv = await app.inject('/api/sites/b118/hourly-energy?from=2016-03-01&to=2016-03-07&format=csv');
+    expect(csv.headers['content-disposition']).toBe('attachment; filename="hourly-energy_b118_2016-03-01_2016-03-07.csv"');
+    const rows = parseCsv(csv.body);
+    const json = (await app.inject('/api/sites/b118/hourly-energy?from=2016-03-01&to=2016-03-07')).json<Grid>();
+    expect(rows.map((r) => r.date)).toEqual(json.days.map((d) => d.date));
+    expect(Number(rows[2]!.h08)).toBeCloseTo(json.days[2]!.kWh[8]!, 3);
+    for (const r of rows) for (const cell of Object.values(r)) expect(cell).not.toMatch(/^-?\d+\.\d{4,}$|e[-+]\d/);
+  });
+
+  it('refuses more than 366 days with a problem code naming the limit', async () => {
+    const response = await app.inject('/api/sites/b118/hourly-energy?from=2016-01-01&to=2017-01-31');
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ code: 'period-too-long', params: { days: 397, maxDays: 366 }, field: 'to' });
   });
 });
 

@@ -8,6 +8,7 @@ import { createMetrics } from '../../../src/observability/metrics.js';
 import { idleWriteStatus } from '../../helpers/app-deps.js';
 import { buildings, hours, leadConfig, readingsOf } from '../energy/helpers/lead-fixtures.js';
 import { SqliteStateStore } from '../../../src/storage/state/sqlite-state-store.js';
+import { answerTypes, type OpenApiDocument } from '../../helpers/openapi-types.js';
 import { FakeStore } from './fake-store.js';
 import { buildAppWithAccounts } from './helpers.js';
 
@@ -163,6 +164,29 @@ describe("the dashboard's contract against the OpenAPI schema", () => {
   });
 });
 
+/** The answers the dashboard reads, by the name its JSDoc uses (dashboard/types/api.d.ts). */
+const ANSWER_TYPES = {
+  SitesAnswer: '/api/sites',
+  LatestAnswer: '/api/sites/{site}/latest',
+  SeriesAnswer: '/api/sites/{site}/series',
+  KpisAnswer: '/api/sites/{site}/kpis',
+  BaselineAnswer: '/api/sites/{site}/baseline',
+  DegreeDaysAnswer: '/api/sites/{site}/degree-days',
+  HourlyEnergyAnswer: '/api/sites/{site}/hourly-energy',
+  CompareAnswer: '/api/compare',
+  HealthAnswer: '/api/health',
+  RejectionsAnswer: '/api/ingest/rejections',
+};
+
+describe("the dashboard's types, generated from the OpenAPI schema", () => {
+  it('are what dashboard/types/api.d.ts declares (npx vitest -u rewrites it after an API change)', async () => {
+    const header = '// Generated from the service\'s OpenAPI document (/docs/json) by test/helpers/openapi-types.ts,\n// checked by test/unit/api/contract.test.ts. Do not edit: change the zod schema, then run\n// `npx vitest run --config test/vitest.config.ts test/unit/api/contract.test.ts -u`.';
+    const text = answerTypes(spec as unknown as OpenApiDocument, ANSWER_TYPES, header);
+    expect(text).toContain('export type HourlyEnergyAnswer = {');
+    await expect(text).toMatchFileSnapshot('../../../dashboard/types/api.d.ts');
+  });
+});
+
 describe('real answers have the shape the dashboard reads', () => {
   const YEAR = 'from=2016-01-01&to=2016-12-31';
   it.each([
@@ -181,6 +205,8 @@ describe('real answers have the shape the dashboard reads', () => {
     ['degreeDays', `/api/sites/no-data-yet/degree-days?${YEAR}`],
     ['decret', '/api/sites/b118/decret'],
     ['decret', '/api/sites/no-data-yet/decret'],
+    ['hourlyEnergy', '/api/sites/b118/hourly-energy?from=2016-03-01&to=2016-03-31'],
+    ['hourlyEnergy', `/api/sites/no-data-yet/hourly-energy?${YEAR}`],
     ['error', '/api/sites/nowhere/kpis'],
     ['error', '/api/compare?from=2016-13-01'],
   ])('%s: %s', async (name, url) => {

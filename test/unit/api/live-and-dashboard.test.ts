@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { chartJsDistDir } from '../../../src/api/routes/dashboard.js';
+import { chartJsDistDir, chartMatrixDistDir } from '../../../src/api/routes/dashboard.js';
 import { EventBus } from '../../../src/events/event-bus.js';
 import { SiteLiveHub } from '../../../src/live/site-live-hub.js';
 import { FakeStore } from './fake-store.js';
@@ -187,7 +187,13 @@ describe('static dashboard', () => {
     expect(chart.statusCode).toBe(200);
     expect(chart.headers['content-type']).toContain('javascript');
     expect(chart.body).toBe(readFileSync(join(chartJsDistDir(), 'chart.umd.js'), 'utf8'));
-    for (const url of ['/vendor/chart.cjs', '/vendor/../package.json', '/..%2f..%2fpackage.json', '/%2e%2e/%2e%2e/package.json', '/vendor/..%2f..%2f..%2fpackage.json']) {
+    // The carpet plot's plugin, from node_modules too (issue 13, point 4: no CDN).
+    const matrix = await h.app.inject({ url: '/vendor/chartjs-chart-matrix.min.js' });
+    expect(matrix.statusCode).toBe(200);
+    expect(matrix.headers['content-type']).toContain('javascript');
+    expect(matrix.body).toBe(readFileSync(join(chartMatrixDistDir(), 'chartjs-chart-matrix.min.js'), 'utf8'));
+    expect(matrix.body).toContain('Chart.register');
+    for (const url of ['/vendor/chart.cjs', '/vendor/chartjs-chart-matrix.cjs', '/vendor/index.d.ts', '/vendor/../package.json', '/..%2f..%2fpackage.json', '/%2e%2e/%2e%2e/package.json', '/vendor/..%2f..%2f..%2fpackage.json']) {
       const res = await h.app.inject({ url });
       expect([403, 404], url).toContain(res.statusCode);
       expect(res.body, url).not.toContain('"dependencies"');

@@ -136,13 +136,14 @@ describe('ASHRAE Guideline 14 metrics (n − p)', () => {
     const b = fitMetrics([10, 12, 14], [9, 11, 13], 1);
     expect(b.nmbePct).toBeCloseTo(12.5, 10);
     expect(b.cvRmsePct).toBeCloseTo((100 * Math.sqrt(1.5)) / 12, 10);
+    expect(b.rmse).toBeCloseTo(Math.sqrt(1.5), 10);
     expect(fitMetrics([1, 2], [1, 2], 2).cvRmsePct).toBeNaN();
   });
 
   it('accepts at monthly CV(RMSE) ≤ 15 % and |NMBE| ≤ 5 % only', () => {
-    expect(meetsG14Monthly({ n: 12, p: 3, cvRmsePct: 15, nmbePct: -5, r2: 0.9 })).toBe(true);
-    expect(meetsG14Monthly({ n: 12, p: 3, cvRmsePct: 15.01, nmbePct: 0, r2: 0.9 })).toBe(false);
-    expect(meetsG14Monthly({ n: 12, p: 3, cvRmsePct: 5, nmbePct: 5.2, r2: 0.9 })).toBe(false);
+    expect(meetsG14Monthly({ n: 12, p: 3, cvRmsePct: 15, nmbePct: -5, r2: 0.9, rmse: 1 })).toBe(true);
+    expect(meetsG14Monthly({ n: 12, p: 3, cvRmsePct: 15.01, nmbePct: 0, r2: 0.9, rmse: 1 })).toBe(false);
+    expect(meetsG14Monthly({ n: 12, p: 3, cvRmsePct: 5, nmbePct: 5.2, r2: 0.9, rmse: 1 })).toBe(false);
   });
 });
 
