@@ -36,12 +36,13 @@ class FullDisk implements SpoolFileSystem {
   open = async (path: string, flags: string): Promise<FileHandle> => {
     const handle = await nodeFs.open(path, flags);
     this.opened += 1;
-    const disk = this;
+    const isFull = () => this.full;
+    const countClose = () => (this.closed += 1);
     // The real handle, with write and sync failing while the disk is full.
     return new Proxy(handle, {
       get(target, prop, receiver) {
-        if ((prop === 'write' || prop === 'sync') && disk.full) return async () => Promise.reject(enospc());
-        if (prop === 'close') return async () => ((disk.closed += 1), target.close());
+        if ((prop === 'write' || prop === 'sync') && isFull()) return async () => Promise.reject(enospc());
+        if (prop === 'close') return async () => (countClose(), target.close());
         const value = Reflect.get(target, prop, receiver) as unknown;
         return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
       },
