@@ -7,19 +7,21 @@ import type { AppConfig } from '../config/schema.js';
  * read the repository can publish as these devices.
  */
 export const PUBLISHED_DEMO_SECRETS: ReadonlySet<string> = new Set([
-  'demo-cleon-tgbt',
   'demo-cleon-gaz',
-  'demo-cleon-open-space',
   'demo-cleon-meteo',
-  'demo-elbeuf-tgbt',
+  'demo-cleon-open-space',
+  'demo-cleon-tgbt',
   'demo-elbeuf-compresseur',
   'demo-elbeuf-gaz',
-  'demo-rouen-tgbt',
+  'demo-elbeuf-tgbt',
   'demo-rouen-chaufferie',
   'demo-rouen-eau',
   'demo-rouen-meteo',
-  'demo-sotteville-tgbt',
+  'demo-rouen-salle-b12',
+  'demo-rouen-tgbt',
   'demo-sotteville-eclairage',
+  'demo-sotteville-quai3',
+  'demo-sotteville-tgbt',
 ]);
 
 /** `{site}/{device or bridge}` of every configured identity whose secret is a published one. */
