@@ -19,6 +19,8 @@ import { StoredSpanCollector } from './events/stored-span.js';
 import type { Reading } from './model/reading.js';
 import { IngestService } from './ingest/ingest-service.js';
 import { SiteLiveHub } from './live/site-live-hub.js';
+import { embeddedBrokerHost } from './ingest/published-secrets.js';
+import { readTlsFiles } from './ingest/broker/tls-files.js';
 import { PartList, type ServicePart } from './parts.js';
 import { RuleEvaluator } from './rules/evaluator.js';
 import { loadRules, type LoadedRules } from './rules/load-rules.js';
@@ -109,12 +111,11 @@ export function findDashboardDir(from = dirname(fileURLToPath(import.meta.url)))
 export async function startService(deps: ServiceDeps): Promise<RunningService> {
   const { config, logger } = deps;
   let env = deps.env;
-  // Published demo secrets (config/sites.example.yaml's `demo-…` fallbacks) let anyone publish as
-  // a meter: the embedded broker then listens on loopback only, whatever MQTT_HOST says (issue 11).
-  const demoSecrets = config.sites.flatMap((s) => s.devices.filter((d) => d.secret?.startsWith('demo-')).map((d) => `${s.id}/${d.id}`));
-  if (!env.MQTT_URL && demoSecrets.length > 0 && !['127.0.0.1', '::1', 'localhost'].includes(env.MQTT_HOST)) {
-    logger.warn({ devices: demoSecrets.slice(0, 5), count: demoSecrets.length }, 'devices use the published demo secrets: the embedded MQTT broker listens on 127.0.0.1 only; set their secrets (config/sites.yaml) to listen on MQTT_HOST');
-    env = { ...env, MQTT_HOST: '127.0.0.1' };
+  // Published demo secrets let anyone publish as a meter: loopback only, and the log says why (issue 11).
+  const brokerHost = embeddedBrokerHost(config, env);
+  if (brokerHost.reason) {
+    logger.warn({ devices: brokerHost.devices.slice(0, 5), count: brokerHost.devices.length, mqttHost: brokerHost.host }, brokerHost.reason);
+    env = { ...env, MQTT_HOST: brokerHost.host };
   }
   const now = deps.now ?? Date.now;
   const metrics = createMetrics();
@@ -164,7 +165,8 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
       if (notifier.takeEnqueuedCount() > 0) mail.kick();
     },
   });
-  const ingest = new IngestService({ config, settings: env, writer, metrics, logger, now, events });
+  const tls = env.MQTT_URL ? undefined : readTlsFiles(env);
+  const ingest = new IngestService({ config, settings: env, writer, metrics, logger, now, events, ...(tls ? { tls } : {}) });
   const live = new SiteLiveHub({ events, logger: logger.child({ module: 'live' }) });
 
   const parts = new PartList(logger);

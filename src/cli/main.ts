@@ -27,6 +27,7 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   config: { type: 'string' },
   secret: { type: 'string' },
+  random: { type: 'boolean' },
   out: { type: 'string' },
   site: { type: 'string' },
   device: { type: 'string' },
@@ -74,7 +75,7 @@ async function run(argv: string[]): Promise<number> {
     case 'check-config':
       return checkConfig(v.config, out);
     case 'hash-secret':
-      return hashSecretCommand(v.secret, () => text(process.stdin), out);
+      return hashSecretCommand(v.secret, () => text(process.stdin), out, v.random === true);
     case 'mosquitto-files':
       return mosquittoFilesCommand(v.out, v.config, out);
     case 'import':

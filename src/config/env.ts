@@ -32,6 +32,15 @@ export const envSchema = z.object({
   SESSION_MAX_HOURS: z.coerce.number().positive().max(24 * 30).default(10),
   MQTT_PORT: port.default(1883),
   MQTT_HOST: z.string().default('0.0.0.0'),
+  /** Embedded broker over TLS: PEM certificate chain and private key files, both or neither. */
+  MQTT_TLS_CERT: z.string().optional(),
+  MQTT_TLS_KEY: z.string().optional(),
+  /** 8883 is IANA's "secure-mqtt" port. */
+  MQTT_TLS_PORT: port.default(8883),
+  /** Embedded broker: open connections (plain and TLS together) beyond which new ones are closed. */
+  MQTT_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(1000),
+  /** Embedded broker: largest MQTT packet (Remaining Length) accepted; a bigger one closes the connection before it is buffered. */
+  MQTT_MAX_PACKET_BYTES: z.coerce.number().int().min(1024).max(256 * 1024 * 1024).default(128 * 1024),
   /** External broker; when unset the embedded aedes broker serves. */
   MQTT_URL: url(['mqtt:', 'mqtts:', 'tcp:', 'ws:', 'wss:']).optional(),
   MQTT_CLIENT_ID: z.string().default('smart-building-energy'),
@@ -69,6 +78,11 @@ export const envSchema = z.object({
   ALERT_EMAIL_FROM: z.string().default('smart-building-energy@localhost'),
   /** Where the dashboard is reached from a mail client: the base of the links in alert e-mails. */
   PUBLIC_URL: url(['http:', 'https:']).default('http://localhost:8080'),
+}).superRefine((env, ctx) => {
+  if ((env.MQTT_TLS_CERT === undefined) !== (env.MQTT_TLS_KEY === undefined)) {
+    const missing = env.MQTT_TLS_CERT === undefined ? 'MQTT_TLS_CERT' : 'MQTT_TLS_KEY';
+    ctx.addIssue({ code: 'custom', path: [missing], message: 'MQTT_TLS_CERT and MQTT_TLS_KEY go together: set both for the TLS listener, or neither' });
+  }
 });
 
 export type EnvSettings = z.infer<typeof envSchema>;

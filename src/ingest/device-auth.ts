@@ -3,6 +3,10 @@ import type { AppConfig } from '../config/schema.js';
 import { topicMatches } from './profiles/topic-filter.js';
 import type { ProfileRouter } from './profiles/router.js';
 import { isWithinDeviceTree } from './topic.js';
+import { ConcurrencyGate } from './broker/concurrency-gate.js';
+import { NATIVE_TOPIC_LEVELS, topicLevels } from './broker/topic-limits.js';
+
+export { GateFullError as HashingBusyError } from './broker/concurrency-gate.js';
 
 /**
  * Device authentication and topic permissions (README quotes them):
@@ -76,6 +80,11 @@ export class DeviceAuthenticator {
    */
   private readonly verified = new Map<string, string>();
   private readonly cacheKey = randomBytes(32);
+  /**
+   * One scrypt at a time, at most 32 waiting (then HashingBusyError): the libuv thread pool
+   * also runs the spool's fsync (concurrency-gate.ts). ~50 ms each, so 32 is under 2 s of wait.
+   */
+  private readonly hashing = new ConcurrencyGate(1, 32);
 
   constructor(config: AppConfig) {
     for (const site of config.sites) {
@@ -89,7 +98,16 @@ export class DeviceAuthenticator {
     }
   }
 
-  /** The device, or null for anonymous, unknown or wrong credentials. Never throws. */
+  /** True for a configured device or bridge username (login throttling counts only those per username). */
+  knows(username: string): boolean {
+    return this.devices.has(username);
+  }
+
+  /**
+   * The device, or null for anonymous, unknown or wrong credentials. Rejects only with
+   * HashingBusyError, when too many secret hashes are already waiting (the caller answers
+   * "server unavailable" and the device retries).
+   */
   async authenticate(username: string | undefined, password: Buffer | string | undefined): Promise<DeviceIdentity | null> {
     if (username === undefined || username === '' || password === undefined) return null;
     const entry = this.devices.get(username);
@@ -100,12 +118,7 @@ export class DeviceAuthenticator {
     if (secretHash === undefined) return null;
     const key = `${username}\u0000${createHash('sha256').update(this.cacheKey).update(text).digest('base64')}`;
     if (this.verified.get(key) === secretHash) return entry.identity;
-    let ok: boolean;
-    try {
-      ok = await verifySecret(text, secretHash);
-    } catch {
-      ok = false;
-    }
+    const ok = await this.hashing.run(() => verifySecret(text, secretHash).catch(() => false));
     if (!ok) return null;
     if (this.verified.size >= MAX_CACHE_ENTRIES) this.verified.clear();
     this.verified.set(key, secretHash);
@@ -135,7 +148,8 @@ export class TopicPermissions {
   constructor(private readonly router: ProfileRouter) {}
 
   mayPublish(identity: DeviceIdentity, topic: string): boolean {
-    if (identity.native) return isWithinDeviceTree(topic, identity.site, identity.device);
+    // Deeper than the contract would only be rejected later as unknown-topic: refuse it here.
+    if (identity.native) return isWithinDeviceTree(topic, identity.site, identity.device) && topicLevels(topic) <= NATIVE_TOPIC_LEVELS;
     const owner = `${identity.site}/${identity.device}`;
     const routed = this.router.route(topic);
     if (routed !== undefined) return routed.owner === owner;

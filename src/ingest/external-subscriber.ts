@@ -134,8 +134,13 @@ export class ExternalSubscriber implements MessageSource {
     if (protocolVersion === 5) {
       clientOptions.properties = { sessionExpiryInterval: this.options.sessionExpiryS ?? 30 * 24 * 3600, receiveMaximum: this.options.receiveMaximum ?? 2000 };
     }
-    const customHandleAcks: IClientOptions['customHandleAcks'] = (topic, message, packet: { qos: number; messageId?: number }, done) => {
-      const work = this.process(topic, message);
+    const customHandleAcks: IClientOptions['customHandleAcks'] = (topic, message, packet: { qos: number; messageId?: number; retain?: boolean }, done) => {
+      // A retained message is a replay of an old one, sent because we (re)subscribed: never a new
+      // reading. MQTT 3.1.1 [MQTT-3.3.1-9]/[MQTT-3.3.1-10] and MQTT 5 §3.3.1.3 (Retain As
+      // Published unset, our default) set RETAIN only on such replays; MQTT 5 subscribes with
+      // rh: 2 so none is sent, and 3.1.1 has no such option: they are dropped here, acknowledged
+      // in order like any other (an unacknowledged one would be resent).
+      const work = packet.retain ? Promise.resolve() : this.process(topic, message);
       if (packet.qos === 1 && packet.messageId !== undefined) {
         this.acks.track(packet.messageId, work);
         // mqtt.js reads the next packet only after done(): holding it while too many messages
@@ -166,6 +171,7 @@ export class ExternalSubscriber implements MessageSource {
     client.options.customHandleAcks = customHandleAcks;
     client.handleMessage = (packet, done) => {
       if (packet.qos > 0) return done(); // handled in customHandleAcks (QoS 2: mqtt.js calls this again on PUBREL)
+      if (packet.retain) return done(); // a replay on (re)subscribe, not a new reading (see customHandleAcks)
       const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
       // QoS 0: nothing to acknowledge; a failed write loses the readings, as the sender accepted.
       this.process(packet.topic, payload).then(
@@ -180,7 +186,9 @@ export class ExternalSubscriber implements MessageSource {
     client.on('connect', (connack) => {
       log.info({ endpoint: this.endpoint, sessionPresent: connack.sessionPresent, protocolVersion }, 'connected to the MQTT broker');
       const filters = [DEVICE_TOPIC_FILTER, ...(this.options.profileFilters ?? [])].map((f) => subscriptionFilter(f, this.options.shareGroup));
-      client.subscribe(Object.fromEntries(filters.map((f) => [f, { qos: 1 as const }])), (err, granted) => {
+      // rh: 2 (MQTT 5 §3.8.3.1 Retain Handling): no retained messages at subscribe time.
+      const options = protocolVersion === 5 ? { qos: 1 as const, rh: 2 } : { qos: 1 as const };
+      client.subscribe(Object.fromEntries(filters.map((f) => [f, options])), (err, granted) => {
         if (err) log.error({ err }, `subscribe to ${filters.length} filters failed (check the broker ACL of our user)`);
         else if (granted?.some((g) => g.qos > 2)) log.error({ refused: granted.filter((g) => g.qos > 2).map((g) => g.topic) }, 'the broker refused some filters (check the broker ACL of our user: mosquitto-files)');
         else this.subscribed = true;

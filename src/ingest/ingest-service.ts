@@ -9,6 +9,7 @@ import { DeviceAuthenticator } from './device-auth.js';
 import { DeviceStatusBoard, type DeviceStatus } from './device-status.js';
 import { ProfileRouter } from './profiles/router.js';
 import { EmbeddedBroker } from './embedded-broker.js';
+import type { LoginThrottleOptions } from './broker/login-throttle.js';
 import { ExternalSubscriber, type ExternalSubscriberOptions } from './external-subscriber.js';
 import type { MessageSource } from './message-source.js';
 import { RejectionLog } from './rejection-log.js';
@@ -21,13 +22,20 @@ export interface IngestOptions {
   rejectionCapacity?: number;
   /** Rate-limit window of rejection log lines per (device or topic, reason), default 10 s. */
   rejectionLogWindowMs?: number;
+  /** Embedded mode: login throttling (tests shorten the window). */
+  loginThrottle?: LoginThrottleOptions;
+  /** Embedded mode: per-address cap on connections not yet logged in (default 32). */
+  maxUnauthenticatedPerIp?: number;
   /** External mode tuning (tests shorten the delays). */
   external?: Pick<ExternalSubscriberOptions, 'retryDelayMs' | 'reconnectPeriodMs' | 'sessionExpiryS' | 'protocolVersion'>;
 }
 
 export interface IngestServiceDeps {
   config: AppConfig;
-  settings: Pick<EnvSettings, 'MQTT_HOST' | 'MQTT_PORT' | 'MQTT_URL' | 'MQTT_CLIENT_ID' | 'MQTT_PROTOCOL_VERSION' | 'MQTT_SHARE_GROUP'>;
+  settings: Pick<EnvSettings, 'MQTT_HOST' | 'MQTT_PORT' | 'MQTT_URL' | 'MQTT_CLIENT_ID' | 'MQTT_PROTOCOL_VERSION' | 'MQTT_SHARE_GROUP'> &
+    Partial<Pick<EnvSettings, 'MQTT_TLS_PORT' | 'MQTT_MAX_CONNECTIONS' | 'MQTT_MAX_PACKET_BYTES'>>;
+  /** The embedded broker's TLS listener: PEM contents of MQTT_TLS_CERT and MQTT_TLS_KEY, read by the caller. */
+  tls?: { cert: Buffer; key: Buffer };
   writer: ReadingWriter;
   metrics: Pick<Metrics, 'messagesReceived' | 'readingsAccepted' | 'readingsRejected'> & Partial<Pick<Metrics, 'deviceOnline'>>;
   logger: Logger;
@@ -85,6 +93,14 @@ export class IngestService {
           authenticator: new DeviceAuthenticator(deps.config),
           router,
           logger: this.log.child({ source: 'embedded' }),
+          limits: {
+            ...(settings.MQTT_MAX_CONNECTIONS !== undefined ? { maxConnections: settings.MQTT_MAX_CONNECTIONS } : {}),
+            ...(settings.MQTT_MAX_PACKET_BYTES !== undefined ? { maxPacketBytes: settings.MQTT_MAX_PACKET_BYTES } : {}),
+            ...(options.maxUnauthenticatedPerIp !== undefined ? { maxUnauthenticatedPerIp: options.maxUnauthenticatedPerIp } : {}),
+          },
+          ...(deps.tls ? { tls: { ...deps.tls, port: settings.MQTT_TLS_PORT ?? 8883 } } : {}),
+          ...(options.loginThrottle ? { loginThrottle: options.loginThrottle } : {}),
+          now: deps.now,
         });
   }
 
@@ -115,6 +131,16 @@ export class IngestService {
   /** Embedded mode: the bound listening address (MQTT_PORT=0 resolved); null in external mode. */
   brokerAddress(): { host: string; port: number } | null {
     return this.source instanceof EmbeddedBroker ? this.source.address() : null;
+  }
+
+  /** Embedded mode with MQTT_TLS_CERT: the TLS listener's bound address; null otherwise. */
+  brokerTlsAddress(): { host: string; port: number } | null {
+    return this.source instanceof EmbeddedBroker ? this.source.tlsAddress() : null;
+  }
+
+  /** Embedded mode: the broker itself (its refusal counters and connection stats); null in external mode. */
+  embeddedBroker(): EmbeddedBroker | null {
+    return this.source instanceof EmbeddedBroker ? this.source : null;
   }
 
   /** Resolves once the message's readings are durable; rejects only when the write failed. */

@@ -1,4 +1,4 @@
-import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Reading } from '../model/reading.js';
 import { StoreRejectedError } from './errors.js';
@@ -18,24 +18,45 @@ export interface DeadLetterLine {
   reading: Reading;
 }
 
+export interface DeadLetterOptions {
+  /** The current file is rotated once an append would take it past this. Default 16 MiB. */
+  maxBytes?: number;
+  /** Rotated files kept (`.1` newest … `.N` oldest); older ones are deleted. Default 3. */
+  keepFiles?: number;
+}
+
 /**
  * Append-only JSON Lines file of readings the store will never take (e.g. InfluxDB
  * "points beyond retention policy"). Each append is fsynced before it resolves, because
  * the MQTT message is acknowledged right after and the reading exists nowhere else.
+ *
+ * Bounded (issue 11): past `maxBytes` the file is renamed `.1` (`.1` to `.2`…, the oldest
+ * deleted) and a new one started, as logrotate's `rotate N` + `size` would do, so a device
+ * sending points the store keeps refusing fills at most maxBytes x (keepFiles + 1) of disk.
  */
 export class DeadLetterFile {
   private handle: FileHandle | null = null;
   private chain: Promise<unknown> = Promise.resolve();
+  private sizeBytes = 0;
+  private readonly maxBytes: number;
+  private readonly keepFiles: number;
+  /** Files rotated since the start (status and tests). */
+  rotations = 0;
 
   constructor(
     readonly path: string,
     private readonly now: () => number,
-  ) {}
+    options: DeadLetterOptions = {},
+  ) {
+    this.maxBytes = options.maxBytes ?? 16 * 1024 * 1024;
+    this.keepFiles = Math.max(1, options.keepFiles ?? 3);
+  }
 
   async open(): Promise<void> {
     if (this.handle) return;
     await mkdir(dirname(this.path), { recursive: true });
     this.handle = await open(this.path, 'a');
+    this.sizeBytes = (await this.handle.stat()).size;
   }
 
   append(rejected: readonly RejectedReading[]): Promise<void> {
@@ -45,9 +66,12 @@ export class DeadLetterFile {
       const atMs = this.now();
       const at = new Date(atMs).toISOString();
       const text = rejected.map(({ reading, reason }) => JSON.stringify({ at, atMs, reason, reading } satisfies DeadLetterLine)).join('\n') + '\n';
+      const bytes = Buffer.byteLength(text);
+      if (this.sizeBytes > 0 && this.sizeBytes + bytes > this.maxBytes) await this.rotate();
       const handle = this.handle as FileHandle;
       await handle.write(text);
       await handle.sync();
+      this.sizeBytes += bytes;
     });
     this.chain = op.catch(() => undefined);
     return op;
@@ -59,6 +83,28 @@ export class DeadLetterFile {
     this.handle = null;
     await handle?.close();
   }
+
+  private async rotate(): Promise<void> {
+    await this.handle?.close();
+    this.handle = null;
+    await unlink(`${this.path}.${this.keepFiles}`).catch(ignoreMissing);
+    for (let n = this.keepFiles - 1; n >= 1; n--) await rename(`${this.path}.${n}`, `${this.path}.${n + 1}`).catch(ignoreMissing);
+    await rename(this.path, `${this.path}.1`);
+    this.rotations += 1;
+    await this.open();
+  }
+}
+
+function ignoreMissing(err: NodeJS.ErrnoException): void {
+  if (err.code !== 'ENOENT') throw err;
+}
+
+/** Paths of the dead-letter file and its rotated copies that exist, newest first. */
+export async function deadLetterFiles(path: string, keepFiles = 3): Promise<string[]> {
+  const candidates = [path, ...Array.from({ length: keepFiles }, (_, i) => `${path}.${i + 1}`)];
+  const found: string[] = [];
+  for (const p of candidates) if (await stat(p).then(() => true, () => false)) found.push(p);
+  return found;
 }
 
 /**

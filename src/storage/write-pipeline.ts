@@ -7,7 +7,8 @@ import type { ReadingWriter } from './port.js';
 import type { WriteStatus } from './write-status.js';
 import { StoreRejectedError } from './errors.js';
 import { DeadLetterFile, isolateRejected } from './dead-letter.js';
-import { Spool } from './spool/spool.js';
+import { spoolErrorCode, storeErrorCode } from './error-codes.js';
+import { Spool, type SpoolFileSystem } from './spool/spool.js';
 import { ReplayLoop, realTimers, type Timers } from './spool/replay-loop.js';
 
 export type { Timers };
@@ -30,6 +31,8 @@ export interface DurableWriterOptions {
   /** SPOOL_MAX_MB in bytes. Default 512 MiB. */
   spoolMaxBytes?: number;
   spoolSegmentMaxBytes?: number;
+  /** The spool's file boundary (tests inject a failing one); node:fs/promises by default. */
+  spoolFs?: SpoolFileSystem;
   /** Replay backoff: first delay, doubled per failure, capped. Defaults 100 ms and 5000 ms. */
   retryBaseMs?: number;
   retryMaxMs?: number;
@@ -69,7 +72,7 @@ interface Batch {
  */
 export class DurableWriter implements ReadingWriter {
   private readonly log: Logger;
-  private readonly cfg: Required<Omit<DurableWriterOptions, 'metrics'>> & Pick<DurableWriterOptions, 'metrics'>;
+  private readonly cfg: Required<Omit<DurableWriterOptions, 'metrics' | 'spoolFs'>> & Pick<DurableWriterOptions, 'metrics' | 'spoolFs'>;
   private readonly spool: Spool;
   private readonly replay: ReplayLoop;
   private readonly deadLetters: DeadLetterFile;
@@ -84,7 +87,7 @@ export class DurableWriter implements ReadingWriter {
   private lingerTimer: unknown = null;
   private idleWaiters: Array<() => void> = [];
   private stopGate: { promise: Promise<void>; open: () => void } | null = null;
-  private st = { storeUp: true, acknowledging: true, replayedReadings: 0, deadLetters: 0, lastWriteMs: null as number | null, lastWriteLatencyMs: null as number | null, lastError: null as string | null };
+  private st = { storeUp: true, acknowledging: true, replayedReadings: 0, deadLetters: 0, lastWriteMs: null as number | null, lastWriteLatencyMs: null as number | null, lastError: null as string | null, spoolWritable: true };
 
   constructor(options: DurableWriterOptions) {
     this.cfg = {
@@ -93,7 +96,7 @@ export class DurableWriter implements ReadingWriter {
       now: Date.now, timers: realTimers, ...options,
     };
     this.log = options.logger.child({ module: 'write-pipeline' });
-    this.spool = new Spool({ dir: join(options.dataDir, 'spool'), maxBytes: this.cfg.spoolMaxBytes, segmentMaxBytes: this.cfg.spoolSegmentMaxBytes, logger: options.logger });
+    this.spool = new Spool({ dir: join(options.dataDir, 'spool'), maxBytes: this.cfg.spoolMaxBytes, segmentMaxBytes: this.cfg.spoolSegmentMaxBytes, logger: options.logger, ...(options.spoolFs ? { fs: options.spoolFs } : {}) });
     this.deadLetters = new DeadLetterFile(join(options.dataDir, 'dead-letter.jsonl'), this.cfg.now);
     this.replay = new ReplayLoop({
       spool: this.spool, storeBatch: (r) => this.storeBatch(r), maxBatchReadings: this.cfg.maxBatchReadings,
@@ -135,6 +138,7 @@ export class DurableWriter implements ReadingWriter {
       storeUp: this.st.storeUp, pendingReadings: this.pending, spoolReadings: this.spool.readings, spoolBytes: this.spool.bytes,
       spoolMaxBytes: this.spool.maxBytes, replaying: this.replay.active, replayedReadings: this.st.replayedReadings,
       acknowledging: this.st.acknowledging, deadLetters: this.st.deadLetters, lastWriteMs: this.st.lastWriteMs, lastWriteLatencyMs: this.st.lastWriteLatencyMs, lastError: this.st.lastError,
+      spoolWritable: this.st.spoolWritable,
     };
   }
 
@@ -264,7 +268,8 @@ export class DurableWriter implements ReadingWriter {
     } catch (err) {
       if (this.st.storeUp) this.log.warn({ err }, 'store unavailable; spooling to disk until it is back');
       this.st.storeUp = false;
-      this.st.lastError = err instanceof Error ? err.message : String(err);
+      // A code for the health answer; the text (it may carry a URL or a query) stays in the log.
+      this.st.lastError = storeErrorCode(err);
       this.cfg.metrics?.storeUp.set(0);
       return false;
     }
@@ -291,18 +296,22 @@ export class DurableWriter implements ReadingWriter {
       try {
         outcome = await this.spool.append(readings);
       } catch (err) {
-        this.log.error({ err }, 'spool append failed; retrying');
-        this.st.lastError = `spool: ${err instanceof Error ? err.message : String(err)}`;
+        this.st.lastError = spoolErrorCode(err);
+        if (this.st.spoolWritable) this.log.error({ err, code: this.st.lastError }, 'spool cannot write (disk full or unwritable): messages are left unacknowledged with the broker; retrying');
+        this.st.spoolWritable = false;
         outcome = 'error';
       }
       if (outcome === 'appended') {
+        if (!this.st.spoolWritable) this.log.warn('spool writes again');
+        this.st.spoolWritable = true;
         this.setAcknowledging(true);
         this.updateGauges();
         this.replay.kick();
         return true;
       }
       if (this.state !== 'running') return false;
-      if (outcome === 'full') this.setAcknowledging(false);
+      // Full or failing: nothing is acknowledged until the spool takes this batch.
+      this.setAcknowledging(false);
       const wait = outcome === 'full' ? this.spool.waitForSpace() : this.delay(Math.min(this.cfg.retryMaxMs, this.cfg.retryBaseMs * 2 ** failures++));
       await Promise.race([wait, this.stopped().promise]);
     }
@@ -313,7 +322,7 @@ export class DurableWriter implements ReadingWriter {
     this.st.acknowledging = acknowledging;
     this.cfg.metrics?.spoolAcknowledging.set(acknowledging ? 1 : 0);
     if (acknowledging) this.log.warn({ spoolBytes: this.spool.bytes }, 'spool has room again: acknowledging messages again');
-    else this.log.warn({ spoolBytes: this.spool.bytes, spoolMaxBytes: this.spool.maxBytes }, 'spool full (SPOOL_MAX_MB): messages are left unacknowledged with the broker');
+    else this.log.warn({ spoolBytes: this.spool.bytes, spoolMaxBytes: this.spool.maxBytes, spoolWritable: this.st.spoolWritable }, 'spool full (SPOOL_MAX_MB) or failing to write: messages are left unacknowledged with the broker');
   }
 
   /** Opened by stop(): wakes a batch waiting for spool space so that it can give up. */

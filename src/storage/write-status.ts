@@ -15,5 +15,8 @@ export interface WriteStatus {
   lastWriteMs: number | null;
   /** Duration of the last successful batch write to the store (optional: fakes may omit it). */
   lastWriteLatencyMs?: number | null;
+  /** A code (error-codes.ts), never an error's text: it reaches the health answer. */
   lastError: string | null;
+  /** False while the spool cannot write (ENOSPC, unwritable directory): health is then down (optional: fakes may omit it). */
+  spoolWritable?: boolean;
 }

@@ -59,4 +59,18 @@ describe('the shipped config/mosquitto/mosquitto.conf', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(received).toEqual(Array.from({ length: 20 }, (_, i) => `sites/cleon-bureaux/devices/tgbt/power_w ${i}`));
   }, 60_000);
+
+  it('refuses a client-id takeover: another device reusing a client id leaves the first one connected', async () => {
+    mosquitto = await startMosquitto({ config: EXAMPLE, service: SERVICE, shippedConfigPath: SHIPPED_CONF });
+    const tgbt = await connectClient(mosquitto.url, { username: 'cleon-bureaux/tgbt', password: 'demo-cleon-tgbt', clientId: 'esp32-default' });
+    clients.push(tgbt);
+    let dropped = false;
+    tgbt.once('close', () => (dropped = true));
+    const gaz = await connectClient(mosquitto.url, { username: 'cleon-bureaux/gaz', password: 'demo-cleon-gaz', clientId: 'esp32-default' });
+    clients.push(gaz);
+    await new Promise((r) => setTimeout(r, 1000)); // mosquitto would have dropped tgbt by now
+    expect(dropped).toBe(false);
+    await publishQos1(tgbt, 'sites/cleon-bureaux/devices/tgbt/power_w', '1');
+    await publishQos1(gaz, 'sites/cleon-bureaux/devices/gaz/gas_m3', '1');
+  }, 60_000);
 });

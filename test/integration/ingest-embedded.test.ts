@@ -97,7 +97,7 @@ describe('embedded broker ingest', () => {
   it('counts and lists every rejection reason a device can cause, and acknowledges them', async () => {
     const meter = await device('site-a/meter');
     const cases: [string, string, string | Buffer][] = [
-      ['unknown-topic', 'sites/site-a/devices/meter/power_w/extra', '1'],
+      ['unknown-topic', 'sites/site-a/devices/meter/', '1'],
       ['unknown-quantity', 'sites/site-a/devices/meter/voltage_v', '230'],
       ['undeclared-quantity', 'sites/site-a/devices/meter/co2_ppm', '400'],
       ['malformed-payload', 'sites/site-a/devices/meter', '{"power_w": '],
@@ -127,6 +127,13 @@ describe('embedded broker ingest', () => {
     const gone2 = closed(again);
     again.publish('sites/site-a/devices/gas', JSON.stringify({ gas_m3: 1 }), { qos: 0 });
     await gone2;
+    // Deeper than the contract, or over 256 bytes: refused at authorisation too (issue 11).
+    for (const topic of ['sites/site-a/devices/meter/power_w/extra', `sites/site-a/devices/meter/${'p'.repeat(240)}`]) {
+      const client = await device('site-a/meter');
+      const gone3 = closed(client);
+      client.publish(topic, '1', { qos: 1 });
+      await gone3;
+    }
     expect(writer.readings).toEqual([]);
   });
 
@@ -148,8 +155,12 @@ describe('embedded broker ingest', () => {
         setTimeout(() => socket.destroy(), 2000);
       });
     }
+    // Over MQTT_MAX_PACKET_BYTES (128 KiB): the connection is closed before the packet is buffered.
+    const big = await device('site-a/meter');
+    const bigGone = closed(big);
+    big.publish('sites/site-a/devices/meter', randomBytes(2 * 1024 * 1024), { qos: 1 });
+    await bigGone;
     const meter = await device('site-a/meter');
-    await publishQos1(meter, 'sites/site-a/devices/meter', randomBytes(2 * 1024 * 1024));
     await publishQos1(meter, 'sites/site-a/devices/meter', '['.repeat(30_000) + ']'.repeat(30_000));
     await publishQos1(meter, 'sites/site-a/devices/meter', '{"power_w":' + '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000) + '}');
     await publishQos1(meter, 'sites/site-a/devices/meter', randomBytes(1000));

@@ -131,6 +131,29 @@ describe('external broker (mosquitto) ingest', () => {
     await publishQos1(meter, 'sites/site-a/devices/meter/power_w', '5');
     await waitUntil(() => writer.readings.length === 1, 5000, 'a message after the restart');
   });
+
+  // Last in this block: the persistent sessions of the tests above queue what these publish.
+  for (const protocolVersion of [5, 4] as const) {
+    it(`does not turn mosquitto's retained replay into phantom readings on resubscribe (MQTT ${protocolVersion === 5 ? '5, rh: 2' : '3.1.1, dropped'})`, async () => {
+      const meter = await device('site-a/meter');
+      // A device publishing retained (some firmware does): mosquitto keeps it and replays it to every new subscriber.
+      await publishQos1(meter, 'sites/site-a/devices/meter/power_w', '321', { retain: true });
+      const writer = new RecordingWriter();
+      const service = await startService(writer, `sbe-retain-${protocolVersion}`, protocolVersion);
+      await publishQos1(meter, 'sites/site-a/devices/meter/power_w', '322');
+      await waitUntil(() => writer.readings.length >= 1, 5000, 'the live reading');
+      await service.stop();
+      // Resubscribing (a restart with the same session) must not bring 321 back either.
+      const again = await startService(writer, `sbe-retain-${protocolVersion}`, protocolVersion);
+      await publishQos1(meter, 'sites/site-a/devices/meter/power_w', '323');
+      await waitUntil(() => writer.readings.length >= 2, 5000, 'the second live reading');
+      await new Promise((r) => setTimeout(r, 300)); // room for a (wrong) replay to arrive
+      expect(writer.readings.map((r) => r.value)).toEqual([322, 323]);
+      expect(again.status().connected).toBe(true);
+      // Clear the retained message for the next tests (an empty retained payload deletes it).
+      await publishQos1(meter, 'sites/site-a/devices/meter/power_w', '', { retain: true });
+    });
+  }
 });
 
 // MQTT 5, and 3.1.1 for brokers without 5 (mosquitto 1.x, many embedded brokers): the same

@@ -12,6 +12,18 @@ export interface HealthOptions {
 /** A store that does not answer within this is reported down rather than holding the probe. */
 const STORE_HEALTH_TIMEOUT_MS = 2_000;
 
+/**
+ * What a store's health `detail` may show: a code, never the store's own text, which can carry a
+ * URL, a path or a query (issue 11). The text goes to the log.
+ */
+function storeDetailCode(store: StoreHealth, log: { warn: (obj: object, msg: string) => void }): string | null {
+  if (store.ok || store.detail === undefined || store.detail === null) return null;
+  if (store.detail === 'health check timed out') return 'store-timeout';
+  if (store.detail === 'not started') return 'store-not-started';
+  log.warn({ detail: store.detail }, 'store health check reports a failure');
+  return 'store-unavailable';
+}
+
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 const healthSchema = z.object({
@@ -20,7 +32,7 @@ const healthSchema = z.object({
   uptimeS: z.number().describe('Seconds since the API was built'),
   lastReading: z.string().nullable().describe('ISO time of the newest stored reading'),
   broker: z.object({ mode: z.enum(['embedded', 'external']), connected: z.boolean(), endpoint: z.string(), lastMessage: z.string().nullable() }),
-  store: z.object({ kind: z.enum(['duckdb', 'influxdb']), ok: z.boolean(), detail: z.string().nullable(), lastReading: z.string().nullable() }),
+  store: z.object({ kind: z.enum(['duckdb', 'influxdb']), ok: z.boolean(), detail: z.string().nullable().describe('A code (store-timeout, store-unavailable, store-not-started), never the store\'s own text'), lastReading: z.string().nullable() }),
   writePath: z.object({
     storeUp: z.boolean(),
     acknowledging: z.boolean().describe('False when the spool is full: the broker then keeps messages unacknowledged'),
@@ -33,7 +45,8 @@ const healthSchema = z.object({
     deadLetters: z.number(),
     lastWrite: z.string().nullable(),
     lastWriteLatencyMs: z.number().nullable().describe('Duration of the last successful batch write to the store'),
-    lastError: z.string().nullable(),
+    lastError: z.string().nullable().describe('A code (store-unreachable, store-timeout, store-unavailable, spool-disk-full, spool-unwritable, spool-io-error…), never an error text'),
+    spoolWritable: z.boolean().describe('False while the spool cannot write (disk full, unwritable): nothing is acknowledged, status is down'),
   }),
   email: z
     .object({
@@ -82,8 +95,10 @@ export const healthRoutes: FastifyPluginAsyncZod<HealthOptions> = async (app, { 
       // fault when some site has recipients waiting for mail.
       const wantsMail = deps.config.sites.some((s) => (s.notifications?.length ?? 0) > 0);
       const mailOk = mail === null || (mail.configured ? mail.mailsAtMaxBackoff === 0 : !wantsMail);
-      const allUp = broker.connected && store.ok && write.storeUp && write.acknowledging && !write.replaying && mailOk;
-      const down = !store.ok && (!broker.connected || !write.acknowledging);
+      const allUp = (write.spoolWritable ?? true) && broker.connected && store.ok && write.storeUp && write.acknowledging && !write.replaying && mailOk;
+      // A spool that cannot write takes nothing: readings are refused whatever the store says.
+      const spoolWritable = write.spoolWritable ?? true;
+      const down = (!store.ok && (!broker.connected || !write.acknowledging)) || !spoolWritable;
       const status = allUp ? 'ok' : down ? 'down' : 'degraded';
       // Anonymous callers (a load balancer's probe) learn up or down, nothing of the internals (issue 11).
       if (!request.caller) return reply.code(status === 'down' ? 503 : 200).send({ status: status === 'down' ? 'down' : 'up' });
@@ -93,7 +108,7 @@ export const healthRoutes: FastifyPluginAsyncZod<HealthOptions> = async (app, { 
         uptimeS: Math.max(0, Math.round((deps.now() - startedMs) / 1000)),
         lastReading: iso(store.lastReadingMs),
         broker: { mode: broker.mode, connected: broker.connected, endpoint: broker.endpoint, lastMessage: iso(broker.lastMessageMs) },
-        store: { kind: store.kind, ok: store.ok, detail: store.detail ?? null, lastReading: iso(store.lastReadingMs) },
+        store: { kind: store.kind, ok: store.ok, detail: storeDetailCode(store, request.log), lastReading: iso(store.lastReadingMs) },
         writePath: {
           storeUp: write.storeUp,
           acknowledging: write.acknowledging,
@@ -107,6 +122,7 @@ export const healthRoutes: FastifyPluginAsyncZod<HealthOptions> = async (app, { 
           lastWrite: iso(write.lastWriteMs),
           lastWriteLatencyMs: write.lastWriteLatencyMs ?? null,
           lastError: write.lastError,
+          spoolWritable,
         },
         email:
           mail === null

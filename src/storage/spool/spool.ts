@@ -1,4 +1,5 @@
-import { mkdir, open, readdir, readFile, truncate, unlink, type FileHandle } from 'node:fs/promises';
+import * as nodeFs from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../observability/logger.js';
 import type { Reading } from '../../model/reading.js';
@@ -12,7 +13,28 @@ export interface SpoolOptions {
   /** A new segment file is started once the current one reaches this size. Default 8 MiB. */
   segmentMaxBytes?: number;
   logger: Logger;
+  /** The file boundary, node:fs/promises by default; tests inject one that fails (ENOSPC). */
+  fs?: SpoolFileSystem;
 }
+
+/** The file operations the spool uses: everything it does to the disk goes through these. */
+export interface SpoolFileSystem {
+  mkdir(path: string, options: { recursive: true }): Promise<unknown>;
+  open(path: string, flags: string): Promise<FileHandle>;
+  readdir(path: string): Promise<string[]>;
+  readFile(path: string): Promise<Buffer>;
+  truncate(path: string, length: number): Promise<void>;
+  unlink(path: string): Promise<void>;
+}
+
+const NODE_FS: SpoolFileSystem = {
+  mkdir: (path, options) => nodeFs.mkdir(path, options),
+  open: (path, flags) => nodeFs.open(path, flags),
+  readdir: (path) => nodeFs.readdir(path),
+  readFile: (path) => nodeFs.readFile(path),
+  truncate: (path, length) => nodeFs.truncate(path, length),
+  unlink: (path) => nodeFs.unlink(path),
+};
 
 /** Consecutive records of the oldest segment, handed to the replay loop. */
 export interface SpoolChunk {
@@ -57,9 +79,11 @@ export class Spool {
   private pendingBytes = 0;
   private pendingRecords = 0;
   private spaceWaiters: Array<() => void> = [];
+  private readonly fs: SpoolFileSystem;
 
   constructor(private readonly options: SpoolOptions) {
     this.log = options.logger.child({ module: 'spool' });
+    this.fs = options.fs ?? NODE_FS;
     this.segmentMaxBytes = options.segmentMaxBytes ?? 8 * 1024 * 1024;
   }
 
@@ -80,21 +104,21 @@ export class Spool {
   /** Scans the segments left by a previous run; a torn tail record is cut off, the rest kept. */
   open(): Promise<void> {
     return this.serial(async () => {
-      await mkdir(this.options.dir, { recursive: true });
-      const names = (await readdir(this.options.dir)).filter((n) => SEGMENT_NAME.test(n)).sort();
+      await this.fs.mkdir(this.options.dir, { recursive: true });
+      const names = (await this.fs.readdir(this.options.dir)).filter((n) => SEGMENT_NAME.test(n)).sort();
       for (const name of names) {
         const path = join(this.options.dir, name);
         const seq = Number(SEGMENT_NAME.exec(name)?.[1]);
         this.nextSeq = Math.max(this.nextSeq, seq + 1);
-        const decoded = decodeSegment(await readFile(path));
+        const decoded = decodeSegment(await this.fs.readFile(path));
         if (decoded.droppedBytes > 0) {
           this.log.warn({ segment: name, droppedBytes: decoded.droppedBytes, keptRecords: decoded.records.length }, 'spool segment has a torn or corrupt tail; dropping it');
         }
         if (decoded.records.length === 0) {
-          await unlink(path);
+          await this.fs.unlink(path);
           continue;
         }
-        if (decoded.droppedBytes > 0) await truncate(path, decoded.validEnd);
+        if (decoded.droppedBytes > 0) await this.fs.truncate(path, decoded.validEnd);
         const readings = decoded.records.reduce((n, r) => n + r.readings.length, 0);
         this.segments.push({ seq, path, fileBytes: decoded.validEnd, cursor: SEGMENT_MAGIC.length, readings, records: decoded.records.length, handle: null });
         this.pendingReadings += readings;
@@ -136,7 +160,7 @@ export class Spool {
     return this.serial(async () => {
       const segment = this.segments[0];
       if (!segment || segment.cursor >= segment.fileBytes) return null;
-      const handle = segment.handle ?? (await open(segment.path, 'r'));
+      const handle = segment.handle ?? (await this.fs.open(segment.path, 'r'));
       try {
         let window = Math.min(READ_WINDOW_BYTES, segment.fileBytes - segment.cursor);
         for (;;) {
@@ -220,15 +244,22 @@ export class Spool {
   private async createSegment(): Promise<Segment> {
     const seq = this.nextSeq++;
     const path = join(this.options.dir, `${String(seq).padStart(16, '0')}.seg`);
-    const handle = await open(path, 'wx+');
-    await handle.write(SEGMENT_MAGIC, 0, SEGMENT_MAGIC.length, 0);
-    await handle.sync();
-    // A new file's directory entry is durable only once the directory itself is fsynced (fsync(2), NOTES).
-    const dir = await open(this.options.dir, 'r');
+    const handle = await this.fs.open(path, 'wx+');
     try {
-      await dir.sync();
-    } finally {
-      await dir.close();
+      await handle.write(SEGMENT_MAGIC, 0, SEGMENT_MAGIC.length, 0);
+      await handle.sync();
+      // A new file's directory entry is durable only once the directory itself is fsynced (fsync(2), NOTES).
+      const dir = await this.fs.open(this.options.dir, 'r');
+      try {
+        await dir.sync();
+      } finally {
+        await dir.close();
+      }
+    } catch (err) {
+      // Disk full or unwritable: no handle and no empty file may be left per retry (issue 11).
+      await handle.close().catch(() => undefined);
+      await this.fs.unlink(path).catch(() => undefined);
+      throw err;
     }
     const segment: Segment = { seq, path, fileBytes: SEGMENT_MAGIC.length, cursor: SEGMENT_MAGIC.length, readings: 0, records: 0, handle };
     this.segments.push(segment);
@@ -248,7 +279,7 @@ export class Spool {
       segment.handle = null;
     }
     this.segments = this.segments.filter((s) => s !== segment);
-    await unlink(segment.path).catch((err: NodeJS.ErrnoException) => {
+    await this.fs.unlink(segment.path).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'ENOENT') throw err;
     });
   }

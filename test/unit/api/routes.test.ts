@@ -23,11 +23,21 @@ describe('GET /api/health', () => {
 
   it('is degraded while the store is down but the spool accepts, and reports the spool depth', async () => {
     const h = await harness();
-    h.store.healthImpl = async () => ({ ok: false, kind: 'duckdb', detail: 'connection refused', lastReadingMs: null });
+    // A store's own text can carry a path or a URL: the answer carries a code (issue 11).
+    h.store.healthImpl = async () => ({ ok: false, kind: 'duckdb', detail: 'IO Error: could not open /srv/secret-path/energy.duckdb', lastReadingMs: null });
     Object.assign(h.writeStatus, { storeUp: false, spoolReadings: 1234, spoolBytes: 56_789 });
     const res = await h.app.inject({ method: 'GET', url: '/api/health' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ status: 'degraded', store: { ok: false, detail: 'connection refused' }, writePath: { spoolReadings: 1234, spoolBytes: 56_789 } });
+    expect(res.json()).toMatchObject({ status: 'degraded', store: { ok: false, detail: 'store-unavailable' }, writePath: { spoolReadings: 1234, spoolBytes: 56_789 } });
+    expect(res.body).not.toContain('secret-path');
+  });
+
+  it('is down (503) while the spool cannot write, even with the store up', async () => {
+    const h = await harness();
+    Object.assign(h.writeStatus, { spoolWritable: false, acknowledging: false, lastError: 'spool-disk-full' });
+    const res = await h.app.inject({ method: 'GET', url: '/api/health' });
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toMatchObject({ status: 'down', writePath: { spoolWritable: false, acknowledging: false, lastError: 'spool-disk-full' } });
   });
 
   it('reports the e-mail outbox, and is degraded while a mail keeps failing', async () => {
@@ -64,7 +74,7 @@ describe('GET /api/health', () => {
     h.ingestStatus.connected = false;
     const res = await h.app.inject({ url: '/api/health' });
     expect(res.statusCode).toBe(503);
-    expect(res.json()).toMatchObject({ status: 'down', store: { ok: false, detail: 'health check failed' }, broker: { connected: false } });
+    expect(res.json()).toMatchObject({ status: 'down', store: { ok: false, detail: 'store-unavailable' }, broker: { connected: false } });
     expect(res.body).not.toContain('hunter2');
   });
 });
