@@ -59,6 +59,8 @@ export interface SimulatorOptions {
   /** One JSON object per event (injections, progress); default nothing. */
   log?: (line: Record<string, unknown>) => void;
   clientIdPrefix?: string;
+  /** Called with each PUBACK's delay after its publish, ms (benchmarks). */
+  onAck?: (latencyMs: number) => void;
 }
 
 export interface BackfillReport {
@@ -108,7 +110,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const fleet = buildFleet(sites, seed, plan.injections, backfillFrom, { ...(options.intervalS ? { intervalS: options.intervalS } : {}), ...(options.formats ? { formats: options.formats } : {}) });
   const prefix = options.clientIdPrefix ?? `sbe-sim-${process.pid}`;
   const publishers = new Map<FleetDevice, DevicePublisher>();
-  for (const d of fleet) publishers.set(d, new DevicePublisher(options.url, d.site, d.device.id, secretOf(options.config, d.site, d.device), options.window ?? 100, prefix));
+  for (const d of fleet) publishers.set(d, new DevicePublisher(options.url, d.site, d.device.id, secretOf(options.config, d.site, d.device), options.window ?? 100, prefix, options.onAck));
   try {
     await Promise.all([...publishers.values()].map((p) => p.start()));
   } catch (e) {

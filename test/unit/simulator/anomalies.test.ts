@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { PayloadDecoder } from '../../../src/ingest/decoder.js';
 import { ANOMALY_KINDS, injectionLogLine, type Injection } from '../../../src/simulator/anomaly-kinds.js';
 import { planAnomalies } from '../../../src/simulator/anomaly-plan.js';
-import { encodeReadings } from '../../../src/simulator/payloads.js';
+import { encodeHistoryPack, encodeReadings } from '../../../src/simulator/payloads.js';
 import { Rng } from '../../../src/simulator/random.js';
 import { SiteModel } from '../../../src/simulator/site-model.js';
 import { FOUR_USAGES, simulate, type Series } from './simulated-year.js';
@@ -120,5 +120,16 @@ describe('payloads', () => {
     }
     const gas = encodeReadings('bureaux', 'gaz', 'senml', nowMs, { gas_m3: 1234.56 }, true);
     expect(decoder.decode(gas[0]!.topic, Buffer.from(gas[0]!.payload), nowMs).readings.map((r) => [r.quantity, r.value])).toEqual([['gas_m3', 1234.56]]);
+  });
+
+  it('a history pack (the backfill shape) decodes, through the service decoder, to every step and value sent', () => {
+    const decoder = new PayloadDecoder(FOUR_USAGES);
+    const nowMs = Date.UTC(2026, 0, 5, 12);
+    const steps = [0, 1, 2].map((k) => ({ tsMs: nowMs - (3 - k) * 900_000, values: { energy_kwh: 18234.612 + k * 1.25, power_w: 5120 + k } }));
+    const pack = encodeHistoryPack('bureaux', 'tgbt', steps);
+    const r = decoder.decode(pack.topic, Buffer.from(pack.payload), nowMs);
+    expect(r.rejections).toEqual([]);
+    expect(r.readings.map((x) => [x.tsMs, x.quantity, x.value, x.tsFromServer === true])).toEqual(steps.flatMap((s) => [[s.tsMs, 'energy_kwh', s.values.energy_kwh, false], [s.tsMs, 'power_w', s.values.power_w, false]]));
+    expect(() => encodeHistoryPack('bureaux', 'tgbt', [{ tsMs: nowMs, values: { power_w: Number.NaN } }])).toThrow(/bureaux\/tgbt power_w: value NaN .* not a finite number/);
   });
 });
