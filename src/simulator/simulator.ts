@@ -196,7 +196,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
 
   const live = () => {
     const next = new Map<FleetDevice, number>();
-    for (const d of fleet) next.set(d, liveFrom.get(d) ?? now());
+    // Without a history before them, devices start spread over a second (or their interval, when
+    // shorter), as a real fleet is: all in the same millisecond would be a burst at every tick.
+    // Not over a whole interval: a weather station would then wait up to 5 min for its first reading.
+    fleet.forEach((d, k) => next.set(d, liveFrom.get(d) ?? now() + Math.floor((k / fleet.length) * Math.min(1000, d.intervalMs))));
     const tick = () => {
       if (stopped) return;
       const t = now();

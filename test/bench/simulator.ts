@@ -104,8 +104,10 @@ try {
   let latencies = new Float64Array(1 << 16);
   let count = 0;
   let recording = scenario === 'backfill';
+  /** Only messages published once the measurement started: those of the warm-up would count their wait in the queue. */
+  let recordFrom = 0;
   const onAck = (ms: number) => {
-    if (!recording) return;
+    if (!recording || performance.now() - ms < recordFrom) return;
     if (count === latencies.length) {
       const grown = new Float64Array(latencies.length * 2);
       grown.set(latencies);
@@ -133,6 +135,7 @@ try {
     await new Promise((r) => setTimeout(r, 2000));
     const before = run.stats();
     recording = true;
+    recordFrom = performance.now();
     const m0 = { sim: ownCpuSeconds(), service: await cpuSeconds(pid), at: performance.now() };
     await new Promise((r) => setTimeout(r, seconds * 1000));
     const after = run.stats();
