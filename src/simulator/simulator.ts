@@ -33,6 +33,8 @@ export interface SimulatorOptions {
   speed?: number;
   /** Inject one case of each anomaly kind (see anomaly-kinds.ts). */
   anomalies?: boolean;
+  /** With `anomalies`: the stuck sensor and the silent device go on past the history's end, the night load and the heating left on are its last (see PlanOptions). */
+  anomaliesOngoingAtEnd?: boolean;
   /** Where to place them; default the history (its last 60 days at most), else the first day live. */
   anomalyWindow?: { fromMs: number; toMs: number };
   /** Publish live readings after the history (default true). */
@@ -104,7 +106,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   if (options.anomalies) {
     const window = options.anomalyWindow ?? (backfillFrom < originTo ? { fromMs: Math.max(backfillFrom, originTo - 60 * DAY_MS), toMs: originTo } : { fromMs: startMs + 120_000, toMs: startMs + DAY_MS });
     const planning = sites.map((s) => new SiteModel(s, seed, []));
-    plan = planAnomalies(planning, window.fromMs, window.toMs, new Rng(seed ^ 0x5eed));
+    plan = planAnomalies(planning, window.fromMs, window.toMs, new Rng(seed ^ 0x5eed), { ongoingAtEnd: options.anomaliesOngoingAtEnd === true });
     for (const s of plan.skipped) log({ msg: 'anomaly not injected', what: s.what, reason: s.reason });
   }
   const fleet = buildFleet(sites, seed, plan.injections, backfillFrom, { ...(options.intervalS ? { intervalS: options.intervalS } : {}), ...(options.formats ? { formats: options.formats } : {}) });

@@ -102,6 +102,30 @@ describe('anomaly effects on the published data', () => {
   });
 });
 
+describe('anomaly plan of the demo (ongoingAtEnd)', () => {
+  it('keeps the stuck sensor and the silent device going past the end, and puts the night load and the heating left on last', () => {
+    const models = FOUR_USAGES.sites.map((s) => new SiteModel(s, 1, []));
+    const plan = planAnomalies(models, FROM, TO, new Rng(42), { ongoingAtEnd: true });
+    const at = (what: string) => plan.injections.find((i) => i.what === what)!;
+    expect(plan.injections.map((i) => i.what).sort()).toEqual([...ANOMALY_KINDS].sort());
+    for (const what of ['stuck-sensor', 'silent-device']) {
+      expect(at(what).fromMs, what).toBeLessThan(TO);
+      expect(at(what).toMs, what).toBeGreaterThan(TO);
+    }
+    // Stuck 18 h before the end: the flatline rule's 12 unchanged hours and its hour of `for` fit.
+    expect(TO - at('stuck-sensor').fromMs).toBeGreaterThanOrEqual(14 * 3_600_000);
+    const usual = planAnomalies(models, FROM, TO, new Rng(42));
+    const usualAt = (what: string) => usual.injections.find((i) => i.what === what)!;
+    // The last working night (a weekend and a holiday at most after it), the coldest of the last three weekends.
+    for (const [what, days] of [['night-load', 4], ['heating-weekend', 21]] as const) {
+      expect(at(what).toMs, what).toBeLessThanOrEqual(TO);
+      expect(TO - at(what).toMs, what).toBeLessThan(days * 86_400_000);
+      expect(at(what).fromMs, what).toBeGreaterThanOrEqual(usualAt(what).fromMs);
+    }
+    for (const i of usual.injections) expect(i.toMs, i.what).toBeLessThanOrEqual(TO);
+  });
+});
+
 describe('payloads', () => {
   it('JSON, SenML and plain messages decode, through the service decoder, to the values sent', () => {
     const decoder = new PayloadDecoder(FOUR_USAGES);
