@@ -3,7 +3,7 @@
  * process) against the real service (src/main.ts in its own process, as `npm start` runs it), every
  * message at QoS 1, counted once its PUBACK arrives (the service acknowledges once durable).
  *   npm run bench:simulator [-- --scenario live|backfill] [--devices 500] [--seconds 60] [--interval 1]
- *                           [--days 365] [--json out.json]
+ *                           [--days 365] [--steps N] [--json out.json]
  * live: `--devices` simulated devices (10 buildings of 50: a main meter, 19 sub-meters, a gas meter,
  *   a weather station, 28 room temperature sensors) each publishing one message every `--interval`
  *   seconds, paced, for `--seconds` after every device has connected: the ingest benchmark's
@@ -32,6 +32,8 @@ const { values: a } = parseArgs({
     seconds: { type: 'string', default: '60' },
     interval: { type: 'string', default: '1' },
     days: { type: 'string', default: '365' },
+    /** Steps of history per SenML pack (the simulator's historyStepsPerMessage; default its own). */
+    steps: { type: 'string' },
     json: { type: 'string' },
   },
 });
@@ -127,6 +129,7 @@ try {
     clientIdPrefix: 'bench-sim',
     onAck,
     ...(scenario === 'live' ? { intervalS, live: true } : { backfillDays: days, anomalies: true, live: false }),
+    ...(a.steps !== undefined ? { historyStepsPerMessage: Number(a.steps) } : {}),
   });
   const connectedS = (performance.now() - t0) / 1000;
   let result: Record<string, unknown>;
