@@ -74,6 +74,8 @@ async function main(): Promise<void> {
     originMs: marker.originMs,
     ...(skipUntilMs !== null ? { skipUntilMs } : {}),
     anomalies: true,
+    // The demo ends with open alerts: a stuck sensor and a silent device still at it, the night load and the heating left on just before.
+    anomaliesOngoingAtEnd: true,
     clientIdPrefix: 'sbe-demo',
     log: (line) => logger.info({ module: 'simulator', ...line }, String(line.msg ?? 'simulator')),
   });

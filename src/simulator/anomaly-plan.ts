@@ -71,12 +71,30 @@ function daysOff(m: SiteModel, fromMs: number, toMs: number): { fromMs: number; 
   return runs.filter((r) => r.toMs - r.fromMs <= 4 * DAY_MS);
 }
 
+export interface PlanOptions {
+  /**
+   * The demo's ending (issue 12: it ends with open alerts): the stuck sensor and the silent device
+   * start before `toMs` and last a day past it, so their alerts are open when the history has
+   * been judged; the night load and the heating left on take the last night and the coldest of the
+   * last three runs of days off of the window, so theirs are the most recent. Otherwise every case ends inside it.
+   */
+  ongoingAtEnd?: boolean;
+}
+
+/** The stuck sensor's head start before the end, with `ongoingAtEnd`: the flatline rule's 12 unchanged hourly means and its hour of `for`, with room. */
+const STUCK_BEFORE_END_MS = 18 * HOUR_MS;
+/** The silent device's head start: the device-silent rule's `after` (1 h) twice over, and its first minute cycle. */
+const SILENT_BEFORE_END_MS = 3 * HOUR_MS;
+/** With `ongoingAtEnd`, heating left on goes on the coldest of the window's last runs of days off. */
+const RECENT_RUNS = 3;
+
 /**
  * Places one injection of each kind in [fromMs, toMs): each kind in its own part of the window
  * (the drift over three weeks or half the window, whichever is shorter), each on a device of a
  * different site where the configuration allows. Heating left on goes on the coldest weekend.
  */
-export function planAnomalies(models: readonly SiteModel[], fromMs: number, toMs: number, rng: Rng): PlanResult {
+export function planAnomalies(models: readonly SiteModel[], fromMs: number, toMs: number, rng: Rng, options: PlanOptions = {}): PlanResult {
+  const ongoing = options.ongoingAtEnd === true;
   const injections: Injection[] = [];
   const skipped: PlanResult['skipped'] = [];
   const span = toMs - fromMs;
@@ -111,24 +129,36 @@ export function planAnomalies(models: readonly SiteModel[], fromMs: number, toMs
           return;
         }
         const meanC = (r: { fromMs: number; toMs: number }) => m.weather.temperatureC(r.fromMs + 12 * HOUR_MS);
-        const coldest = runs.reduce((a, b) => (meanC(b) < meanC(a) ? b : a));
-        add(coldest.fromMs, coldest.toMs, 'heating kept at its occupied set point over the days off');
+        // The demo's: the coldest of the last three, so that it is recent and still shows (a mild weekend needs little heating).
+        const among = ongoing ? runs.slice(-RECENT_RUNS) : runs;
+        const chosen = among.reduce((a, b) => (meanC(b) < meanC(a) ? b : a));
+        add(chosen.fromMs, chosen.toMs, 'heating kept at its occupied set point over the days off');
         break;
       }
       case 'night-load': {
         const nights = workingHours(m, partFrom, toMs, 23, 6 * HOUR_MS);
         if (nights.length === 0) return void skipped.push({ what, reason: 'no working-day night in the window' });
-        const a = nights[0]!;
+        const a = ongoing ? nights.at(-1)! : nights[0]!;
         add(a, a + 6 * HOUR_MS, 'extra load of 40 % of the activity load, 23:00–05:00');
         break;
       }
       case 'stuck-sensor': {
+        if (ongoing) {
+          const a = grid(toMs - STUCK_BEFORE_END_MS);
+          add(a, toMs + DAY_MS, 'every value frozen from 18 h before the end of the history, for a day and 18 h');
+          break;
+        }
         const mornings = workingHours(m, partFrom, toMs, 9, STUCK_MS);
         const a = mornings[0] ?? randomIn(partFrom, Math.min(toMs, partFrom + part) - STUCK_MS);
         add(a, a + STUCK_MS, 'every value frozen for 24 h');
         break;
       }
       case 'silent-device': {
+        if (ongoing) {
+          const a = grid(toMs - SILENT_BEFORE_END_MS);
+          add(a, toMs + DAY_MS, 'publishes nothing from 3 h before the end of the history, for a day and 3 h');
+          break;
+        }
         const a = randomIn(partFrom, partFrom + part - 3 * HOUR_MS);
         add(a, a + 3 * HOUR_MS, 'publishes nothing for 3 h');
         break;
@@ -145,7 +175,8 @@ export function planAnomalies(models: readonly SiteModel[], fromMs: number, toMs
       }
     }
   });
-  const inside = injections.filter((i) => i.fromMs >= fromMs && i.toMs <= toMs && i.fromMs <= i.toMs);
+  const lastsPast = (i: Injection) => ongoing && (i.what === 'stuck-sensor' || i.what === 'silent-device');
+  const inside = injections.filter((i) => i.fromMs >= fromMs && (i.toMs <= toMs || lastsPast(i)) && i.fromMs <= i.toMs);
   for (const i of injections) if (!inside.includes(i)) skipped.push({ what: i.what, reason: 'the window is too short for it' });
   return { injections: inside, skipped };
 }

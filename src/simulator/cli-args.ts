@@ -19,8 +19,20 @@ export const simulateHelp = `usage: npm run simulate -- [options]
   --interval S        live reading interval of every device, s (default by kind: 10 s meters,
                       60 s other meters and sensors, 300 s weather)
   --backfill-only     exit once the history is acknowledged
-  --replay FILE.csv   replay a real history instead (a load curve or a meter export, read as
-                      the import reads it) for --site, --device, --quantity, --values
+  --replay FILE.csv   replay a real history instead, published by --site's --device with its own
+                      credentials, each reading at its original time, at --speed times real
+                      time (default: as fast as acknowledged). The file is read as
+                      \`npm run cli -- import\` reads it: a header row (after an export's
+                      metadata block), a timestamp column (ISO 8601, or local date-times in the
+                      site's zone) and a value column, \`,\` or \`;\` separated (decimal comma
+                      with \`;\`), the unit where the file states it. For example an Enedis load
+                      curve (\`Horodate;Valeur\`, W every 30 min: --values power), an hourly
+                      export (\`timestamp,kwh\`: --values interval) or meter readings (--values
+                      index). A refused line is logged with its number and column, and left
+                      out (exit code 2). A replayed index starts at 0.
+  --site S --device D --quantity Q   the device of the replay (required with --replay)
+  --values power|interval|invoice|index   what the value column holds (default interval)
+  --timestamp-column NAME, --value-column NAME, --timestamp-marks start|end   as for the import
   Logs JSON lines on stdout. Stop with Ctrl-C.`;
 
 const OPTIONS = {
@@ -39,6 +51,9 @@ const OPTIONS = {
   device: { type: 'string' },
   quantity: { type: 'string' },
   values: { type: 'string' },
+  'timestamp-column': { type: 'string' },
+  'value-column': { type: 'string' },
+  'timestamp-marks': { type: 'string' },
 } as const;
 
 const number = (what: string) => z.coerce.number({ error: `must be a number (${what})` });
@@ -61,7 +76,10 @@ const argsSchema = z.strictObject({
   site: z.string().optional(),
   device: z.string().optional(),
   quantity: z.string().optional(),
-  values: z.enum(['power', 'interval', 'index']).optional(),
+  values: z.enum(['power', 'interval', 'invoice', 'index']).optional(),
+  'timestamp-column': z.string().optional(),
+  'value-column': z.string().optional(),
+  'timestamp-marks': z.enum(['start', 'end']).optional(),
 });
 
 export type SimulateArgs = z.infer<typeof argsSchema>;

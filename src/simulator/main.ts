@@ -19,7 +19,20 @@ async function main(argv: string[]): Promise<number> {
   const url = args.url ?? `mqtt://127.0.0.1:${env.MQTT_PORT}`;
   if (args.replay !== undefined) {
     const { replayFile } = await import('./replay.js');
-    return replayFile({ config, url, file: args.replay, site: args.site!, device: args.device!, quantity: args.quantity!, values: args.values ?? 'interval', speed: args.speed ?? 1, log: logLine });
+    return replayFile({
+      config,
+      url,
+      file: args.replay,
+      site: args.site!,
+      device: args.device!,
+      quantity: args.quantity!,
+      values: args.values ?? 'interval',
+      ...(args['timestamp-column'] !== undefined ? { timestampColumn: args['timestamp-column'] } : {}),
+      ...(args['value-column'] !== undefined ? { valueColumn: args['value-column'] } : {}),
+      ...(args['timestamp-marks'] !== undefined ? { timestampMarks: args['timestamp-marks'] } : {}),
+      speed: args.speed ?? 0,
+      log: logLine,
+    });
   }
   let run: SimulatorRun | null = null;
   const stop = async () => {

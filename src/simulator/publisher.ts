@@ -29,6 +29,8 @@ export class DevicePublisher {
     private readonly secret: string,
     private readonly window: number,
     private readonly clientIdPrefix: string,
+    /** Called with each PUBACK's delay after the publish, ms (the benchmark's latency figures). */
+    private readonly onAck?: (latencyMs: number) => void,
   ) {}
 
   async start(): Promise<void> {
@@ -54,12 +56,16 @@ export class DevicePublisher {
     if (!client) throw new Error(`${this.site}/${this.device}: not connected`);
     this.inFlight += 1;
     this.stats.sent += 1;
+    const sentAt = this.onAck ? performance.now() : 0;
     client.publish(message.topic, message.payload, { qos: 1 }, (err) => {
       this.inFlight -= 1;
       if (err) {
         this.stats.failed += 1;
         this.lastError = err;
-      } else this.stats.acked += 1;
+      } else {
+        this.stats.acked += 1;
+        this.onAck?.(performance.now() - sentAt);
+      }
       this.waiters.shift()?.();
       if (this.inFlight === 0) for (const w of this.idle.splice(0)) w();
     });

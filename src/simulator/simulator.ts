@@ -33,6 +33,8 @@ export interface SimulatorOptions {
   speed?: number;
   /** Inject one case of each anomaly kind (see anomaly-kinds.ts). */
   anomalies?: boolean;
+  /** With `anomalies`: the stuck sensor and the silent device go on past the history's end, the night load and the heating left on are its last (see PlanOptions). */
+  anomaliesOngoingAtEnd?: boolean;
   /** Where to place them; default the history (its last 60 days at most), else the first day live. */
   anomalyWindow?: { fromMs: number; toMs: number };
   /** Publish live readings after the history (default true). */
@@ -59,6 +61,8 @@ export interface SimulatorOptions {
   /** One JSON object per event (injections, progress); default nothing. */
   log?: (line: Record<string, unknown>) => void;
   clientIdPrefix?: string;
+  /** Called with each PUBACK's delay after its publish, ms (benchmarks). */
+  onAck?: (latencyMs: number) => void;
 }
 
 export interface BackfillReport {
@@ -102,13 +106,13 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   if (options.anomalies) {
     const window = options.anomalyWindow ?? (backfillFrom < originTo ? { fromMs: Math.max(backfillFrom, originTo - 60 * DAY_MS), toMs: originTo } : { fromMs: startMs + 120_000, toMs: startMs + DAY_MS });
     const planning = sites.map((s) => new SiteModel(s, seed, []));
-    plan = planAnomalies(planning, window.fromMs, window.toMs, new Rng(seed ^ 0x5eed));
+    plan = planAnomalies(planning, window.fromMs, window.toMs, new Rng(seed ^ 0x5eed), { ongoingAtEnd: options.anomaliesOngoingAtEnd === true });
     for (const s of plan.skipped) log({ msg: 'anomaly not injected', what: s.what, reason: s.reason });
   }
   const fleet = buildFleet(sites, seed, plan.injections, backfillFrom, { ...(options.intervalS ? { intervalS: options.intervalS } : {}), ...(options.formats ? { formats: options.formats } : {}) });
   const prefix = options.clientIdPrefix ?? `sbe-sim-${process.pid}`;
   const publishers = new Map<FleetDevice, DevicePublisher>();
-  for (const d of fleet) publishers.set(d, new DevicePublisher(options.url, d.site, d.device.id, secretOf(options.config, d.site, d.device), options.window ?? 100, prefix));
+  for (const d of fleet) publishers.set(d, new DevicePublisher(options.url, d.site, d.device.id, secretOf(options.config, d.site, d.device), options.window ?? 100, prefix, options.onAck));
   try {
     await Promise.all([...publishers.values()].map((p) => p.start()));
   } catch (e) {
@@ -194,7 +198,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
 
   const live = () => {
     const next = new Map<FleetDevice, number>();
-    for (const d of fleet) next.set(d, liveFrom.get(d) ?? now());
+    // Without a history before them, devices start spread over a second (or their interval, when
+    // shorter), as a real fleet is: all in the same millisecond would be a burst at every tick.
+    // Not over a whole interval: a weather station would then wait up to 5 min for its first reading.
+    fleet.forEach((d, k) => next.set(d, liveFrom.get(d) ?? now() + Math.floor((k / fleet.length) * Math.min(1000, d.intervalMs))));
     const tick = () => {
       if (stopped) return;
       const t = now();

@@ -48,8 +48,14 @@ export class SiteModel {
   readonly weather: WeatherModel;
   readonly heatingCarrier: HeatingCarrier;
   private readonly stream: number;
-  /** The last few instants asked for: every device of the site asks for the same ones in turn. */
-  private readonly cache = new Map<number, SiteConditions>();
+  /**
+   * The last few instants asked for: every device of the site asks for the same ones in turn (its
+   * reading's instant, its meter slot's middle). A ring searched linearly: a Map keyed by epoch
+   * milliseconds (heap numbers) cost as much as the conditions themselves in a backfill profile.
+   */
+  private readonly cacheKeys = new Float64Array(8).fill(NaN);
+  private readonly cacheValues: (SiteConditions | undefined)[] = new Array<SiteConditions | undefined>(8);
+  private cacheNext = 0;
 
   constructor(
     readonly site: SiteConfig,
@@ -67,12 +73,12 @@ export class SiteModel {
 
   conditions(tMs: number, withAnomalies = true): SiteConditions {
     const key = withAnomalies ? tMs : -tMs;
-    let c = this.cache.get(key);
-    if (!c) {
-      c = this.compute(tMs, withAnomalies);
-      if (this.cache.size >= 16) this.cache.delete(this.cache.keys().next().value!);
-      this.cache.set(key, c);
-    }
+    const keys = this.cacheKeys;
+    for (let k = 0; k < keys.length; k++) if (keys[k] === key) return this.cacheValues[k]!;
+    const c = this.compute(tMs, withAnomalies);
+    keys[this.cacheNext] = key;
+    this.cacheValues[this.cacheNext] = c;
+    this.cacheNext = (this.cacheNext + 1) % keys.length;
     return c;
   }
 

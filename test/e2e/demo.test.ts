@@ -104,4 +104,32 @@ describe('npm run demo', () => {
     await expect.poll(async () => (await readdir(join(dir.path, 'demo-data', 'mails'))).filter((f) => f.endsWith('.eml')).length, { timeout: 60_000 }).toBeGreaterThan(0);
     expect(output).toMatch(/alert e-mail caught.*\.eml|\.eml.*alert e-mail caught/);
   });
+
+  it('ends with open alerts: the stuck sensor and the silent device still at it, the night load and the heating left on the latest', async () => {
+    const injected = new Map<string, { device: string; fromMs: number; toMs: number }>();
+    for (const line of output.split('\n')) {
+      if (!line.includes('"anomaly injected"')) continue;
+      const l = JSON.parse(line) as { what: string; device: string; from: string; to: string };
+      injected.set(l.what, { device: l.device, fromMs: Date.parse(l.from), toMs: Date.parse(l.to) });
+    }
+    for (const what of ['stuck-sensor', 'silent-device', 'night-load', 'heating-weekend']) expect([...injected.keys()], 'the demo logs each injection').toContain(what);
+    type Alert = { site: string; device: string; rule: string; state: string; start: string };
+    const open = ((await (await page.request.get(`${httpUrl}/api/alerts?state=open&limit=1000`)).json()) as { alerts: Alert[] }).alerts;
+    expect(open.length).toBeGreaterThan(0);
+    // A rule on several quantities opens one alert per quantity (`sensor-flatline:co2_ppm`): the rule is the id's head.
+    const openOn = (what: string) => open.filter((a) => `${a.site}/${a.device}` === injected.get(what)!.device).map((a) => a.rule.split(':')[0]);
+    const seen = `open: ${JSON.stringify(open)}; injected: ${JSON.stringify([...injected])}`;
+    expect(openOn('stuck-sensor'), seen).toContain('sensor-flatline');
+    expect(openOn('silent-device'), seen).toContain('device-silent');
+    // A night or a weekend alert resolves with the next opening hours: these are the last ones before the end.
+    const all = ((await (await page.request.get(`${httpUrl}/api/alerts?limit=1000`)).json()) as { alerts: Alert[] }).alerts;
+    // The last working night; the coldest of the last three weekends (src/simulator/anomaly-plan.ts, ongoingAtEnd).
+    for (const [what, days] of [['night-load', 5], ['heating-weekend', 22]] as const) {
+      const i = injected.get(what)!;
+      const site = i.device.split('/')[0];
+      const during = all.filter((a) => a.site === site && Date.parse(a.start) >= i.fromMs - 3_600_000 && Date.parse(a.start) <= i.toMs);
+      expect(during.map((a) => `${a.device}:${a.rule}`), what).not.toEqual([]);
+      expect(Date.now() - i.toMs, `${what} is within the last ${days} days`).toBeLessThan(days * 86_400_000);
+    }
+  });
 });

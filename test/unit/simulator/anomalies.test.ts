@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { PayloadDecoder } from '../../../src/ingest/decoder.js';
 import { ANOMALY_KINDS, injectionLogLine, type Injection } from '../../../src/simulator/anomaly-kinds.js';
 import { planAnomalies } from '../../../src/simulator/anomaly-plan.js';
-import { encodeReadings } from '../../../src/simulator/payloads.js';
+import { encodeHistoryPack, encodeReadings } from '../../../src/simulator/payloads.js';
 import { Rng } from '../../../src/simulator/random.js';
 import { SiteModel } from '../../../src/simulator/site-model.js';
 import { FOUR_USAGES, simulate, type Series } from './simulated-year.js';
@@ -102,6 +102,30 @@ describe('anomaly effects on the published data', () => {
   });
 });
 
+describe('anomaly plan of the demo (ongoingAtEnd)', () => {
+  it('keeps the stuck sensor and the silent device going past the end, and puts the night load and the heating left on last', () => {
+    const models = FOUR_USAGES.sites.map((s) => new SiteModel(s, 1, []));
+    const plan = planAnomalies(models, FROM, TO, new Rng(42), { ongoingAtEnd: true });
+    const at = (what: string) => plan.injections.find((i) => i.what === what)!;
+    expect(plan.injections.map((i) => i.what).sort()).toEqual([...ANOMALY_KINDS].sort());
+    for (const what of ['stuck-sensor', 'silent-device']) {
+      expect(at(what).fromMs, what).toBeLessThan(TO);
+      expect(at(what).toMs, what).toBeGreaterThan(TO);
+    }
+    // Stuck 18 h before the end: the flatline rule's 12 unchanged hours and its hour of `for` fit.
+    expect(TO - at('stuck-sensor').fromMs).toBeGreaterThanOrEqual(14 * 3_600_000);
+    const usual = planAnomalies(models, FROM, TO, new Rng(42));
+    const usualAt = (what: string) => usual.injections.find((i) => i.what === what)!;
+    // The last working night (a weekend and a holiday at most after it), the coldest of the last three weekends.
+    for (const [what, days] of [['night-load', 4], ['heating-weekend', 21]] as const) {
+      expect(at(what).toMs, what).toBeLessThanOrEqual(TO);
+      expect(TO - at(what).toMs, what).toBeLessThan(days * 86_400_000);
+      expect(at(what).fromMs, what).toBeGreaterThanOrEqual(usualAt(what).fromMs);
+    }
+    for (const i of usual.injections) expect(i.toMs, i.what).toBeLessThanOrEqual(TO);
+  });
+});
+
 describe('payloads', () => {
   it('JSON, SenML and plain messages decode, through the service decoder, to the values sent', () => {
     const decoder = new PayloadDecoder(FOUR_USAGES);
@@ -120,5 +144,16 @@ describe('payloads', () => {
     }
     const gas = encodeReadings('bureaux', 'gaz', 'senml', nowMs, { gas_m3: 1234.56 }, true);
     expect(decoder.decode(gas[0]!.topic, Buffer.from(gas[0]!.payload), nowMs).readings.map((r) => [r.quantity, r.value])).toEqual([['gas_m3', 1234.56]]);
+  });
+
+  it('a history pack (the backfill shape) decodes, through the service decoder, to every step and value sent', () => {
+    const decoder = new PayloadDecoder(FOUR_USAGES);
+    const nowMs = Date.UTC(2026, 0, 5, 12);
+    const steps = [0, 1, 2].map((k) => ({ tsMs: nowMs - (3 - k) * 900_000, values: { energy_kwh: 18234.612 + k * 1.25, power_w: 5120 + k } }));
+    const pack = encodeHistoryPack('bureaux', 'tgbt', steps);
+    const r = decoder.decode(pack.topic, Buffer.from(pack.payload), nowMs);
+    expect(r.rejections).toEqual([]);
+    expect(r.readings.map((x) => [x.tsMs, x.quantity, x.value, x.tsFromServer === true])).toEqual(steps.flatMap((s) => [[s.tsMs, 'energy_kwh', s.values.energy_kwh, false], [s.tsMs, 'power_w', s.values.power_w, false]]));
+    expect(() => encodeHistoryPack('bureaux', 'tgbt', [{ tsMs: nowMs, values: { power_w: Number.NaN } }])).toThrow(/bureaux\/tgbt power_w: value NaN .* not a finite number/);
   });
 });
