@@ -320,6 +320,7 @@ export type HealthAnswer = {
   store: {
     kind: "duckdb" | "influxdb";
     ok: boolean;
+    /** A code (store-timeout, store-unavailable, store-not-started), never the store's own text */
     detail: (string) | null;
     lastReading: (string) | null;
   };
@@ -338,7 +339,10 @@ export type HealthAnswer = {
     lastWrite: (string) | null;
     /** Duration of the last successful batch write to the store */
     lastWriteLatencyMs: (number) | null;
+    /** A code (store-unreachable, store-timeout, store-unavailable, spool-disk-full, spool-unwritable, spool-io-error…), never an error text */
     lastError: (string) | null;
+    /** False while the spool cannot write (disk full, unwritable): nothing is acknowledged, status is down */
+    spoolWritable: boolean;
   };
   email: ({
     /** False when SMTP_URL is unset: mails wait in the outbox */
@@ -505,6 +509,13 @@ export type Problem = {
     monthsMissing: number;
   };
 } | {
+  code: "decret-no-measured-year";
+  params: {
+    fromYear: number;
+    toYear: number;
+    requiredSharePct: number;
+  };
+} | {
   code: "invalid-parameter";
   params: {
     location: string;
@@ -546,6 +557,18 @@ export type Problem = {
   code: "unknown-site";
   params: {
     site: string;
+  };
+} | {
+  code: "decret-not-configured";
+  params: {
+    site: string;
+  };
+} | {
+  code: "year-range";
+  params: {
+    fromYear: number;
+    toYear: number;
+    maxYears: number;
   };
 } | {
   code: "unknown-device";
