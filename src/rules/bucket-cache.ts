@@ -54,6 +54,8 @@ function append(e: BucketEntry, b: Bucket): void {
 export class BucketCache {
   private readonly entries = new Map<string, BucketEntry>();
   private readonly versions = new Map<string, number>();
+  /** Bumped by every noteStored: a site-wide fill begun before a bump is not kept. */
+  private writes = 0;
 
   constructor(
     private readonly store: BucketSource,
@@ -61,6 +63,7 @@ export class BucketCache {
   ) {}
 
   noteStored(readings: readonly Reading[]): void {
+    this.writes += 1;
     for (const r of readings) {
       for (const width of ['1h'] as const) this.note(r, width);
     }
@@ -130,6 +133,40 @@ export class BucketCache {
       return p;
     };
 
+    /** Entries a site-wide fill made for series no rule asked for yet: dropped at the cycle's end unless asked. */
+    const filledUnasked = new Set<string>();
+    const sitesFilled = new Map<string, Promise<void>>();
+    /**
+     * The first cycle of a site (nothing held for it, as after a start): one `siteBuckets` query
+     * for the range the first binding asks fills every series of the site, since the site's other
+     * bindings of the same rule ask the same range (their first judgement starts at the same
+     * catch-up floor). A series asking another range reads it on its own.
+     */
+    const fillSite = (q: BucketQuery & { every: SubDayWidth }): Promise<void> => {
+      const fillKey = `${q.site}\u0000${q.every}\u0000${q.fromMs}\u0000${q.toMs}`;
+      let p = sitesFilled.get(fillKey);
+      if (p) return p;
+      p = (async () => {
+        const prefix = `${q.site}\u0000`;
+        for (const key of this.entries.keys()) if (key.startsWith(prefix) && key.endsWith(`\u0000${q.every}`)) return;
+        const writes = this.writes;
+        const rows = await this.store.siteBuckets({ site: q.site, fromMs: q.fromMs, toMs: q.toMs, every: q.every });
+        if (this.writes !== writes) return;
+        for (const b of rows) {
+          const key = seriesKey({ site: q.site, device: b.device, quantity: b.quantity }, q.every);
+          let e = this.entries.get(key);
+          if (!e) {
+            e = { width: q.every, lo: q.fromMs, hi: q.toMs, starts: [], fields: [], wantFrom: new Map(), filledAtMs: nowMs };
+            this.entries.set(key, e);
+            filledUnasked.add(key);
+          }
+          if (filledUnasked.has(key)) append(e, b);
+        }
+      })();
+      sitesFilled.set(fillKey, p);
+      return p;
+    };
+
     const buckets = async (q: BucketQuery): Promise<Bucket[]> => {
       if (q.every === '1d') return this.store.buckets(q);
       const width = q.every;
@@ -139,6 +176,8 @@ export class BucketCache {
       const key = seriesKey(q, width);
       wanted.set(key, Math.min(wanted.get(key) ?? Infinity, q.fromMs));
       await bringSite(q.site, width);
+      if (!this.entries.has(key)) await fillSite({ ...q, every: width });
+      filledUnasked.delete(key);
       let e = this.entries.get(key);
       if (e && nowMs - e.filledAtMs > this.maxAgeMs * stagger(key)) {
         this.entries.delete(key);
@@ -174,6 +213,7 @@ export class BucketCache {
     return {
       buckets,
       end: () => {
+        for (const key of filledUnasked) if (!wanted.has(key)) this.entries.delete(key);
         for (const [key, fromMs] of wanted) {
           const e = this.entries.get(key);
           if (!e) continue;
