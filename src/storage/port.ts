@@ -94,6 +94,8 @@ export interface ReadingQuery {
    * new this way, src/rules/series-cache.ts).
    */
   siteReadings(selector: SiteSelector): Promise<Reading[]>;
+  /** The last reading at or before `atMs` of every series of a site (readingAtOrBefore for all of them, in one query). */
+  siteReadingsAtOrBefore(selector: { site: string; atMs: number }): Promise<Reading[]>;
   /** Time-ordered buckets. */
   buckets(query: BucketQuery): Promise<Bucket[]>;
   /**

@@ -296,6 +296,27 @@ export function describeStorageContract(label: string, makeStore: () => Promise<
       expect(await store.siteReadings({ site: uniqueSite('site-readings-none'), fromMs, toMs })).toEqual([]);
     });
 
+    it('finds the reading at or before an instant for every series of a site in one call', async () => {
+      const site = uniqueSite('site-atorbefore');
+      await store.write([
+        reading(site, 'm', 'energy_kwh', T0 + 1000, 10),
+        reading(site, 'm', 'energy_kwh', T0 + 2000, 20, true),
+        reading(site, 'm', 'energy_kwh', T0 + 3000, 30),
+        reading(site, 'm', 'gas_m3', T0 + 2500, 99),
+        reading(site, 'late', 'power_w', T0 + 5000, 7),
+        reading(uniqueSite('site-atorbefore-other'), 'm', 'energy_kwh', T0 + 2100, 77),
+      ]);
+      const at = async (atMs: number) => (await store.siteReadingsAtOrBefore({ site, atMs })).sort((a, b) => `${a.device}/${a.quantity}`.localeCompare(`${b.device}/${b.quantity}`));
+      expect(await at(T0 + 2000)).toEqual([normalized(reading(site, 'm', 'energy_kwh', T0 + 2000, 20, true))]);
+      expect(await at(T0 + 2999)).toEqual([normalized(reading(site, 'm', 'energy_kwh', T0 + 2000, 20, true)), normalized(reading(site, 'm', 'gas_m3', T0 + 2500, 99))]);
+      expect(await at(T0 + 10_000)).toEqual([
+        normalized(reading(site, 'late', 'power_w', T0 + 5000, 7)),
+        normalized(reading(site, 'm', 'energy_kwh', T0 + 3000, 30)),
+        normalized(reading(site, 'm', 'gas_m3', T0 + 2500, 99)),
+      ]);
+      expect(await at(T0)).toEqual([]);
+    });
+
     it('buckets every series of a site in one call, as buckets() does series by series', async () => {
       const site = uniqueSite('site-buckets');
       const series = [irregularSeries(site, 'a', 'power_w', 21), irregularSeries(site, 'b', 'co2_ppm', 22), irregularSeries(site, 'a', 'temperature_c', 23)];

@@ -97,6 +97,15 @@ export class DuckDbQueries implements ReadingQuery {
     return rows.map(toBucket);
   }
 
+  async siteReadingsAtOrBefore(s: { site: string; atMs: number }): Promise<Reading[]> {
+    const rows = await this.read(
+      `SELECT device, quantity, epoch_ms(max(ts)) AS ts_ms, arg_max(value, ts) AS value, arg_max(ts_from_server, ts) AS ts_from_server
+       FROM ${READINGS_TABLE} WHERE site = $1 AND ts <= $2 GROUP BY device, quantity ORDER BY device, quantity`,
+      [s.site, tsParam(s.atMs)],
+    );
+    return rows.map((row) => toReading(s.site, String(row.device), quantityOf(row.quantity), row));
+  }
+
   async siteBuckets(q: SiteBucketQuery): Promise<SeriesBucket[]> {
     const rows = await this.read(SITE_SUB_DAY_SQL, [q.site, tsParam(q.fromMs), tsParam(q.toMs), BigInt(BUCKET_WIDTH_MS[q.every])]);
     return rows.map((row) => ({ device: String(row.device), quantity: quantityOf(row.quantity), ...toBucket(row) }));

@@ -112,6 +112,15 @@ export class InfluxQueries implements ReadingQuery {
     return bySeries.flat();
   }
 
+  /** last() per series; the flag is read beside it, from the same point (a selector keeps its point's other fields). */
+  async siteReadingsAtOrBefore(sel: { site: string; atMs: number }): Promise<Reading[]> {
+    if (unmatchable({ site: sel.site })) return [];
+    const q = `SELECT last(${VALUE}) AS ${VALUE}, ${TS_FROM_SERVER} FROM ${this.from}${this.where({ site: sel.site }, [`time <= ${timeLiteral(sel.atMs)}`])} GROUP BY "device", "quantity"`;
+    return ((await this.run(q)).series ?? []).flatMap((series) =>
+      toReadings({ site: sel.site, device: series.tags?.device ?? '', quantity: (series.tags?.quantity ?? '') as QuantityName }, seriesRows(series)),
+    );
+  }
+
   /** One query per window of BUCKETS_PER_QUERY buckets for the whole site, GROUP BY time and the series tags. */
   async siteBuckets(query: SiteBucketQuery): Promise<SeriesBucket[]> {
     if (unmatchable({ site: query.site }) || query.fromMs >= query.toMs) return [];

@@ -164,6 +164,10 @@ export class InfluxStore implements ReadingStore {
     return this.queries.siteReadings(selector);
   }
 
+  siteReadingsAtOrBefore(selector: { site: string; atMs: number }): Promise<Reading[]> {
+    return this.queries.siteReadingsAtOrBefore(selector);
+  }
+
   siteBuckets(query: SiteBucketQuery): Promise<SeriesBucket[]> {
     return this.queries.siteBuckets(query);
   }

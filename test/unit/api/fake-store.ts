@@ -67,6 +67,12 @@ export class FakeStore implements ReadingQuery {
     return this.select(selector);
   }
 
+  async siteReadingsAtOrBefore(s: { site: string; atMs: number }): Promise<Reading[]> {
+    const last = new Map<string, Reading>();
+    for (const r of await this.siteReadings({ site: s.site, fromMs: -Infinity, toMs: s.atMs + 1 })) last.set(`${r.device}\u0000${r.quantity}`, r);
+    return [...last.values()];
+  }
+
   async siteBuckets(q: SiteBucketQuery): Promise<SeriesBucket[]> {
     return siteBucketsOf(await this.siteReadings(q), q);
   }

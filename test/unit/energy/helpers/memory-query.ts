@@ -31,6 +31,12 @@ export class MemoryQuery implements ReadingQuery {
     return (this.series.get(keyOf(s.site, s.device, s.quantity)) ?? []).filter((r) => r.tsMs >= s.fromMs && r.tsMs < s.toMs);
   }
 
+  async siteReadingsAtOrBefore(s: { site: string; atMs: number }): Promise<Reading[]> {
+    const last = new Map<string, Reading>();
+    for (const r of await this.siteReadings({ site: s.site, fromMs: -Infinity, toMs: s.atMs + 1 })) last.set(`${r.device}\u0000${r.quantity}`, r);
+    return [...last.values()];
+  }
+
   async siteBuckets(q: SiteBucketQuery): Promise<SeriesBucket[]> {
     return siteBucketsOf(await this.siteReadings(q), q);
   }
