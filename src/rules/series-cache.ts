@@ -9,10 +9,12 @@ export type RuleReadingSource = Pick<ReadingQuery, 'readings' | 'readingAtOrBefo
  * What the cache reads: the same, each site's newest readings (to skip series with nothing new),
  * and a whole site's new readings and buckets in one query each.
  */
-export type CacheReadingSource = RuleReadingSource & Pick<ReadingQuery, 'latest' | 'siteReadings' | 'siteBuckets'>;
+export type CacheReadingSource = RuleReadingSource & Pick<ReadingQuery, 'latest' | 'siteReadings' | 'siteReadingsAtOrBefore' | 'siteBuckets'>;
 
 /** How far behind the cycle's clock an entry may end and still be brought up to date by its site's query. */
 const SITE_QUERY_MAX_SPAN_MS = 3 * 3_600_000;
+/** Longest range a site's first cycle reads for all its series at once: the live rules' 24 h catch-up, and some. */
+const SITE_FILL_MAX_SPAN_MS = 26 * 3_600_000;
 
 type SeriesRef = Pick<Reading, 'site' | 'device' | 'quantity'>;
 
@@ -180,9 +182,53 @@ export class SeriesCache {
       // undefined: unknown (written since); null: the series has no reading at all.
       return (this.notedSeq.get(keyOf(s)) ?? -1) > snapshot.seq ? undefined : (snapshot.newest.get(keyOf(s)) ?? null);
     };
+    /** Entries a site-wide fill made for series no rule asked for yet: dropped at the cycle's end unless asked. */
+    const filledUnasked = new Set<string>();
+    const sitesFilled = new Map<string, Promise<void>>();
+    /**
+     * The first cycle of a site (nothing held for it, as after a start): the range the first
+     * binding asks, and the reading before it, for every series of the site in two queries, since
+     * the site's other live bindings ask the same range (their first judgement starts at the same
+     * catch-up floor). Only for short ranges: a site's every series over weeks would be a lot to hold.
+     */
+    const fillSite = (s: SeriesRef, fromMs: number, toMs: number): Promise<void> => {
+      let p = sitesFilled.get(s.site);
+      if (p) return p;
+      p = (async () => {
+        bySite ??= groupBySite(this.entries);
+        if (bySite.has(s.site) || toMs - fromMs > SITE_FILL_MAX_SPAN_MS) return;
+        const seq = this.seq;
+        // From one ms earlier: the inputs ask the reading before their range next (readingAtOrBefore(from - 1)).
+        const lo = fromMs - 1;
+        const [rows, befores] = await Promise.all([this.query.siteReadings({ site: s.site, fromMs: lo, toMs }), this.query.siteReadingsAtOrBefore({ site: s.site, atMs: lo - 1 })]);
+        if (this.seq !== seq) return;
+        const make = (r: Reading): Entry => {
+          const key = keyOf(r);
+          let e = this.entries.get(key);
+          if (!e) {
+            e = { lo, hi: toMs, ts: [], values: [], before: null, filledAtMs: nowMs, wantFrom: new Map() };
+            this.entries.set(key, e);
+            filledUnasked.add(key);
+          }
+          return e;
+        };
+        for (const b of befores) make(b).before = { tsMs: b.tsMs, value: b.value };
+        for (const r of rows) {
+          const e = make(r);
+          if (!filledUnasked.has(keyOf(r))) continue;
+          e.ts.push(r.tsMs);
+          e.values.push(r.value);
+        }
+      })();
+      sitesFilled.set(s.site, p);
+      return p;
+    };
+
     const cover = async (s: SeriesRef, fromMs: number, toMs: number): Promise<Entry | null> => {
       await bring(s.site);
       const key = keyOf(s);
+      if (!this.entries.has(key)) await fillSite(s, fromMs, toMs);
+      filledUnasked.delete(key);
       wanted.set(key, Math.min(wanted.get(key) ?? Infinity, fromMs));
       let e = this.entries.get(key);
       if (e && nowMs - e.filledAtMs > this.maxAgeMs * stagger(key)) {
@@ -247,6 +293,7 @@ export class SeriesCache {
       source,
       end: () => {
         buckets.end();
+        for (const key of filledUnasked) this.entries.delete(key);
         for (const [key, fromMs] of wanted) {
           const e = this.entries.get(key);
           if (!e) continue;

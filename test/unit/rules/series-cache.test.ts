@@ -110,7 +110,7 @@ describe('SeriesCache', () => {
   it('answers readings and readingAtOrBefore as the store does, reading only what is new', async () => {
     const store = new MemoryQuery().add(points(0, 100));
     let queries = 0;
-    const counting = { readings: (s: Parameters<MemoryQuery['readings']>[0]) => (queries++, store.readings(s)), readingAtOrBefore: (s: Parameters<MemoryQuery['readingAtOrBefore']>[0]) => (queries++, store.readingAtOrBefore(s)), buckets: store.buckets.bind(store), latest: store.latest.bind(store), siteReadings: (s: Parameters<MemoryQuery['siteReadings']>[0]) => (queries++, store.siteReadings(s)), siteBuckets: store.siteBuckets.bind(store) };
+    const counting = { readings: (s: Parameters<MemoryQuery['readings']>[0]) => (queries++, store.readings(s)), readingAtOrBefore: (s: Parameters<MemoryQuery['readingAtOrBefore']>[0]) => (queries++, store.readingAtOrBefore(s)), buckets: store.buckets.bind(store), latest: store.latest.bind(store), siteReadings: (s: Parameters<MemoryQuery['siteReadings']>[0]) => (queries++, store.siteReadings(s)), siteReadingsAtOrBefore: (s: Parameters<MemoryQuery['siteReadingsAtOrBefore']>[0]) => (queries++, store.siteReadingsAtOrBefore(s)), siteBuckets: store.siteBuckets.bind(store) };
     const cache = new SeriesCache(counting);
     const c1 = cache.cycle('hourly', 0);
     expect(await c1.source.readingAtOrBefore({ ...sel, atMs: 10 * H })).toEqual(await store.readingAtOrBefore({ ...sel, atMs: 10 * H }));
@@ -144,7 +144,7 @@ describe('SeriesCache', () => {
     // A write noted while a read is on its way: the read is answered but not kept.
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const slow = { readings: async (s: Parameters<MemoryQuery['readings']>[0]) => { await gate; return store.readings(s); }, readingAtOrBefore: store.readingAtOrBefore.bind(store), buckets: store.buckets.bind(store), latest: store.latest.bind(store), siteReadings: store.siteReadings.bind(store), siteBuckets: store.siteBuckets.bind(store) };
+    const slow = { readings: async (s: Parameters<MemoryQuery['readings']>[0]) => { await gate; return store.readings(s); }, readingAtOrBefore: store.readingAtOrBefore.bind(store), buckets: store.buckets.bind(store), latest: store.latest.bind(store), siteReadings: store.siteReadings.bind(store), siteReadingsAtOrBefore: store.siteReadingsAtOrBefore.bind(store), siteBuckets: store.siteBuckets.bind(store) };
     const racing = new SeriesCache(slow);
     const c3 = racing.cycle('hourly', 0);
     const pending = c3.source.readings({ ...sel, fromMs: 0, toMs: 48 * H });
@@ -165,6 +165,7 @@ describe('SeriesCache', () => {
       buckets: count('buckets', store.buckets.bind(store)),
       latest: count('latest', store.latest.bind(store)),
       siteReadings: count('siteReadings', store.siteReadings.bind(store)),
+      siteReadingsAtOrBefore: count('siteReadingsAtOrBefore', store.siteReadingsAtOrBefore.bind(store)),
       siteBuckets: count('siteBuckets', store.siteBuckets.bind(store)),
     };
     return { source, calls, reset: () => Object.keys(calls).forEach((k) => delete calls[k]) };
@@ -173,7 +174,7 @@ describe('SeriesCache', () => {
   const sensorPoints = (from: number, to: number, stepMs: number) =>
     rooms.flatMap((device, d) => Array.from({ length: Math.floor((to - from) / stepMs) }, (_, i) => ({ site: 'office', device, quantity: 'co2_ppm' as const, tsMs: from + i * stepMs, value: 400 + ((i * 7 + d * 13) % 50) })));
 
-  it('brings a warm cycle up to date with one site query, answering as the store does', async () => {
+  it('fills a first cycle with two site queries and brings a warm one up to date with one, answering as the store does', async () => {
     const store = new MemoryQuery().add(sensorPoints(0, 30 * H, 10 * 60_000));
     const { source, calls, reset } = counted(store);
     const cache = new SeriesCache(source);
@@ -186,7 +187,9 @@ describe('SeriesCache', () => {
       }
       c.end();
     };
+    // The site's first cycle: its four rooms, and the reading before the range, in two queries.
     await ask(20 * H, 19 * H);
+    expect(calls).toEqual({ siteReadings: 1, siteReadingsAtOrBefore: 1 });
     reset();
     // Ten minutes later, new readings of every room are stored and noted.
     const fresh = sensorPoints(20 * H, 20 * H + 10 * 60_000, 60_000);
