@@ -186,7 +186,7 @@ export class SeriesCache {
     const filledUnasked = new Set<string>();
     const sitesFilled = new Map<string, Promise<void>>();
     /**
-     * The first cycle of a site (nothing held for it, as after a start): the range the first
+     * A cadence's first cycle of a site (as after a start): the range the first
      * binding asks, and the reading before it, for every series of the site in two queries, since
      * the site's other live bindings ask the same range (their first judgement starts at the same
      * catch-up floor). Only for short ranges: a site's every series over weeks would be a lot to hold.
@@ -196,7 +196,9 @@ export class SeriesCache {
       if (p) return p;
       p = (async () => {
         bySite ??= groupBySite(this.entries);
-        if (bySite.has(s.site) || toMs - fromMs > SITE_FILL_MAX_SPAN_MS) return;
+        // Only on this cadence's first cycle for the site (a start): later, a series missing here
+        // and there is read on its own, not the whole site again.
+        if ((bySite.get(s.site) ?? []).some(([, e]) => e.wantFrom.has(tag)) || toMs - fromMs > SITE_FILL_MAX_SPAN_MS) return;
         const seq = this.seq;
         // From one ms earlier: the inputs ask the reading before their range next (readingAtOrBefore(from - 1)).
         const lo = fromMs - 1;
