@@ -349,7 +349,7 @@ export type HealthAnswer = {
     configured: boolean;
     /** Mails not yet accepted by the SMTP server */
     outboxDepth: number;
-    /** The last SMTP failure, credentials removed */
+    /** The last SMTP failure as a code (smtp-reply-535, smtp-esocket-econnrefused…), never the server text */
     lastError: (string) | null;
     lastErrorAt: (string) | null;
     lastSuccessAt: (string) | null;

@@ -96,7 +96,7 @@ describe('e-mail outbox over SQLite and a real SMTP server', () => {
     env.advance(30_000);
     await env.sender.pass();
     expect(await env.store.read.mail(messageId!)).toMatchObject({ attempts: 2, sentMs: null });
-    expect(env.sender.status().lastError).toContain('451');
+    expect(env.sender.status().lastError).toBe('smtp-reply-451');
     expect(smtp.received).toHaveLength(0);
 
     env.advance(60_000);
@@ -136,7 +136,7 @@ describe('e-mail outbox over SQLite and a real SMTP server', () => {
     await env.sender.pass();
 
     const status = env.sender.status();
-    expect(status.lastError).toContain('535');
+    expect(status.lastError).toBe('smtp-reply-535');
     expect(status.endpoint).toBe(`smtp://alerts:***@127.0.0.1:${smtp.port}`);
     const row = (await env.store.read.mail(messageId!))!;
     expect(row.lastError).toContain('535');

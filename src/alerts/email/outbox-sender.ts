@@ -301,11 +301,26 @@ export class OutboxSender implements ServicePart {
     const text = this.scrub(`${err instanceof Error ? err.message : String(err)}${code}`).slice(0, 1000);
     const nextAttemptMs = nowMs + retryDelayMs(failures, this.options.random);
     this.failing.set(mail.id, failures);
-    this.state.lastError = text;
+    // Health shows a code, never the server's text (issue 11 point 4): the text goes to the log and the outbox row.
+    this.state.lastError = smtpErrorCode(err);
     this.state.lastErrorMs = nowMs;
     this.options.metrics?.mailFailedAttempts.inc();
     const level = failures >= ATTEMPTS_AT_MAX_BACKOFF ? 'error' : 'warn';
     this.options.logger[level]({ messageId: mail.messageId, failures, nextAttempt: new Date(nextAttemptMs).toISOString(), error: text }, 'alert e-mail: not accepted, will retry');
     await this.options.store.transaction((tx) => tx.markMailFailed(mail.id, text, nextAttemptMs));
   }
+}
+
+/**
+ * A stable code for an SMTP failure: the reply code when the server answered (smtp-reply-535),
+ * else nodemailer's error code and the system error under it (smtp-esocket-econnrefused).
+ */
+export function smtpErrorCode(err: unknown): string {
+  const e = (err ?? {}) as { responseCode?: unknown; code?: unknown; message?: unknown };
+  if (typeof e.responseCode === 'number') return `smtp-reply-${e.responseCode}`;
+  const parts = ['smtp'];
+  if (typeof e.code === 'string' && /^[A-Z_]+$/.test(e.code)) parts.push(e.code.toLowerCase());
+  const errno = typeof e.message === 'string' ? /\b(E[A-Z]{3,})\b/.exec(e.message)?.[1] : undefined;
+  if (errno && errno.toLowerCase() !== parts[1]) parts.push(errno.toLowerCase());
+  return parts.length > 1 ? parts.join('-') : 'smtp-error';
 }

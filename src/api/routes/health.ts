@@ -52,7 +52,7 @@ const healthSchema = z.object({
     .object({
       configured: z.boolean().describe('False when SMTP_URL is unset: mails wait in the outbox'),
       outboxDepth: z.number().describe('Mails not yet accepted by the SMTP server'),
-      lastError: z.string().nullable().describe('The last SMTP failure, credentials removed'),
+      lastError: z.string().nullable().describe('The last SMTP failure as a code (smtp-reply-535, smtp-esocket-econnrefused…), never the server text'),
       lastErrorAt: z.string().nullable(),
       lastSuccessAt: z.string().nullable(),
       mailsAtMaxBackoff: z.number().describe('Mails that failed so often they are retried every 30 min (never dropped)'),
