@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { ATTEMPTS_AT_MAX_BACKOFF, retryDelayMs } from '../../../../src/alerts/email/backoff.js';
-import { OutboxSender } from '../../../../src/alerts/email/outbox-sender.js';
+import { OutboxSender, smtpErrorCode } from '../../../../src/alerts/email/outbox-sender.js';
 import type { MailTransport, OutgoingMail } from '../../../../src/alerts/email/transport.js';
 import type { NewMail } from '../../../../src/alerts/state-port.js';
 import { createMetrics } from '../../../../src/observability/metrics.js';
@@ -145,7 +145,9 @@ describe('outbox sender (over a fake transport and the real SQLite store in memo
     await sender.start();
     t.failing = new Error('auth failed for smtp://alerts:hunter2-secret@127.0.0.1:2525 with hunter2-secret');
     await sender.pass();
-    expect(sender.status().lastError).toBe('auth failed for smtp://alerts:***@127.0.0.1:2525 with ***');
+    // the status carries a code, never the server's text; the password is nowhere in it
+    expect(sender.status().lastError).toBe('smtp-error');
+    expect(JSON.stringify(sender.status())).not.toContain('hunter2');
     expect(sender.status().endpoint).toBe('smtp://alerts:***@127.0.0.1:2525');
     t.failing = null;
     advance(30_000);
@@ -170,5 +172,15 @@ describe('outbox sender (over a fake transport and the real SQLite store in memo
     const err = await new OutboxSender({ ...base, smtpUrl: 'smtp://u:s3cret@' }).start().catch((e: Error) => e);
     expect(String(err)).toMatch(/^SmtpUrlError: SMTP_URL: /);
     expect(String(err)).not.toContain('s3cret');
+  });
+});
+
+describe('smtpErrorCode', () => {
+  it('names the reply code, or nodemailer’s code and the system error under it, never the text', () => {
+    expect(smtpErrorCode(Object.assign(new Error('Invalid login: 535 5.7.8 bad credentials for alerts:secret'), { code: 'EAUTH', responseCode: 535 }))).toBe('smtp-reply-535');
+    expect(smtpErrorCode(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:2525'), { code: 'ESOCKET' }))).toBe('smtp-esocket-econnrefused');
+    expect(smtpErrorCode(Object.assign(new Error('Greeting never received'), { code: 'ETIMEDOUT' }))).toBe('smtp-etimedout');
+    expect(smtpErrorCode(new Error('auth failed for smtp://alerts:hunter2@host'))).toBe('smtp-error');
+    expect(smtpErrorCode('weird')).toBe('smtp-error');
   });
 });
