@@ -1,21 +1,20 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { runCli } from '../helpers/cli-process.js';
 import { startServiceProcess, type ServiceProcess } from '../helpers/service-process.js';
 import { createTempDir, type TempDir } from '../helpers/tmp.js';
 import { buildings, leadConfig } from '../unit/energy/helpers/lead-fixtures.js';
+import { CHROMIUM, openAdminBrowser } from './admin-browser.js';
 
 // The Compare page as the working group and a site manager use it (issue 13, point 3): two real
 // buildings (LEAD/GEPIII, 2016) imported by the CLI, a pilot site with no data yet, the real
 // service process on the embedded store, Debian's Chromium. What the page shows must be what the
 // API answers; the Décret tertiaire of the site without data says insufficient-data.
-const CHROMIUM = '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../fixtures/lead-gepiii/', import.meta.url));
 const SHOTS = join(ROOT, 'test-artifacts', 'compare');
@@ -88,23 +87,7 @@ beforeAll(async () => {
   }
   service = await startServiceProcess({ env });
   await mkdir(SHOTS, { recursive: true });
-  profileDir = await mkdtemp(join(tmpdir(), 'sbe-chromium-'));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console error: ${msg.text()} (${msg.location().url})`); });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  await page.goto(`${service.httpUrl}/`);
-  await page.locator('body[data-ready="login"]').waitFor();
-  await page.fill('#login-email', service.admin.email);
-  await page.fill('#login-password', service.admin.password);
-  await page.locator('#login-form button[type="submit"]').click();
-  await page.locator('body[data-ready="true"]').waitFor({ timeout: 30_000 });
-  problems.length = 0; // the 401 of GET /api/session before the login is on purpose
+  ({ context, page, profileDir } = await openAdminBrowser(service, problems));
 }, 400_000);
 
 afterAll(async () => {

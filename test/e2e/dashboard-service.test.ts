@@ -1,21 +1,20 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { startServiceProcess, type ServiceProcess } from '../helpers/service-process.js';
 import { createTempDir, type TempDir } from '../helpers/tmp.js';
 import { buildings, leadConfig } from '../unit/energy/helpers/lead-fixtures.js';
+import { CHROMIUM, openAdminBrowser } from './admin-browser.js';
 
 // The working group's comparison as a site manager sees it: real building data imported with the
 // CLI, the real service process (embedded DuckDB) answering, the dashboard in Debian's Chromium.
 const execFileAsync = promisify(execFile);
-const CHROMIUM = '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../fixtures/lead-gepiii/', import.meta.url));
 const CHOSEN = buildings().filter((b) => ['118', '685', '439'].includes(b.id));
@@ -75,28 +74,7 @@ beforeAll(async () => {
   }
   service = await startServiceProcess({ env });
 
-  profileDir = await mkdtemp(join(tmpdir(), 'sbe-chromium-'));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console error: ${msg.text()} (${msg.location().url})`);
-  });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  // Logged in through the dashboard's own login page, as the service's first admin.
-  await page.goto(`${service.httpUrl}/`);
-  await page.locator('body[data-ready="login"]').waitFor();
-  await page.fill('#login-email', service.admin.email);
-  await page.fill('#login-password', service.admin.password);
-  await page.locator('#login-form button[type="submit"]').click();
-  await page.locator('body[data-ready="true"]').waitFor({ timeout: 30_000 });
-  // Before the login, GET /api/session answers 401 on purpose (Chromium logs it as a console
-  // error); the login page has its own test (accounts-browser.test.ts). Watched from here on.
-  problems.length = 0;
+  ({ context, page, profileDir } = await openAdminBrowser(service, problems));
 }, 180_000);
 
 afterAll(async () => {

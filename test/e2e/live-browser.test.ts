@@ -1,17 +1,17 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, endClient, publishQos1 } from '../helpers/mqtt.js';
 import { startServiceProcess, type ServiceProcess } from '../helpers/service-process.js';
 import { createTempDir, type TempDir } from '../helpers/tmp.js';
+import { CHROMIUM, openAdminBrowser } from './admin-browser.js';
 
 // Issue 13, points 2 and 7: a value published over MQTT appears live on an open site page, in
 // French and in English: the real service process (embedded broker, DuckDB), Debian's Chromium.
-const CHROMIUM = '/usr/bin/chromium';
 const SITE = 'cleon-bureaux';
 const TOPIC = `sites/${SITE}/devices/tgbt`;
 
@@ -65,26 +65,7 @@ beforeAll(async () => {
   dir = await createTempDir('sbe-live-browser-');
   service = await startServiceProcess({ env: { DATA_DIR: dir.path, CONFIG: 'config/sites.example.yaml' } });
   device = await connectClient(`mqtt://127.0.0.1:${service.mqttPort}`, { username: `${SITE}/tgbt`, password: 'demo-cleon-tgbt' });
-  profileDir = await mkdtemp(join(tmpdir(), 'sbe-chromium-'));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console error: ${msg.text()} (${msg.location().url})`);
-  });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  await page.goto(`${service.httpUrl}/`);
-  await page.locator('body[data-ready="login"]').waitFor();
-  await page.fill('#login-email', service.admin.email);
-  await page.fill('#login-password', service.admin.password);
-  await page.locator('#login-form button[type="submit"]').click();
-  await page.locator('body[data-ready="true"]').waitFor({ timeout: 30_000 });
-  // Before the login, GET /api/session answers 401 on purpose (a console error): watched from here on.
-  problems.length = 0;
+  ({ context, page, profileDir } = await openAdminBrowser(service, problems));
 }, 180_000);
 
 afterAll(async () => {

@@ -1,20 +1,19 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { runCli } from '../helpers/cli-process.js';
 import { startServiceProcess, type ServiceProcess } from '../helpers/service-process.js';
 import { createTempDir, type TempDir } from '../helpers/tmp.js';
 import { buildings, leadConfig } from '../unit/energy/helpers/lead-fixtures.js';
+import { CHROMIUM, openAdminBrowser } from './admin-browser.js';
 
 // The site page (issue 13, point 3) as a site manager reads it: a real building's 2016 hourly
 // electricity and weather (LEAD/GEPIII, test/fixtures/lead-gepiii) imported with the CLI, the
 // real service process answering, Debian's Chromium drawing. Every figure checked is the API's.
-const CHROMIUM = '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../fixtures/lead-gepiii/', import.meta.url));
 const ARTIFACTS = join(ROOT, 'test-artifacts');
@@ -87,29 +86,9 @@ beforeAll(async () => {
     expect(r.code, r.stderr).toBe(0);
   }
   service = await startServiceProcess({ env });
-  profileDir = await mkdtemp(join(tmpdir(), 'sbe-chromium-'));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    acceptDownloads: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console error: ${msg.text()} (${msg.location().url})`);
-  });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  page.on('request', (req) => {
-    if (!req.url().startsWith(service.httpUrl) && !/^(data|blob):/.test(req.url())) externalRequests.push(req.url());
-  });
-  await page.goto(`${service.httpUrl}/`);
-  await page.locator('body[data-ready="login"]').waitFor();
-  await page.fill('#login-email', service.admin.email);
-  await page.fill('#login-password', service.admin.password);
-  await page.locator('#login-form button[type="submit"]').click();
-  await page.locator('body[data-ready="true"]').waitFor({ timeout: 30_000 });
-  problems.length = 0; // the 401 of GET /api/session before the login is expected (accounts-browser.test.ts)
+  ({ context, page, profileDir } = await openAdminBrowser(service, problems, { acceptDownloads: true, beforeLogin: (p) => p.on('request', (req) => {
+      if (!req.url().startsWith(service.httpUrl) && !/^(data|blob):/.test(req.url())) externalRequests.push(req.url());
+    }) }));
 }, 300_000);
 
 afterAll(async () => {
