@@ -199,9 +199,9 @@ describe('the alerts and admin pages, as each role', () => {
     await page.selectOption('#silence-hours', '24');
     await page.fill('#silence-reason', 'Remplacement de la ventilation');
     await page.locator('#silence-form button[type="submit"]').click();
-    await page.locator('body[data-alert-ready="true"] #silence-form').waitFor();
-    const silences = ((await (await service.fetch('/api/silences?active=true')).json()) as { silences: Array<{ site: string; device: string; reason: string; createdBy: string }> }).silences;
-    expect(silences).toEqual([expect.objectContaining({ site: 'rouen-formation', device: 'salle-b12', reason: 'Remplacement de la ventilation', createdBy: service.admin.email })]);
+    // The page stays ready while its POST is on the way: the API is asked until the silence is there.
+    const activeSilences = async () => ((await (await service.fetch('/api/silences?active=true')).json()) as { silences: Array<{ site: string; device: string; reason: string; createdBy: string }> }).silences;
+    await expect.poll(activeSilences, { timeout: 15_000 }).toEqual([expect.objectContaining({ site: 'rouen-formation', device: 'salle-b12', reason: 'Remplacement de la ventilation', createdBy: service.admin.email })]);
     await go(page, '#/alerts', 'alertsReady');
     await page.locator('#silences tr[data-silence]').waitFor();
     expect(await page.locator('#silences').textContent()).toContain('Remplacement de la ventilation');
