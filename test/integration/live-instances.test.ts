@@ -99,5 +99,5 @@ describe('live values across two instances', () => {
     const seen = stream.events.slice(1).flatMap((e) => (e.data as LatestEvent).values.map((v) => `${v.device}/${v.quantity}/${v.tsMs}`));
     expect(seen.length).toBe(2 * (storedBy.a + storedBy.b));
     expect(new Set(seen).size).toBe(seen.length);
-  });
+  }, 240_000);
 });
