@@ -180,13 +180,15 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
   // Several instances sharing the MQTT load: each stores a share, so live values go through
   // PostgreSQL to the viewers of the others (src/cluster/live-relay.ts). One instance: its own bus.
   // What the others stored also drops this instance's cached analytics of those spans (the
-  // latest value per series only: older spans of a replay refresh by the cache's own age limit).
+  // latest value per series only: older spans of a replay refresh by the cache's own age limit),
+  // and is noted by the rules as their own (late data also comes through late-marks.ts).
   const liveRelay = env.DATABASE_URL && env.MQTT_SHARE_GROUP
     ? new LiveRelay({
         connectionString: env.DATABASE_URL, instance: instanceId, events, logger: logger.child({ module: 'live' }),
         deliver: (readings) => {
           live.fileFromElsewhere(readings);
           storedSpans.add(readings);
+          scheduler.noteStoredElsewhere(readings);
         },
       })
     : null;

@@ -105,7 +105,7 @@ export class LateMarks implements ServicePart, LateData {
         const known = this.pending.get(seriesKey(m));
         if (!known || m.tsMs < known.tsMs) this.pending.set(seriesKey(m), m);
       }
-      if (this.pool) this.timer ??= setTimeout(() => void this.flush(), (this.options.flushEveryMs ?? 1_000) * 5);
+      if (this.unsubscribe) this.timer ??= setTimeout(() => void this.flush(), (this.options.flushEveryMs ?? 1_000) * 5);
     }
   }
 

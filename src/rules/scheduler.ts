@@ -64,6 +64,16 @@ export class RuleScheduler implements ServicePart {
     }
   }
 
+  /**
+   * Readings another instance stored (src/cluster/live-relay.ts: the latest per series per
+   * 100 ms), noted as this instance's own: the evaluator's series cache holds readings up to the
+   * cycle's instant, and one the other instance stores just after that fetch, within the settle
+   * delay (so not marked late), would otherwise never be read by this leader's cycles.
+   */
+  noteStoredElsewhere(readings: readonly Reading[]): void {
+    this.note(readings);
+  }
+
   private note(readings: readonly Reading[]): void {
     for (const r of readings) {
       let bySite = this.pending.get(r.site);

@@ -41,7 +41,7 @@ export class ClockedService {
   readonly config: AppConfig;
 
   constructor(
-    private readonly options: { dataDir: string; startMs: number; rules: Record<string, unknown>[]; smtpUrl?: string; databaseUrl?: string; instanceId?: string; influxUrl?: string },
+    private readonly options: { dataDir: string; startMs: number; rules: Record<string, unknown>[]; smtpUrl?: string; databaseUrl?: string; instanceId?: string; influxUrl?: string; shareGroup?: string },
   ) {
     this.nowMs = options.startMs;
     this.config = configSchema.parse(siteConfigObject(options.rules));
@@ -54,6 +54,8 @@ export class ClockedService {
       ...(this.options.smtpUrl ? { SMTP_URL: this.options.smtpUrl } : {}),
       // A shared reading store (several instances): InfluxDB instead of the DuckDB file in dataDir.
       ...(this.options.influxUrl ? { INFLUX_URL: this.options.influxUrl } : {}),
+      // Declares the instances as sharing the load (the live relay runs); the embedded broker ignores it.
+      ...(this.options.shareGroup ? { MQTT_SHARE_GROUP: this.options.shareGroup } : {}),
       ...(this.options.databaseUrl ? { DATABASE_URL: this.options.databaseUrl, INSTANCE_ID: this.options.instanceId ?? 'clocked' } : {}),
     });
     const rules = loadRules({ config: this.config, registry: defaultRegistry() });

@@ -82,6 +82,41 @@ describe('late data on a follower, judged by the leader', () => {
     expect(await marks()).toEqual([]);
   }, 240_000);
 
+  it('a reading the follower stores in time, just after the leader read the store, is judged too (through the live relay)', async () => {
+    const databaseUrl = await server!.createDatabase('in_time_follower');
+    // Two days before the first case's readings: the same series in the same InfluxDB.
+    const T1 = Math.floor(Date.now() / MIN) * MIN - 6 * 24 * 60 * MIN;
+    const make = async (instanceId: string) => {
+      const dir = await createTempDir(`sbe-intime-${instanceId}-`);
+      dirs.push(dir);
+      const svc = new ClockedService({ dataDir: dir.path, startMs: T1, rules: [CO2_RULE], databaseUrl, instanceId, influxUrl: influxd!.url, shareGroup: 'sbe' });
+      services.push(svc);
+      return { svc, service: await svc.start() };
+    };
+    const leader = await make('leader2');
+    await waitUntil(() => leader.service.lease!.isLeader(), 30_000, 'the first instance leads');
+    const follower = await make('follower2');
+    await waitUntil(() => leader.service.liveRelay!.isListening() && follower.service.liveRelay!.isListening(), 20_000, 'both relays listening');
+
+    await leader.svc.minutes(T1, 0, 14, () => 1800);
+    // A cycle at 15:10 reads the store up to 15:10 (judging to 14:55): 14 min above, pending.
+    leader.svc.nowMs = T1 + 15 * MIN + 10_000;
+    await leader.service.scheduler.run('minute');
+    expect(await leader.service.state.read.alerts({})).toEqual([]);
+    // The follower then stores a reading of 15:08, seven seconds old: in time, so not marked late.
+    follower.svc.nowMs = T1 + 15 * MIN + 15_000;
+    const received = leader.service.liveRelay!.counts.received;
+    await follower.svc.publish(T1 + 15 * MIN + 8_000, 1800);
+    await waitUntil(() => leader.service.liveRelay!.counts.received > received, 20_000, 'the leader told of the follower\'s reading');
+    leader.svc.nowMs = T1 + 15 * MIN + 40_000;
+    await leader.service.scheduler.run('minute');
+    expect(await leader.service.state.read.alerts({})).toMatchObject([{ state: 'open', startMs: T1 }]);
+    const db2 = new pg.Client({ connectionString: databaseUrl });
+    await db2.connect();
+    expect((await db2.query('SELECT count(*)::int AS n FROM late_readings')).rows).toEqual([{ n: 0 }]);
+    await db2.end();
+  }, 240_000);
+
   it('marks only readings older than the settle delay, and keeps a mark moved earlier while the leader judged', async () => {
     const databaseUrl = await server!.createDatabase('late_marks_unit');
     // The state store's start migrates the schema; then the marks alone, on their own bus and clock.
