@@ -71,7 +71,10 @@ export class RuleScheduler implements ServicePart {
    * delay (so not marked late), would otherwise never be read by this leader's cycles.
    */
   noteStoredElsewhere(readings: readonly Reading[]): void {
-    this.note(readings);
+    // Only while started, as with this instance's own readings: a follower would otherwise pile up
+    // every series' earliest time and judge days again at its first cycle as leader (its cache
+    // starts empty then, and reads the store).
+    if (this.unsubscribe) this.note(readings);
   }
 
   private note(readings: readonly Reading[]): void {
