@@ -10,7 +10,7 @@ export const LIVE_CHANNEL = 'sbe_live';
 export interface LiveRelayOptions {
   /** DATABASE_URL: the relay has its own connection (LISTEN holds it), apart from the store's pool. */
   connectionString: string;
-  /** This instance (INSTANCE_ID): its own notifications come back to it and are skipped. */
+  /** This instance (INSTANCE_ID), carried in each payload (logs; a duplicate id is warned about). */
   instance: string;
   events: Pick<EventBus, 'on'>;
   /** Where values stored by the other instances go: this instance's live hub. */
@@ -21,6 +21,9 @@ export interface LiveRelayOptions {
   /** First wait before reconnecting after a lost connection, doubled up to 30 s (default 500 ms). */
   reconnectMs?: number;
 }
+
+/** The server process of a connection (pg sets it from BackendKeyData; its types omit it). */
+const backendPid = (client: pg.Client): number | undefined => (client as pg.Client & { processID?: number }).processID;
 
 const seriesKey = (r: LiveReading) => `${r.site}\u0000${r.device}\u0000${r.quantity}`;
 
@@ -38,7 +41,8 @@ const seriesKey = (r: LiveReading) => `${r.site}\u0000${r.device}\u0000${r.quant
  *
  * Live values are best effort, as on one instance: while the connection is down (PostgreSQL
  * restarting) nothing is relayed, the next value of each series is. The connection is opened
- * again with a growing delay.
+ * again with a growing delay. A relay sends on its LISTEN connection, so it knows its own
+ * notifications by their server process id and skips them.
  */
 export class LiveRelay implements ServicePart {
   readonly name = 'live-relay';
@@ -51,6 +55,7 @@ export class LiveRelay implements ServicePart {
   private failures = 0;
   private sending: Promise<void> = Promise.resolve();
   private inFlight = false;
+  private warnedSameId = false;
   /** Counts for tests and logs: notifications sent and received from other instances. */
   readonly counts = { sent: 0, received: 0, skippedOwn: 0, invalid: 0, dropped: 0 };
 
@@ -93,7 +98,7 @@ export class LiveRelay implements ServicePart {
     this.reconnectTimer = null;
     if (this.stopped) return;
     const client = new pg.Client({ connectionString: this.options.connectionString, keepAlive: true, connectionTimeoutMillis: 5_000, application_name: `smart-building-energy live ${this.options.instance}`.slice(0, 63) });
-    client.on('notification', (n) => this.received(n.payload ?? ''));
+    client.on('notification', (n) => this.received(n.payload ?? '', n.processId === backendPid(client)));
     client.on('error', (err) => this.lost(client, err));
     client.on('end', () => this.lost(client, new Error('connection ended')));
     try {
@@ -154,16 +159,22 @@ export class LiveRelay implements ServicePart {
       });
   }
 
-  private received(payload: string): void {
+  /** `own`: sent by this connection (PostgreSQL tells a listening session its own NOTIFYs too). */
+  private received(payload: string, own: boolean): void {
+    if (own) {
+      this.counts.skippedOwn += 1;
+      return;
+    }
     const chunk = decodeLiveChunk(payload);
     if (!chunk) {
       this.counts.invalid += 1;
       this.options.logger.warn({ bytes: payload.length }, 'live relay: a notification that is not a live batch, ignored');
       return;
     }
-    if (chunk.instance === this.options.instance) {
-      this.counts.skippedOwn += 1;
-      return;
+    if (chunk.instance === this.options.instance && !this.warnedSameId) {
+      // Still delivered (another process stored them), but the lease needs distinct ids too.
+      this.warnedSameId = true;
+      this.options.logger.warn({ instance: chunk.instance }, 'live relay: another instance runs with this INSTANCE_ID; give each its own');
     }
     this.counts.received += 1;
     this.options.deliver(chunk.readings);

@@ -74,4 +74,14 @@ describe('live relay through LISTEN/NOTIFY', () => {
     await waitUntil(() => a.got.some((v) => v.device === 'after-restart'), 20_000, 'a value relayed after the restart');
     expect(a.got.some((v) => v.device === 'during-outage')).toBe(false);
   });
+
+  it('two processes misconfigured with one INSTANCE_ID still get each other\'s values (told apart by server process)', async () => {
+    const first = handles[0]!;
+    const twin = await relay('a');
+    const before = first.got.length;
+    twin.events.emit('readingsStored', { readings: [power(3, 'from-the-twin')] });
+    await waitUntil(() => first.got.length > before, 20_000, 'the twin\'s value delivered');
+    expect(first.got.at(-1)).toMatchObject({ device: 'from-the-twin' });
+    expect(twin.got.some((v) => v.device === 'from-the-twin')).toBe(false);
+  });
 });
