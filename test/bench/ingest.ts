@@ -15,7 +15,7 @@
  * (energy, power, last_seen) for its own friendly name. Both give 2 readings per message, as json.
  * --instances 2 (with --broker mosquitto --store influx): one service, then N on one MQTT_SHARE_GROUP
  * and one PostgreSQL, under the same load; per-instance cost, no loss, and the leader's takeover
- * after a kill -9 (test/bench/ingest/instances.ts).
+ * after a kill -9 (test/bench/ingest/instances.ts); --pairs K repeats the pair of rounds K times.
  */
 import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
@@ -50,6 +50,7 @@ const { values: a } = parseArgs({
     'mqtt-protocol': { type: 'string' },
     'broker-inflight': { type: 'string' },
     instances: { type: 'string', default: '1' },
+    pairs: { type: 'string', default: '1' },
   },
 });
 const storeArg = a.store === 'influx' ? 'influx' : a.store === 'duckdb' ? 'duckdb' : null;
@@ -334,5 +335,7 @@ if (instances === 1) {
 } else {
   // Several instances need what they share: a broker with MQTT 5 shared subscriptions and one store.
   if (broker !== 'mosquitto' || store !== 'influx' || payload !== 'json') throw new Error('--instances above 1 runs with --broker mosquitto --store influx and the json payload');
-  await benchInstances({ instances, config, publisherArgs: { site: SITE, publishers, secret: SECRET, messages, window, rate, payload, timezone: 'Europe/Paris' }, readingsPerMessage, ...(a.json ? { json: a.json } : {}) });
+  const pairs = Number(a.pairs);
+  if (!Number.isInteger(pairs) || pairs < 1) throw new Error(`--pairs must be a whole number of 1 or more, got ${a.pairs}`);
+  await benchInstances({ instances, pairs, config, publisherArgs: { site: SITE, publishers, secret: SECRET, messages, window, rate, payload, timezone: 'Europe/Paris' }, readingsPerMessage, ...(a.json ? { json: a.json } : {}) });
 }

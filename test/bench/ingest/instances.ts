@@ -25,6 +25,8 @@ import { runPublisher } from './run-publisher.js';
 
 export interface InstancesBenchOptions {
   instances: number;
+  /** How many pairs of rounds (one service, then `instances`) to run; the last one ends with the leader's kill. */
+  pairs: number;
   /** The site configuration (devices and their secrets) as an object, written to YAML for every service. */
   config: Record<string, unknown>;
   /** The publisher's arguments but its broker URL and time base, which each round sets. */
@@ -38,6 +40,7 @@ const SERVICE_USER = { username: 'sbe-service', password: 'bench-service-secret'
 const LEASE_TTL_MS = 15_000;
 const LEASE_RENEW_MS = 5_000;
 const IDLE_MS = 5_000;
+const SETTLE_MS = 5_000;
 
 interface InstanceFigures {
   instance: string;
@@ -53,6 +56,8 @@ interface InstanceFigures {
 }
 
 interface RoundFigures {
+  /** `pair_one` or `pair_many`. */
+  label: string;
   instances: number;
   loadAverageAtStart: string;
   messagesAcked: number;
@@ -107,23 +112,23 @@ interface Shared {
 }
 
 /** One round: `count` services share the load; with `killLeader`, the leader is then killed and the takeover timed. */
-async function round(shared: Shared, count: number, options: InstancesBenchOptions, killLeader: boolean): Promise<RoundFigures> {
+async function round(shared: Shared, count: number, options: InstancesBenchOptions, killLeader: boolean, label: string): Promise<RoundFigures> {
   const loadAverageAtStart = await loadAverage();
   let mosquitto: MosquittoHandle | null = null;
   const services: { id: string; proc: ServiceProcess }[] = [];
   try {
     mosquitto = await startMosquitto({ config: shared.appConfig, service: SERVICE_USER });
-    const databaseUrl = await shared.pg.createDatabase(`bench_round_${count}`);
-    const influxDb = `bench_round_${count}`;
+    const databaseUrl = await shared.pg.createDatabase(`bench_round_${label}`);
+    const influxDb = `bench_round_${label}`;
     for (let i = 0; i < count; i++) {
       const id = `i${i}`;
       const proc = await startServiceProcess({
         readyTimeoutMs: 120_000,
         env: {
-          DATA_DIR: join(shared.dir.path, `round-${count}`, id), CONFIG: shared.configPath, LOG_LEVEL: 'info',
+          DATA_DIR: join(shared.dir.path, `round-${label}`, id), CONFIG: shared.configPath, LOG_LEVEL: 'info',
           INFLUX_URL: shared.influx.url, INFLUX_DB: influxDb, DATABASE_URL: databaseUrl, INSTANCE_ID: id,
           MQTT_URL: `mqtt://${SERVICE_USER.username}:${SERVICE_USER.password}@127.0.0.1:${mosquitto.port}`,
-          MQTT_SHARE_GROUP: 'bench', MQTT_CLIENT_ID: `bench-${count}-${id}`,
+          MQTT_SHARE_GROUP: 'bench', MQTT_CLIENT_ID: `bench-${label}-${id}`,
         },
       });
       services.push({ id, proc });
@@ -138,6 +143,8 @@ async function round(shared: Shared, count: number, options: InstancesBenchOptio
     const pids = services.map((s) => s.proc.child.pid!);
     // What an idle instance burns anyway (lease renewals, timers, the harness's own polling):
     // measured for IDLE_MS before the load, so the per-message cost can be read without it.
+    // After a settling pause: a service just started is still compiling and warming its caches.
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
     const idleAtStart = await Promise.all(pids.map(cpuSeconds));
     const idleStartedMs = performance.now();
     await new Promise((r) => setTimeout(r, IDLE_MS));
@@ -173,6 +180,7 @@ async function round(shared: Shared, count: number, options: InstancesBenchOptio
     const stored = await influxCount(shared.influx, influxDb);
     const seconds = (allStoredMs - result.firstPublishMs) / 1000;
     const figures: RoundFigures = {
+      label,
       instances: count,
       loadAverageAtStart,
       messagesAcked: result.acked,
@@ -210,14 +218,14 @@ function print(rounds: RoundFigures[], options: InstancesBenchOptions): void {
   console.log('');
   console.log(`ingest benchmark, several instances: ${args.publishers.length} devices x QoS 1 (window ${String(args.window)}), json (${options.readingsPerMessage} readings/message), ${args.messages} messages per round`);
   console.log('  devices -> mosquitto 2 ($share/bench/…) -> service(s) -> influxd 1.6; state and leader lease on PostgreSQL 15');
-  console.log(`  ${'instances'.padEnd(10)}${'load avg'.padEnd(20)}${'acked msg/s'.padEnd(13)}${'stored msg/s'.padEnd(14)}${'stored / expected'.padEnd(22)}${'mosquitto cpu s/1k msg'.padEnd(24)}influxd cpu s/1k readings`);
+  console.log(`  ${'round'.padEnd(10)}${'instances'.padEnd(10)}${'load avg'.padEnd(20)}${'acked msg/s'.padEnd(13)}${'stored msg/s'.padEnd(14)}${'stored / expected'.padEnd(22)}${'mosquitto cpu s/1k msg'.padEnd(24)}influxd cpu s/1k readings`);
   for (const r of rounds) {
-    console.log(`  ${String(r.instances).padEnd(10)}${r.loadAverageAtStart.padEnd(20)}${String(r.ackedPerS).padEnd(13)}${String(r.storedPerS).padEnd(14)}${`${r.readingsStored} / ${r.readingsExpected}`.padEnd(22)}${String(r.mosquittoCpuSPer1000Messages).padEnd(24)}${r.influxdCpuSPer1000Readings}`);
+    console.log(`  ${r.label.padEnd(10)}${String(r.instances).padEnd(10)}${r.loadAverageAtStart.padEnd(20)}${String(r.ackedPerS).padEnd(13)}${String(r.storedPerS).padEnd(14)}${`${r.readingsStored} / ${r.readingsExpected}`.padEnd(22)}${String(r.mosquittoCpuSPer1000Messages).padEnd(24)}${r.influxdCpuSPer1000Readings}`);
   }
   console.log(`  ${'instance'.padEnd(16)}${'messages'.padEnd(10)}${'cpu s'.padEnd(8)}${'cpu s/1k msg'.padEnd(14)}${'idle cores'.padEnd(12)}${'above idle s/1k'.padEnd(17)}${'peak RSS MB'.padEnd(13)}RSS at end MB`);
   for (const r of rounds) {
     for (const i of r.perInstance) {
-      console.log(`  ${`${r.instances}: ${i.instance}`.padEnd(16)}${String(i.messages).padEnd(10)}${String(i.cpuS).padEnd(8)}${String(i.cpuSPer1000Messages).padEnd(14)}${String(i.idleCores).padEnd(12)}${String(i.cpuSPer1000MessagesAboveIdle).padEnd(17)}${String(i.peakRssMB).padEnd(13)}${i.rssAtEndMB}`);
+      console.log(`  ${`${r.label}: ${i.instance}`.padEnd(16)}${String(i.messages).padEnd(10)}${String(i.cpuS).padEnd(8)}${String(i.cpuSPer1000Messages).padEnd(14)}${String(i.idleCores).padEnd(12)}${String(i.cpuSPer1000MessagesAboveIdle).padEnd(17)}${String(i.peakRssMB).padEnd(13)}${i.rssAtEndMB}`);
     }
   }
   for (const r of rounds) {
@@ -227,7 +235,7 @@ function print(rounds: RoundFigures[], options: InstancesBenchOptions): void {
   console.log(`  uptime: ${execFileSync('uptime').toString().trim()}`);
 }
 
-/** Runs the rounds (1, then options.instances) and prints their figures; exit code 1 when a reading is missing. */
+/** Runs the rounds (1, then options.instances, `pairs` times) and prints their figures; exit code 1 when a reading is missing. */
 export async function benchInstances(options: InstancesBenchOptions): Promise<void> {
   const dir = await createTempDir('sbe-bench-instances-');
   let pgServer: PostgresHandle | null = null;
@@ -239,8 +247,11 @@ export async function benchInstances(options: InstancesBenchOptions): Promise<vo
     await writeFile(configPath, stringify(options.config));
     const shared: Shared = { dir, pg: pgServer, influx, configPath, appConfig: loadConfigFile(configPath, {}) };
     const rounds: RoundFigures[] = [];
-    rounds.push(await round(shared, 1, options, false));
-    rounds.push(await round(shared, options.instances, options, true));
+    // Pairs of rounds, one service then N, so that the machine's drifting load touches both alike.
+    for (let pair = 1; pair <= options.pairs; pair++) {
+      rounds.push(await round(shared, 1, options, false, `${pair}_one`));
+      rounds.push(await round(shared, options.instances, options, pair === options.pairs, `${pair}_many`));
+    }
     print(rounds, options);
     if (options.json) await writeFile(options.json, JSON.stringify(rounds, null, 2));
     if (rounds.some((r) => r.lost !== 0)) process.exitCode = 1;
