@@ -15,7 +15,8 @@
  * (energy, power, last_seen) for its own friendly name. Both give 2 readings per message, as json.
  * --instances 2 (with --broker mosquitto --store influx): one service, then N on one MQTT_SHARE_GROUP
  * and one PostgreSQL, under the same load; per-instance cost, no loss, and the leader's takeover
- * after a kill -9 (test/bench/ingest/instances.ts); --pairs K repeats the pair of rounds K times.
+ * after a kill -9 (test/bench/ingest/instances.ts); --pairs K repeats the pair of rounds K times;
+ * --rate R there is per instance (N instances are fed N x R), to compare costs at one per-instance rate.
  */
 import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';

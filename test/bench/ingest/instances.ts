@@ -30,7 +30,7 @@ export interface InstancesBenchOptions {
   /** The site configuration (devices and their secrets) as an object, written to YAML for every service. */
   config: Record<string, unknown>;
   /** The publisher's arguments but its broker URL and time base, which each round sets. */
-  publisherArgs: Record<string, unknown> & { messages: number; publishers: unknown[] };
+  publisherArgs: Record<string, unknown> & { messages: number; publishers: unknown[]; rate: number };
   readingsPerMessage: number;
   json?: string;
 }
@@ -152,7 +152,8 @@ async function round(shared: Shared, count: number, options: InstancesBenchOptio
     const cpuAtStart = await Promise.all(pids.map(cpuSeconds));
     const mosquittoCpuAtStart = await cpuSeconds(mosquitto.pid()!);
     const influxdCpuAtStart = await cpuSeconds(shared.influx.pid()!);
-    const result = await runPublisher({ ...options.publisherArgs, url: mosquitto.url, baseMs: Date.now() - 86_400_000 });
+    // --rate is per instance here: N instances get N times the rate, so each sees what the one did.
+    const result = await runPublisher({ ...options.publisherArgs, rate: options.publisherArgs.rate * count, url: mosquitto.url, baseMs: Date.now() - 86_400_000 });
     const expected = result.acked * options.readingsPerMessage;
     // mosquitto acknowledged on receipt; the round ends when the services have written every reading.
     // Polled as often as the single-instance bench polls its service (every /metrics costs the service CPU).
@@ -216,7 +217,7 @@ async function round(shared: Shared, count: number, options: InstancesBenchOptio
 function print(rounds: RoundFigures[], options: InstancesBenchOptions): void {
   const args = options.publisherArgs;
   console.log('');
-  console.log(`ingest benchmark, several instances: ${args.publishers.length} devices x QoS 1 (window ${String(args.window)}), json (${options.readingsPerMessage} readings/message), ${args.messages} messages per round`);
+  console.log(`ingest benchmark, several instances: ${args.publishers.length} devices x QoS 1 (window ${String(args.window)}), json (${options.readingsPerMessage} readings/message), ${args.messages} messages per round, ${args.rate > 0 ? `paced at ${args.rate} msgs/s per instance` : 'as fast as they go'}`);
   console.log('  devices -> mosquitto 2 ($share/bench/…) -> service(s) -> influxd 1.6; state and leader lease on PostgreSQL 15');
   console.log(`  ${'round'.padEnd(10)}${'instances'.padEnd(10)}${'load avg'.padEnd(20)}${'acked msg/s'.padEnd(13)}${'stored msg/s'.padEnd(14)}${'stored / expected'.padEnd(22)}${'mosquitto cpu s/1k msg'.padEnd(24)}influxd cpu s/1k readings`);
   for (const r of rounds) {
