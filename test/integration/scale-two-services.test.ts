@@ -10,7 +10,7 @@
  *      leader afterwards, nothing sent again.
  * The lease runs with the service's defaults (15 s, renewed every 5 s: takeover ≤ 20 s) since the
  * service reads no variable for them; rules run on the wall clock's cron minute, hence the rule
- * lasts 1 min. About 3.5 minutes of wall clock in all (216 s on a machine at load average 20).
+ * lasts 1 min. About 4 minutes of wall clock in all (216-242 s on a machine at load average 20).
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
