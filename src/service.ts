@@ -153,7 +153,7 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
   const gate = new LeaderGate(gateParts, logger.child({ module: 'leader' }));
   const instanceId = env.INSTANCE_ID ?? `${hostname()}-${process.pid}`;
   const lease = env.DATABASE_URL
-    ? new LeaderLease({ connectionString: env.DATABASE_URL, holder: instanceId, logger: logger.child({ module: 'leader' }), onAcquired: gate.onAcquired, onLost: gate.onLost })
+    ? new LeaderLease({ connectionString: env.DATABASE_URL, holder: instanceId, ttlMs: env.LEADER_LEASE_TTL_S * 1000, renewEveryMs: Math.round((env.LEADER_LEASE_TTL_S * 1000) / 3), logger: logger.child({ module: 'leader' }), onAcquired: gate.onAcquired, onLost: gate.onLost })
     : null;
   // Late data stored by any instance is judged again by the leader's rules (src/cluster/late-marks.ts).
   const lateMarks = env.DATABASE_URL ? new LateMarks({ connectionString: env.DATABASE_URL, events, now, logger: logger.child({ module: 'cluster' }) }) : null;
