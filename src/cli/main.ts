@@ -28,6 +28,7 @@ const OPTIONS = {
   config: { type: 'string' },
   secret: { type: 'string' },
   random: { type: 'boolean' },
+  replicas: { type: 'string' },
   out: { type: 'string' },
   site: { type: 'string' },
   device: { type: 'string' },
@@ -77,7 +78,7 @@ async function run(argv: string[]): Promise<number> {
     case 'hash-secret':
       return hashSecretCommand(v.secret, () => text(process.stdin), out, v.random === true);
     case 'mosquitto-files':
-      return mosquittoFilesCommand(v.out, v.config, out);
+      return mosquittoFilesCommand(v.out, v.config, out, process.env, v.replicas);
     case 'import':
       return importCommand(
         {

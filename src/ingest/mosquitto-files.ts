@@ -34,6 +34,18 @@ const HASH_BYTES = 64;
 export interface ServiceUser {
   username: string;
   password: string;
+  /**
+   * Replicas of the service on one broker (MQTT_SHARE_GROUP): each gets its own user
+   * `<username>-1` … `<username>-N`, same password and rights. Why: the shipped mosquitto.conf has
+   * `use_username_as_clientid true` (no device can take over another's session), so two replicas
+   * logging in as one user would take one client id and disconnect each other in turn.
+   */
+  replicas?: number;
+}
+
+/** The MQTT users of the service: itself, and one per replica (`<username>-<n>`). */
+export function serviceUsernames(service: ServiceUser): string[] {
+  return [service.username, ...Array.from({ length: service.replicas ?? 0 }, (_, i) => `${service.username}-${i + 1}`)];
 }
 
 export interface MosquittoFiles {
@@ -78,15 +90,18 @@ export async function generateMosquittoFiles(config: AppConfig, service?: Servic
   const skipped: string[] = [];
   const router = new ProfileRouter(config);
   if (service) {
-    checkUsername(service.username);
-    passwordLines.push(`${service.username}:${await mosquittoPasswordHash(service.password)}`);
+    const usernames = serviceUsernames(service);
+    for (const username of usernames) {
+      checkUsername(username);
+      passwordLines.push(`${username}:${await mosquittoPasswordHash(service.password)}`);
+    }
     const profileFilters = [...new Set(router.compiled.flatMap((d) => d.serviceFilters))];
     // MQTT_SHARE_GROUP (issue 9). Measured on mosquitto 2.0.11 (test/integration/share-mosquitto):
     // a SUBSCRIBE to `$share/<group>/<filter>` is checked against <filter> without the prefix,
     // which the first lines grant. The `$share/+/…` lines grant the form as sent too, for a broker
     // that checks it so; they reach no topic beyond the same filters.
     const serviceFilters = [DEVICE_TOPIC_FILTER, ...profileFilters];
-    aclLines.push(`user ${service.username}`, ...serviceFilters.map((f) => `topic read ${f}`), ...serviceFilters.map((f) => `topic read $share/+/${f}`), '');
+    for (const username of usernames) aclLines.push(`user ${username}`, ...serviceFilters.map((f) => `topic read ${f}`), ...serviceFilters.map((f) => `topic read $share/+/${f}`), '');
   }
   for (const site of config.sites) {
     for (const device of site.devices) {

@@ -2,6 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { connect, type MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load.js';
+import { ExternalSubscriber } from '../../src/ingest/external-subscriber.js';
+import { createLogger } from '../../src/observability/logger.js';
 import { startMosquitto, type MosquittoHandle } from '../helpers/mosquitto.js';
 import { connectClient, endClient, publishQos1, waitUntil } from '../helpers/mqtt.js';
 
@@ -72,5 +74,36 @@ describe('the shipped config/mosquitto/mosquitto.conf', () => {
     expect(dropped).toBe(false);
     await publishQos1(tgbt, 'sites/cleon-bureaux/devices/tgbt/power_w', '1');
     await publishQos1(gaz, 'sites/cleon-bureaux/devices/gaz/gas_m3', '1');
+  }, 60_000);
+
+  it('two replicas of the service, each with its own user (--replicas 2), share the load and never disconnect each other', async () => {
+    mosquitto = await startMosquitto({ config: EXAMPLE, service: { ...SERVICE, replicas: 2 }, shippedConfigPath: SHIPPED_CONF });
+    const got = { 1: [] as string[], 2: [] as string[] };
+    const subscribers = ([1, 2] as const).map((n) => {
+      const u = new URL(mosquitto!.url);
+      u.username = `${SERVICE.username}-${n}`;
+      u.password = SERVICE.password;
+      // The client ids differ too, but mosquitto replaces them by the username (use_username_as_clientid).
+      const sub = new ExternalSubscriber({ url: u.toString(), clientId: `sbe-replica-${n}`, logger: createLogger('silent'), shareGroup: 'sbe', reconnectPeriodMs: 200 });
+      void sub.start(async (_topic, payload) => {
+        got[n].push(payload.toString());
+      });
+      return sub;
+    });
+    try {
+      await waitUntil(() => subscribers.every((s) => s.status().connected), 20_000, 'both replicas subscribed');
+      const device = await connectClient(mosquitto.url, { username: 'cleon-bureaux/tgbt', password: 'demo-cleon-tgbt' });
+      clients.push(device);
+      for (let i = 0; i < 200; i++) await publishQos1(device, 'sites/cleon-bureaux/devices/tgbt/power_w', String(i));
+      await waitUntil(() => got[1].length + got[2].length >= 200, 20_000, 'every message at one replica');
+      await new Promise((r) => setTimeout(r, 500));
+      // Each message went to one replica only, both took part, and both are still connected.
+      expect([...got[1], ...got[2]].map(Number).sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => i));
+      expect(got[1].length).toBeGreaterThan(20);
+      expect(got[2].length).toBeGreaterThan(20);
+      expect(subscribers.every((s) => s.status().connected)).toBe(true);
+    } finally {
+      for (const s of subscribers) await s.stop();
+    }
   }, 60_000);
 });

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { envSchema } from '../../../src/config/env.js';
+import { serviceUsernames } from '../../../src/ingest/mosquitto-files.js';
 
 const root = (p: string) => fileURLToPath(new URL(`../../../${p}`, import.meta.url));
 const composeText = readFileSync(root('docker-compose.yml'), 'utf8');
@@ -58,13 +59,19 @@ describe('docker-compose.yml, scale profile', () => {
     expect(compose.services.postgres!.healthcheck).toBeDefined();
   });
 
-  it('gives each replica its own client id, instance id, host port and data volume, in one share group', () => {
+  it('gives each replica its own client id, MQTT user, instance id, host port and data volume, in one share group', () => {
     const ids = replicas.map(([, s]) => s.environment!.MQTT_CLIENT_ID);
     const instances = replicas.map(([, s]) => s.environment!.INSTANCE_ID);
     const groups = new Set(replicas.map(([, s]) => interpolate(s.environment!.MQTT_SHARE_GROUP!)));
     const dataVolumes = replicas.map(([, s]) => s.volumes!.find((v) => containerPath(v) === '/var/lib/smart-building-energy')!.split(':')[0]);
     expect(new Set(ids).size).toBe(replicas.length);
     expect(new Set(instances).size).toBe(replicas.length);
+    // One MQTT user per replica, those `mosquitto-files --replicas N` writes (serviceUsernames):
+    // the shipped mosquitto.conf makes the username the client id (use_username_as_clientid).
+    const users = replicas.map(([, s]) => decodeURIComponent(new URL(interpolate(s.environment!.MQTT_URL!)).username));
+    expect(new Set(users).size).toBe(replicas.length);
+    expect(serviceUsernames({ username: exampleEnv.MQTT_SERVICE_USER!, password: 'x', replicas: replicas.length })).toEqual(expect.arrayContaining(users));
+    expect(readFileSync(root('config/mosquitto/mosquitto.conf'), 'utf8')).toMatch(/^use_username_as_clientid true$/m);
     expect(groups.size).toBe(1);
     expect(new Set(dataVolumes).size).toBe(replicas.length);
     const hostPorts = inProfile('scale').flatMap(([, s]) => (s.ports ?? []).map((p) => p.split(':')[0]));

@@ -49,6 +49,15 @@ describe('generateMosquittoFiles', () => {
     expect(aclFile.slice(0, aclFile.indexOf('\nuser '))).not.toMatch(/^(topic|pattern) /m);
     expect(aclFile).not.toMatch(/^pattern /m);
   });
+  it('gives each replica its own user with the service password and read rights (--replicas)', async () => {
+    const config = await buildTestConfig();
+    const files = await generateMosquittoFiles(config, { username: 'sbe-service', password: 'svc-pass-1', replicas: 2 });
+    const users = files.passwordFile.trim().split('\n').map((l) => l.slice(0, l.indexOf(':')));
+    expect(users.slice(0, 3)).toEqual(['sbe-service', 'sbe-service-1', 'sbe-service-2']);
+    const line = files.passwordFile.split('\n').find((l) => l.startsWith('sbe-service-2:'))!;
+    expect(verifyMosquittoHash('svc-pass-1', line.slice('sbe-service-2:'.length))).toBe(true);
+    for (const u of ['sbe-service-1', 'sbe-service-2']) expect(files.aclFile).toContain(`user ${u}\ntopic read sites/+/devices/#\n`);
+  });
   it('refuses a service username that would break the file', async () => {
     const config = await buildTestConfig();
     await expect(generateMosquittoFiles(config, { username: 'a:b', password: 'x' })).rejects.toThrow(/cannot be written/);
