@@ -120,6 +120,7 @@ export function dailyDriftDetect(series: HourlySeries, p: DailyDriftParams, from
     return { c, actual, reference };
   });
   const out: Judgement[] = [];
+  const judgedDayEnds = new Set<number>();
   for (let d = 0; d < days.length; d++) {
     const day = days[d]!;
     const s = sums[d];
@@ -128,8 +129,17 @@ export function dailyDriftDetect(series: HourlySeries, p: DailyDriftParams, from
     for (let e = d - 1; e >= 0 && day.epochDay - days[e]!.epochDay <= p.quietDays && !recent; e--) recent = (sums[e]?.c ?? 0) > p.decisionSigma;
     const trigger = s.c > p.decisionSigma && !recent;
     out.push({ startMs: day.startMs, endMs: series.startMs + day.endIndex * HOUR_MS, trigger, clear: !trigger, measured: s.c > 0 ? s.actual : day.total, expected: s.c > 0 ? s.reference : expected[d]! });
+    judgedDayEnds.add(day.endIndex);
   }
-  return out;
+  // Every other measured hour says "no new signal": the event resolves in the first hour after
+  // the day it was caught, so the alert covers that day (as counter-integrity's covers its reset)
+  // and not the weeks the drift goes on.
+  for (let i = from; i < to; i++) {
+    if (judgedDayEnds.has(i + 1) || !Number.isFinite(series.values[i]!)) continue;
+    const startMs = series.startMs + i * HOUR_MS;
+    out.push({ startMs, endMs: startMs + HOUR_MS, trigger: false, clear: true, measured: null, expected: null });
+  }
+  return out.sort((a, b) => a.endMs - b.endMs);
 }
 
 /** Reference weeks, the CUSUM window and the quiet period before it, plus a day for DST and a cut first day. */

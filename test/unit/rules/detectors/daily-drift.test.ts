@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DAY_MS, localHourOf } from '../../../../src/energy/local-time.js';
+import { IDLE, stepMachine } from '../../../../src/rules/condition-machine.js';
 import { dailyDrift } from '../../../../src/rules/detectors/daily-drift.js';
 import { HourContext } from '../../../../src/rules/detectors/hour-context.js';
 import { fixtureSeries, judgeDaily, rowOf, triggered, withValues } from './helpers.js';
@@ -25,7 +26,10 @@ describe('daily-drift on real hourly data', () => {
   });
 
   it('judges whole local days, once each (the 27 March DST change has 23 hours)', () => {
-    const judgements = judgeDaily(dailyDrift, params, series, from, to);
+    const all = judgeDaily(dailyDrift, params, series, from, to);
+    // Between them, every measured hour says "no new signal" (trigger false, clear true).
+    expect(all.filter((j) => j.endMs - j.startMs === 3_600_000 && (j.trigger || !j.clear))).toEqual([]);
+    const judgements = all.filter((j) => j.endMs - j.startMs > 3_600_000);
     expect(judgements.length).toBeGreaterThan(70);
     expect(new Set(judgements.map((j) => j.startMs)).size).toBe(judgements.length);
     for (const j of judgements) expect(localHourOf(j.startMs, 'Europe/London')).toBe(0);
@@ -44,6 +48,11 @@ describe('daily-drift on real hourly data', () => {
     expect(hit.startMs).toBeLessThan(s.startMs + at * 3_600_000 + 14 * DAY_MS);
     // The report is the excess since the sum left zero: actual above expected.
     expect(hit.measured!).toBeGreaterThan(hit.expected!);
+    // Through the condition machine with the shipped for/clearFor (1 h): one alert, over the day
+    // it was caught and the first hour after it (the next hour's "no new signal").
+    const { transitions } = stepMachine({ ...IDLE }, judgements, { forMs: 3_600_000, clearForMs: 3_600_000 });
+    expect(transitions.map((t) => t.kind)).toEqual(['open', 'resolve']);
+    expect(transitions[1]!.atMs).toBe(hit.endMs + 3_600_000);
   });
 
   it('is not moved by one odd day (residuals are winsorised)', () => {
