@@ -8,21 +8,25 @@ import type { HourlyRuleType } from './rule-type.js';
 /**
  * Slow drift judged on DAILY totals: a drift is a sustained daily excess, not an hourly one, and
  * an hour-level CUSUM (cusum-drift.ts) sums autocorrelated hourly noise into weeks of alarms on
- * real buildings. Each complete local day's consumption is standardised against the ordinary days
- * of the same class (working days, or weekend days) of the trailing `weeks` weeks (median,
- * 1.4826·MAD), then summed in a one-sided tabular CUSUM (Page 1954, Biometrika 41; Montgomery,
- * Introduction to Statistical Quality Control, §9.1): C_d = max(0, C_{d−1} + r_d − k). Montgomery's
- * k = δ/2 and h of 4–5 σ are the defaults' starting point (see calibrated-defaults.ts).
+ * real buildings. Each complete local day's consumption (by default only its hours outside the
+ * opening hours: the always-on load, where a creeping base shows most and occupancy least),
+ * scaled to 24 h so a DST day is no 4 % step, is standardised against the ordinary days of the
+ * same class (working days, or weekend days) of the trailing `weeks` weeks (median, 1.4826·MAD),
+ * then summed in a one-sided tabular CUSUM (Page 1954, Biometrika 41; Montgomery, Introduction to
+ * Statistical Quality Control, §9.1): C_d = max(0, C_{d−1} + r_d − k). Montgomery's k = δ/2 and h
+ * of 4–5 σ are the starting point; the shipped h is larger (see calibrated-defaults.ts).
  *
  * A CUSUM says WHEN a shift is detected, not how long it lasts: the rule reports one event per
  * drift, the day the sum first crosses h, and not the following days while it stays over it
  * (`quietDays`: no second signal within that many days of a crossing). The alert's figures are
- * the actual and expected totals since the sum last left zero (the estimated onset).
+ * the actual and expected totals since the sum last left zero (the estimated onset). Every other
+ * measured hour is judged "no new signal", so the alert resolves the hour after that day.
  *
  * Causal and start-independent, as cusum-drift: every sum runs over a fixed trailing window of
  * `windowDays` from zero. Holidays and closures are neither judged nor used as reference. The
  * residual is winsorised at ±`clipSigma` so one odd day (the daily baseline rule's business) does
- * not make a drift on its own.
+ * not make a drift on its own. There is no weather normalisation here: a load that follows the
+ * outdoor temperature (electric heating) rises through an autumn like a drift.
  */
 export const dailyDriftParams = z.strictObject({
   weeks: z.number().int().min(2).max(26).default(6),
