@@ -115,15 +115,16 @@ export const DEFAULT_ENERGY_RULES: readonly DefaultEnergyRule[] = [
     // Electricity only: without weather normalisation a trailing reference cannot tell a cold
     // spell from a drift in gas or heat; those are the daily baseline rule's (weather-normalised).
     quantities: ['energy_kwh'],
-    // Measured 2026-12-01 (/tmp harness, detector called day by day): on the simulator's four
-    // sites (a year each, always-on load +30 % over 10.5 days started in February, April, June,
-    // September and November) the always-on load (hours: closed) is caught in 4.5–8.5 days at the
-    // office, workshop and training centre, 9.5–16.5 days at the warehouse (open 05:00–22:00 six
-    // days a week: few closed hours; its November drift is missed), with 1 signal in the four
-    // clean years. All hours of the day instead: 3.5–18.5 days, 4 misses of 20. On the six LEAD
-    // buildings (2016, day-by-day): 14 signals, 0.19 per building-month, none on a labelled day
-    // (h 5σ: 15; all hours, h 5σ: 19). k 0.5σ is Montgomery's δ/2 for a 1σ daily shift; h 8σ,
-    // above his 4–5σ, because daily totals are autocorrelated and the σ of 10–30 reference days is
+    // Measured 2026-12-01 with `npx tsx test/bench/drift-sweep.ts` (the detector alone, day by
+    // day): on the simulator's four sites (a year each, always-on load +30 % over 10.5 days started
+    // in February, April, June, September and November) the drift is caught in 7.5–8.5 days at the
+    // office, 7.5 at the workshop, 6.5–8.5 at the training centre, 11.5–18.5 at the warehouse (open
+    // 05:00–22:00 six days a week: few closed hours; its November drift is missed), with 1 signal in
+    // the four clean years (the warehouse, November). On the six LEAD buildings (2016): 13 signals,
+    // 0.18 per building-month, 1 on a labelled day. With h 5σ: caught 1–4 days sooner, but 2 clean
+    // signals and 15 on LEAD (0.21); all hours of the day (h 5σ, floor 5 %): 3.5–18.5 days, 3 of
+    // 20 missed, 19 on LEAD (0.26). k 0.5σ is Montgomery's δ/2 for a 1σ daily shift; h 8σ, above
+    // his 4–5σ, because daily totals are autocorrelated and the σ of 10–30 reference days is
     // itself noisy; a σ floor of 7 % of the median keeps a very regular night from alerting on 3 %.
     // Through the engine (`npm run bench:rules`, 2026-12-01): 13 signals on LEAD, 12 touching no
     // labelled hour (0.17 per building-month); counted hour by hour with the four hourly rules the
