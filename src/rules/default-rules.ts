@@ -88,7 +88,11 @@ export const DEFAULT_SENSOR_RULES: readonly Record<string, unknown>[] = [
 
 /** The shipped defaults as rule-file entries (energy rules from the calibration, then sensor rules). */
 export function defaultRuleEntries(): Record<string, unknown>[] {
-  const energy = DEFAULT_ENERGY_RULES.map((r) => ({ id: r.id, type: r.type, severity: r.severity, for: `${r.forHours}h`, clearFor: `${r.clearForHours}h`, ...r.params }));
+  const energy = DEFAULT_ENERGY_RULES.map((r) => ({
+    id: r.id, type: r.type, severity: r.severity, for: `${r.forHours}h`, clearFor: `${r.clearForHours}h`,
+    ...(r.quantities ? { select: { quantities: [...r.quantities] } } : {}),
+    ...r.params,
+  }));
   return [...energy, ...DEFAULT_SENSOR_RULES];
 }
 

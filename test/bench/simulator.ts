@@ -3,13 +3,14 @@
  * process) against the real service (src/main.ts in its own process, as `npm start` runs it), every
  * message at QoS 1, counted once its PUBACK arrives (the service acknowledges once durable).
  *   npm run bench:simulator [-- --scenario live|backfill] [--devices 500] [--seconds 60] [--interval 1]
- *                           [--days 365] [--steps N] [--json out.json]
+ *                           [--days 365] [--steps N] [--json out.json] [--profile DIR]
  * live: `--devices` simulated devices (10 buildings of 50: a main meter, 19 sub-meters, a gas meter,
  *   a weather station, 28 room temperature sensors) each publishing one message every `--interval`
  *   seconds, paced, for `--seconds` after every device has connected: the ingest benchmark's
  *   "realistic load" (issue 12 point 6).
  * backfill: the demo's history, `--days` of the four example sites with their anomalies, as fast as
  *   the service acknowledges (issue 12: a year for four sites in under a minute).
+ * `--profile DIR` runs the service with `--cpu-prof` (its .cpuprofile lands in DIR when it stops).
  * Prints messages/s acknowledged, PUBACK p50/p99, the service's peak and final RSS, and the CPU
  * seconds of the simulator (this process) and of the service, with the machine's load.
  */
@@ -35,6 +36,7 @@ const { values: a } = parseArgs({
     /** Steps of history per SenML pack (the simulator's historyStepsPerMessage; default its own). */
     steps: { type: 'string' },
     json: { type: 'string' },
+    profile: { type: 'string' },
   },
 });
 const scenario = a.scenario as 'live' | 'backfill';
@@ -98,7 +100,7 @@ try {
     await writeFile(configPath, stringify({ sites: Array.from({ length: deviceCount / 50 }, (_, n) => benchSite(n + 1)) }));
   }
   const config: AppConfig = loadConfigFile(configPath, {});
-  service = await startServiceProcess({ env: { DATA_DIR: join(dir.path, 'data'), CONFIG: configPath, LOG_LEVEL: 'info' }, readyTimeoutMs: 120_000 });
+  service = await startServiceProcess({ env: { DATA_DIR: join(dir.path, 'data'), CONFIG: configPath, LOG_LEVEL: 'info' }, readyTimeoutMs: 120_000, ...(a.profile ? { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', a.profile] } : {}) });
   const pid = service.child.pid!;
   const url = `mqtt://127.0.0.1:${service.mqttPort}`;
   console.log(`${scenario}: ${config.sites.reduce((n, s) => n + s.devices.length, 0)} devices on ${config.sites.length} sites; ${machineLoad()}`);

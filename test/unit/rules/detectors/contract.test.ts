@@ -10,7 +10,7 @@ import { fixtureSeries, judgeDaily, rowOf } from './helpers.js';
 
 describe('registry and shipped defaults', () => {
   it('registers each type under its YAML name, with strict params that all default', () => {
-    expect([...HOURLY_RULE_TYPES.keys()].sort()).toEqual(['baseline-deviation', 'cusum-drift', 'flatline', 'out-of-hours', 'spike-drop']);
+    expect([...HOURLY_RULE_TYPES.keys()].sort()).toEqual(['baseline-deviation', 'cusum-drift', 'daily-drift', 'flatline', 'out-of-hours', 'spike-drop']);
     for (const [name, type] of HOURLY_RULE_TYPES) {
       expect(type.type).toBe(name);
       expect(type.lookbackHours(type.params.parse({}))).toBeGreaterThan(0);

@@ -29,4 +29,14 @@ describe('SeriesHighWater', () => {
     marks.seed({ site: 's', device: 'a', quantity: 'power_w' }, 1);
     expect(marks.mayReplace([r('a', 9)])).toBe(true);
   });
+
+  it('keeps the same device id on two sites apart, whatever order the readings come in', () => {
+    const marks = new SeriesHighWater();
+    marks.record([r('a', 10), { ...r('a', 3), site: 't' }]);
+    expect(marks.size).toBe(2);
+    expect(marks.mayReplace([{ ...r('a', 5), site: 't' }])).toBe(false);
+    expect(marks.mayReplace([{ ...r('a', 5), site: 't' }, r('a', 5)])).toBe(true);
+    expect(marks.mayReplace([r('a', 11), { ...r('a', 3), site: 't' }])).toBe(true);
+    expect(marks.mayReplace([{ ...r('a', 4), site: 'u' }])).toBe(false);
+  });
 });
