@@ -385,6 +385,7 @@ export default {
     'baseline-no-temperature': 'None of the {days} days of the baseline period has a usable outdoor temperature.',
     'baseline-insufficient-days': 'Only {usableDays} of {periodDays} days of the baseline period have both consumption and temperature; {requiredDays} ({requiredPct} %) are needed. {daysWithoutEnergy} days without consumption, {daysWithoutTemperature} without temperature.',
     'baseline-unavailable': 'No baseline for site {site}: this figure depends on it.',
+    'hourly-profile-few-weeks': '{hours} hours of the period have no expected value: their hour of the week was seen on fewer than {minWeeks} ordinary weeks of the reference period.',
     'insufficient-temperature-days': 'Temperature known on {daysWithTemperature} of {periodDays} days; {requiredDays} are needed.',
     'no-reference-dju': 'No reference degree days: {daysMissing} of {periodDays} days are missing from the baseline period.',
     'decret-no-reference': 'No reference consumption for {referenceYear}: {measuredSharePct} % of the hours measured ({requiredSharePct} % needed). Set decretTertiaire.referenceConsumptionKWh.',

@@ -385,6 +385,7 @@ export default {
     'baseline-no-temperature': "Aucun des {days} jours de la période de référence n'a de température extérieure exploitable.",
     'baseline-insufficient-days': "Seuls {usableDays} jours sur {periodDays} de la période de référence ont consommation et température ; il en faut {requiredDays} ({requiredPct} %). {daysWithoutEnergy} jours sans consommation, {daysWithoutTemperature} sans température.",
     'baseline-unavailable': "Pas de référence calculée pour le site {site} : cet indicateur en dépend.",
+    'hourly-profile-few-weeks': "{hours} heures de la période n'ont pas de valeur attendue : leur créneau horaire de la semaine a été vu moins de {minWeeks} semaines ordinaires pendant la période de référence.",
     'insufficient-temperature-days': 'Température connue {daysWithTemperature} jours sur {periodDays} ; il en faut {requiredDays}.',
     'no-reference-dju': 'Pas de DJU de référence : {daysMissing} jours sur {periodDays} manquent dans la période de référence.',
     'decret-no-reference': "Pas de consommation de référence pour l'année {referenceYear} : {measuredSharePct} % des heures mesurées (il en faut {requiredSharePct} %). Indiquez decretTertiaire.referenceConsumptionKWh.",

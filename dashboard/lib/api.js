@@ -72,6 +72,7 @@ export function createApi(fetchImpl = (...args) => fetch(...args)) {
     kpis: async (siteId, params, signal) => checkShape('kpis', await get(`${site(siteId)}/kpis?${qs(params ?? {})}`, signal)),
     degreeDays: async (siteId, params, signal) => checkShape('degreeDays', await get(`${site(siteId)}/degree-days?${qs(params ?? {})}`, signal)),
     hourlyEnergy: async (siteId, params, signal) => checkShape('hourlyEnergy', await get(`${site(siteId)}/hourly-energy?${qs(params ?? {})}`, signal)),
+    hourlyBaseline: async (siteId, params, signal) => checkShape('hourlyBaseline', await get(`${site(siteId)}/hourly-baseline?${qs(params ?? {})}`, signal)),
     /** The API's own CSV of a per-site table (`baseline`, `degree-days`, `hourly-energy`…) over a period. */
     csvUrl: (siteId, table, params) => `${site(siteId)}/${table}?${qs({ ...params, format: 'csv' })}`,
     liveUrl: (siteId) => `${site(siteId)}/live`,

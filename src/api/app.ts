@@ -11,6 +11,7 @@ import { hardeningPlugin } from './plugins/hardening.js';
 import { alertRoutes } from './routes/alerts.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { decretRoutes } from './routes/decret.js';
+import { hourlyBaselineRoutes } from './routes/hourly-baseline.js';
 import { hourlyEnergyRoutes } from './routes/hourly-energy.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { healthRoutes } from './routes/health.js';
@@ -86,6 +87,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(analyticsRoutes, { deps, energy: deps.energy });
     await app.register(decretRoutes, { deps, energy: deps.energy });
     await app.register(hourlyEnergyRoutes, { deps, energy: deps.energy });
+    await app.register(hourlyBaselineRoutes, { deps, energy: deps.energy });
   }
   if (deps.state !== undefined) {
     const alertDeps = { config: deps.config, state: deps.state, store: deps.store, now: deps.now };
