@@ -147,7 +147,7 @@ describe('every page, in French and English, at desktop and phone width', () => 
     expect(card.width).toBeLessThanOrEqual(375);
     // The column names, read from the stylesheet's ::before, are the table's own headers, in French.
     expect(card.labels).toEqual(card.headers);
-    expect(card.labels).toContain('Sévérité');
+    expect(card.labels).toContain('Gravité');
     expect(card.theadHeight).toBeLessThanOrEqual(1);
     expect(await row.locator('.badge.sev-critical').textContent()).toBe('critique');
     await row.screenshot({ path: join(SHOTS, 'alert-card-fr-phone.png') });
