@@ -1,3 +1,4 @@
+// @ts-check
 /** English texts. Same keys as fr.js (French is the reference). */
 export default {
   login: { title: 'Log in', email: 'E-mail', password: 'Password', submit: 'Log in', logout: 'Log out' },

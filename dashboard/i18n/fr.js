@@ -1,3 +1,4 @@
+// @ts-check
 /** Textes français (langue par défaut). Les clés sont les mêmes dans en.js. */
 export default {
   login: { title: 'Connexion', email: 'E-mail', password: 'Mot de passe', submit: 'Se connecter', logout: 'Se déconnecter' },
