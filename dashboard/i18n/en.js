@@ -178,7 +178,7 @@ export default {
     caption_hour: "Measured energy per local hour ({tz}) and what the baseline expects for that hour of the week",
     yTitle_hour: "Final energy per hour (kWh)",
     hour: "Local hour",
-    hourBand: "Expected: median of the same hour of the same weekday from {from} to {to}; band: 10th to 90th percentile (≈ 80 % of those hours), stated when the hour was seen on at least {weeks} ordinary weeks.",
+    hourBand: "Baseline by hour: median of the same hour of the same weekday from {from} to {to}; band: 10th to 90th percentile (≈ 80 % of those hours), stated when the hour was seen on at least {weeks} ordinary weeks.",
     hourBandColumn: "Baseline P10–P90 band (kWh)",
     hourTooLong: "By hour: choose a period of at most {max} days ({days} days chosen).",
     hoursWithoutBand: "Hours without an expected value:",

@@ -178,7 +178,7 @@ export default {
     caption_hour: "Énergie mesurée par heure locale ({tz}) et ce que la référence attend pour cette heure de la semaine",
     yTitle_hour: "Énergie finale par heure (kWh)",
     hour: "Heure locale",
-    hourBand: "Attendu : médiane de la même heure du même jour de semaine du {from} au {to} ; bande : du 10e au 90e centile (≈ 80 % de ces heures), indiquée quand l'heure a été vue au moins {weeks} semaines ordinaires.",
+    hourBand: "Référence par heure : médiane de la même heure du même jour de semaine du {from} au {to} ; bande : du 10e au 90e centile (≈ 80 % de ces heures), indiquée quand l'heure a été vue au moins {weeks} semaines ordinaires.",
     hourBandColumn: "Bande P10–P90 de la référence (kWh)",
     hourTooLong: "Par heure : choisissez une période de {max} jours au plus ({days} jours choisis).",
     hoursWithoutBand: "Heures sans valeur attendue :",

@@ -48,7 +48,9 @@ async function go(hash: string): Promise<void> {
   }, hash);
   await page.waitForFunction(() => {
     const main = document.getElementById('main')!;
-    return main.querySelector('h1, .error') !== null && !/Chargement…|Loading…/.test(main.textContent ?? '');
+    // Nothing still loading: no "Loading…" line or panel, no card figure still "…" (overview.js).
+    const pending = [...main.querySelectorAll('[data-state="loading"], [data-testid]')].some((el) => el.getAttribute('data-state') === 'loading' || el.textContent === '…');
+    return main.querySelector('h1, .error') !== null && !pending && !/Chargement…|Loading…/.test(main.textContent ?? '');
   }, undefined, { timeout: 90_000 });
 }
 
