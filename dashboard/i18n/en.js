@@ -183,6 +183,8 @@ export default {
     hourTooLong: "By hour: choose a period of at most {max} days ({days} days chosen).",
     hoursWithoutBand: "Hours without an expected value:",
     noExpectedCount: "{hours} ({why})",
+    /** Between the reasons of a list: French puts a space before the semicolon. */
+    listSeparator: "; ",
     why: "Why no expected value",
     'noExpected_no-profile': "no baseline period",
     'noExpected_unusual-day': "public holiday or closure, which the baseline does not describe",

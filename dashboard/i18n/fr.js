@@ -183,6 +183,8 @@ export default {
     hourTooLong: "Par heure : choisissez une période de {max} jours au plus ({days} jours choisis).",
     hoursWithoutBand: "Heures sans valeur attendue :",
     noExpectedCount: "{hours} ({why})",
+    /** Between the reasons of a list: French puts a space before the semicolon. */
+    listSeparator: " ; ",
     why: "Pourquoi pas de valeur attendue",
     'noExpected_no-profile': "pas de période de référence",
     'noExpected_unusual-day': "jour férié ou fermeture, que la référence ne décrit pas",

@@ -27,7 +27,7 @@ function bandNotice(body, i18n, timeZone) {
   const missing = new Map();
   for (const x of body.hours) if (x.noExpected) missing.set(x.noExpected, (missing.get(x.noExpected) ?? 0) + 1);
   const reasons = [...missing].map(([why, n]) => i18n.t('consumption.noExpectedCount', { hours: i18n.formatNumber(n, 0), why: i18n.t(`consumption.noExpected_${why}`) }));
-  if (reasons.length > 0) lines.push(`${i18n.t('consumption.hoursWithoutBand')} ${reasons.join(' ; ')}.`);
+  if (reasons.length > 0) lines.push(`${i18n.t('consumption.hoursWithoutBand')} ${reasons.join(i18n.t('consumption.listSeparator'))}.`);
   const why = problemsText(i18n, body.problems);
   if (why) lines.push(why);
   return h('p', { class: missing.size > 0 ? 'notice unavailable' : 'notice', 'data-state': missing.size > 0 ? 'partial-band' : 'band', text: lines.join(' ') });
