@@ -34,6 +34,7 @@ export function renderRejections(main, ctx) {
           { label: i18n.t('rejections.detail'), cell: (r) => r.detail },
         ],
         rows,
+        stack: true,
       }));
   };
   clear(main).append(
