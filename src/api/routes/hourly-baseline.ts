@@ -6,6 +6,7 @@ import { localDays } from '../../energy/local-time.js';
 import { problems } from '../analytics-answers.js';
 import { coverageSchema } from '../analytics-schemas.js';
 import { PRECISION, toCsv } from '../csv.js';
+import type { AnalyticsGate } from '../analytics-gate.js';
 import type { AppDeps } from '../deps.js';
 import { badRequest } from '../errors.js';
 import { hoursAgainstProfile, MIN_SLOT_WEEKS } from '../hourly-profile-answer.js';
@@ -57,7 +58,7 @@ export const hourlyBaselineResponse = z.object({
  * point 3: "consumption by hour … against the baseline band"). The profile is the one the
  * baseline route shows and the rules compare live hours with; the hours are the carpet plot's.
  */
-export const hourlyBaselineRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; energy: Energy }> = async (app, { deps, energy }) => {
+export const hourlyBaselineRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; energy: Energy; gate: AnalyticsGate }> = async (app, { deps, energy, gate }) => {
   app.get(
     '/api/sites/:site/hourly-baseline',
     {
@@ -76,7 +77,8 @@ export const hourlyBaselineRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; energy
       if (days.length > MAX_HOURLY_DAYS) {
         throw badRequest('querystring', 'to', `the period may span at most ${MAX_HOURLY_DAYS} days`, problemOf('period-too-long', { days: days.length, maxDays: MAX_HOURLY_DAYS }));
       }
-      const [grid, baseline] = await Promise.all([energy.hourlyGrid(site.id, period), energy.baseline(site.id)]);
+      // Through the one analytics gate, as the carpet plot's grid (analytics-gate.ts): CPU work that must not starve ingest.
+      const [grid, baseline] = await gate.run(() => Promise.all([energy.hourlyGrid(site.id, period), energy.baseline(site.id)]));
       const profile = baseline.period ? baseline.profile() : null;
       const hours = hoursAgainstProfile(grid.days, days, profile, site.timezone);
       if (request.query.format === 'csv') {
