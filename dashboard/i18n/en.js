@@ -1,3 +1,4 @@
+// @ts-check
 /** English texts. Same keys as fr.js (French is the reference). */
 export default {
   login: { title: 'Log in', email: 'E-mail', password: 'Password', submit: 'Log in', logout: 'Log out' },
@@ -172,6 +173,24 @@ export default {
     yTitle_month: "Final energy per month (kWh)",
     by_day: "By day",
     by_month: "By month",
+    by_hour: "By hour",
+    alt_hour: "Bar chart of the measured energy per hour (kWh), with a dashed line for the median of the same hour of the same weekday in the baseline period, and its 10th to 90th percentile band",
+    caption_hour: "Measured energy per local hour ({tz}) and what the baseline expects for that hour of the week",
+    yTitle_hour: "Final energy per hour (kWh)",
+    hour: "Local hour",
+    hourBand: "Baseline by hour: median of the same hour of the same weekday from {from} to {to}; band: 10th to 90th percentile (≈ 80 % of those hours), stated when the hour was seen on at least {weeks} ordinary weeks.",
+    hourBandColumn: "Baseline P10–P90 band (kWh)",
+    hourTooLong: "By hour: choose a period of at most {max} days ({days} days chosen).",
+    hoursWithoutBand: "Hours without an expected value:",
+    noExpectedCount: "{hours} ({why})",
+    /** Between the reasons of a list: French puts a space before the semicolon. */
+    listSeparator: "; ",
+    why: "Why no expected value",
+    'noExpected_no-profile': "no baseline period",
+    'noExpected_unusual-day': "public holiday or closure, which the baseline does not describe",
+    'noExpected_few-weeks': "hour seen too rarely in the baseline period",
+    'noExpected_repeated-hour': "repeated hour of the autumn clock change",
+    'noExpected_skipped-hour': "hour skipped by the spring clock change",
     granularity: "Time step",
     month: "Month",
     band: "Baseline band (≈ 95 % of days, kWh)",
@@ -385,6 +404,7 @@ export default {
     'baseline-no-temperature': 'None of the {days} days of the baseline period has a usable outdoor temperature.',
     'baseline-insufficient-days': 'Only {usableDays} of {periodDays} days of the baseline period have both consumption and temperature; {requiredDays} ({requiredPct} %) are needed. {daysWithoutEnergy} days without consumption, {daysWithoutTemperature} without temperature.',
     'baseline-unavailable': 'No baseline for site {site}: this figure depends on it.',
+    'hourly-profile-few-weeks': '{hours} hours of the period have no expected value: their hour of the week was seen on fewer than {minWeeks} ordinary weeks of the reference period.',
     'insufficient-temperature-days': 'Temperature known on {daysWithTemperature} of {periodDays} days; {requiredDays} are needed.',
     'no-reference-dju': 'No reference degree days: {daysMissing} of {periodDays} days are missing from the baseline period.',
     'decret-no-reference': 'No reference consumption for {referenceYear}: {measuredSharePct} % of the hours measured ({requiredSharePct} % needed). Set decretTertiaire.referenceConsumptionKWh.',

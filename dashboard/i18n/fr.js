@@ -1,3 +1,4 @@
+// @ts-check
 /** Textes français (langue par défaut). Les clés sont les mêmes dans en.js. */
 export default {
   login: { title: 'Connexion', email: 'E-mail', password: 'Mot de passe', submit: 'Se connecter', logout: 'Se déconnecter' },
@@ -172,6 +173,24 @@ export default {
     yTitle_month: "Énergie finale par mois (kWh)",
     by_day: "Par jour",
     by_month: "Par mois",
+    by_hour: "Par heure",
+    alt_hour: "Histogramme de l'énergie mesurée par heure (kWh), avec en pointillés la médiane de la même heure du même jour de semaine pendant la référence, et sa bande du 10e au 90e centile",
+    caption_hour: "Énergie mesurée par heure locale ({tz}) et ce que la référence attend pour cette heure de la semaine",
+    yTitle_hour: "Énergie finale par heure (kWh)",
+    hour: "Heure locale",
+    hourBand: "Référence par heure : médiane de la même heure du même jour de semaine du {from} au {to} ; bande : du 10e au 90e centile (≈ 80 % de ces heures), indiquée quand l'heure a été vue au moins {weeks} semaines ordinaires.",
+    hourBandColumn: "Bande P10–P90 de la référence (kWh)",
+    hourTooLong: "Par heure : choisissez une période de {max} jours au plus ({days} jours choisis).",
+    hoursWithoutBand: "Heures sans valeur attendue :",
+    noExpectedCount: "{hours} ({why})",
+    /** Between the reasons of a list: French puts a space before the semicolon. */
+    listSeparator: " ; ",
+    why: "Pourquoi pas de valeur attendue",
+    'noExpected_no-profile': "pas de période de référence",
+    'noExpected_unusual-day': "jour férié ou fermeture, que la référence ne décrit pas",
+    'noExpected_few-weeks': "heure trop peu vue dans la référence",
+    'noExpected_repeated-hour': "heure doublée du passage à l'heure d'hiver",
+    'noExpected_skipped-hour': "heure sautée du passage à l'heure d'été",
     granularity: "Pas de temps",
     month: "Mois",
     band: "Bande de la référence (≈ 95 % des jours, kWh)",
@@ -385,6 +404,7 @@ export default {
     'baseline-no-temperature': "Aucun des {days} jours de la période de référence n'a de température extérieure exploitable.",
     'baseline-insufficient-days': "Seuls {usableDays} jours sur {periodDays} de la période de référence ont consommation et température ; il en faut {requiredDays} ({requiredPct} %). {daysWithoutEnergy} jours sans consommation, {daysWithoutTemperature} sans température.",
     'baseline-unavailable': "Pas de référence calculée pour le site {site} : cet indicateur en dépend.",
+    'hourly-profile-few-weeks': "{hours} heures de la période n'ont pas de valeur attendue : leur créneau horaire de la semaine a été vu moins de {minWeeks} semaines ordinaires pendant la période de référence.",
     'insufficient-temperature-days': 'Température connue {daysWithTemperature} jours sur {periodDays} ; il en faut {requiredDays}.',
     'no-reference-dju': 'Pas de DJU de référence : {daysMissing} jours sur {periodDays} manquent dans la période de référence.',
     'decret-no-reference': "Pas de consommation de référence pour l'année {referenceYear} : {measuredSharePct} % des heures mesurées (il en faut {requiredSharePct} %). Indiquez decretTertiaire.referenceConsumptionKWh.",

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Chart.js 4 helpers. Chart.js is loaded as its UMD build (global `Chart`) from
  * /vendor/chart.umd.js. There is no date adapter (no build step), so time axes are
@@ -6,10 +7,10 @@
 export const PALETTE = { electricity: '#0b5cad', heat: '#c2410c', gas: '#7c3aed', water: '#0e7490', baseline: '#6b7280', power: '#0b5cad' };
 
 const common = {
-  animation: false,
+  animation: /** @type {const} */ (false),
   responsive: true,
   maintainAspectRatio: false,
-  interaction: { mode: 'nearest', axis: 'x', intersect: false },
+  interaction: { mode: /** @type {const} */ ('nearest'), axis: /** @type {const} */ ('x'), intersect: false },
 };
 
 const HOUR_MS = 3_600_000;
@@ -18,8 +19,10 @@ const HOUR_MS = 3_600_000;
  * Ticks on whole local hours that are multiples of `everyHours` (00:00, 03:00…) in
  * `timeZone`, instead of Chart.js's round numbers of epoch ms.
  */
+/** @param {number} minMs @param {number} maxMs @param {string} timeZone @param {number} [everyHours] */
 export function localHourTicks(minMs, maxMs, timeZone, everyHours = 3) {
   const hourOf = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' });
+  /** @type {{ value: number }[]} */
   const ticks = [];
   for (let t = Math.ceil(minMs / HOUR_MS) * HOUR_MS; t <= maxMs; t += HOUR_MS) {
     if (Number(hourOf.format(t)) % everyHours === 0) ticks.push({ value: t });
@@ -31,6 +34,7 @@ export function localHourTicks(minMs, maxMs, timeZone, everyHours = 3) {
  * True when the point at `i` has no neighbour within `joinMs`: a line needs two points, so a lone
  * reading (the first one of a new meter, or one between gaps) is drawn as a dot, not as nothing.
  */
+/** @param {readonly { x: number }[]} data @param {number} i @param {number} joinMs */
 export function isolatedPoint(data, i, joinMs) {
   const p = data[i];
   if (!p) return false;
@@ -39,13 +43,20 @@ export function isolatedPoint(data, i, joinMs) {
   return !(prev && p.x - prev.x <= joinMs) && !(next && next.x - p.x <= joinMs);
 }
 
+/**
+ * A line of { x: epoch ms, y } points on a linear time axis ticked on local hours.
+ * @param {HTMLCanvasElement} canvas
+ * @param {{ label: string, points: { x: number, y: number }[], color: string, formatTick: (ms: number) => string,
+ *   formatTooltipTitle: (ms: number) => string, formatValue: (y: number) => string, yTitle?: string,
+ *   minMs: number, maxMs: number, timeZone: string, joinMs?: number }} spec
+ */
 export function lineTimeChart(canvas, { label, points, color, formatTick, formatTooltipTitle, formatValue, yTitle, minMs, maxMs, timeZone, joinMs = Infinity }) {
   return new Chart(canvas, {
     type: 'line',
     data: {
       datasets: [{
         label, data: points, borderColor: color, backgroundColor: `${color}22`, fill: true, borderWidth: 2, tension: 0.2,
-        pointRadius: (c) => (isolatedPoint(c.dataset.data, c.dataIndex, joinMs) ? 4 : 0),
+        pointRadius: (/** @type {{ dataset: { data: unknown[] }, dataIndex: number }} */ c) => (isolatedPoint(/** @type {{ x: number }[]} */ (c.dataset.data), c.dataIndex, joinMs) ? 4 : 0),
         pointBackgroundColor: color,
         // A dot on the axis edge (the reading of this minute) is drawn whole, not cut in half.
         clip: 6,
@@ -60,20 +71,30 @@ export function lineTimeChart(canvas, { label, points, color, formatTick, format
           min: minMs,
           max: maxMs,
           afterBuildTicks: (axis) => { axis.ticks = localHourTicks(axis.min, axis.max, timeZone); },
-          ticks: { callback: (v) => formatTick(v), autoSkip: true, maxRotation: 0 },
+          ticks: { callback: (v) => formatTick(Number(v)), autoSkip: true, maxRotation: 0 },
         },
-        y: { beginAtZero: true, title: { display: Boolean(yTitle), text: yTitle } },
+        y: { beginAtZero: true, title: { display: Boolean(yTitle), text: yTitle ?? '' } },
       },
       plugins: {
         legend: { display: false },
-        tooltip: { callbacks: { title: (items) => formatTooltipTitle(items[0].parsed.x), label: (item) => formatValue(item.parsed.y) } },
+        tooltip: { callbacks: { title: (items) => formatTooltipTitle(Number(items[0]?.parsed.x)), label: (item) => formatValue(Number(item.parsed.y)) } },
       },
     },
   });
 }
 
-export function barChart(canvas, { labels, datasets, horizontal = false, scales, formatValue, plugins = /** @type {object[]} */ ([]) }) {
-  return new Chart(canvas, {
+/** @typedef {{ label: string, data: (number | null)[], unit?: string, [option: string]: unknown }} BarDataset */
+
+/**
+ * Bars of labelled values, vertical or horizontal, with their values in the tooltip.
+ * @param {HTMLCanvasElement} canvas
+ * @param {{ labels: string[], datasets: BarDataset[], horizontal?: boolean, scales?: Record<string, unknown>,
+ *   formatValue: (value: number, dataset: BarDataset) => string, plugins?: object[] }} spec
+ */
+export function barChart(canvas, { labels, datasets, horizontal = false, scales, formatValue, plugins = [] }) {
+  // The datasets carry fields of their own (`unit`) that Chart.js's types do not know: the
+  // configuration is handed over as Chart.js's type, checked here only for what this helper builds.
+  const config = {
     type: 'bar',
     data: { labels, datasets },
     options: {
@@ -82,11 +103,12 @@ export function barChart(canvas, { labels, datasets, horizontal = false, scales,
       scales,
       plugins: {
         legend: { display: datasets.length > 1, position: 'bottom' },
-        tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${formatValue(horizontal ? item.parsed.x : item.parsed.y, item.dataset)}` } },
+        tooltip: { callbacks: { label: (/** @type {{ dataset: BarDataset, parsed: { x: number, y: number } }} */ item) => `${item.dataset.label}: ${formatValue(Number(horizontal ? item.parsed.x : item.parsed.y), item.dataset)}` } },
       },
     },
     plugins,
-  });
+  };
+  return new Chart(canvas, /** @type {import('chart.js').ChartConfiguration<'bar'>} */ (/** @type {unknown} */ (config)));
 }
 
 /** Chart.js is loaded with `defer`; a module script may run before it. */
@@ -121,6 +143,7 @@ export function heatColor(/** @type {number} */ share) {
   const x = Math.min(1, Math.max(0, share)) * (YL_OR_RD.length - 1);
   const i = Math.min(YL_OR_RD.length - 2, Math.floor(x));
   const f = x - i;
-  const [a, b] = [YL_OR_RD[i], YL_OR_RD[i + 1]];
-  return `rgb(${a.map((v, k) => Math.round(v + (b[k] - v) * f)).join(', ')})`;
+  const a = /** @type {number[]} */ (YL_OR_RD[i]);
+  const b = /** @type {number[]} */ (YL_OR_RD[i + 1]);
+  return `rgb(${a.map((v, k) => Math.round(v + ((b[k] ?? v) - v) * f)).join(', ')})`;
 }

@@ -131,6 +131,17 @@ export const CONTRACT = {
       days: arrayOf({ date: 'string', dayType: oneOf('working', 'weekend', 'holiday', 'closure'), kWh: arrayOf(figure) }),
     },
   },
+  hourlyBaseline: {
+    method: 'get',
+    path: '/api/sites/{site}/hourly-baseline',
+    shape: {
+      from: 'string', to: 'string', problems, minSlotWeeks: 'integer', referencePeriod: nullable({ from: 'string', to: 'string' }),
+      hours: arrayOf({
+        date: 'string', hour: 'integer', dayType: oneOf('working', 'weekend', 'holiday', 'closure'), actualKWh: figure, expectedKWh: figure, lowKWh: figure, highKWh: figure,
+        slotWeeks: 'integer', noExpected: nullable(oneOf('no-profile', 'unusual-day', 'few-weeks', 'repeated-hour', 'skipped-hour')),
+      }),
+    },
+  },
   // Alerts page (issue 13 point 3): one alert with its history and the hourly data around it.
   alertDetail: {
     method: 'get',

@@ -41,18 +41,20 @@ export function clear(el) {
 }
 
 /**
- * A table with proper header cells (scope) for screen readers.
- * @param {{ caption?: string, columns: { label: string, num?: boolean, rowHeader?: boolean, sort?: string, header?: unknown, cell: (row: any, i: number) => any }[], rows: any[], rowAttrs?: (row: any, i: number) => Record<string, any> }} spec
+ * A table with proper header cells (scope) for screen readers. `stack`: below the phone
+ * breakpoint each row becomes a card, each cell labelled by its column (styles.css
+ * `table.stack`, from the data-label attribute: the CSP forbids styles written by scripts).
+ * @param {{ caption?: string, columns: { label: string, num?: boolean, rowHeader?: boolean, sort?: string, header?: unknown, cell: (row: any, i: number) => any }[], rows: any[], rowAttrs?: (row: any, i: number) => Record<string, any>, stack?: boolean }} spec
  */
-export function table({ caption, columns, rows, rowAttrs }) {
+export function table({ caption, columns, rows, rowAttrs, stack = false }) {
   return h('div', { class: 'table-scroll' },
-    h('table', {},
+    h('table', { class: stack ? 'stack' : null },
       caption ? h('caption', { text: caption }) : null,
       h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col', class: c.num ? 'num' : null, 'aria-sort': c.sort ?? null }, c.header ?? c.label)))),
       h('tbody', {}, rows.map((row, i) => h('tr', rowAttrs ? rowAttrs(row, i) : {},
         columns.map((c, j) => {
           const content = c.cell(row, i);
-          const attrs = { class: c.num ? 'num' : null };
+          const attrs = { class: c.num ? 'num' : null, 'data-label': stack ? c.label : null };
           return j === 0 && c.rowHeader ? h('th', { ...attrs, scope: 'row' }, content) : h('td', attrs, content);
         }))))));
 }

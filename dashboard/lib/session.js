@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The logged-in caller: GET /api/session (who am I, my sites, the CSRF token), login and logout.
  * The session cookie is httpOnly: scripts never see it; the CSRF token goes in `x-csrf-token`.
@@ -9,6 +10,7 @@ export async function currentSession() {
   return res.json();
 }
 
+/** @param {string} email @param {string} password @returns {Promise<{ ok: true } | { ok: false, status: number, message: string }>} */
 export async function login(email, password) {
   const res = await fetch('/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
   if (res.status === 201) return { ok: true };
@@ -16,6 +18,7 @@ export async function login(email, password) {
   return { ok: false, status: res.status, message: body.message ?? `${res.status}` };
 }
 
+/** @param {{ csrfToken?: string | null }} session */
 export async function logout(session) {
   await fetch('/api/session', { method: 'DELETE', headers: { 'x-csrf-token': session.csrfToken ?? '' } });
 }

@@ -15,5 +15,9 @@
  * }} I18n
  * @typedef {{ api: any, write: ReturnType<typeof import('./write-api.js').createWriteApi>, i18n: I18n, sites: SiteInfo[], session: Session, now: () => number }} ViewContext
  * @typedef {() => void} StopView
+ *
+ * The context app.js gives the overview, site and rejections pages: the typed API client, the
+ * i18n, and the sites the caller may see as GET /api/sites answered them.
+ * @typedef {{ api: ReturnType<typeof import('./api.js').createApi>, i18n: import('./i18n.js').I18n, sites: import('../types/api').Site[], now: () => number }} PageContext
  */
 export {};

@@ -260,6 +260,46 @@ export type HourlyEnergyAnswer = {
   }>;
 };
 
+/** GET /api/sites/{site}/hourly-baseline */
+export type HourlyBaselineAnswer = {
+  site: string;
+  from: string;
+  to: string;
+  timezone: string;
+  unit: "kWh";
+  /** The baseline period the hour-of-week profile is learnt from */
+  referencePeriod: ({
+    from: string;
+    to: string;
+  }) | null;
+  /** Fewest ordinary weeks a slot needs before its expected value and band are stated */
+  minSlotWeeks: number;
+  /** The band is the 10th to 90th percentile of the same hour of the same weekday in the reference period */
+  band: "p10-p90";
+  coverage: Coverage;
+  /** no-baseline-period, no-energy-meter, insufficient-coverage, hourly-profile-few-weeks */
+  problems: Array<Problem>;
+  hours: Array<{
+    /** Local date YYYY-MM-DD */
+    date: string;
+    /** Local wall-clock hour 0…23 */
+    hour: number;
+    dayType: "working" | "weekend" | "holiday" | "closure";
+    /** Final energy of the hour; null when not fully measured */
+    actualKWh: (number) | null;
+    /** Median of the hour-of-week slot in the reference period */
+    expectedKWh: (number) | null;
+    /** P10 of the slot */
+    lowKWh: (number) | null;
+    /** P90 of the slot */
+    highKWh: (number) | null;
+    /** Hours of the reference period in this slot (ordinary weeks seen) */
+    slotWeeks: number;
+    /** Why expectedKWh is null: no baseline period; a holiday or closure (the profile leaves them out); fewer than minSlotWeeks weeks; the autumn DST hour holding two hours; the spring DST hour that does not exist */
+    noExpected: ("no-profile" | "unusual-day" | "few-weeks" | "repeated-hour" | "skipped-hour") | null;
+  }>;
+};
+
 /** GET /api/compare */
 export type CompareAnswer = {
   /** Local date YYYY-MM-DD */
@@ -481,6 +521,12 @@ export type Problem = {
   code: "baseline-unavailable";
   params: {
     site: string;
+  };
+} | {
+  code: "hourly-profile-few-weeks";
+  params: {
+    hours: number;
+    minWeeks: number;
   };
 } | {
   code: "insufficient-temperature-days";

@@ -51,6 +51,7 @@ async function renderTokenList(list, ctx, signal, onRevoked) {
         { label: i18n.t('admin.actions'), cell: revoke },
       ],
       rows: tokens,
+      stack: true,
       rowAttrs: (/** @type {Token} */ t) => ({ dataset: { token: t.name, revoked: String(t.revoked !== null) } }),
     }));
 }

@@ -117,6 +117,7 @@ export async function renderUsers(section, ctx, signal) {
       { label: i18n.t('admin.actions'), cell: (/** @type {User} */ u) => actionsCell(ctx, u, reload, error) },
     ],
     rows: users,
+    stack: true,
     rowAttrs: (/** @type {User} */ u) => ({ dataset: { user: u.email } }),
   }));
 }

@@ -56,6 +56,7 @@ export async function renderSilences(section, ctx, site, signal) {
         ...(can(ctx.session, 'silence') ? [{ label: i18n.t('alerts.actions'), cell: endButton }] : []),
       ],
       rows: list,
+      stack: true,
       rowAttrs: (/** @type {Silence} */ s) => ({ dataset: { silence: String(s.id), site: s.site } }),
     }), error);
 }

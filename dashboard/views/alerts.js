@@ -74,6 +74,7 @@ function alertTable(ctx, alerts) {
       { label: i18n.t('alerts.expected'), num: true, cell: (/** @type {Alert} */ a) => figure(a.expected, a.unit) },
     ],
     rows: alerts,
+    stack: true,
     rowAttrs: (/** @type {Alert} */ a) => ({ dataset: { alert: String(a.id), site: a.site } }),
   });
 }

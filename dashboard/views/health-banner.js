@@ -1,3 +1,4 @@
+// @ts-check
 import { h, clear } from '../lib/dom.js';
 import { checkShape } from '../lib/contract.js';
 
@@ -9,9 +10,14 @@ const SPOOL_WARN_RATIO = 0.5;
  * Problems a site manager must know about, from GET /api/health. Sections used:
  * `store.ok`, `broker.connected`, `writePath.{storeUp, acknowledging, spoolBytes, spoolMaxBytes, spoolReadings}`.
  */
+/** @typedef {{ key: string, severity: 'bad' | 'warn', vars?: { ratio: number, readings: number } }} HealthProblem */
+
+/** @param {unknown} body @returns {HealthProblem[]} */
 export function healthProblems(body) {
+  /** @type {HealthProblem[]} */
   const problems = [];
-  const { writePath: write, store, broker } = checkShape('health', body);
+  // The logged-in answer: checkShape throws on the anonymous up/down one (no writePath), which the banner never asks for.
+  const { writePath: write, store, broker } = checkShape('health', /** @type {Extract<import('../types/api').HealthAnswer, { writePath: unknown }>} */ (body));
   if (!store.ok || !write.storeUp) problems.push({ key: 'health.storeDown', severity: 'bad' });
   if (!broker.connected) problems.push({ key: 'health.brokerDown', severity: 'bad' });
   if (!write.acknowledging) problems.push({ key: 'health.notAcknowledging', severity: 'bad' });
@@ -21,8 +27,10 @@ export function healthProblems(body) {
   return problems;
 }
 
+/** @param {HTMLElement} el @param {{ i18n: import('../lib/i18n.js').I18n }} ctx @returns {() => void} */
 export function startHealthBanner(el, ctx) {
   const { i18n } = ctx;
+  /** @type {HealthProblem[]} */
   let problems = [];
   let stopped = false;
   const render = () => {

@@ -1,3 +1,4 @@
+// @ts-check
 import { h, clear } from '../lib/dom.js';
 import { subscribeSites } from '../lib/live.js';
 import { carrierMeters, mainDevice, unitOf } from '../lib/site-model.js';
@@ -6,10 +7,17 @@ import { STALE_AFTER_MS, startOfLocalDayMs } from '../lib/time.js';
 const TODAY_REFRESH_MS = 60_000;
 
 /** One card per site: identity, live power with its time and a stale marker, today's consumption. */
+/** @typedef {{ device: string, quantity: string, value: number, tsMs: number }} LiveValue */
+
+/**
+ * @param {HTMLElement} main @param {import('../lib/view-types.js').PageContext} ctx
+ * @returns {import('../lib/view-types.js').StopView}
+ */
 export function renderOverview(main, ctx) {
   const { i18n, sites } = ctx;
+  /** @type {(() => void)[]} */
   const stops = [];
-  /** @type {Map<string, (values: any[]) => void>} the power shown on each card, told by the one live stream */
+  /** @type {Map<string, (values: LiveValue[]) => void>} the power shown on each card, told by the one live stream */
   const showPowerOf = new Map();
   const grid = h('div', { class: 'cards' });
   clear(main).append(h('h1', { text: i18n.t('overview.title') }), grid);
@@ -34,7 +42,7 @@ export function renderOverview(main, ctx) {
       powerEl.className = 'notice';
     } else {
       let shown = false;
-      const showPower = (values) => {
+      const showPower = (/** @type {LiveValue[]} */ values) => {
         const v = values.find((x) => x.device === power.id && x.quantity === 'power_w');
         if (!v) {
           if (!shown) powerEl.textContent = i18n.t('overview.noData');
@@ -50,7 +58,7 @@ export function renderOverview(main, ctx) {
       showPowerOf.set(site.id, showPower);
     }
 
-    const meters = carrierMeters(site);
+    const meters = carrierMeters(site).flatMap((m) => (m.device ? [{ ...m, device: m.device }] : []));
     const refreshToday = async () => {
       const nowMs = ctx.now();
       const fromMs = startOfLocalDayMs(nowMs, site.timezone);

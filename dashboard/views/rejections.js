@@ -1,3 +1,4 @@
+// @ts-check
 import { h, clear, table } from '../lib/dom.js';
 import { errorText } from '../lib/problems.js';
 
@@ -8,6 +9,7 @@ const REFRESH_MS = 10_000;
  * Refused messages ("Messages refusés"; the API's ingest rejections): what a device sent that could
  * not be stored, and why. Named so that it is not taken for the energy alerts (issue 13).
  */
+/** @param {HTMLElement} main @param {import('../lib/view-types.js').PageContext} ctx @returns {import('../lib/view-types.js').StopView} */
 export function renderRejections(main, ctx) {
   const { i18n, api } = ctx;
   // Rejections are not tied to one site (the topic may be unknown): show them in the first site's zone.
@@ -32,6 +34,7 @@ export function renderRejections(main, ctx) {
           { label: i18n.t('rejections.detail'), cell: (r) => r.detail },
         ],
         rows,
+        stack: true,
       }));
   };
   clear(main).append(

@@ -1,11 +1,13 @@
 // @ts-check
 import { h, clear } from '../lib/dom.js';
-import { chartBlock } from '../lib/chart-panel.js';
+import { chartBlock, showState } from '../lib/chart-panel.js';
 import { PALETTE, whiteBackground } from '../lib/charts.js';
-import { problemsText } from '../lib/problems.js';
+import { errorText, problemsText } from '../lib/problems.js';
 import { dateMs } from './site-carpet.js';
+import { hourlyConsumptionChart, MAX_HOURLY_DAYS } from './site-consumption-hours.js';
 
 /** @typedef {import('../types/api').BaselineAnswer} BaselineAnswer */
+/** @typedef {import('../types/api').HourlyBaselineAnswer} HourlyBaselineAnswer */
 /** @typedef {import('../lib/i18n.js').I18n} I18n */
 
 /** The baseline's verdict (ASHRAE Guideline 14), or why there is no baseline. */
@@ -83,13 +85,43 @@ function consumptionChart(slot, body, every, { i18n, site, csvHref }) {
   return chart;
 }
 
+/** @typedef {{ i18n: I18n, site: { id: string, timezone: string }, csvHref: string, empty: () => void, hours: { days: number, load: () => Promise<HourlyBaselineAnswer>, csvHref: string } }} ConsumptionCtx */
+
 /**
- * Final energy per day or per month against what the baseline expects for that weather and
- * those day types, both as /baseline computed them. Returns what the page destroys on leaving,
- * or null when no day has a figure.
+ * The hourly chart, fetched when first asked for (a month of hours is a separate answer), or why
+ * there is none: a period longer than the API serves by hour, or the request's failure.
+ * @param {HTMLElement} slot @param {ConsumptionCtx} ctx @param {() => boolean} current
+ * @returns {Promise<{ destroy(): void } | null>}
+ */
+async function hourlyChart(slot, ctx, current) {
+  const { i18n } = ctx;
+  if (ctx.hours.days > MAX_HOURLY_DAYS) {
+    showState(slot, 'empty', i18n.t('consumption.hourTooLong', { days: ctx.hours.days, max: MAX_HOURLY_DAYS }));
+    return null;
+  }
+  showState(slot, 'loading', i18n.t('app.loading'));
+  try {
+    const body = await ctx.hours.load();
+    if (!current()) return null;
+    if (!body.hours.some((x) => x.actualKWh !== null || x.expectedKWh !== null)) {
+      showState(slot, 'empty', problemsText(i18n, body.problems) || i18n.t('site.noSeries'));
+      return null;
+    }
+    return hourlyConsumptionChart(slot, body, { i18n, site: ctx.site, csvHref: ctx.hours.csvHref });
+  } catch (err) {
+    if (current()) showState(slot, 'error', errorText(i18n, err));
+    return null;
+  }
+}
+
+/**
+ * Final energy per hour, day or month against what the baseline expects (issue 13, point 3):
+ * by day and month the daily model of /baseline for that weather and day type, by hour the
+ * hour-of-week profile of /hourly-baseline. Returns what the page destroys on leaving, or null
+ * when no day has a figure.
  * @param {HTMLElement} target
  * @param {BaselineAnswer} body
- * @param {{ i18n: I18n, site: { id: string, timezone: string }, csvHref: string, empty: () => void }} ctx
+ * @param {ConsumptionCtx} ctx
  */
 export function renderConsumption(target, body, ctx) {
   const { i18n, site } = ctx;
@@ -101,17 +133,22 @@ export function renderConsumption(target, body, ctx) {
   const slot = h('div', {});
   /** @type {{ destroy(): void } | null} */
   let chart = null;
+  let shown = '';
   /** @type {HTMLElement[]} */
   const buttons = [];
-  const show = (/** @type {'day' | 'month'} */ every) => {
+  const show = async (/** @type {'hour' | 'day' | 'month'} */ every) => {
     chart?.destroy();
-    chart = consumptionChart(slot, body, every, ctx);
+    chart = null;
+    shown = every;
     for (const b of buttons) b.setAttribute('aria-pressed', String(b.dataset.every === every));
+    const drawn = every === 'hour' ? await hourlyChart(slot, ctx, () => shown === 'hour' && slot.isConnected) : consumptionChart(slot, body, every, ctx);
+    if (shown === every) chart = drawn;
+    else drawn?.destroy();
   };
-  for (const every of /** @type {const} */ (['day', 'month'])) {
+  for (const every of /** @type {const} */ (['hour', 'day', 'month'])) {
     buttons.push(h('button', { type: 'button', class: 'download', 'data-every': every, text: i18n.t(`consumption.by_${every}`), onclick: () => show(every) }));
   }
   target.append(h('div', { class: 'downloads', role: 'group', 'aria-label': i18n.t('consumption.granularity') }, ...buttons), slot);
   show('day');
-  return { destroy: () => chart?.destroy() };
+  return { destroy: () => { shown = ''; chart?.destroy(); } };
 }

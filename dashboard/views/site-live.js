@@ -46,7 +46,7 @@ export function livePowerPanel(section, ctx, site, charts) {
   }
   const caption = h('p', { class: 'notice', id: 'live-power-caption', 'aria-live': 'polite' });
   const state = h('p', { class: 'notice', id: 'live-state', 'data-state': 'connecting' });
-  const canvas = h('canvas', { id: 'live-power-chart', role: 'img' });
+  const canvas = /** @type {HTMLCanvasElement} */ (h('canvas', { id: 'live-power-chart', role: 'img' }));
   section.append(h('div', { class: 'chart-box' }, canvas), caption, state);
   /** @type {LiveValue[] | null} power readings come before the chart is ready */
   let early = [];

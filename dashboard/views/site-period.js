@@ -17,6 +17,9 @@ import { renderKpis } from './site-kpis.js';
 
 const WINDOW_DAYS = 30;
 
+/** Calendar days of a period, both dates included (dates as UTC days: no time zone involved). */
+const periodDays = (/** @type {{ from: string, to: string }} */ p) => Math.round((Date.parse(p.to) - Date.parse(p.from)) / 86_400_000) + 1;
+
 /** The period form: local dates of the site, both included (the last 30 days at first). */
 function periodForm(/** @type {I18n} */ i18n, /** @type {Site} */ site, /** @type {number} */ nowMs, /** @type {() => void} */ onSubmit) {
   const from = /** @type {HTMLInputElement} */ (h('input', { type: 'date', id: 'an-from', name: 'from', required: true, value: localDateKey(localDaysAgoMs(nowMs, WINDOW_DAYS - 1, site.timezone), site.timezone) }));
@@ -103,7 +106,12 @@ function loadPanels(p, ctx, site, period, request, stale, keep) {
   const csvHref = (/** @type {string} */ table) => api.csvUrl(site.id, table, period);
   const opts = { i18n, site };
   fill(p.baseline.body, () => api.baseline(site.id, period, request.signal),
-    (b) => renderConsumption(p.baseline.body, b, { ...opts, csvHref: csvHref('baseline'), empty: () => p.baseline.body.append(h('p', { class: 'notice', 'data-state': 'empty', text: i18n.t('site.noSeries') })) }));
+    (b) => renderConsumption(p.baseline.body, b, {
+      ...opts,
+      csvHref: csvHref('baseline'),
+      empty: () => p.baseline.body.append(h('p', { class: 'notice', 'data-state': 'empty', text: i18n.t('site.noSeries') })),
+      hours: { days: periodDays(period), load: () => api.hourlyBaseline(site.id, period, request.signal), csvHref: csvHref('hourly-baseline') },
+    }));
   fill(p.kpis.body, () => api.kpis(site.id, period, request.signal), (b) => {
     renderKpis(p.kpis.body, b, opts);
     // The CUSUM comes with the KPIs (actual − expected per day); without a baseline, the reason.

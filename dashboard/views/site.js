@@ -1,3 +1,4 @@
+// @ts-check
 import { h, clear } from '../lib/dom.js';
 import { subscribeLive } from '../lib/live.js';
 import { panel } from '../lib/chart-panel.js';
@@ -13,6 +14,8 @@ const STATUS_REFRESH_MS = 30_000;
  * The site page (issue 13, point 3): live power, then over a period the user picks consumption
  * against the baseline, KPIs, carpet plot, CUSUM, degree days and indoor conditions, then the
  * devices with their last reading and status.
+ * @param {HTMLElement} main @param {import('../lib/view-types.js').PageContext} ctx @param {string} siteId
+ * @returns {import('../lib/view-types.js').StopView}
  */
 export function renderSite(main, ctx, siteId) {
   const { i18n } = ctx;
@@ -22,7 +25,9 @@ export function renderSite(main, ctx, siteId) {
     main.append(h('p', { class: 'error', text: i18n.t('site.notFound', { id: siteId }) }), h('a', { href: '#/' }, i18n.t('site.back')));
     return () => {};
   }
+  /** @type {(() => void)[]} */
   const stops = [];
+  /** @type {{ destroy(): void }[]} */
   const charts = [];
   const live = panel('live', i18n.t('site.livePower'), true);
   const devices = panel('devices', i18n.t('devices.title'), true);

@@ -12,6 +12,7 @@ import { alertRoutes } from './routes/alerts.js';
 import { AnalyticsGate } from './analytics-gate.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { decretRoutes } from './routes/decret.js';
+import { hourlyBaselineRoutes } from './routes/hourly-baseline.js';
 import { hourlyEnergyRoutes } from './routes/hourly-energy.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { healthRoutes } from './routes/health.js';
@@ -89,6 +90,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(analyticsRoutes, { deps, energy: deps.energy, gate });
     await app.register(decretRoutes, { deps, energy: deps.energy, gate });
     await app.register(hourlyEnergyRoutes, { deps, energy: deps.energy, gate });
+    await app.register(hourlyBaselineRoutes, { deps, energy: deps.energy, gate });
   }
   if (deps.state !== undefined) {
     const alertDeps = { config: deps.config, state: deps.state, store: deps.store, now: deps.now };

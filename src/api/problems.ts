@@ -21,6 +21,7 @@ export const PROBLEM_PARAMS = {
   'baseline-no-temperature': z.object({ days: n }),
   'baseline-insufficient-days': z.object({ usableDays: n, periodDays: n, requiredDays: n, requiredPct: n, daysWithoutEnergy: n, daysWithoutTemperature: n }),
   'baseline-unavailable': z.object({ site: s }),
+  'hourly-profile-few-weeks': z.object({ hours: n, minWeeks: n }),
   'insufficient-temperature-days': z.object({ daysWithTemperature: n, periodDays: n, requiredDays: n }),
   'no-reference-dju': z.object({ daysMissing: n, periodDays: n }),
   'decret-no-reference': z.object({ referenceYear: n, measuredSharePct: n, requiredSharePct: n }),

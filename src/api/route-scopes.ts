@@ -42,6 +42,8 @@ export const ROUTE_SCOPES: Readonly<Record<string, Scope>> = {
   'GET /api/sites/:site/operat': 'site-param',
   // The carpet plot of the site page (hourly-energy.ts).
   'GET /api/sites/:site/hourly-energy': 'site-param',
+  // Consumption by hour against the hour-of-week profile (hourly-baseline.ts).
+  'GET /api/sites/:site/hourly-baseline': 'site-param',
   // Ranked among the sites the caller may see (analytics.ts).
   'GET /api/compare': 'authenticated',
   // Records of other sites are left out; a rejection with no site is for admins (rejections.ts).

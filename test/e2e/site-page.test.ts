@@ -2,10 +2,11 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { runCli } from '../helpers/cli-process.js';
+import { connectClient, endClient, publishQos1 } from '../helpers/mqtt.js';
 import { startServiceProcess, type ServiceProcess } from '../helpers/service-process.js';
 import { createTempDir, type TempDir } from '../helpers/tmp.js';
 import { buildings, leadConfig } from '../unit/energy/helpers/lead-fixtures.js';
@@ -21,6 +22,13 @@ const BUILDING = buildings().find((b) => b.id === '685')!;
 const SITE = `b${BUILDING.id}`;
 const PERIOD = { from: '2016-01-04', to: '2016-02-28' };
 const QUERY = `from=${PERIOD.from}&to=${PERIOD.to}`;
+// A month by hour: Good Friday (25th) and Easter Monday (28th) are bank holidays in London, the 27th loses 01:00.
+const MARCH = { from: '2016-03-01', to: '2016-03-31' };
+// The LEAD buildings have no room sensor: one is added, fed over MQTT with a week of hourly readings
+// (temperature, CO2 rising with office hours, humidity), dated inside PERIOD.
+const ROOM = { id: 'salle-a', name: 'Salle A (2e étage)', kind: 'multi-sensor', quantities: ['temperature_c', 'co2_ppm', 'humidity_pct'], secret: 'fixture-secret' };
+const ROOM_HOURS = 7 * 24;
+const ROOM_FROM_MS = Date.parse('2016-01-11T00:00:00Z');
 
 interface Answers {
   grid: { days: Array<{ kWh: Array<number | null> }> };
@@ -45,15 +53,36 @@ function drawn(id: string): Promise<{ points: number; last: unknown } | null> {
   }, id);
 }
 
-async function openPeriod(lang: 'fr' | 'en'): Promise<void> {
+/** A room's reading for hour `i` after ROOM_FROM_MS: warmer and stuffier during office hours (08:00-18:00 UTC, winter London). */
+function roomReading(i: number): { ts: string; temperature_c: number; co2_ppm: number; humidity_pct: number } {
+  const hour = i % 24;
+  const office = hour >= 8 && hour < 18 && Math.floor(i / 24) % 7 < 5;
+  return { ts: new Date(ROOM_FROM_MS + i * 3_600_000).toISOString(), temperature_c: office ? 21.5 : 18 + (hour % 3) * 0.1, co2_ppm: office ? 650 + (hour - 8) * 60 : 430, humidity_pct: office ? 41 : 47 };
+}
+
+/** Chart.js's own view of a chart: dataset lengths and the y axis title. */
+function chartFacts(id: string): Promise<{ datasets: Array<{ label: string; points: number }>; yTitle: string } | null> {
+  return page.evaluate((chartId) => {
+    type C = { data: { datasets: Array<{ label: string; data: unknown[] }> }; options: { scales: { y: { title: { text: string } } } } };
+    const chart = (globalThis as unknown as { Chart: { getChart(id: string): C | undefined } }).Chart.getChart(chartId);
+    return chart ? { datasets: chart.data.datasets.map((d) => ({ label: d.label, points: d.data.length })), yTitle: chart.options.scales.y.title.text } : null;
+  }, id);
+}
+
+/** One dataset's values, read from Chart.js. */
+function datasetOf(id: string, index: number): Promise<unknown[] | undefined> {
+  return page.evaluate(([chartId, i]) => (globalThis as unknown as { Chart: { getChart(id: string): { data: { datasets: Array<{ data: unknown[] }> } } | undefined } }).Chart.getChart(chartId as string)?.data.datasets[i as number]?.data, [id, index] as const);
+}
+
+async function openPeriod(lang: 'fr' | 'en', period = PERIOD): Promise<void> {
   await page.goto(`${service.httpUrl}/#/site/${SITE}`);
   await page.locator('body[data-ready="true"]').waitFor();
   if ((await page.locator('html').getAttribute('lang')) !== lang) {
     await page.locator(`[data-lang="${lang}"]`).click();
     await expect.poll(() => page.locator('html').getAttribute('lang')).toBe(lang);
   }
-  await page.fill('#an-from', PERIOD.from);
-  await page.fill('#an-to', PERIOD.to);
+  await page.fill('#an-from', period.from);
+  await page.fill('#an-to', period.to);
   await page.locator('[data-panel="period"] button[type="submit"]').click();
   for (const id of ['carpet-chart', 'cusum-chart', 'degree-days-chart', 'baseline-chart']) await page.locator(`#${id}`).waitFor({ timeout: 60_000 });
 }
@@ -72,7 +101,8 @@ beforeAll(async () => {
   await mkdir(ARTIFACTS, { recursive: true });
   dir = await createTempDir('sbe-site-page-');
   const configPath = join(dir.path, 'sites.yaml');
-  const config = leadConfig([BUILDING]);
+  const lead = leadConfig([BUILDING]);
+  const config = { ...lead, sites: [{ ...lead.sites[0]!, devices: [...lead.sites[0]!.devices, ROOM] }] };
   // A second site whose meter has sent nothing: the page must say what to do, not draw nothing.
   const fresh = { ...config.sites[0]!, id: 'nouveau-site', name: 'Nouveau site pilote', baseline: undefined, outdoorTemperature: undefined, devices: config.sites[0]!.devices.slice(0, 1) };
   await writeFile(configPath, stringify({ ...config, sites: [...config.sites, fresh] }));
@@ -86,6 +116,12 @@ beforeAll(async () => {
     expect(r.code, r.stderr).toBe(0);
   }
   service = await startServiceProcess({ env });
+  const room = await connectClient(`mqtt://127.0.0.1:${service.mqttPort}`, { username: `${SITE}/${ROOM.id}`, password: ROOM.secret });
+  try {
+    for (let i = 0; i < ROOM_HOURS; i++) await publishQos1(room, `sites/${SITE}/devices/${ROOM.id}`, JSON.stringify(roomReading(i)));
+  } finally {
+    await endClient(room);
+  }
   ({ context, page, profileDir } = await openAdminBrowser(service, problems, { acceptDownloads: true, beforeLogin: (p) => p.on('request', (req) => {
       if (!req.url().startsWith(service.httpUrl) && !/^(data|blob):/.test(req.url())) externalRequests.push(req.url());
     }) }));
@@ -117,8 +153,6 @@ describe('site page with a real building imported by the CLI', () => {
     const firstDay = await page.locator('[data-panel="carpet"] tbody tr:first-child td').allTextContents();
     expect(firstDay).toEqual(api.grid.days[0]!.kWh.map((v) => (v === null ? '–' : fr(v, 2))));
     expect(await page.locator('[data-panel="carpet"] thead th').first().textContent()).toBe('Jour');
-    // Lead buildings have no indoor sensor: the panel says so instead of an empty chart.
-    expect(await page.locator('[data-panel="indoor"] [data-state="empty"]').textContent()).toContain("n'a pas de capteur intérieur");
     await page.screenshot({ path: join(ARTIFACTS, 'site-fr.png'), fullPage: true });
     // The baseline band the API states, drawn around the expected line of each day.
     const band = (await (await service.fetch(`/api/sites/${SITE}/baseline?${QUERY}`)).json()) as { days: Array<{ expectedHighKWh: number | null }> };
@@ -134,6 +168,76 @@ describe('site page with a real building imported by the CLI', () => {
     expect(monthCells).toEqual(baseline.months.map((m) => (m.actualKWh === null ? '–' : fr(m.actualKWh, 0))));
     expect(await page.locator('[data-panel="baseline"] [data-every="month"]').getAttribute('aria-pressed')).toBe('true');
     await page.locator('[data-panel="baseline"]').screenshot({ path: join(ARTIFACTS, 'site-months-fr.png') });
+    // By hour: the API serves at most 31 days; over 56 the page says so rather than draw nothing.
+    await page.locator('[data-panel="baseline"] [data-every="hour"]').click();
+    expect(await page.locator('[data-panel="baseline"] [data-state="empty"]').textContent()).toBe('Par heure : choisissez une période de 31 jours au plus (56 jours choisis).');
+  });
+
+  it('draws a month by hour against the hour-of-week median and P10–P90 band the API states, and says which hours have none', async () => {
+    await openPeriod('fr', MARCH);
+    const api = (await (await service.fetch(`/api/sites/${SITE}/hourly-baseline?from=${MARCH.from}&to=${MARCH.to}`)).json()) as {
+      hours: Array<{ date: string; hour: number; actualKWh: number | null; expectedKWh: number | null; lowKWh: number | null; highKWh: number | null; noExpected: string | null }>;
+    };
+    expect(api.hours).toHaveLength(31 * 24);
+    await page.locator('[data-panel="baseline"] [data-every="hour"]').click();
+    await expect.poll(() => drawn('baseline-chart'), { timeout: 30_000 }).toMatchObject({ points: 31 * 24 });
+    expect(await datasetOf('baseline-chart', 0)).toEqual(api.hours.map((x) => x.actualKWh));
+    expect(await datasetOf('baseline-chart', 1)).toEqual(api.hours.map((x) => x.expectedKWh));
+    expect(await datasetOf('baseline-chart', 3)).toEqual(api.hours.map((x) => x.highKWh));
+    const facts = (await chartFacts('baseline-chart'))!;
+    expect(facts.yTitle).toBe('Énergie finale par heure (kWh)');
+    expect(facts.datasets.map((d) => d.label)).toEqual(['Mesurée (kWh)', 'Référence (kWh)', 'Bas de la bande (kWh)', 'Bande P10–P90 de la référence (kWh)']);
+    // The hours without a band, counted by reason as the API gave them: two bank holidays, one DST hour.
+    const holidays = api.hours.filter((x) => x.noExpected === 'unusual-day').length;
+    expect(holidays).toBe(48);
+    const notice = (await page.locator('[data-panel="baseline"] [data-state="partial-band"]').textContent())!;
+    expect(notice).toContain('du 10e au 90e centile');
+    expect(notice).toContain(`${holidays} (jour férié ou fermeture, que la référence ne décrit pas)`);
+    expect(notice).toContain("1 (heure sautée du passage à l'heure d'été)");
+    // The table row of Good Friday at 10:00 says why it has no expected value.
+    const goodFriday = api.hours.findIndex((x) => x.date === '2016-03-25' && x.hour === 10);
+    const cells = await page.locator(`[data-panel="baseline"] tbody tr:nth-child(${goodFriday + 1}) > *`).allTextContents();
+    const fr = (v: number) => new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 }).format(v);
+    expect(cells).toEqual(['25 mars 2016 10:00', 'Férié', api.hours[goodFriday]!.actualKWh === null ? '–' : fr(api.hours[goodFriday]!.actualKWh!), '–', '–', 'jour férié ou fermeture, que la référence ne décrit pas']);
+    const tuesday = api.hours.findIndex((x) => x.date === '2016-03-08' && x.hour === 14);
+    const t = api.hours[tuesday]!;
+    expect(t.lowKWh).not.toBeNull();
+    expect(await page.locator(`[data-panel="baseline"] tbody tr:nth-child(${tuesday + 1}) > *`).allTextContents()).toEqual(['8 mars 2016 14:00', 'Ouvré', fr(t.actualKWh!), fr(t.expectedKWh!), `${fr(t.lowKWh!)} – ${fr(t.highKWh!)}`, '']);
+    expect(await page.locator('[data-panel="baseline"] [data-download="csv"]').getAttribute('href')).toBe(`/api/sites/${SITE}/hourly-baseline?from=${MARCH.from}&to=${MARCH.to}&format=csv`);
+    await page.locator('[data-panel="baseline"]').screenshot({ path: join(ARTIFACTS, 'site-hours-fr.png') });
+  });
+
+  it('draws the room temperature, CO2 and humidity published over MQTT, with their units, and tables of the API figures', async () => {
+    const answers = new Map<string, Promise<unknown>>();
+    const listen = (r: Response) => {
+      const m = /\/series\?.*quantity=(\w+)/.exec(r.url());
+      if (m && r.url().includes(`device=${ROOM.id}`)) answers.set(m[1]!, r.json());
+    };
+    page.on('response', listen);
+    await openPeriod('fr');
+    for (const id of ['temperature_c', 'co2_ppm', 'humidity_pct']) await page.locator(`#indoor-${id}-chart`).waitFor({ timeout: 60_000 });
+    page.off('response', listen);
+    const fr = (v: number, digits: number) => new Intl.NumberFormat('fr-FR', { maximumFractionDigits: digits }).format(v);
+    const titles = await page.locator('[data-panel="indoor"] h3').allTextContents();
+    expect(titles).toEqual(['Température (°C)', 'CO₂ (ppm)', 'Humidité (%)']);
+    // The API states SenML units (RFC 8428: Cel, %RH); the page shows them as a reader writes them.
+    for (const [quantity, senml, unit, digits] of [['temperature_c', 'Cel', '°C', 1], ['co2_ppm', 'ppm', 'ppm', 0], ['humidity_pct', '%RH', '%', 1]] as const) {
+      const body = (await answers.get(quantity)) as { unit: string; buckets: Array<{ startMs: number; mean: number }> };
+      expect(body.unit, quantity).toBe(senml);
+      expect(body.buckets.length, quantity).toBeGreaterThanOrEqual(7);
+      const facts = (await chartFacts(`indoor-${quantity}-chart`))!;
+      expect(facts.yTitle).toBe(unit);
+      expect(facts.datasets).toEqual([{ label: ROOM.name, points: body.buckets.length }]);
+      const rows = page.locator(`.chart-block:has(#indoor-${quantity}-chart) tbody tr`);
+      expect(await rows.count()).toBe(body.buckets.length);
+      expect(await page.locator(`.chart-block:has(#indoor-${quantity}-chart) thead th`).last().textContent()).toBe(`Moyenne (${unit})`);
+      const shown = await rows.evaluateAll((trs) => trs.map((tr) => tr.lastElementChild!.textContent));
+      expect(shown, quantity).toEqual(body.buckets.map((b) => fr(b.mean, digits)));
+    }
+    // Office hours raise the CO2: the highest mean the API gave is above the night's 430 ppm.
+    const co2 = (await answers.get('co2_ppm')) as { buckets: Array<{ mean: number }> };
+    expect(Math.max(...co2.buckets.map((b) => b.mean))).toBeGreaterThan(430);
+    await page.locator('[data-panel="indoor"]').screenshot({ path: join(ARTIFACTS, 'site-indoor-fr.png') });
   });
 
   it('downloads each chart as PNG and as CSV with the API figures', async () => {
@@ -164,12 +268,25 @@ describe('site page with a real building imported by the CLI', () => {
     expect(await page.locator('[data-panel="kpis"] [data-figure="kWhPerM2"]').textContent()).toBe(en(api.kpis.kpis.kWhPerM2!, 2));
     expect(await page.locator('[data-panel="carpet"] h2').textContent()).toBe('Hourly load map (hour × day)');
     expect(await page.locator('[data-panel="devices"] [data-status]').first().textContent()).toBe('silent');
+    await page.locator('#indoor-co2_ppm-chart').waitFor({ timeout: 60_000 });
     await page.screenshot({ path: join(ARTIFACTS, 'site-en.png'), fullPage: true });
-    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.locator('[data-panel="indoor"] h3').allTextContents()).toEqual(['Temperature (°C)', 'CO₂ (ppm)', 'Humidity (%)']);
+    expect((await chartFacts('indoor-humidity_pct-chart'))!.yTitle).toBe('%');
+    await page.locator('[data-panel="indoor"]').screenshot({ path: join(ARTIFACTS, 'site-indoor-en.png') });
+    await page.setViewportSize({ width: 375, height: 812 });
     await page.locator('#carpet-chart').waitFor();
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     await page.screenshot({ path: join(ARTIFACTS, 'site-phone-en.png'), fullPage: true });
     await page.setViewportSize({ width: 1280, height: 900 });
+    await openPeriod('en', MARCH);
+    await page.locator('[data-panel="baseline"] [data-every="hour"]').click();
+    await expect.poll(() => drawn('baseline-chart'), { timeout: 30_000 }).toMatchObject({ points: 31 * 24 });
+    expect((await chartFacts('baseline-chart'))!.yTitle).toBe('Final energy per hour (kWh)');
+    expect(await page.locator('[data-panel="baseline"] [data-state="partial-band"]').textContent()).toContain('48 (public holiday or closure, which the baseline does not describe)');
+    await page.locator('[data-panel="baseline"]').screenshot({ path: join(ARTIFACTS, 'site-hours-en.png') });
+    // March has no room reading (the week published is in January): the panel says so, per quantity.
+    await page.locator('[data-panel="indoor"] [data-state="empty"]').first().waitFor({ timeout: 60_000 });
+    expect(await page.locator('[data-panel="indoor"] [data-state="empty"]').allTextContents()).toEqual(Array(3).fill(`No reading over the period for: ${ROOM.name}.`));
   });
 
   it('tells how to connect a device or import history on a site without data', async () => {
@@ -182,6 +299,8 @@ describe('site page with a real building imported by the CLI', () => {
     expect(await carpet.textContent()).toContain('sites/nouveau-site/devices/meter');
     expect(await page.locator('[data-panel="devices"] [data-status]').first().textContent()).toBe('jamais entendu');
     await page.locator('[data-panel="cusum"] [data-state="empty"]').waitFor();
+    // Its only device is the meter: the indoor panel says there is no room sensor instead of an empty chart.
+    expect(await page.locator('[data-panel="indoor"] [data-state="empty"]').textContent()).toContain("n'a pas de capteur intérieur");
     await page.screenshot({ path: join(ARTIFACTS, 'site-empty-fr.png'), fullPage: true });
   });
 

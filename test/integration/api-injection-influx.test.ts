@@ -53,10 +53,10 @@ function hostileUrls(attack: string): string[] {
     const params = { ...seriesBase, [field]: attack };
     urls.push(`${site}/series?${Object.entries(params).map(([k, v]) => `${k}=${q(v)}`).join('&')}`);
   }
-  for (const route of ['', '/latest', '/series?device=tgbt&quantity=energy_kwh', `/kpis?${period}`, `/baseline?${period}`, `/degree-days?${period}`, `/corrections?${period}`, `/hourly-energy?${period}`]) {
+  for (const route of ['', '/latest', '/series?device=tgbt&quantity=energy_kwh', `/kpis?${period}`, `/baseline?${period}`, `/degree-days?${period}`, `/corrections?${period}`, `/hourly-energy?${period}`, `/hourly-baseline?${period}`]) {
     urls.push(`/api/sites/${a}${route}`);
   }
-  for (const route of ['kpis', 'baseline', 'degree-days', 'corrections', 'hourly-energy']) {
+  for (const route of ['kpis', 'baseline', 'degree-days', 'corrections', 'hourly-energy', 'hourly-baseline']) {
     urls.push(`${site}/${route}?from=${a}&to=2026-11-02`, `${site}/${route}?from=2026-11-01&to=${a}`, `${site}/${route}?${period}&format=${a}`);
   }
   urls.push(`${site}/degree-days?${period}&method=${a}`, `${site}/degree-days?${period}&baseC=${a}`);

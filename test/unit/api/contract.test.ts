@@ -173,6 +173,7 @@ const ANSWER_TYPES = {
   BaselineAnswer: '/api/sites/{site}/baseline',
   DegreeDaysAnswer: '/api/sites/{site}/degree-days',
   HourlyEnergyAnswer: '/api/sites/{site}/hourly-energy',
+  HourlyBaselineAnswer: '/api/sites/{site}/hourly-baseline',
   CompareAnswer: '/api/compare',
   HealthAnswer: '/api/health',
   RejectionsAnswer: '/api/ingest/rejections',
@@ -207,6 +208,8 @@ describe('real answers have the shape the dashboard reads', () => {
     ['decret', '/api/sites/no-data-yet/decret'],
     ['hourlyEnergy', '/api/sites/b118/hourly-energy?from=2016-03-01&to=2016-03-31'],
     ['hourlyEnergy', `/api/sites/no-data-yet/hourly-energy?${YEAR}`],
+    ['hourlyBaseline', '/api/sites/b118/hourly-baseline?from=2016-03-01&to=2016-03-31'],
+    ['hourlyBaseline', '/api/sites/no-data-yet/hourly-baseline?from=2016-01-01&to=2016-01-31'],
     ['error', '/api/sites/nowhere/kpis'],
     ['error', '/api/compare?from=2016-13-01'],
   ])('%s: %s', async (name, url) => {
