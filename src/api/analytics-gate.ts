@@ -16,7 +16,7 @@ export interface AnalyticsGateOptions {
   share?: number;
   /** Computations waiting beyond the running one before new ones are refused. Default 32. */
   maxQueued?: number;
-  /** Longest pause between two computations, however long the last one ran. Default 2 s. */
+  /** Longest pause between two computations, however long the last one ran. Default 500 ms. */
   maxPauseMs?: number;
   /** Monotonic clock in ms. */
   clock?: () => number;
@@ -28,10 +28,11 @@ export interface AnalyticsGateOptions {
  * comparison of eight periods) cannot starve ingestion: every PUBACK waits for a durable write
  * whose callbacks run on this same loop (issue 11, point 4, measured by `npm run bench:compare-load`).
  * One at a time because they are CPU work on one thread: two at once finish no sooner in all and
- * each later. The pause after a computation of d ms is d·(1 − share)/share, a duty cycle, so the
- * computations take at most `share` of the loop however many wait; a question that finds the gate
- * idle waits at most what is left of the last pause. Identical questions are merged before this
- * gate (AnalyticsCache, single-flight), and answers already computed never wait for it.
+ * each later. When others wait, the pause after a computation of d ms is d·(1 − share)/share
+ * (at most `maxPauseMs`), a duty cycle, so a queue of computations takes at most `share` of the
+ * loop. A question that finds nobody waiting starts at once: a dashboard page's own requests are
+ * not slowed when the service is otherwise idle. Identical questions are merged before this gate
+ * (AnalyticsCache, single-flight), and answers already computed never wait for it.
  */
 export class AnalyticsGate {
   private running = false;
@@ -47,7 +48,7 @@ export class AnalyticsGate {
     this.share = options.share ?? 0.5;
     if (!(this.share > 0 && this.share <= 1)) throw new Error(`analytics gate: share must be in (0, 1], got ${this.share}`);
     this.maxQueued = options.maxQueued ?? 32;
-    this.maxPauseMs = options.maxPauseMs ?? 2_000;
+    this.maxPauseMs = options.maxPauseMs ?? 500;
     this.clock = options.clock ?? (() => performance.now());
   }
 
@@ -77,7 +78,8 @@ export class AnalyticsGate {
       } finally {
         const endMs = this.clock();
         this.lastMs = endMs - startMs;
-        this.nextStartMs = endMs + Math.min(this.maxPauseMs, (this.lastMs * (1 - this.share)) / this.share);
+        // Only a queue is held back: the pause applies to the next in line, not to a later arrival.
+        this.nextStartMs = this.queue.length > 0 ? endMs + Math.min(this.maxPauseMs, (this.lastMs * (1 - this.share)) / this.share) : 0;
       }
     } finally {
       const next = this.queue.shift();
