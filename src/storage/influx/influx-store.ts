@@ -1,7 +1,7 @@
 import type { Reading } from '../../model/reading.js';
 import type { Logger } from '../../observability/logger.js';
 import { StoreRejectedError, StoreUnavailableError } from '../errors.js';
-import type { Bucket, BucketQuery, LatestValue, ReadingStore, SeriesBucket, SeriesSelector, SiteBucketQuery, SiteSelector, StoreHealth } from '../port.js';
+import type { Bucket, BucketQuery, LatestValue, ReadingStore, RollupPart, SeriesBucket, SeriesSelector, SiteBucketQuery, SiteSelector, StoreHealth } from '../port.js';
 import { IdentityIndex } from './identity-index.js';
 import { InfluxHttp, seriesRows } from './influx-http.js';
 import { InfluxQueries } from './influx-queries.js';
@@ -10,6 +10,7 @@ import { encodeReadings } from './line-protocol.js';
 import { InfluxSchemaMissingError } from './write-errors.js';
 import { goDurationMs, retentionMs, type InfluxStoreOptions } from './options.js';
 import { MEASUREMENT, NAMED_RETENTION_POLICY } from './schema.js';
+import { ROLLUP_MEASUREMENT, rollupLines, rollupQuery, rollupRows } from './rollup-measurement.js';
 
 /**
  * The InfluxDB store, over the v1 HTTP API only (/ping, /write, /query), so it works with
@@ -20,6 +21,8 @@ export class InfluxStore implements ReadingStore {
   readonly kind = 'influxdb' as const;
   private readonly http: InfluxHttp;
   private readonly queries: InfluxQueries;
+  /** The rollups' measurement, in the readings' retention policy. */
+  private readonly rollupsFrom: string;
   private readonly log: Logger | undefined;
   /** The named policy when retention is finite; undefined writes to the database's default policy. */
   private readonly retentionPolicy: string | undefined;
@@ -40,6 +43,7 @@ export class InfluxStore implements ReadingStore {
     });
     this.retentionPolicy = options.retention === 'INF' ? undefined : NAMED_RETENTION_POLICY;
     const from = this.retentionPolicy ? `${quoteIdent(this.retentionPolicy)}.${quoteIdent(MEASUREMENT)}` : quoteIdent(MEASUREMENT);
+    this.rollupsFrom = this.retentionPolicy ? `${quoteIdent(this.retentionPolicy)}.${quoteIdent(ROLLUP_MEASUREMENT)}` : quoteIdent(ROLLUP_MEASUREMENT);
     this.queries = new InfluxQueries((q) => this.http.query(q, options.database), from, options.queryPageSize ?? 10_000);
   }
 
@@ -150,6 +154,20 @@ export class InfluxStore implements ReadingStore {
     this.log?.warn({ refused: refused.length, dropped, of: readings.length }, 'influx store rejected readings');
     // The refused readings are known; points InfluxDB dropped are not named by it.
     throw new StoreRejectedError(`${count} of ${readings.length} readings rejected: ${reasons.join('; ')}`, count, dropped === 0 ? refused.map((r) => r.reading) : undefined);
+  }
+
+  async putRollups(site: string, name: string, parts: readonly RollupPart[]): Promise<void> {
+    if (this.stopped) throw new StoreUnavailableError('influx store is stopped');
+    if (parts.length === 0) return;
+    await this.provision();
+    const lines = rollupLines(site, name, parts);
+    const chunk = this.options.maxLinesPerRequest ?? 5_000;
+    for (let i = 0; i < lines.length; i += chunk) await this.http.write(this.options.database, this.retentionPolicy, lines.slice(i, i + chunk));
+  }
+
+  async rollups(site: string, names: readonly string[]): Promise<Array<RollupPart & { name: string }>> {
+    if (names.length === 0) return [];
+    return rollupRows(await this.http.query(rollupQuery(this.rollupsFrom, site, names), this.options.database));
   }
 
   latest(site: string): Promise<LatestValue[]> {
