@@ -134,11 +134,25 @@ export interface RollupPart {
   payload: string;
 }
 
+export interface DayMark {
+  /** The local midnight the day starts at, epoch ms. */
+  startMs: number;
+  count: number;
+  mark: string;
+}
+
 /**
  * Rollups, kept apart from the readings (a table of its own in the DuckDB file, a measurement
  * of its own in InfluxDB): never returned by a reading query, never counted as a reading.
  */
 export interface RollupStore {
+  /**
+   * For each local day of `timezone` with readings of the series in [fromMs, toMs), a mark that
+   * changes when a reading of that day is added or its value replaced: what a rollup records it
+   * was computed from. The same readings give the same mark on every call (deterministic: no
+   * floating-point sum whose order the database may vary).
+   */
+  dayMarks(query: Omit<BucketQuery, 'every'>): Promise<DayMark[]>;
   /** Every stored part of the named rollups of a site (one query whatever the number of names). */
   rollups(site: string, names: readonly string[]): Promise<Array<RollupPart & { name: string }>>;
   /** Stores the parts (a part already stored under the same site, name and part is replaced); resolves once durable. */

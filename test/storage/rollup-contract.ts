@@ -15,6 +15,31 @@ const uniqueSite = (tag: string) => `rollup-${tag}-${++counter}-${Date.now().toS
 const sorted = (rows: Array<RollupPart & { name: string }>) => [...rows].sort((a, b) => `${a.name}\u0001${a.part}`.localeCompare(`${b.name}\u0001${b.part}`));
 
 export function rollupContractTests(sut: () => StoreUnderTest, setStore: (s: ReadingStore) => void): void {
+  it('marks each local day of a series, the same on every call, changed by an added or a replaced reading of that day only', async () => {
+    const { store } = sut();
+    const site = uniqueSite('marks');
+    const zone = 'Europe/Paris';
+    // 2026-05-10 00:00 in Paris is 2026-05-09T22:00Z: three local days of hourly readings.
+    const start = Date.parse('2026-05-09T22:00:00Z');
+    const hourly = Array.from({ length: 72 }, (_, i) => ({ site, device: 'm', quantity: 'energy_kwh' as const, tsMs: start + i * 3_600_000, value: 1000 + i * 0.1 + (i % 7) / 3 }));
+    await store.write(hourly);
+    const q = { site, device: 'm', quantity: 'energy_kwh' as const, fromMs: start, toMs: start + 3 * DAY_MS, timezone: zone };
+    const before = await store.dayMarks(q);
+    expect(before.map((m) => [m.startMs, m.count])).toEqual([0, 1, 2].map((d) => [start + d * DAY_MS, 24]));
+    for (let i = 0; i < 3; i++) expect(await store.dayMarks(q)).toEqual(before);
+    // A late reading on the second day, then a replaced value on the third.
+    await store.write([{ site, device: 'm', quantity: 'energy_kwh', tsMs: start + DAY_MS + 5 * 60_000, value: 1002.5 }]);
+    await store.write([{ ...hourly[60]!, value: hourly[60]!.value + 0.001 }]);
+    const after = await store.dayMarks(q);
+    expect(after[0]).toEqual(before[0]);
+    expect(after[1]!.count).toBe(25);
+    expect(after[1]!.mark).not.toBe(before[1]!.mark);
+    expect(after[2]!.count).toBe(24);
+    expect(after[2]!.mark).not.toBe(before[2]!.mark);
+    // Only readings in [fromMs, toMs) are marked.
+    expect(await store.dayMarks({ ...q, fromMs: start + DAY_MS, toMs: start + 2 * DAY_MS })).toEqual([after[1]]);
+  });
+
   it('keeps rollup parts verbatim, per site and name, and out of every reading query', async () => {
     const { store } = sut();
     const site = uniqueSite('verbatim');

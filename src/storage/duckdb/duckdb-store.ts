@@ -4,9 +4,9 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { Reading } from '../../model/reading.js';
 import type { Logger } from '../../observability/logger.js';
 import { StoreUnavailableError } from '../errors.js';
-import type { Bucket, BucketQuery, LatestValue, ReadingStore, RollupPart, SeriesBucket, SeriesSelector, SiteBucketQuery, SiteSelector, StoreHealth } from '../port.js';
+import type { Bucket, BucketQuery, DayMark, LatestValue, ReadingStore, RollupPart, SeriesBucket, SeriesSelector, SiteBucketQuery, SiteSelector, StoreHealth } from '../port.js';
 import { connectionColumnReader, connectionReader, DuckDbQueries } from './duckdb-queries.js';
-import { CREATE_ROLLUPS, CREATE_ROLLUPS_STAGING, readRollups, writeRollups } from './rollup-table.js';
+import { CREATE_ROLLUPS, CREATE_ROLLUPS_STAGING, readDayMarks, readRollups, writeRollups } from './rollup-table.js';
 import { CREATE_READINGS, CREATE_STAGING, DELETE_REPLACED, INSERT_STAGED, READINGS_TABLE, STAGING_TABLE } from './schema.js';
 import { lastWins, stagingChunks, timeSpan } from './staging.js';
 import { SerialQueue } from './serial-queue.js';
@@ -174,6 +174,10 @@ export class DuckDbStore implements ReadingStore {
         throw new StoreUnavailableError(`DuckDB write of ${parts.length} rollup parts failed: ${(error as Error).message}`, { cause: error });
       }
     });
+  }
+
+  dayMarks(query: Omit<BucketQuery, 'every'>): Promise<DayMark[]> {
+    return this.onReader((reader) => readDayMarks(connectionReader(reader), query));
   }
 
   rollups(site: string, names: readonly string[]): Promise<Array<RollupPart & { name: string }>> {

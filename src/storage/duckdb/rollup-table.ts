@@ -1,5 +1,8 @@
 import { DOUBLE, DuckDBDataChunk, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
-import type { RollupPart } from '../port.js';
+import type { BucketQuery, DayMark, RollupPart } from '../port.js';
+import { QUARTER_HOUR_SLOTS_SINCE_MS } from './bucket-sql.js';
+import { READINGS_TABLE } from './schema.js';
+import { tsParam } from './sql-values.js';
 import type { RowReader } from './duckdb-queries.js';
 import { toNumber } from './sql-values.js';
 
@@ -67,4 +70,34 @@ export async function readRollups(read: RowReader, site: string, names: readonly
     [site, names.join('\u0000')],
   );
   return rows.map((r) => ({ name: String(r.name), part: String(r.part), atMs: toNumber(r.at_ms), mark: String(r.mark), payload: String(r.payload) }));
+}
+
+/**
+ * Day marks (port.ts RollupStore.dayMarks): the count and the XOR of a 64-bit hash of every
+ * reading's (ts, value). XOR and count do not depend on the order DuckDB aggregates in (a sum of
+ * doubles does: the `1d` buckets' mean differed between two identical calls), and any added or
+ * changed reading changes the hash but for a 2^-64 chance. Days are grouped as bucket-sql.ts
+ * groups them (15-minute UTC slots merged into local days, or per row before 2012).
+ */
+const MARK_SQL = `
+WITH slots AS (
+  SELECT epoch_ms(ts) - (((epoch_ms(ts) % 900000) + 900000) % 900000) AS slot_ms, count(*) AS n, bit_xor(hash(epoch_ms(ts), value)) AS x
+  FROM ${READINGS_TABLE}
+  WHERE site = $1 AND device = $2 AND quantity = $3 AND ts >= $4 AND ts < $5
+  GROUP BY slot_ms
+), days AS (
+  SELECT time_bucket(INTERVAL '1 day', timezone($6, make_timestamptz(slot_ms * 1000))) AS local_day, n, x FROM slots
+)
+SELECT epoch_ms(timezone($6, local_day)) AS start_ms, sum(n) AS n, bit_xor(x) AS x FROM days GROUP BY local_day ORDER BY local_day`;
+
+const MARK_PER_ROW_SQL = `
+SELECT epoch_ms(timezone($6, local_day)) AS start_ms, count(*) AS n, bit_xor(hash(epoch_ms(ts), value)) AS x
+FROM (SELECT time_bucket(INTERVAL '1 day', timezone($6, ts)) AS local_day, ts, value FROM ${READINGS_TABLE}
+      WHERE site = $1 AND device = $2 AND quantity = $3 AND ts >= $4 AND ts < $5)
+GROUP BY local_day ORDER BY local_day`;
+
+export async function readDayMarks(read: RowReader, q: Omit<BucketQuery, 'every'>): Promise<DayMark[]> {
+  const sql = q.fromMs >= QUARTER_HOUR_SLOTS_SINCE_MS ? MARK_SQL : MARK_PER_ROW_SQL;
+  const rows = await read(sql, [q.site, q.device, q.quantity, tsParam(q.fromMs), tsParam(q.toMs), q.timezone]);
+  return rows.map((r) => ({ startMs: toNumber(r.start_ms), count: toNumber(r.n), mark: `${String(r.n)}#${String(r.x)}` }));
 }

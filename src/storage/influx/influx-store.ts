@@ -1,7 +1,7 @@
 import type { Reading } from '../../model/reading.js';
 import type { Logger } from '../../observability/logger.js';
 import { StoreRejectedError, StoreUnavailableError } from '../errors.js';
-import type { Bucket, BucketQuery, LatestValue, ReadingStore, RollupPart, SeriesBucket, SeriesSelector, SiteBucketQuery, SiteSelector, StoreHealth } from '../port.js';
+import type { Bucket, BucketQuery, DayMark, LatestValue, ReadingStore, RollupPart, SeriesBucket, SeriesSelector, SiteBucketQuery, SiteSelector, StoreHealth } from '../port.js';
 import { IdentityIndex } from './identity-index.js';
 import { InfluxHttp, seriesRows } from './influx-http.js';
 import { InfluxQueries } from './influx-queries.js';
@@ -163,6 +163,16 @@ export class InfluxStore implements ReadingStore {
     const lines = rollupLines(site, name, parts);
     const chunk = this.options.maxLinesPerRequest ?? 5_000;
     for (let i = 0; i < lines.length; i += chunk) await this.http.write(this.options.database, this.retentionPolicy, lines.slice(i, i + chunk));
+  }
+
+  /**
+   * Day marks from the local-day buckets: count, mean, min, max, first and last. InfluxDB reads a
+   * series' points in time order, so the same points give the same mean on every call; a reading
+   * replaced by another value changes the mean unless the change is below its last bit.
+   */
+  async dayMarks(query: Omit<BucketQuery, 'every'>): Promise<DayMark[]> {
+    const buckets = await this.queries.buckets({ ...query, every: '1d' });
+    return buckets.map((b) => ({ startMs: b.startMs, count: b.count, mark: `${b.count}/${b.mean}/${b.min}/${b.max}/${b.first}/${b.last}` }));
   }
 
   async rollups(site: string, names: readonly string[]): Promise<Array<RollupPart & { name: string }>> {
