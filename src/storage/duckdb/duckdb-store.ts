@@ -6,7 +6,7 @@ import type { Logger } from '../../observability/logger.js';
 import { StoreUnavailableError } from '../errors.js';
 import type { Bucket, BucketQuery, DayMark, LatestValue, ReadingStore, RollupPart, SeriesBucket, SeriesSelector, SiteBucketQuery, SiteSelector, StoreHealth } from '../port.js';
 import { connectionColumnReader, connectionReader, DuckDbQueries } from './duckdb-queries.js';
-import { CREATE_ROLLUPS, CREATE_ROLLUPS_STAGING, readDayMarks, readRollups, writeRollups } from './rollup-table.js';
+import { CREATE_ROLLUPS, CREATE_ROLLUPS_INDEX, CREATE_ROLLUPS_STAGING, readDayMarks, readRollups, writeRollups } from './rollup-table.js';
 import { CREATE_READINGS, CREATE_STAGING, DELETE_REPLACED, INSERT_STAGED, READINGS_TABLE, STAGING_TABLE } from './schema.js';
 import { lastWins, stagingChunks, timeSpan } from './staging.js';
 import { SerialQueue } from './serial-queue.js';
@@ -90,6 +90,7 @@ export class DuckDbStore implements ReadingStore {
       await writer.run(CREATE_READINGS);
       await writer.run(CREATE_STAGING);
       await writer.run(CREATE_ROLLUPS);
+      await writer.run(CREATE_ROLLUPS_INDEX);
       await writer.run(CREATE_ROLLUPS_STAGING);
       const readers: DuckDBConnection[] = [];
       for (let i = 0; i < READ_CONNECTIONS; i++) readers.push(await instance.connect());
