@@ -72,7 +72,7 @@ export class DayRollups {
    * otherwise computed, returned, and written (in the background: an answer never waits for it).
    */
   async span(site: string, name: string, days: readonly LocalDay[], marks: () => Promise<SpanMarks>, compute: () => Promise<ComputedSpan>): Promise<ComputedSpan> {
-    const [rows, m] = await Promise.all([this.store.rollups(site, [name]), marks()]);
+    const [rows, m] = await Promise.all([this.stored(site, name), marks()]);
     const inputs = digestOf([ROLLUP_FORMAT, ...m.days, '|', ...m.extra]);
     const byPart = new Map(rows.map((r) => [r.part, r]));
     const header = byPart.get('header');
@@ -101,7 +101,7 @@ export class DayRollups {
 
   /** A single stored value (a fitted baseline): used when its mark equals `mark`, otherwise computed and stored. */
   async value(site: string, name: string, atMs: number, mark: string, compute: () => Promise<string>): Promise<string> {
-    const rows = await this.store.rollups(site, [name]);
+    const rows = await this.stored(site, name);
     const digest = digestOf([ROLLUP_FORMAT, mark]);
     const hit = rows.find((r) => r.part === 'value');
     if (hit && hit.mark === digest) {
@@ -113,6 +113,16 @@ export class DayRollups {
     this.stats.rewritten.set(`${site} ${name}`, ['value']);
     this.track(this.store.putRollups(site, name, [{ part: 'value', atMs, mark: digest, payload }]));
     return payload;
+  }
+
+  /** The stored parts; none when the store cannot give them (the figures are then computed, as without rollups). */
+  private async stored(site: string, name: string): Promise<Array<RollupPart & { name: string }>> {
+    try {
+      return await this.store.rollups(site, [name]);
+    } catch (err) {
+      this.logger?.warn({ err, site, name }, 'rollups unreadable: computed from the readings');
+      return [];
+    }
   }
 
   /** Resolves once every rollup write started so far has settled (tests, benchmarks, shutdown). */

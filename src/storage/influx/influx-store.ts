@@ -21,7 +21,12 @@ export class InfluxStore implements ReadingStore {
   readonly kind = 'influxdb' as const;
   private readonly http: InfluxHttp;
   private readonly queries: InfluxQueries;
-  /** The rollups' measurement, in the readings' retention policy. */
+  /**
+   * The rollups live in a database of their own (`<database>_rollups`), never beside the readings:
+   * SHOW MEASUREMENTS and SHOW SERIES of the readings' database stay what ingest made them, and a
+   * retention policy of the same name and duration makes a day's rollup expire with its readings.
+   */
+  private readonly rollupDatabase: string;
   private readonly rollupsFrom: string;
   private readonly log: Logger | undefined;
   /** The named policy when retention is finite; undefined writes to the database's default policy. */
@@ -43,6 +48,7 @@ export class InfluxStore implements ReadingStore {
     });
     this.retentionPolicy = options.retention === 'INF' ? undefined : NAMED_RETENTION_POLICY;
     const from = this.retentionPolicy ? `${quoteIdent(this.retentionPolicy)}.${quoteIdent(MEASUREMENT)}` : quoteIdent(MEASUREMENT);
+    this.rollupDatabase = `${options.database}_rollups`;
     this.rollupsFrom = this.retentionPolicy ? `${quoteIdent(this.retentionPolicy)}.${quoteIdent(ROLLUP_MEASUREMENT)}` : quoteIdent(ROLLUP_MEASUREMENT);
     this.queries = new InfluxQueries((q) => this.http.query(q, options.database), from, options.queryPageSize ?? 10_000);
   }
@@ -78,11 +84,19 @@ export class InfluxStore implements ReadingStore {
       await this.http.query(`CREATE DATABASE ${quoteIdent(db)}`);
       this.log?.info({ database: db }, 'created InfluxDB database');
     }
-    if (wantedMs !== null) await this.ensureRetentionPolicy(wantedMs);
+    if (wantedMs !== null) await this.ensureRetentionPolicy(db, wantedMs);
+    // The rollups' database: without the right to create it (a user with ALL on the readings'
+    // database only), the analytics compute from the readings after each start, as without rollups.
+    try {
+      if (!(databases.series?.[0]?.values ?? []).some((row) => row[0] === this.rollupDatabase)) await this.http.query(`CREATE DATABASE ${quoteIdent(this.rollupDatabase)}`);
+      if (wantedMs !== null) await this.ensureRetentionPolicy(this.rollupDatabase, wantedMs);
+    } catch (err) {
+      this.log?.warn({ err: err instanceof Error ? err.message : String(err), database: this.rollupDatabase }, 'cannot create the rollups database: analytics will read raw readings after each start');
+    }
   }
 
-  private async ensureRetentionPolicy(wantedMs: number): Promise<void> {
-    const db = quoteIdent(this.options.database);
+  private async ensureRetentionPolicy(database: string, wantedMs: number): Promise<void> {
+    const db = quoteIdent(database);
     const rp = quoteIdent(NAMED_RETENTION_POLICY);
     const duration = this.options.retention;
     const policies = await this.http.query(`SHOW RETENTION POLICIES ON ${db}`);
@@ -162,7 +176,7 @@ export class InfluxStore implements ReadingStore {
     await this.provision();
     const lines = rollupLines(site, name, parts);
     const chunk = this.options.maxLinesPerRequest ?? 5_000;
-    for (let i = 0; i < lines.length; i += chunk) await this.http.write(this.options.database, this.retentionPolicy, lines.slice(i, i + chunk));
+    for (let i = 0; i < lines.length; i += chunk) await this.http.write(this.rollupDatabase, this.retentionPolicy, lines.slice(i, i + chunk));
   }
 
   /**
@@ -177,7 +191,7 @@ export class InfluxStore implements ReadingStore {
 
   async rollups(site: string, names: readonly string[]): Promise<Array<RollupPart & { name: string }>> {
     if (names.length === 0) return [];
-    return rollupRows(await this.http.query(rollupQuery(this.rollupsFrom, site, names), this.options.database));
+    return rollupRows(await this.http.query(rollupQuery(this.rollupsFrom, site, names), this.rollupDatabase));
   }
 
   latest(site: string): Promise<LatestValue[]> {

@@ -5,9 +5,9 @@ import { quoteIdent, quoteString, tagConditions } from './influxql.js';
 import { tagValueProblem } from './schema.js';
 
 /**
- * The analytics' rollups (port.ts RollupStore) in InfluxDB: a measurement of their own, never
- * mixed with the readings (no reading query names it), in the readings' retention policy so that
- * a day's rollup expires with the day's readings.
+ * The analytics' rollups (port.ts RollupStore) in InfluxDB: a measurement of their own, in a
+ * database of their own (influx-store.ts), never mixed with the readings, in a retention policy
+ * like the readings' so that a day's rollup expires with the day's readings.
  *
  * ```text
  * measurement  analytics_rollups
