@@ -30,6 +30,8 @@ import { bindRules } from './rules/subjects.js';
 import { createStateStore } from './storage/state/create-state-store.js';
 import { LeaderGate, fencedState } from './cluster/leader-gate.js';
 import { LeaderLease } from './cluster/leader-lease.js';
+import { LateMarks } from './cluster/late-marks.js';
+import { LiveRelay } from './cluster/live-relay.js';
 import { hostname } from 'node:os';
 import type { Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
@@ -75,6 +77,10 @@ export interface RunningService {
   readonly mail: OutboxSender;
   /** The leader lease when several instances share PostgreSQL; null with the embedded store. */
   readonly lease: LeaderLease | null;
+  /** Live values to and from the other instances (DATABASE_URL with MQTT_SHARE_GROUP); null otherwise. */
+  readonly liveRelay: LiveRelay | null;
+  /** Late-data marks shared with the leader (DATABASE_URL); null with the embedded store. */
+  readonly lateMarks: LateMarks | null;
   readonly httpAddress: { host: string; port: number };
   /** Embedded broker's bound address; null when subscribing to an external broker. */
   readonly mqttAddress: { host: string; port: number } | null;
@@ -145,9 +151,12 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
   // and write through its fence (src/cluster/leader-lease.ts). One instance: no lease at all.
   const gateParts: ServicePart[] = [];
   const gate = new LeaderGate(gateParts, logger.child({ module: 'leader' }));
+  const instanceId = env.INSTANCE_ID ?? `${hostname()}-${process.pid}`;
   const lease = env.DATABASE_URL
-    ? new LeaderLease({ connectionString: env.DATABASE_URL, holder: env.INSTANCE_ID ?? `${hostname()}-${process.pid}`, logger: logger.child({ module: 'leader' }), onAcquired: gate.onAcquired, onLost: gate.onLost })
+    ? new LeaderLease({ connectionString: env.DATABASE_URL, holder: instanceId, ttlMs: env.LEADER_LEASE_TTL_S * 1000, renewEveryMs: Math.round((env.LEADER_LEASE_TTL_S * 1000) / 3), logger: logger.child({ module: 'leader' }), onAcquired: gate.onAcquired, onLost: gate.onLost })
     : null;
+  // Late data stored by any instance is judged again by the leader's rules (src/cluster/late-marks.ts).
+  const lateMarks = env.DATABASE_URL ? new LateMarks({ connectionString: env.DATABASE_URL, events, now, logger: logger.child({ module: 'cluster' }) }) : null;
   const leaderState = lease ? fencedState(state, lease) : state;
   const rules = deps.rules ?? loadRules({ rulesFile: env.RULES_FILE, config, registry: defaultRegistry() });
   // Templates are compiled here: a bad one stops start-up before anything connects.
@@ -159,7 +168,7 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
   const sitesByZone = new Map<string, Set<string>>();
   for (const site of config.sites) sitesByZone.set(site.timezone, (sitesByZone.get(site.timezone) ?? new Set()).add(site.id));
   const scheduler = new RuleScheduler({
-    evaluator, sitesByZone, now, logger: logger.child({ module: 'rules' }), events,
+    evaluator, sitesByZone, now, logger: logger.child({ module: 'rules' }), events, ...(lateMarks ? { lateData: lateMarks } : {}),
     // After the cycle's transaction committed: never before, or a rolled-back mail could go out.
     onCycle: () => {
       if (notifier.takeEnqueuedCount() > 0) mail.kick();
@@ -168,6 +177,21 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
   const tls = env.MQTT_URL ? undefined : readTlsFiles(env);
   const ingest = new IngestService({ config, settings: env, writer, metrics, logger, now, events, ...(tls ? { tls } : {}) });
   const live = new SiteLiveHub({ events, logger: logger.child({ module: 'live' }) });
+  // Several instances sharing the MQTT load: each stores a share, so live values go through
+  // PostgreSQL to the viewers of the others (src/cluster/live-relay.ts). One instance: its own bus.
+  // What the others stored also drops this instance's cached analytics of those spans (the
+  // latest value per series only: older spans of a replay refresh by the cache's own age limit),
+  // and is noted by the rules as their own (late data also comes through late-marks.ts).
+  const liveRelay = env.DATABASE_URL && env.MQTT_SHARE_GROUP
+    ? new LiveRelay({
+        connectionString: env.DATABASE_URL, instance: instanceId, events, logger: logger.child({ module: 'live' }),
+        deliver: (readings) => {
+          live.fileFromElsewhere(readings);
+          storedSpans.add(readings);
+          scheduler.noteStoredElsewhere(readings);
+        },
+      })
+    : null;
 
   const parts = new PartList(logger);
   const part = (name: string, start: () => Promise<void>, stop: () => Promise<void>): ServicePart => ({ name, start, stop });
@@ -198,6 +222,9 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     if (boot.created) logger.warn({ admin: boot.created, demo: boot.demo }, boot.demo ? 'demo admin created (published password: a demo only)' : 'first admin created from ADMIN_EMAIL; remove ADMIN_PASSWORD from the environment');
     // Before ingest, so that the first message stored already reaches a page opened early.
     await parts.start(live);
+    if (liveRelay) await parts.start(liveRelay);
+    // Before ingest: stopped after it, so the last late readings stored are written.
+    if (lateMarks) await parts.start(lateMarks);
     await parts.start(part('ingest', () => ingest.start(), () => ingest.stop()));
     if (lease) {
       gateParts.push(mail, digest);
@@ -236,6 +263,8 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
       scheduler,
       mail,
       lease,
+      liveRelay,
+      lateMarks,
       httpAddress,
       mqttAddress,
       stop: () => (stopping ??= parts.stopAll().then(() => logger.info('smart-building-energy stopped'))),

@@ -403,6 +403,7 @@ export default {
     'unknown-quantity': 'Quantity "{quantity}" is not declared by device {device} (declared: {declared}).',
     'no-route': 'No such address: {method} {path}.',
     'client-error': 'Request refused by the server (HTTP {statusCode}).',
+    'analytics-busy': 'Too many calculations are waiting ({queued}); retry in {retryAfterS} s.',
     'internal-error': 'Server error; the service log has the details.',
     'login-required': 'Log in first.',
     'invalid-token': 'The API token is unknown, revoked, or its user is disabled.',

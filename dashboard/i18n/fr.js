@@ -403,6 +403,7 @@ export default {
     'unknown-quantity': "Grandeur « {quantity} » non déclarée par l'appareil {device} (déclarées : {declared}).",
     'no-route': "Cette adresse n'existe pas : {method} {path}.",
     'client-error': 'Requête refusée par le serveur (HTTP {statusCode}).',
+    'analytics-busy': 'Trop de calculs sont en attente ({queued}) ; réessayez dans {retryAfterS} s.',
     'internal-error': 'Erreur du serveur ; le journal du service en donne le détail.',
     'login-required': 'Connectez-vous d’abord.',
     'invalid-token': 'Jeton d’API inconnu, révoqué, ou dont l’utilisateur est désactivé.',

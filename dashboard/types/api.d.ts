@@ -612,6 +612,12 @@ export type Problem = {
     statusCode: number;
   };
 } | {
+  code: "analytics-busy";
+  params: {
+    queued: number;
+    retryAfterS: number;
+  };
+} | {
   code: "login-required";
   params: Record<string, unknown>;
 } | {

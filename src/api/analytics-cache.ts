@@ -1,7 +1,11 @@
+import type { AnalyticsGate } from './analytics-gate.js';
+
 /**
  * Analytics answers are recomputed from the store on every call (a site-year is ~100 ms, a
  * comparison of every site is that times the sites). The dashboard asks again on every view,
  * so answers are kept for a short time; readings arriving meanwhile show at the next expiry.
+ * A miss is computed through the gate (analytics-gate.ts), so that computations never starve
+ * ingestion; a hit and a computation in flight are shared (single-flight) without waiting for it.
  */
 export class AnalyticsCache {
   private readonly entries = new Map<string, { expiresMs: number; value: Promise<unknown> }>();
@@ -9,6 +13,7 @@ export class AnalyticsCache {
   constructor(
     private readonly ttlMs: number,
     private readonly now: () => number,
+    private readonly gate: AnalyticsGate | null = null,
     private readonly maxEntries = 500,
   ) {}
 
@@ -17,7 +22,7 @@ export class AnalyticsCache {
     const hit = this.entries.get(key);
     if (hit && hit.expiresMs > nowMs) return hit.value as Promise<T>;
     if (this.entries.size >= this.maxEntries) this.evictExpired(nowMs);
-    const value = compute();
+    const value = this.gate ? this.gate.run(compute) : compute();
     this.entries.set(key, { expiresMs: nowMs + this.ttlMs, value });
     // A failure is not kept: the next request tries again.
     value.catch(() => this.entries.delete(key));

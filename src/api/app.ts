@@ -9,6 +9,7 @@ import { LoginLimiter } from './login-limiter.js';
 import { authPlugin } from './plugins/auth.js';
 import { hardeningPlugin } from './plugins/hardening.js';
 import { alertRoutes } from './routes/alerts.js';
+import { AnalyticsGate } from './analytics-gate.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { decretRoutes } from './routes/decret.js';
 import { hourlyEnergyRoutes } from './routes/hourly-energy.js';
@@ -83,9 +84,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(rejectionRoutes, { deps });
   await app.register(metricsRoutes, { deps });
   if (deps.energy !== undefined) {
-    await app.register(analyticsRoutes, { deps, energy: deps.energy });
-    await app.register(decretRoutes, { deps, energy: deps.energy });
-    await app.register(hourlyEnergyRoutes, { deps, energy: deps.energy });
+    // One gate for every analytics computation of this app (analytics-gate.ts).
+    const gate = deps.analyticsGate ?? new AnalyticsGate();
+    await app.register(analyticsRoutes, { deps, energy: deps.energy, gate });
+    await app.register(decretRoutes, { deps, energy: deps.energy, gate });
+    await app.register(hourlyEnergyRoutes, { deps, energy: deps.energy, gate });
   }
   if (deps.state !== undefined) {
     const alertDeps = { config: deps.config, state: deps.state, store: deps.store, now: deps.now };

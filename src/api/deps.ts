@@ -1,6 +1,7 @@
 import type { Accounts } from '../accounts/accounts.js';
 import type { StateStore } from '../alerts/state-port.js';
 import type { LoginLimits } from './login-limiter.js';
+import type { AnalyticsGate } from './analytics-gate.js';
 import type { OutboxStatus } from '../alerts/email/outbox-sender.js';
 import type { AppConfig } from '../config/schema.js';
 import type { EnergyAnalyticsService } from '../energy/analytics-service.js';
@@ -62,4 +63,6 @@ export interface AppDeps {
   trustProxy?: boolean;
   /** How long an analytics answer is reused, ms (default 60,000). */
   analyticsCacheMs?: number;
+  /** Runs the analytics computations (default: one at a time, at most half the event loop, 32 waiting). */
+  analyticsGate?: AnalyticsGate;
 }

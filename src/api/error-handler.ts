@@ -1,9 +1,10 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { AnalyticsBusyError } from './analytics-gate.js';
 import { HttpError } from './errors.js';
 import { problemOf, type Problem } from './problems.js';
 
-const REASONS: Record<number, string> = { 400: 'Bad Request', 404: 'Not Found', 500: 'Internal Server Error' };
+const REASONS: Record<number, string> = { 400: 'Bad Request', 404: 'Not Found', 500: 'Internal Server Error', 503: 'Service Unavailable' };
 
 interface ErrorBody {
   statusCode: number;
@@ -20,7 +21,7 @@ function body(statusCode: number, message: string, problem: Problem, field?: str
 
 /**
  * The one error handler: a bad parameter is a 400 naming it, an unknown site a 404
- * naming it, and anything else a 500 that says nothing of the internals (the
+ * naming it, a computation refused by the analytics gate a 503 with Retry-After, and anything else a 500 that says nothing of the internals (the
  * details go to request.log only).
  */
 export function installErrorHandler(app: FastifyInstance): void {
@@ -28,6 +29,11 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (err instanceof HttpError) {
       request.log.info({ field: err.field, statusCode: err.statusCode }, err.message);
       return reply.code(err.statusCode).send(body(err.statusCode, err.message, err.problem, err.field));
+    }
+    if (err instanceof AnalyticsBusyError) {
+      // Refused, not queued without end: the client comes back when the computations waiting are done.
+      request.log.warn({ queued: err.queued, retryAfterS: err.retryAfterS }, 'analytics busy: request refused');
+      return reply.code(503).header('retry-after', String(err.retryAfterS)).send(body(503, err.message, problemOf('analytics-busy', { queued: err.queued, retryAfterS: err.retryAfterS })));
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const issue = err.validation[0];

@@ -43,6 +43,7 @@ export const PROBLEM_PARAMS = {
   'alert-resolved': z.object({ id: n }),
   'unknown-silence': z.object({ id: n }),
   'client-error': z.object({ statusCode: n }),
+  'analytics-busy': z.object({ queued: n, retryAfterS: n }),
   // Accounts (auth plugin, session, tokens, users): who may ask.
   'login-required': z.object({}),
   'invalid-token': z.object({}),

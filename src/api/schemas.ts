@@ -48,3 +48,5 @@ export const siteSchema = z
   .meta({ id: 'Site' });
 
 export const errorResponses = { 400: errorBody, 404: errorBody, 500: errorBody } as const;
+/** The analytics routes may also refuse a computation when too many wait (analytics-gate.ts). */
+export const analyticsErrorResponses = { ...errorResponses, 503: errorBody } as const;

@@ -69,6 +69,12 @@ export const envSchema = z.object({
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
   /** This instance among several (the leader lease's holder); default hostname-pid. */
   INSTANCE_ID: z.string().regex(/^[A-Za-z0-9._-]{1,60}$/, 'letters, digits, ., _ and - only, at most 60').optional(),
+  /**
+   * How long the leader's lease lasts without renewal, renewed every third of it: a leader that
+   * dies is replaced within about ttl + ttl/3. Shorter means a faster takeover and more writes to
+   * PostgreSQL; at least 3 s, since a renewal must outlast a slow round trip.
+   */
+  LEADER_LEASE_TTL_S: z.coerce.number().int().min(3).max(300).default(15),
   SPOOL_MAX_MB: z.coerce.number().positive().default(512),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** A YAML file of anomaly rules (`rules:`); without it, the site configuration's `rules:`, else the shipped defaults. */

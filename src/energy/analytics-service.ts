@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { EnergyCarrier } from '../config/quantities.js';
 import type { AppConfig, SiteConfig } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
@@ -137,6 +138,8 @@ export class EnergyAnalyticsService {
       try {
         await this.baseline(site.id);
         for (const period of periods) await this.kpis(site.id, period);
+        // The warm-up runs beside ingestion from the start: one site, then a turn for I/O.
+        await nextTurn();
       } catch (err) {
         this.options.logger?.warn({ err, site: site.id }, 'analytics warm-up failed');
       }
@@ -310,6 +313,8 @@ export class EnergyAnalyticsService {
     // From raw readings, computing 4 sites at once was not measurably faster on 2 shared cores
     // (bench:api, 2026-12-01) and held 4 sites' data; from rollups a site is a handful of small
     // queries, whose round trips overlap: COMPARE_CONCURRENCY at a time, results in config order.
+    // A turn of the event loop after each site: with the sites' data cached every await here is a
+    // microtask, and twenty sites would be one block of CPU that ingestion's callbacks wait behind.
     const sites = this.options.config.sites;
     const kpis: SiteKpis[] = new Array<SiteKpis>(sites.length);
     let next = 0;
@@ -317,6 +322,7 @@ export class EnergyAnalyticsService {
       while (next < sites.length) {
         const i = next++;
         kpis[i] = await this.kpis(sites[i]!.id, period);
+        await nextTurn();
       }
     };
     await Promise.all(Array.from({ length: this.rollups ? COMPARE_CONCURRENCY : 1 }, worker));

@@ -7,6 +7,9 @@ import { LiveBatch, latestKey, mergeLatest, type LiveValue } from './live-batch.
 /** Default window over which a site's stored readings are folded into one live batch, ms. */
 export const DEFAULT_COALESCE_MS = 100;
 
+/** A live value with its site. */
+type SiteLiveValue = LiveValue & Pick<Reading, 'site'>;
+
 /** Told the latest reading per (device, quantity) that changed; `batch` is shared by every viewer of the site. */
 export type LiveListener = (batch: LiveBatch) => void;
 
@@ -90,8 +93,16 @@ export class SiteLiveHub implements ServicePart {
     return n;
   }
 
+  /**
+   * Readings another instance stored (src/cluster/live-relay.ts, several instances): its viewers
+   * here are told as of this instance's own, in the same batches.
+   */
+  fileFromElsewhere(readings: readonly SiteLiveValue[]): void {
+    this.file(readings);
+  }
+
   /** On the ingest path (the bus calls it synchronously): file the readings, nothing more. */
-  private file(readings: readonly Reading[]): void {
+  private file(readings: readonly SiteLiveValue[]): void {
     for (const r of readings) {
       const channel = this.channels.get(r.site);
       if (!channel) continue;

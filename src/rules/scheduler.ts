@@ -12,6 +12,14 @@ export const CADENCE_CRON: Record<Cadence, string> = {
   hourly: '2 * * * *',
 };
 
+/**
+ * Late data stored by other instances (src/cluster/late-marks.ts): taken before a cycle, `done`
+ * once the cycle has committed, so that a failed cycle leaves them for the next.
+ */
+export interface LateData {
+  take(): Promise<{ readings: readonly Reading[]; done: () => Promise<void> }>;
+}
+
 export interface RuleSchedulerOptions {
   evaluator: RuleEvaluator;
   /** The site ids per IANA zone: each zone gets its own cron tasks, run in that zone. */
@@ -20,6 +28,8 @@ export interface RuleSchedulerOptions {
   logger: Logger;
   events?: Pick<EventBus, 'on'>;
   onCycle?: (summary: EvaluationSummary) => void;
+  /** Several instances: what the others stored late (one instance: none, `readingsStored` tells all). */
+  lateData?: LateData;
 }
 
 /**
@@ -54,6 +64,19 @@ export class RuleScheduler implements ServicePart {
     }
   }
 
+  /**
+   * Readings another instance stored (src/cluster/live-relay.ts: the latest per series per
+   * 100 ms), noted as this instance's own: the evaluator's series cache holds readings up to the
+   * cycle's instant, and one the other instance stores just after that fetch, within the settle
+   * delay (so not marked late), would otherwise never be read by this leader's cycles.
+   */
+  noteStoredElsewhere(readings: readonly Reading[]): void {
+    // Only while started, as with this instance's own readings: a follower would otherwise pile up
+    // every series' earliest time and judge days again at its first cycle as leader (its cache
+    // starts empty then, and reads the store).
+    if (this.unsubscribe) this.note(readings);
+  }
+
   private note(readings: readonly Reading[]): void {
     for (const r of readings) {
       let bySite = this.pending.get(r.site);
@@ -84,9 +107,13 @@ export class RuleScheduler implements ServicePart {
       this.flushPending();
       const started = Date.now();
       try {
+        const late = await this.options.lateData?.take();
+        if (late && late.readings.length > 0) this.options.evaluator.noteStored(late.readings);
         const summary = await this.options.evaluator.evaluate(atMs ?? this.options.now(), cadence, sites);
         this.lastSummary[cadence] = summary;
         this.options.onCycle?.(summary);
+        // Not deleted: taken again next cycle, judged again, the same outcome.
+        await late?.done().catch((err: unknown) => this.options.logger.warn({ err }, 'late-data marks judged but not deleted'));
         const { opened, resolved, reopened } = summary.outcome;
         if (opened.length + resolved.length + reopened.length > 0 || summary.failures > 0) {
           this.options.logger.info({ cadence, bindings: summary.bindings, opened: opened.length, reopened: reopened.length, resolved: resolved.length, failures: summary.failures, ms: Date.now() - started }, 'rules evaluated');

@@ -30,8 +30,9 @@ export function siteConfigObject(rules: Record<string, unknown>[]): Record<strin
 }
 
 /**
- * The whole service in this process (embedded broker, DuckDB and SQLite in `dataDir`) on a clock
- * the test moves: readings are stamped with it, and rule cycles run when the test calls them.
+ * The whole service in this process (embedded broker, DuckDB and SQLite in `dataDir`, or InfluxDB
+ * and PostgreSQL when given) on a clock the test moves: readings are stamped with it, and rule
+ * cycles run when the test calls them.
  */
 export class ClockedService {
   nowMs: number;
@@ -40,7 +41,7 @@ export class ClockedService {
   readonly config: AppConfig;
 
   constructor(
-    private readonly options: { dataDir: string; startMs: number; rules: Record<string, unknown>[]; smtpUrl?: string; databaseUrl?: string; instanceId?: string },
+    private readonly options: { dataDir: string; startMs: number; rules: Record<string, unknown>[]; smtpUrl?: string; databaseUrl?: string; instanceId?: string; influxUrl?: string; shareGroup?: string },
   ) {
     this.nowMs = options.startMs;
     this.config = configSchema.parse(siteConfigObject(options.rules));
@@ -51,6 +52,10 @@ export class ClockedService {
       DATA_DIR: this.options.dataDir, HTTP_HOST: '127.0.0.1', HTTP_PORT: '0', MQTT_HOST: '127.0.0.1', MQTT_PORT: '0', LOG_LEVEL: 'silent',
       ALERT_EMAIL_FROM: 'alertes@energie.example.fr', PUBLIC_URL: 'https://energie.example.fr',
       ...(this.options.smtpUrl ? { SMTP_URL: this.options.smtpUrl } : {}),
+      // A shared reading store (several instances): InfluxDB instead of the DuckDB file in dataDir.
+      ...(this.options.influxUrl ? { INFLUX_URL: this.options.influxUrl } : {}),
+      // Declares the instances as sharing the load (the live relay runs); the embedded broker ignores it.
+      ...(this.options.shareGroup ? { MQTT_SHARE_GROUP: this.options.shareGroup } : {}),
       ...(this.options.databaseUrl ? { DATABASE_URL: this.options.databaseUrl, INSTANCE_ID: this.options.instanceId ?? 'clocked' } : {}),
     });
     const rules = loadRules({ config: this.config, registry: defaultRegistry() });

@@ -73,6 +73,9 @@ describe('postgres state store migrations', () => {
     async (db) => {
       await db.query("INSERT INTO users (email, role, password_hash, created_ms, updated_ms) VALUES ('kept@example.org', 'admin', 'h', 1, 1)");
     },
+    async (db) => {
+      await db.query("INSERT INTO leader_lease (name, holder, token, expires_at) VALUES ('leader', 'kept-holder', nextval('leader_lease_token'), now() + interval '1 hour')");
+    },
   ];
   for (let version = 0; version < PG_MIGRATIONS.length; version += 1) {
     it(`migrates from version ${version} to ${version + 1}, keeping the data`, async () => {
@@ -86,6 +89,13 @@ describe('postgres state store migrations', () => {
         expect(await pgSchemaVersion(pool)).toBe(version + 1);
         if (version >= 1) expect((await pool.query("SELECT measured FROM alerts WHERE site = 'migrated'")).rows).toEqual([{ measured: 42.5 }]);
         if (version >= 2) expect((await pool.query("SELECT role FROM users WHERE email = 'kept@example.org'")).rows).toEqual([{ role: 'admin' }]);
+        if (version >= 3) expect((await pool.query('SELECT holder FROM leader_lease')).rows).toEqual([{ holder: 'kept-holder' }]);
+        if (version === 3) {
+          // 4 adds the late-data marks: one row per series, moved earlier, never later.
+          await pool.query("INSERT INTO late_readings (site, device, quantity, earliest_ms) VALUES ('s', 'd', 'co2_ppm', 5)");
+          await expect(pool.query("INSERT INTO late_readings (site, device, quantity, earliest_ms) VALUES ('s', 'd', 'co2_ppm', 3)")).rejects.toThrow(/duplicate key/);
+          expect((await pool.query('SELECT earliest_ms, version FROM late_readings')).rows).toEqual([{ earliest_ms: '5', version: '1' }]);
+        }
       } finally {
         await pool.end();
       }

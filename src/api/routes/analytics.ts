@@ -8,12 +8,13 @@ import { degreeDays, sumDegreeDays } from '../../energy/degree-days.js';
 import { monthlyComparison } from '../../energy/monthly-comparison.js';
 import { decretAnswer, flatKpis, num, problems, whyMissing } from '../analytics-answers.js';
 import { AnalyticsCache } from '../analytics-cache.js';
+import type { AnalyticsGate } from '../analytics-gate.js';
 import { baselineResponse, compareResponse, correctionsResponse, degreeDaysResponse, kpisResponse } from '../analytics-schemas.js';
 import { atPrecision, PRECISION, toCsv, type CsvCell, type CsvColumn } from '../csv.js';
 import type { AppDeps } from '../deps.js';
 import { parsePeriod } from '../period-request.js';
 import { problemOf } from '../problems.js';
-import { errorResponses, siteParams } from '../schemas.js';
+import { analyticsErrorResponses, siteParams } from '../schemas.js';
 import { findSite } from '../site-catalog.js';
 import { visibleSites } from '../site-scope.js';
 
@@ -36,7 +37,7 @@ const degreeDayQuery = periodQuery.extend({
 });
 
 // The 200 schema is the JSON answer; a CSV body (format=csv, text/csv) is sent as text, not serialized.
-const responses = <T extends z.ZodType>(json: T) => ({ 200: json, ...errorResponses });
+const responses = <T extends z.ZodType>(json: T) => ({ 200: json, ...analyticsErrorResponses });
 
 /** Decimals of each KPI in the key/value CSV (csv.ts PRECISION). */
 const KPI_DECIMALS: Record<string, number> = {
@@ -58,8 +59,8 @@ function sendCsv(reply: FastifyReply, name: string, columns: readonly (string | 
  * degree days and counter corrections, each as JSON or CSV. Periods are local dates of the site,
  * both included. A figure without enough data behind it is null, with the problems saying why.
  */
-export const analyticsRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; energy: Energy }> = async (app, { deps, energy }) => {
-  const cache = new AnalyticsCache(deps.analyticsCacheMs ?? 60_000, deps.now);
+export const analyticsRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; energy: Energy; gate: AnalyticsGate }> = async (app, { deps, energy, gate }) => {
+  const cache = new AnalyticsCache(deps.analyticsCacheMs ?? 60_000, deps.now, gate);
   /** The configured site (404 otherwise) and the period asked for, in its local dates. */
   const sitePeriod = (siteId: string, query: { from?: string | undefined; to?: string | undefined }) => {
     const site = findSite(deps.config, siteId);

@@ -3,12 +3,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { problems } from '../analytics-answers.js';
 import { AnalyticsCache } from '../analytics-cache.js';
+import type { AnalyticsGate } from '../analytics-gate.js';
 import { PRECISION, toCsv, type CsvCell, type CsvColumn } from '../csv.js';
 import { decretTrajectoryResponse, operatResponse } from '../decret-schemas.js';
 import type { AppDeps } from '../deps.js';
 import { badRequest } from '../errors.js';
 import { problemOf } from '../problems.js';
-import { errorResponses, siteParams } from '../schemas.js';
+import { analyticsErrorResponses, siteParams } from '../schemas.js';
 import { findSite } from '../site-catalog.js';
 
 type Energy = NonNullable<AppDeps['energy']>;
@@ -38,12 +39,12 @@ function sendCsv(reply: FastifyReply, name: string, columns: readonly CsvColumn[
  * The Décret tertiaire trajectory of a site and its yearly OPERAT export (issue 13, point 3).
  * Both read whole calendar years through the analytics' per-year cache.
  */
-export const decretRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; energy: Energy }> = async (app, { deps, energy }) => {
-  const cache = new AnalyticsCache(deps.analyticsCacheMs ?? 60_000, deps.now);
+export const decretRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; energy: Energy; gate: AnalyticsGate }> = async (app, { deps, energy, gate }) => {
+  const cache = new AnalyticsCache(deps.analyticsCacheMs ?? 60_000, deps.now, gate);
 
   app.get(
     '/api/sites/:site/decret',
-    { schema: { summary: 'Décret tertiaire trajectory: reference year, measured years, 2030/2040/2050 targets, status', tags: ['analytics'], params: siteParams, querystring: decretQuery, response: { 200: decretTrajectoryResponse, ...errorResponses } } },
+    { schema: { summary: 'Décret tertiaire trajectory: reference year, measured years, 2030/2040/2050 targets, status', tags: ['analytics'], params: siteParams, querystring: decretQuery, response: { 200: decretTrajectoryResponse, ...analyticsErrorResponses } } },
     async (request, reply) => {
       const site = findSite(deps.config, request.params.site);
       const t = await cache.get(`decret|${site.id}`, () => energy.decretTrajectory(site.id));
@@ -66,7 +67,7 @@ export const decretRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; energy: Energy
 
   app.get(
     '/api/sites/:site/operat',
-    { schema: { summary: 'Yearly OPERAT export: final energy per carrier and calendar year, with coverage', tags: ['analytics'], params: siteParams, querystring: operatQuery, response: { 200: operatResponse, ...errorResponses } } },
+    { schema: { summary: 'Yearly OPERAT export: final energy per carrier and calendar year, with coverage', tags: ['analytics'], params: siteParams, querystring: operatQuery, response: { 200: operatResponse, ...analyticsErrorResponses } } },
     async (request, reply) => {
       const site = findSite(deps.config, request.params.site);
       const toYear = request.query.toYear ?? energy.lastCompleteYear(site.id);

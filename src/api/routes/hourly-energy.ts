@@ -9,8 +9,9 @@ import type { AppDeps } from '../deps.js';
 import { badRequest } from '../errors.js';
 import { parsePeriod } from '../period-request.js';
 import { problemList, problemOf } from '../problems.js';
-import { errorResponses, siteParams } from '../schemas.js';
+import { analyticsErrorResponses, siteParams } from '../schemas.js';
 import { findSite } from '../site-catalog.js';
+import type { AnalyticsGate } from '../analytics-gate.js';
 
 type Energy = NonNullable<AppDeps['energy']>;
 
@@ -45,7 +46,7 @@ export const hourlyEnergyResponse = z.object({
  * page). The figures are the analytics' own hourly consumption (counters, gaps, gas converted),
  * not a second computation from raw readings.
  */
-export const hourlyEnergyRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; energy: Energy }> = async (app, { deps, energy }) => {
+export const hourlyEnergyRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; energy: Energy; gate: AnalyticsGate }> = async (app, { deps, energy, gate }) => {
   app.get(
     '/api/sites/:site/hourly-energy',
     {
@@ -54,7 +55,7 @@ export const hourlyEnergyRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; energy: 
         tags: ['analytics'],
         params: siteParams,
         querystring: query,
-        response: { 200: hourlyEnergyResponse, ...errorResponses },
+        response: { 200: hourlyEnergyResponse, ...analyticsErrorResponses },
       },
     },
     async (request, reply) => {
@@ -64,7 +65,7 @@ export const hourlyEnergyRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; energy: 
       if (days > MAX_GRID_DAYS) {
         throw badRequest('querystring', 'to', `the period may span at most ${MAX_GRID_DAYS} days`, problemOf('period-too-long', { days, maxDays: MAX_GRID_DAYS }));
       }
-      const grid = await energy.hourlyGrid(site.id, period);
+      const grid = await gate.run(() => energy.hourlyGrid(site.id, period));
       if (request.query.format === 'csv') {
         const hours = Array.from({ length: 24 }, (_, h) => ({ name: `h${String(h).padStart(2, '0')}`, decimals: PRECISION.kWh }));
         return (reply as FastifyReply)

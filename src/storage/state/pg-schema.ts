@@ -102,4 +102,16 @@ export const PG_MIGRATIONS: readonly string[] = [
     expires_at TIMESTAMPTZ NOT NULL
   );
   `,
+  // 4: late-data marks (src/cluster/late-marks.ts). Any instance that stores a reading for a time
+  // the rules may have judged already records the earliest such time per series; the leader takes
+  // them at its next cycle and judges those windows again. `version` grows at every upsert, so
+  // the leader deletes only the marks it has taken, never one moved earlier meanwhile.
+  `
+  CREATE TABLE late_readings (
+    site TEXT NOT NULL, device TEXT NOT NULL, quantity TEXT NOT NULL,
+    earliest_ms BIGINT NOT NULL,
+    version BIGINT NOT NULL DEFAULT 1,
+    PRIMARY KEY (site, device, quantity)
+  );
+  `,
 ];
