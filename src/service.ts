@@ -140,7 +140,7 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     now,
   });
   const events = new EventBus(logger.child({ module: 'events' }));
-  const energy = new EnergyAnalyticsService({ config, query: store, logger: logger.child({ module: 'energy' }) });
+  const energy = new EnergyAnalyticsService({ config, query: store, rollups: store, logger: logger.child({ module: 'energy' }) });
   // Cached site-years and baselines are dropped when readings they were computed from change.
   // Coalesced over a second: an invalidation per message would cost the ingest hot path.
   const storedSpans = new StoredSpanCollector((spans) => energy.invalidate(spans as Reading[]));

@@ -2,7 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { EnergyCarrier } from '../config/quantities.js';
 import type { AppConfig, SiteConfig } from '../config/schema.js';
 import type { Logger } from '../observability/logger.js';
-import type { ReadingQuery } from '../storage/port.js';
+import type { ReadingQuery, RollupStore } from '../storage/port.js';
 import { fitDailyBaseline, predictDaily, type BaselineOptions, type BaselineResult } from './baseline/daily-baseline.js';
 import { hourOfWeekProfile, type HourOfWeekSlot } from './baseline/hour-of-week.js';
 import { detectNonWorkingDays, siteCalendar, typeDays, type NonWorkingDetection, type SiteCalendar, type TypedDay } from './calendar.js';
@@ -21,6 +21,9 @@ import type { Reading } from '../model/reading.js';
 import { BaselineCache } from './baseline-cache.js';
 import type { SiteConsumption } from './site-data.js';
 import { SiteDataCache } from './site-data-cache.js';
+import { DayRollups, type RollupStats } from './rollups.js';
+import { SiteRollups } from './site-rollups.js';
+import { fittedBaseline } from './baseline-rollup.js';
 import { computeSiteKpis, finalEnergyHourly, toBaselineDays, type SiteKpis } from './site-kpis.js';
 
 /** Local dates of the site, both included. */
@@ -46,6 +49,13 @@ export interface AnalyticsServiceOptions {
   now?: () => number;
   /** How long a cached past year or baseline is used before it is read again, ms (default 10 min; 60 s for the current year). */
   cacheMaxAgeMs?: number;
+  /**
+   * Where derived figures are kept across restarts (the store's rollups, port.ts RollupStore):
+   * each day's consumption per meter, its temperatures and each fitted baseline, used while the
+   * readings they came from are unchanged (rollups.ts). Without it everything is computed from
+   * the raw readings after each start.
+   */
+  rollups?: RollupStore;
 }
 
 
@@ -100,11 +110,19 @@ export class EnergyAnalyticsService {
   private readonly data: SiteDataCache;
   private readonly baselines: BaselineCache<SiteBaseline>;
   private readonly now: () => number;
+  private readonly rollups: DayRollups | null;
 
   constructor(private readonly options: AnalyticsServiceOptions) {
     const now = options.now ?? (() => Date.now());
     this.now = now;
-    this.data = new SiteDataCache({ query: options.query, now, ...(options.meters ? { meters: options.meters } : {}), ...(options.cacheMaxAgeMs !== undefined ? { maxAgeMs: options.cacheMaxAgeMs } : {}) });
+    this.rollups = options.rollups ? new DayRollups(options.rollups, options.logger) : null;
+    this.data = new SiteDataCache({
+      query: options.query,
+      now,
+      ...(options.meters ? { meters: options.meters } : {}),
+      ...(options.cacheMaxAgeMs !== undefined ? { maxAgeMs: options.cacheMaxAgeMs } : {}),
+      ...(this.rollups ? { rollups: new SiteRollups(options.query, options.rollups!, this.rollups) } : {}),
+    });
     this.baselines = new BaselineCache(now, options.cacheMaxAgeMs);
   }
 
@@ -137,6 +155,16 @@ export class EnergyAnalyticsService {
     const spans = await this.data.refreshAhead(signal);
     const baselines = await this.baselines.refreshAhead(signal);
     return { spans, baselines };
+  }
+
+  /** Spans and baselines served from the store's rollups or computed since start (null without rollups). */
+  rollupStats(): RollupStats | null {
+    return this.rollups?.stats ?? null;
+  }
+
+  /** Resolves once the rollups written so far are stored (tests, benchmarks). */
+  async rollupsSettled(): Promise<void> {
+    await this.rollups?.settled();
   }
 
   /** Forgets the cached years and baselines these readings change (call it on "readings stored"). */
@@ -193,7 +221,8 @@ export class EnergyAnalyticsService {
     if (consumption.byCarrier.size === 0) problems.push(problem('no-energy-meter', { site: siteId }));
     if (!temperatures) problems.push(problem('no-temperature-source', { site: siteId }));
     const bDays = temperatures ? toBaselineDays(sd.days, daily, temperatures.daily, sd.typed) : [];
-    const result: BaselineResult = problems.length > 0 ? { ok: false, problems } : fitDailyBaseline(bDays, this.options.baseline);
+    const result: BaselineResult =
+      problems.length > 0 ? { ok: false, problems } : this.rollups ? await fittedBaseline(this.rollups, siteId, p, sd.days[0]!.startMs, bDays, this.options.baseline) : fitDailyBaseline(bDays, this.options.baseline);
     const expected = result.ok ? predictDaily(result.baseline, bDays) : null;
     const expectedByDate = new Map(expected ? bDays.map((d, i) => [d.date, expected[i]!] as const) : []);
     const unusual = new Set(sd.typed.filter((t) => t.type === 'holiday' || t.type === 'closure').map((t) => t.date));
@@ -281,14 +310,22 @@ export class EnergyAnalyticsService {
 
   /** KPIs of every site over the period, and their ranking on `key` (lower is better except none). */
   async compare(period: Period, key: KpiKey = 'kWhPerM2'): Promise<{ kpis: SiteKpis[]; ranking: RankedSite[] }> {
-    // One site at a time: computing 4 at once was not measurably faster on 2 shared cores (bench:api, 2026-12-01) and holds 4 sites' data.
-    // A turn of the event loop between sites: with the sites' data cached every await here is a
+    // From raw readings, computing 4 sites at once was not measurably faster on 2 shared cores
+    // (bench:api, 2026-12-01) and held 4 sites' data; from rollups a site is a handful of small
+    // queries, whose round trips overlap: COMPARE_CONCURRENCY at a time, results in config order.
+    // A turn of the event loop after each site: with the sites' data cached every await here is a
     // microtask, and twenty sites would be one block of CPU that ingestion's callbacks wait behind.
-    const kpis: SiteKpis[] = [];
-    for (const site of this.options.config.sites) {
-      kpis.push(await this.kpis(site.id, period));
-      await nextTurn();
-    }
+    const sites = this.options.config.sites;
+    const kpis: SiteKpis[] = new Array<SiteKpis>(sites.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < sites.length) {
+        const i = next++;
+        kpis[i] = await this.kpis(sites[i]!.id, period);
+        await nextTurn();
+      }
+    };
+    await Promise.all(Array.from({ length: this.rollups ? COMPARE_CONCURRENCY : 1 }, worker));
     return { kpis, ranking: rankSites(kpis, (k) => kpiValue(k, key), 'asc') };
   }
 
@@ -338,6 +375,9 @@ export class EnergyAnalyticsService {
     return { kWh: hourly.values.reduce((s, v) => s + v, 0) };
   }
 }
+
+/** Sites computed at once by compare() when rollups are kept (one otherwise). */
+const COMPARE_CONCURRENCY = 4;
 
 export function kpiValue(k: SiteKpis, key: KpiKey): number | null {
   // Below the coverage rule a site has no figure, not a figure of zero (it would rank first).

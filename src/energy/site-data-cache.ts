@@ -6,6 +6,7 @@ import { dailyTemperatures, type DailyTemperature } from './degree-days.js';
 import { rollUp, type IntervalSeries } from './intervals.js';
 import { addDays, dayEdges, DAY_MS, localDateOf, localDays, type LocalDay } from './local-time.js';
 import { loadOutdoorTemperature, loadSiteConsumption, type CarrierSeries, type SiteConsumption } from './site-data.js';
+import type { SiteRollups } from './site-rollups.js';
 
 /**
  * What the analytics read from the store, kept per site and past CALENDAR YEAR (per month for the
@@ -31,6 +32,8 @@ export interface SiteDataCacheOptions {
    * under ~100 MB of the service's 512 MB heap ceiling.
    */
   maxEntries?: number;
+  /** The store's rollups: a span not in memory is read from them when they still hold (site-rollups.ts). */
+  rollups?: SiteRollups;
 }
 
 interface Entry<T> {
@@ -114,7 +117,7 @@ export class SiteDataCache {
   /** Hourly and daily consumption per carrier over consecutive local days, sliced from cached years. */
   async consumption(site: SiteConfig, days: LocalDay[]): Promise<SiteConsumption> {
     const units = unitsOf(days, localDateOf(this.options.now(), site.timezone));
-    const years = await Promise.all(units.map((u) => this.year(`c|${site.id}|${u.key}`, site, u, site.id, null, (yd) => loadSiteConsumption(this.options.query, site, yd, this.options.meters?.[site.id]))));
+    const years = await Promise.all(units.map((u) => this.year(`c|${site.id}|${u.key}`, site, u, site.id, null, (yd) => loadSiteConsumption(this.options.query, site, yd, this.options.meters?.[site.id], this.options.rollups?.meterLoader(site)))));
     const fromMs = days[0]!.startMs;
     const toMs = days[days.length - 1]!.endMs;
     const carriers = new Set(years.flatMap((y) => [...y.byCarrier.keys()]));
@@ -145,6 +148,7 @@ export class SiteDataCache {
     const years = await Promise.all(
       units.map((u) =>
         this.year(`t|${sourceSite}|${ref.device}|${ref.quantity}|${site.timezone}|${u.key}`, site, u, sourceSite, ref.device, async (yd) => {
+          if (this.options.rollups) return (await this.options.rollups.temperatures(site, yd)) ?? [];
           const points = await loadOutdoorTemperature(this.options.query, site, yd[0]!.startMs, yd[yd.length - 1]!.endMs);
           return dailyTemperatures(points ?? [], yd, site.timezone);
         }),

@@ -79,17 +79,33 @@ async function meterSteps(query: ReadingQuery, siteId: string, meter: MeterRef, 
   return result.steps;
 }
 
+/** One meter's hourly consumption over consecutive local days, and the corrections made to its readings. */
+export interface MeterSeries {
+  series: IntervalSeries;
+  corrections: Correction[];
+}
+
+/** Gives a meter's series over the days (whose hour edges are `hourEdges`): from raw readings, or from rollups (site-rollups.ts). */
+export type MeterSeriesLoader = (meter: MeterRef, days: readonly LocalDay[], hourEdges: Float64Array) => Promise<MeterSeries>;
+
+/** A meter's series computed from its raw readings. */
+export function rawMeterSeries(query: ReadingQuery, siteId: string): MeterSeriesLoader {
+  return async (meter, _days, hourEdges) => {
+    const corrections: Correction[] = [];
+    const steps = await meterSteps(query, siteId, meter, hourEdges[0]!, hourEdges[hourEdges.length - 1]!, corrections);
+    return { series: spreadSteps(emptySeries(hourEdges), steps), corrections };
+  };
+}
+
 /** Hourly and daily consumption per carrier over consecutive local days. */
-export async function loadSiteConsumption(query: ReadingQuery, site: SiteConfig, days: LocalDay[], only?: Partial<Record<EnergyCarrier, string[]>>): Promise<SiteConsumption> {
+export async function loadSiteConsumption(query: ReadingQuery, site: SiteConfig, days: LocalDay[], only?: Partial<Record<EnergyCarrier, string[]>>, loadMeter: MeterSeriesLoader = rawMeterSeries(query, site.id)): Promise<SiteConsumption> {
   const hourEdges = hourEdgesOfDays(days);
   const dEdges = dayEdges(days);
-  const fromMs = hourEdges[0]!;
-  const toMs = hourEdges[hourEdges.length - 1]!;
   const corrections: Correction[] = [];
   const hourlyByCarrier = new Map<EnergyCarrier, IntervalSeries[]>();
   for (const meter of siteMeters(site, only)) {
-    const steps = await meterSteps(query, site.id, meter, fromMs, toMs, corrections);
-    const series = spreadSteps(emptySeries(hourEdges), steps);
+    const { series, corrections: found } = await loadMeter(meter, days, hourEdges);
+    corrections.push(...found);
     hourlyByCarrier.set(meter.carrier, [...(hourlyByCarrier.get(meter.carrier) ?? []), series]);
   }
   const byCarrier = new Map<EnergyCarrier, CarrierSeries>();

@@ -116,8 +116,51 @@ export interface StoreHealth {
   lastReadingMs: number | null;
 }
 
+/**
+ * One part of a rollup kept in the store: what the analytics derived from the readings (a local
+ * day's hourly consumption of one meter, a day's temperatures, a fitted baseline), so that a
+ * restarted service reads it instead of a year of raw readings (issue 13, point 6). The store
+ * only keeps it: `mark` says what it was computed from (the readings' marks, see
+ * src/energy/rollups.ts), and the analytics use a part only when its mark still matches.
+ */
+export interface RollupPart {
+  /** Which part of the rollup: a local date, or a fixed name such as `header`. */
+  part: string;
+  /** Epoch ms of the instant the part summarises (its day's start): it lives and expires with the readings of then. */
+  atMs: number;
+  /** What the part was computed from; opaque to the store. */
+  mark: string;
+  /** The derived figures, serialized by the analytics; opaque to the store. */
+  payload: string;
+}
+
+export interface DayMark {
+  /** The local midnight the day starts at, epoch ms. */
+  startMs: number;
+  count: number;
+  mark: string;
+}
+
+/**
+ * Rollups, kept apart from the readings (a table of its own in the DuckDB file, a measurement
+ * of its own in InfluxDB): never returned by a reading query, never counted as a reading.
+ */
+export interface RollupStore {
+  /**
+   * For each local day of `timezone` with readings of the series in [fromMs, toMs), a mark that
+   * changes when a reading of that day is added or its value replaced: what a rollup records it
+   * was computed from. The same readings give the same mark on every call (deterministic: no
+   * floating-point sum whose order the database may vary).
+   */
+  dayMarks(query: Omit<BucketQuery, 'every'>): Promise<DayMark[]>;
+  /** Every stored part of the named rollups of a site (one query whatever the number of names). */
+  rollups(site: string, names: readonly string[]): Promise<Array<RollupPart & { name: string }>>;
+  /** Stores the parts (a part already stored under the same site, name and part is replaced); resolves once durable. */
+  putRollups(site: string, name: string, parts: readonly RollupPart[]): Promise<void>;
+}
+
 /** A database adapter: both ports plus a lifecycle. */
-export interface ReadingStore extends ReadingWriter, ReadingQuery {
+export interface ReadingStore extends ReadingWriter, ReadingQuery, RollupStore {
   readonly kind: 'duckdb' | 'influxdb';
   start(): Promise<void>;
   /** Safe to call twice. */

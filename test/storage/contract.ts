@@ -22,6 +22,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QuantityName } from '../../src/config/quantities.js';
 import type { Reading } from '../../src/model/reading.js';
+import { rollupContractTests } from './rollup-contract.js';
 import { BUCKET_WIDTH_MS, BUCKET_WIDTHS, type Bucket, type BucketWidth, type ReadingStore } from '../../src/storage/port.js';
 
 export interface StoreUnderTest {
@@ -525,5 +526,13 @@ export function describeStorageContract(label: string, makeStore: () => Promise<
       expect(await store.count()).toBe(total);
       expect(await store.readings(sel)).toEqual([normalized(reading(site, 'd', 'power_w', T0 + 1, 9.75)), normalized(written[1]!)]);
     });
+
+    rollupContractTests(
+      () => sut,
+      (s) => {
+        store = s;
+        sut.store = s;
+      },
+    );
   });
 }

@@ -4,8 +4,9 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { Reading } from '../../model/reading.js';
 import type { Logger } from '../../observability/logger.js';
 import { StoreUnavailableError } from '../errors.js';
-import type { Bucket, BucketQuery, LatestValue, ReadingStore, SeriesBucket, SeriesSelector, SiteBucketQuery, SiteSelector, StoreHealth } from '../port.js';
+import type { Bucket, BucketQuery, DayMark, LatestValue, ReadingStore, RollupPart, SeriesBucket, SeriesSelector, SiteBucketQuery, SiteSelector, StoreHealth } from '../port.js';
 import { connectionColumnReader, connectionReader, DuckDbQueries } from './duckdb-queries.js';
+import { CREATE_ROLLUPS, CREATE_ROLLUPS_INDEX, CREATE_ROLLUPS_STAGING, readDayMarks, readRollups, writeRollups } from './rollup-table.js';
 import { CREATE_READINGS, CREATE_STAGING, DELETE_REPLACED, INSERT_STAGED, READINGS_TABLE, STAGING_TABLE } from './schema.js';
 import { lastWins, stagingChunks, timeSpan } from './staging.js';
 import { SerialQueue } from './serial-queue.js';
@@ -88,6 +89,9 @@ export class DuckDbStore implements ReadingStore {
       const writer = await instance.connect();
       await writer.run(CREATE_READINGS);
       await writer.run(CREATE_STAGING);
+      await writer.run(CREATE_ROLLUPS);
+      await writer.run(CREATE_ROLLUPS_INDEX);
+      await writer.run(CREATE_ROLLUPS_STAGING);
       const readers: DuckDBConnection[] = [];
       for (let i = 0; i < READ_CONNECTIONS; i++) readers.push(await instance.connect());
       this.highWater = await loadHighWater(writer);
@@ -157,6 +161,28 @@ export class DuckDbStore implements ReadingStore {
     }
     await writer.run(INSERT_STAGED);
     await writer.run('COMMIT');
+  }
+
+  putRollups(site: string, name: string, parts: readonly RollupPart[]): Promise<void> {
+    if (!this.open || this.stopping) return Promise.reject(new StoreUnavailableError('DuckDB store is not started or is stopping'));
+    if (parts.length === 0) return Promise.resolve();
+    return this.writes.run(async () => {
+      const { writer } = this.connections();
+      try {
+        await writeRollups(writer, site, name, parts);
+      } catch (error) {
+        await writer.run('ROLLBACK').catch(() => undefined);
+        throw new StoreUnavailableError(`DuckDB write of ${parts.length} rollup parts failed: ${(error as Error).message}`, { cause: error });
+      }
+    });
+  }
+
+  dayMarks(query: Omit<BucketQuery, 'every'>): Promise<DayMark[]> {
+    return this.onReader((reader) => readDayMarks(connectionReader(reader), query));
+  }
+
+  rollups(site: string, names: readonly string[]): Promise<Array<RollupPart & { name: string }>> {
+    return this.onReader((reader) => readRollups(connectionReader(reader), site, names));
   }
 
   latest(site: string): Promise<LatestValue[]> {

@@ -1,7 +1,7 @@
 import type { Reading } from '../../model/reading.js';
 import type { Logger } from '../../observability/logger.js';
 import { StoreRejectedError, StoreUnavailableError } from '../errors.js';
-import type { Bucket, BucketQuery, LatestValue, ReadingStore, SeriesBucket, SeriesSelector, SiteBucketQuery, SiteSelector, StoreHealth } from '../port.js';
+import type { Bucket, BucketQuery, DayMark, LatestValue, ReadingStore, RollupPart, SeriesBucket, SeriesSelector, SiteBucketQuery, SiteSelector, StoreHealth } from '../port.js';
 import { IdentityIndex } from './identity-index.js';
 import { InfluxHttp, seriesRows } from './influx-http.js';
 import { InfluxQueries } from './influx-queries.js';
@@ -10,6 +10,7 @@ import { encodeReadings } from './line-protocol.js';
 import { InfluxSchemaMissingError } from './write-errors.js';
 import { goDurationMs, retentionMs, type InfluxStoreOptions } from './options.js';
 import { MEASUREMENT, NAMED_RETENTION_POLICY } from './schema.js';
+import { ROLLUP_MEASUREMENT, rollupLines, rollupQuery, rollupRows } from './rollup-measurement.js';
 
 /**
  * The InfluxDB store, over the v1 HTTP API only (/ping, /write, /query), so it works with
@@ -20,6 +21,13 @@ export class InfluxStore implements ReadingStore {
   readonly kind = 'influxdb' as const;
   private readonly http: InfluxHttp;
   private readonly queries: InfluxQueries;
+  /**
+   * The rollups live in a database of their own (`<database>_rollups`), never beside the readings:
+   * SHOW MEASUREMENTS and SHOW SERIES of the readings' database stay what ingest made them, and a
+   * retention policy of the same name and duration makes a day's rollup expire with its readings.
+   */
+  private readonly rollupDatabase: string;
+  private readonly rollupsFrom: string;
   private readonly log: Logger | undefined;
   /** The named policy when retention is finite; undefined writes to the database's default policy. */
   private readonly retentionPolicy: string | undefined;
@@ -40,6 +48,8 @@ export class InfluxStore implements ReadingStore {
     });
     this.retentionPolicy = options.retention === 'INF' ? undefined : NAMED_RETENTION_POLICY;
     const from = this.retentionPolicy ? `${quoteIdent(this.retentionPolicy)}.${quoteIdent(MEASUREMENT)}` : quoteIdent(MEASUREMENT);
+    this.rollupDatabase = `${options.database}_rollups`;
+    this.rollupsFrom = this.retentionPolicy ? `${quoteIdent(this.retentionPolicy)}.${quoteIdent(ROLLUP_MEASUREMENT)}` : quoteIdent(ROLLUP_MEASUREMENT);
     this.queries = new InfluxQueries((q) => this.http.query(q, options.database), from, options.queryPageSize ?? 10_000);
   }
 
@@ -74,11 +84,19 @@ export class InfluxStore implements ReadingStore {
       await this.http.query(`CREATE DATABASE ${quoteIdent(db)}`);
       this.log?.info({ database: db }, 'created InfluxDB database');
     }
-    if (wantedMs !== null) await this.ensureRetentionPolicy(wantedMs);
+    if (wantedMs !== null) await this.ensureRetentionPolicy(db, wantedMs);
+    // The rollups' database: without the right to create it (a user with ALL on the readings'
+    // database only), the analytics compute from the readings after each start, as without rollups.
+    try {
+      if (!(databases.series?.[0]?.values ?? []).some((row) => row[0] === this.rollupDatabase)) await this.http.query(`CREATE DATABASE ${quoteIdent(this.rollupDatabase)}`);
+      if (wantedMs !== null) await this.ensureRetentionPolicy(this.rollupDatabase, wantedMs);
+    } catch (err) {
+      this.log?.warn({ err: err instanceof Error ? err.message : String(err), database: this.rollupDatabase }, 'cannot create the rollups database: analytics will read raw readings after each start');
+    }
   }
 
-  private async ensureRetentionPolicy(wantedMs: number): Promise<void> {
-    const db = quoteIdent(this.options.database);
+  private async ensureRetentionPolicy(database: string, wantedMs: number): Promise<void> {
+    const db = quoteIdent(database);
     const rp = quoteIdent(NAMED_RETENTION_POLICY);
     const duration = this.options.retention;
     const policies = await this.http.query(`SHOW RETENTION POLICIES ON ${db}`);
@@ -150,6 +168,30 @@ export class InfluxStore implements ReadingStore {
     this.log?.warn({ refused: refused.length, dropped, of: readings.length }, 'influx store rejected readings');
     // The refused readings are known; points InfluxDB dropped are not named by it.
     throw new StoreRejectedError(`${count} of ${readings.length} readings rejected: ${reasons.join('; ')}`, count, dropped === 0 ? refused.map((r) => r.reading) : undefined);
+  }
+
+  async putRollups(site: string, name: string, parts: readonly RollupPart[]): Promise<void> {
+    if (this.stopped) throw new StoreUnavailableError('influx store is stopped');
+    if (parts.length === 0) return;
+    await this.provision();
+    const lines = rollupLines(site, name, parts);
+    const chunk = this.options.maxLinesPerRequest ?? 5_000;
+    for (let i = 0; i < lines.length; i += chunk) await this.http.write(this.rollupDatabase, this.retentionPolicy, lines.slice(i, i + chunk));
+  }
+
+  /**
+   * Day marks from the local-day buckets: count, mean, min, max, first and last. InfluxDB reads a
+   * series' points in time order, so the same points give the same mean on every call; a reading
+   * replaced by another value changes the mean unless the change is below its last bit.
+   */
+  async dayMarks(query: Omit<BucketQuery, 'every'>): Promise<DayMark[]> {
+    const buckets = await this.queries.buckets({ ...query, every: '1d' });
+    return buckets.map((b) => ({ startMs: b.startMs, count: b.count, mark: `${b.count}/${b.mean}/${b.min}/${b.max}/${b.first}/${b.last}` }));
+  }
+
+  async rollups(site: string, names: readonly string[]): Promise<Array<RollupPart & { name: string }>> {
+    if (names.length === 0) return [];
+    return rollupRows(await this.http.query(rollupQuery(this.rollupsFrom, site, names), this.rollupDatabase));
   }
 
   latest(site: string): Promise<LatestValue[]> {

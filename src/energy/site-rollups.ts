@@ -1,0 +1,110 @@
+import type { SiteConfig } from '../config/schema.js';
+import type { ReadingQuery } from '../storage/port.js';
+import type { Correction } from './counters.js';
+import { dailyTemperatures, type DailyTemperature } from './degree-days.js';
+import type { IntervalSeries } from './intervals.js';
+import { HOUR_MS, type LocalDay } from './local-time.js';
+import { decodeRollup, encodeRollup } from './rollup-codec.js';
+import { dayMarks, type DayRollups, type MarkQuery, type SpanMarks } from './rollups.js';
+import { INDEX_LOOKAHEAD_MS, loadOutdoorTemperature, rawMeterSeries, type MeterSeriesLoader } from './site-data.js';
+
+/** Hourly slots of one day of a meter's series: values, covered ms, estimated ms. */
+interface MeterDay {
+  v: number[];
+  c: number[];
+  e: number[];
+}
+
+/** How far before and after a span a power meter's readings are read (site-data.ts meterSteps: 2 h). */
+const POWER_MARGIN_MS = 2 * HOUR_MS;
+
+/**
+ * The spans the site-data cache reads (a meter's consumption, the outdoor temperatures of a
+ * span of local days) served from the store's rollups (rollups.ts) when their marks still hold,
+ * computed from the raw readings and kept otherwise. The figures are the very ones the raw path
+ * gives: a rollup is the raw computation, split by day and read back exactly (rollup-codec.ts).
+ */
+export class SiteRollups {
+  constructor(
+    private readonly query: ReadingQuery,
+    private readonly marks: MarkQuery,
+    private readonly rollups: DayRollups,
+  ) {}
+
+  /** A loader for loadSiteConsumption that goes through the rollups. */
+  meterLoader(site: SiteConfig): MeterSeriesLoader {
+    const raw = rawMeterSeries(this.query, site.id);
+    return async (meter, days, hourEdges) => {
+      const first = days[0]!;
+      const last = days[days.length - 1]!;
+      const name = `c|${meter.device}|${meter.quantity}|${meter.integrated ? 'power' : 'index'}|${first.date}|${last.date}`;
+      const series = { site: site.id, device: meter.device, quantity: meter.quantity };
+      // The readings meterSteps reads: the span and its margin, plus the index before the span.
+      const [fromMs, toMs] = meter.integrated ? [first.startMs - POWER_MARGIN_MS, last.endMs + POWER_MARGIN_MS] : [first.startMs, last.endMs + INDEX_LOOKAHEAD_MS];
+      const marks = async (): Promise<SpanMarks> => {
+        const [byDay, before] = await Promise.all([
+          dayMarks(this.marks, series, fromMs, toMs, site.timezone),
+          meter.integrated ? Promise.resolve(null) : this.query.readingAtOrBefore({ ...series, atMs: first.startMs }),
+        ]);
+        const inSpan = new Set(days.map((d) => d.startMs));
+        const margin = [...byDay].filter(([startMs]) => !inSpan.has(startMs)).map(([startMs, mark]) => `${startMs}=${mark}`);
+        return {
+          days: days.map((d) => byDay.get(d.startMs) ?? '-'),
+          extra: [...margin, before ? `before=${before.tsMs}/${before.value}` : 'before=-', `maxPowerW=${meter.maxPowerW ?? '-'}`, site.timezone],
+        };
+      };
+      const compute = async () => {
+        const { series: s, corrections } = await raw(meter, days, hourEdges);
+        return { days: splitByDay(s, days).map((d) => encodeRollup(d)), header: encodeRollup(corrections) };
+      };
+      const span = await this.rollups.span(site.id, name, days, marks, compute);
+      return { series: joinDays(hourEdges, span.days.map((d) => decodeRollup<MeterDay>(d))), corrections: decodeRollup<Correction[]>(span.header) };
+    };
+  }
+
+  /** Daily outdoor temperatures of the site's source over the days (each day from its own readings only). */
+  async temperatures(site: SiteConfig, days: readonly LocalDay[]): Promise<DailyTemperature[] | null> {
+    const ref = site.outdoorTemperature;
+    if (!ref) return null;
+    const source = { site: ref.site ?? site.id, device: ref.device, quantity: ref.quantity };
+    const first = days[0]!;
+    const last = days[days.length - 1]!;
+    const name = `t|${source.device}|${source.quantity}|${site.timezone}|${first.date}|${last.date}`;
+    const marks = async (): Promise<SpanMarks> => {
+      const byDay = await dayMarks(this.marks, source, first.startMs, last.endMs, site.timezone);
+      return { days: days.map((d) => byDay.get(d.startMs) ?? '-'), extra: [] };
+    };
+    const compute = async () => {
+      const points = await loadOutdoorTemperature(this.query, site, first.startMs, last.endMs);
+      return { days: dailyTemperatures(points ?? [], days, site.timezone).map((d) => encodeRollup(d)), header: '' };
+    };
+    const span = await this.rollups.span(source.site, name, days, marks, compute);
+    return span.days.map((d) => decodeRollup<DailyTemperature>(d));
+  }
+}
+
+function splitByDay(s: IntervalSeries, days: readonly LocalDay[]): MeterDay[] {
+  const out: MeterDay[] = [];
+  let k = 0;
+  for (const d of days) {
+    const n = Math.round((d.endMs - d.startMs) / HOUR_MS);
+    out.push({ v: Array.from(s.values.subarray(k, k + n)), c: Array.from(s.coveredMs.subarray(k, k + n)), e: Array.from(s.estimatedMs.subarray(k, k + n)) });
+    k += n;
+  }
+  return out;
+}
+
+function joinDays(hourEdges: Float64Array, days: readonly MeterDay[]): IntervalSeries {
+  const n = hourEdges.length - 1;
+  const out: IntervalSeries = { edges: hourEdges, values: new Float64Array(n), coveredMs: new Float64Array(n), estimatedMs: new Float64Array(n) };
+  let k = 0;
+  for (const d of days) {
+    out.values.set(d.v, k);
+    out.coveredMs.set(d.c, k);
+    out.estimatedMs.set(d.e, k);
+    k += d.v.length;
+  }
+  if (k !== n) throw new Error(`rollup of ${k} hours for a span of ${n}`);
+  return out;
+}
+

@@ -1,0 +1,113 @@
+import { DOUBLE, DuckDBDataChunk, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
+import type { BucketQuery, DayMark, RollupPart } from '../port.js';
+import { QUARTER_HOUR_SLOTS_SINCE_MS } from './bucket-sql.js';
+import { READINGS_TABLE } from './schema.js';
+import { tsParam } from './sql-values.js';
+import type { RowReader } from './duckdb-queries.js';
+import { toNumber } from './sql-values.js';
+
+/**
+ * The analytics' rollups (port.ts RollupStore) in the same DuckDB file as the readings, in a
+ * table of their own: a reading query never sees them. One row per (site, name, part); a part
+ * written again replaces its row (deleted then inserted in one transaction, by the store's one
+ * writing connection, as the readings are: see schema.ts for why there is no PRIMARY KEY).
+ */
+export const ROLLUPS_TABLE = 'analytics_rollups';
+const ROLLUPS_STAGING = 'analytics_rollups_staging';
+
+export const CREATE_ROLLUPS = `
+CREATE TABLE IF NOT EXISTS ${ROLLUPS_TABLE} (
+  rollup_key VARCHAR NOT NULL,
+  site VARCHAR NOT NULL,
+  name VARCHAR NOT NULL,
+  part VARCHAR NOT NULL,
+  at_ms DOUBLE NOT NULL,
+  mark VARCHAR NOT NULL,
+  payload VARCHAR NOT NULL
+)`;
+
+/**
+ * A rollup is read by its (site, name) key: an ART index makes that a point lookup. Without it
+ * each read scanned the whole table, payloads included: 60 reads of a 20-site table took 20 s
+ * (bench:api, 2026-12-01 13:45, load 13-20).
+ */
+export const CREATE_ROLLUPS_INDEX = `CREATE INDEX IF NOT EXISTS ${ROLLUPS_TABLE}_key ON ${ROLLUPS_TABLE} (rollup_key)`;
+
+export const CREATE_ROLLUPS_STAGING = `
+CREATE TEMP TABLE IF NOT EXISTS ${ROLLUPS_STAGING} (
+  rollup_key VARCHAR NOT NULL,
+  site VARCHAR NOT NULL,
+  name VARCHAR NOT NULL,
+  part VARCHAR NOT NULL,
+  at_ms DOUBLE NOT NULL,
+  mark VARCHAR NOT NULL,
+  payload VARCHAR NOT NULL
+)`;
+
+const TYPES = [VARCHAR, VARCHAR, VARCHAR, VARCHAR, DOUBLE, VARCHAR, VARCHAR];
+
+/** One string for (site, name), unambiguous whatever they contain. */
+const keyOf = (site: string, name: string) => JSON.stringify([site, name]);
+const CHUNK_ROWS = 2048;
+
+/** Writes the parts on the writer connection (the caller serializes writes and rolls back on failure). */
+export async function writeRollups(writer: DuckDBConnection, site: string, name: string, parts: readonly RollupPart[]): Promise<void> {
+  // One row per part, the last one given winning (as a batch of readings).
+  const unique = [...new Map(parts.map((p) => [p.part, p])).values()];
+  await writer.run(`DELETE FROM ${ROLLUPS_STAGING}`);
+  const appender = await writer.createAppender(ROLLUPS_STAGING);
+  try {
+    for (let offset = 0; offset < unique.length; offset += CHUNK_ROWS) {
+      const rows = unique.slice(offset, offset + CHUNK_ROWS);
+      const chunk = DuckDBDataChunk.create(TYPES, rows.length);
+      chunk.setColumns([rows.map(() => keyOf(site, name)), rows.map(() => site), rows.map(() => name), rows.map((p) => p.part), rows.map((p) => p.atMs), rows.map((p) => p.mark), rows.map((p) => p.payload)]);
+      appender.appendDataChunk(chunk);
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+  await writer.run('BEGIN TRANSACTION');
+  await writer.run(`DELETE FROM ${ROLLUPS_TABLE} AS r USING ${ROLLUPS_STAGING} AS s WHERE r.rollup_key = s.rollup_key AND r.part = s.part`);
+  await writer.run(`INSERT INTO ${ROLLUPS_TABLE} SELECT * FROM ${ROLLUPS_STAGING}`);
+  await writer.run('COMMIT');
+}
+
+/** Every part of the named rollups of a site; names are bound as one list parameter, never spliced. */
+export async function readRollups(read: RowReader, site: string, names: readonly string[]): Promise<Array<RollupPart & { name: string }>> {
+  if (names.length === 0) return [];
+  // One bound parameter per name (never spliced): an equality or IN on the indexed key.
+  const keys = [...new Set(names)].map((n) => keyOf(site, n));
+  const rows = await read(`SELECT name, part, at_ms, mark, payload FROM ${ROLLUPS_TABLE} WHERE rollup_key ${keys.length === 1 ? '= $1' : `IN (${keys.map((_, i) => `$${i + 1}`).join(', ')})`}`, keys);
+  return rows.map((r) => ({ name: String(r.name), part: String(r.part), atMs: toNumber(r.at_ms), mark: String(r.mark), payload: String(r.payload) }));
+}
+
+/**
+ * Day marks (port.ts RollupStore.dayMarks): the count and the XOR of a 64-bit hash of every
+ * reading's (ts, value). XOR and count do not depend on the order DuckDB aggregates in (a sum of
+ * doubles does: the `1d` buckets' mean differed between two identical calls), and any added or
+ * changed reading changes the hash but for a 2^-64 chance. Days are grouped as bucket-sql.ts
+ * groups them (15-minute UTC slots merged into local days, or per row before 2012).
+ */
+const MARK_SQL = `
+WITH slots AS (
+  SELECT epoch_ms(ts) - (((epoch_ms(ts) % 900000) + 900000) % 900000) AS slot_ms, count(*) AS n, bit_xor(hash(epoch_ms(ts), value)) AS x
+  FROM ${READINGS_TABLE}
+  WHERE site = $1 AND device = $2 AND quantity = $3 AND ts >= $4 AND ts < $5
+  GROUP BY slot_ms
+), days AS (
+  SELECT time_bucket(INTERVAL '1 day', timezone($6, make_timestamptz(slot_ms * 1000))) AS local_day, n, x FROM slots
+)
+SELECT epoch_ms(timezone($6, local_day)) AS start_ms, sum(n) AS n, bit_xor(x) AS x FROM days GROUP BY local_day ORDER BY local_day`;
+
+const MARK_PER_ROW_SQL = `
+SELECT epoch_ms(timezone($6, local_day)) AS start_ms, count(*) AS n, bit_xor(hash(epoch_ms(ts), value)) AS x
+FROM (SELECT time_bucket(INTERVAL '1 day', timezone($6, ts)) AS local_day, ts, value FROM ${READINGS_TABLE}
+      WHERE site = $1 AND device = $2 AND quantity = $3 AND ts >= $4 AND ts < $5)
+GROUP BY local_day ORDER BY local_day`;
+
+export async function readDayMarks(read: RowReader, q: Omit<BucketQuery, 'every'>): Promise<DayMark[]> {
+  const sql = q.fromMs >= QUARTER_HOUR_SLOTS_SINCE_MS ? MARK_SQL : MARK_PER_ROW_SQL;
+  const rows = await read(sql, [q.site, q.device, q.quantity, tsParam(q.fromMs), tsParam(q.toMs), q.timezone]);
+  return rows.map((r) => ({ startMs: toNumber(r.start_ms), count: toNumber(r.n), mark: `${String(r.n)}#${String(r.x)}` }));
+}

@@ -1,0 +1,58 @@
+import { Point } from '@influxdata/influxdb-client';
+import type { RollupPart } from '../port.js';
+import type { InfluxStatementResult } from './influx-http.js';
+import { quoteIdent, quoteString, tagConditions } from './influxql.js';
+import { tagValueProblem } from './schema.js';
+
+/**
+ * The analytics' rollups (port.ts RollupStore) in InfluxDB: a measurement of their own, in a
+ * database of their own (influx-store.ts), never mixed with the readings, in a retention policy
+ * like the readings' so that a day's rollup expires with the day's readings.
+ *
+ * ```text
+ * measurement  analytics_rollups
+ * tags         site, name, part    (a few rollups per site, one part per local day: bounded by the config and the days kept)
+ * fields       mark     string     what the part was computed from
+ *              payload  string     the derived figures (JSON)
+ * timestamp    the instant the part summarises (RollupPart.atMs), ms
+ * ```
+ * A part's identity (site, name, part, atMs) is a point's identity, so writing it again replaces it.
+ */
+export const ROLLUP_MEASUREMENT = 'analytics_rollups';
+
+/** Point's default is ns; the store writes with precision=ms. */
+const msTime = (value: string | number | Date | undefined): string | undefined => (value === undefined ? undefined : String(value));
+
+/** Line protocol of the parts; throws on what InfluxDB could not give back verbatim. */
+export function rollupLines(site: string, name: string, parts: readonly RollupPart[]): string[] {
+  for (const [key, value] of [['site', site], ['name', name], ...parts.map((p) => ['part', p.part] as const)] as const) {
+    const problem = tagValueProblem(value);
+    if (problem) throw new RangeError(`rollup ${key} ${JSON.stringify(value)} ${problem}`);
+  }
+  return parts.map((p) => {
+    // A line ends at a newline: a string field cannot hold one (line protocol reference, "Special characters").
+    if (/[\r\n]/.test(p.mark) || /[\r\n]/.test(p.payload)) throw new RangeError(`rollup ${name} part ${p.part}: mark and payload must be single-line`);
+    if (!Number.isSafeInteger(p.atMs)) throw new RangeError(`rollup ${name} part ${p.part}: atMs must be an integer of epoch ms`);
+    const line = new Point(ROLLUP_MEASUREMENT).tag('site', site).tag('name', name).tag('part', p.part).stringField('mark', p.mark).stringField('payload', p.payload).timestamp(p.atMs).toLineProtocol({ convertTime: msTime });
+    if (line === undefined) throw new Error('Point produced no line');
+    return line;
+  });
+}
+
+/** The query of every part of the named rollups of a site; every value quoted by influxql.ts. */
+export function rollupQuery(from: string, site: string, names: readonly string[]): string {
+  const anyName = names.map((n) => `${quoteIdent('name')} = ${quoteString(n)}`).join(' OR ');
+  return `SELECT ${quoteIdent('mark')}, ${quoteIdent('payload')} FROM ${from} WHERE ${tagConditions({ site }).join(' AND ')} AND (${anyName}) GROUP BY ${quoteIdent('name')}, ${quoteIdent('part')}`;
+}
+
+/** One part per (name, part): the latest point when a part was ever written at two instants. */
+export function rollupRows(result: InfluxStatementResult): Array<RollupPart & { name: string }> {
+  const out: Array<RollupPart & { name: string }> = [];
+  for (const series of result.series ?? []) {
+    const row = series.values[series.values.length - 1];
+    if (!row) continue;
+    const col = (c: string) => row[series.columns.indexOf(c)];
+    out.push({ name: series.tags?.name ?? '', part: series.tags?.part ?? '', atMs: Number(col('time')), mark: String(col('mark')), payload: String(col('payload')) });
+  }
+  return out;
+}

@@ -1,0 +1,84 @@
+/**
+ * The rollup part of the storage contract (port.ts RollupStore): both adapters keep the
+ * analytics' rollups verbatim, apart from the readings, replace a part written again, and keep
+ * them across a restart. Run from describeStorageContract, on the same real store.
+ */
+import { expect, it } from 'vitest';
+import type { ReadingStore, RollupPart } from '../../src/storage/port.js';
+import type { StoreUnderTest } from './contract.js';
+
+const DAY_MS = 86_400_000;
+const T0 = Date.parse('2026-05-10T00:00:00.000Z');
+
+let counter = 0;
+const uniqueSite = (tag: string) => `rollup-${tag}-${++counter}-${Date.now().toString(36)}`;
+const sorted = (rows: Array<RollupPart & { name: string }>) => [...rows].sort((a, b) => `${a.name}\u0001${a.part}`.localeCompare(`${b.name}\u0001${b.part}`));
+
+export function rollupContractTests(sut: () => StoreUnderTest, setStore: (s: ReadingStore) => void): void {
+  it('marks each local day of a series, the same on every call, changed by an added or a replaced reading of that day only', async () => {
+    const { store } = sut();
+    const site = uniqueSite('marks');
+    const zone = 'Europe/Paris';
+    // 2026-05-10 00:00 in Paris is 2026-05-09T22:00Z: three local days of hourly readings.
+    const start = Date.parse('2026-05-09T22:00:00Z');
+    const hourly = Array.from({ length: 72 }, (_, i) => ({ site, device: 'm', quantity: 'energy_kwh' as const, tsMs: start + i * 3_600_000, value: 1000 + i * 0.1 + (i % 7) / 3 }));
+    await store.write(hourly);
+    const q = { site, device: 'm', quantity: 'energy_kwh' as const, fromMs: start, toMs: start + 3 * DAY_MS, timezone: zone };
+    const before = await store.dayMarks(q);
+    expect(before.map((m) => [m.startMs, m.count])).toEqual([0, 1, 2].map((d) => [start + d * DAY_MS, 24]));
+    for (let i = 0; i < 3; i++) expect(await store.dayMarks(q)).toEqual(before);
+    // A late reading on the second day, then a replaced value on the third.
+    await store.write([{ site, device: 'm', quantity: 'energy_kwh', tsMs: start + DAY_MS + 5 * 60_000, value: 1002.5 }]);
+    await store.write([{ ...hourly[60]!, value: hourly[60]!.value + 0.001 }]);
+    const after = await store.dayMarks(q);
+    expect(after[0]).toEqual(before[0]);
+    expect(after[1]!.count).toBe(25);
+    expect(after[1]!.mark).not.toBe(before[1]!.mark);
+    expect(after[2]!.count).toBe(24);
+    expect(after[2]!.mark).not.toBe(before[2]!.mark);
+    // Only readings in [fromMs, toMs) are marked.
+    expect(await store.dayMarks({ ...q, fromMs: start + DAY_MS, toMs: start + 2 * DAY_MS })).toEqual([after[1]]);
+  });
+
+  it('keeps rollup parts verbatim, per site and name, and out of every reading query', async () => {
+    const { store } = sut();
+    const site = uniqueSite('verbatim');
+    // What a serializer may produce: quotes, backslashes, commas, spaces, = and non-ASCII text.
+    const payload = JSON.stringify({ v: [0.1 + 0.2, 1e-300, -0, 12345.678901234567], note: 'a "quoted" \\ back,slash = équipe 🌡' });
+    const parts: RollupPart[] = [
+      { part: 'header', atMs: T0, mark: 'n=24 sum=1.5|b=3', payload },
+      { part: '2026-05-10', atMs: T0, mark: 'day one', payload: '[1,2]' },
+      { part: '2026-05-11', atMs: T0 + DAY_MS, mark: 'day two', payload: '[3]' },
+    ];
+    const name = 'c|tgbt, main|energy_kwh|2026 = "v1"';
+    await store.putRollups(site, name, parts);
+    await store.putRollups(site, 'other', [{ part: 'fit', atMs: T0, mark: 'm', payload: '{}' }]);
+    await store.putRollups(uniqueSite('elsewhere'), name, [{ part: 'header', atMs: T0, mark: 'not mine', payload: '0' }]);
+    expect(sorted(await store.rollups(site, [name]))).toEqual(sorted(parts.map((p) => ({ ...p, name }))));
+    expect((await store.rollups(site, [name, 'other'])).length).toBe(4);
+    expect(await store.rollups(site, ['absent'])).toEqual([]);
+    expect(await store.rollups(site, [])).toEqual([]);
+    // Never a reading: not counted, not the latest value, not in the site's readings.
+    expect(await store.count({ site })).toBe(0);
+    expect(await store.latest(site)).toEqual([]);
+    expect(await store.siteReadings({ site, fromMs: T0 - DAY_MS, toMs: T0 + 3 * DAY_MS })).toEqual([]);
+  });
+
+  it('replaces a part written again and keeps the others, across a restart', async () => {
+    const site = uniqueSite('replace');
+    const name = 'baseline|2025-01-01|2025-12-31';
+    await sut().store.putRollups(site, name, [
+      { part: 'a', atMs: T0, mark: 'm1', payload: 'p1' },
+      { part: 'b', atMs: T0 + DAY_MS, mark: 'm1', payload: 'p1' },
+    ]);
+    await sut().store.putRollups(site, name, [{ part: 'a', atMs: T0, mark: 'm2', payload: 'p2' }]);
+    const want = [
+      { name, part: 'a', atMs: T0, mark: 'm2', payload: 'p2' },
+      { name, part: 'b', atMs: T0 + DAY_MS, mark: 'm1', payload: 'p1' },
+    ];
+    expect(sorted(await sut().store.rollups(site, [name]))).toEqual(want);
+    const restart = sut().restart;
+    if (restart) setStore(await restart());
+    expect(sorted(await sut().store.rollups(site, [name]))).toEqual(want);
+  });
+}
