@@ -92,7 +92,7 @@ export class BucketCache {
     return { series: this.entries.size, buckets };
   }
 
-  cycle(tag: string, nowMs: number): { buckets(q: BucketQuery): Promise<Bucket[]>; end(): void } {
+  cycle(tag: string, nowMs: number): { buckets(q: BucketQuery): Promise<Bucket[]>; prefetch(site: string): void; end(): void } {
     const wanted = new Map<string, number>();
     const sitesBrought = new Map<string, Promise<void>>();
     // The entries grouped by site once per cycle: a scan per site would be sites × series.
@@ -212,6 +212,10 @@ export class BucketCache {
 
     return {
       buckets,
+      /** Sends the site's query for what its held hourly entries miss now (SeriesCache.cycle's prefetch). */
+      prefetch: (site) => {
+        bringSite(site, '1h').catch(() => {});
+      },
       end: () => {
         for (const key of filledUnasked) if (!wanted.has(key)) this.entries.delete(key);
         for (const [key, fromMs] of wanted) {
