@@ -73,8 +73,12 @@ export async function loadRuleInput(kind: Exclude<RuleInputKind, 'daily-site'>, 
     case 'hourly': {
       if (cumulative) return hourlyInput(s, fromMs, hourlyConsumption(meterSteps(await indexPoints(query, s, fromMs, toMs), s).steps, fromMs, toMs));
       const values = new Float64Array(hourEdges(fromMs, toMs).length - 1).fill(Number.NaN);
-      const buckets = await query.buckets({ site: s.site.id, device: s.device.id, quantity: s.quantity, fromMs, toMs, every: '1h', timezone: s.site.timezone });
-      for (const b of buckets) {
+      const q = { site: s.site.id, device: s.device.id, quantity: s.quantity, fromMs, toMs, every: '1h' as const, timezone: s.site.timezone };
+      if (query.hourlyMeans) {
+        await query.hourlyMeans(q, values);
+        return hourlyInput(s, fromMs, values);
+      }
+      for (const b of await query.buckets(q)) {
         const i = Math.round((b.startMs - fromMs) / HOUR_MS);
         if (i >= 0 && i < values.length) values[i] = b.mean;
       }

@@ -1,10 +1,16 @@
 import type { Reading } from '../model/reading.js';
-import type { ReadingQuery } from '../storage/port.js';
+import type { BucketQuery, ReadingQuery } from '../storage/port.js';
 import { BucketCache } from './bucket-cache.js';
 import { groupBySite, stagger } from './cache-entries.js';
 
-/** What the rule inputs read from storage (src/rules/input-source.ts). */
-export type RuleReadingSource = Pick<ReadingQuery, 'readings' | 'readingAtOrBefore' | 'buckets'>;
+/**
+ * What the rule inputs read from storage (src/rules/input-source.ts); the cache's cycle source also
+ * writes hourly means straight into an array (no bucket object per hour: sensor-flatline reads a
+ * week of them per room sensor every cycle).
+ */
+export type RuleReadingSource = Pick<ReadingQuery, 'readings' | 'readingAtOrBefore' | 'buckets'> & {
+  hourlyMeans?(q: BucketQuery & { every: '1h' }, values: Float64Array): Promise<void>;
+};
 /**
  * What the cache reads: the same, each site's newest readings (to skip series with nothing new),
  * and a whole site's new readings and buckets in one query each.
@@ -290,6 +296,7 @@ export class SeriesCache {
         return found ? { site: s.site, device: s.device, quantity: s.quantity, ...found } : null;
       },
       buckets: (q) => buckets.buckets(q),
+      hourlyMeans: (q, values) => buckets.hourlyMeans(q, values),
     };
     return {
       source,
