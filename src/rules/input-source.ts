@@ -20,8 +20,10 @@ function hourEdges(fromMs: number, toMs: number): Float64Array {
 
 export async function indexPoints(query: RuleReadingSource, s: RuleSubject, fromMs: number, toMs: number): Promise<IndexPoint[]> {
   const selector = { site: s.site.id, device: s.device.id, quantity: s.quantity };
-  const before = await query.readingAtOrBefore({ ...selector, atMs: fromMs });
+  // The range first: through the series cache, it is read with the reading before it, and the
+  // reading at fromMs is then held (the other order read a one-millisecond range on its own).
   const rows = await query.readings({ ...selector, fromMs, toMs: toMs + INDEX_LOOKAHEAD_MS });
+  const before = await query.readingAtOrBefore({ ...selector, atMs: fromMs });
   const points: IndexPoint[] = [];
   if (before && (rows.length === 0 || before.tsMs < rows[0]!.tsMs)) points.push({ tsMs: before.tsMs, value: before.value });
   for (const r of rows) points.push({ tsMs: r.tsMs, value: r.value });
