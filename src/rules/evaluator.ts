@@ -1,6 +1,7 @@
 import { AlertLifecycle, emptyOutcome, type LifecycleOutcome } from '../alerts/lifecycle.js';
 import type { AlertKey } from '../alerts/model.js';
 import type { StateStore } from '../alerts/state-port.js';
+import { QUANTITIES } from '../config/quantities.js';
 import { HOUR_MS } from '../energy/local-time.js';
 import type { Reading } from '../model/reading.js';
 import type { Logger } from '../observability/logger.js';
@@ -10,7 +11,6 @@ import { loadRuleInput } from './input-source.js';
 import type { Cadence, RuleDataSources, RuleInputKind } from './rule-type.js';
 import { SeriesCache, type RuleReadingSource, type SeriesCacheOptions } from './series-cache.js';
 import { MeterHourlyShare } from './shared-hourly.js';
-import { QUANTITIES } from '../config/quantities.js';
 import type { RuleBinding } from './subjects.js';
 
 /** What is persisted per alert key between evaluations (rule_state). */

@@ -304,7 +304,7 @@ export class SeriesCache {
        * Sends the site queries that bring the cycle's held entries up to date for these sites now,
        * all at once, rather than each when its site's first binding asks: the store then answers
        * them while the cycle judges the sites before (a warm cycle is two small queries per site,
-       * and waiting for each in turn was a third of it). A query that fails is met again, and
+       * and waiting for each in turn was about a third of its wall time in the profile). A query that fails is met again, and
        * reported, by the binding that awaits it.
        */
       prefetch: (sites) => {

@@ -94,7 +94,7 @@ function factsFor(series: HourlySeries, a: number, b: number): HourFacts {
  * only, never on values, so computing them for any range keeps the detectors causal; they are
  * kept per site calendar by absolute hour and grown as asked, so that the energy rules of a site,
  * whose windows differ in length, and the next cycle, one hour later, compute only the hours not
- * held yet (they were a tenth of a warm hourly cycle of `npm run bench:rules-cycle`).
+ * held yet (about 5 % of a warm hourly cycle's profile in `npm run bench:rules-cycle`).
  */
 export class HourContext {
   readonly lo: number;

@@ -8,8 +8,8 @@ export const MAD_TO_SIGMA = 1.4826;
 /**
  * Scratch space for the sorts: a typed array sorts numerically in native code, several times
  * faster than `Array.prototype.sort` with a comparator (the detectors take a median per judged
- * hour: sensor-flatline alone is one per hour per room sensor, the larger part of a cold cycle's
- * CPU in `npm run bench:rules-cycle`). Grown on demand, never shrunk.
+ * hour: sensor-flatline alone is one per hour per room sensor, about a quarter of the CPU of a cold
+ * hourly cycle of `npm run bench:rules-cycle` before). Grown on demand, never shrunk.
  */
 let scratch = new Float64Array(1024);
 
