@@ -33,6 +33,15 @@ export function median(values: ArrayLike<number>): number {
   return middle(sortedCopy(values, n));
 }
 
+/** Median of finite values, the array sorted in place (kept for callers that use the order); NaN when empty. */
+export function medianInPlace(values: number[]): number {
+  const n = values.length;
+  if (n === 0) return NaN;
+  const sorted = sortedCopy(values, n);
+  for (let i = 0; i < n; i++) values[i] = sorted[i]!;
+  return middle(sorted);
+}
+
 export interface RobustStats {
   median: number;
   /** 1.4826 × MAD: a standard deviation for normal data. */
