@@ -92,7 +92,7 @@ export class BucketCache {
     return { series: this.entries.size, buckets };
   }
 
-  cycle(tag: string, nowMs: number): { buckets(q: BucketQuery): Promise<Bucket[]>; end(): void } {
+  cycle(tag: string, nowMs: number): { buckets(q: BucketQuery): Promise<Bucket[]>; hourlyMeans(q: BucketQuery & { every: '1h' }, values: Float64Array): Promise<void>; prefetch(site: string): void; end(): void } {
     const wanted = new Map<string, number>();
     const sitesBrought = new Map<string, Promise<void>>();
     // The entries grouped by site once per cycle: a scan per site would be sites × series.
@@ -167,7 +167,8 @@ export class BucketCache {
       return p;
     };
 
-    const buckets = async (q: BucketQuery): Promise<Bucket[]> => {
+    /** The held entry answering q (brought up to date), or the store's own answer where none can. */
+    const resolve = async (q: BucketQuery): Promise<BucketEntry | Bucket[]> => {
       if (q.every === '1d') return this.store.buckets(q);
       const width = q.every;
       const widthMs = BUCKET_WIDTH_MS[width];
@@ -202,6 +203,12 @@ export class BucketCache {
         for (const b of rows) append(e, b);
         e.hi = q.toMs;
       }
+      return e;
+    };
+
+    const buckets = async (q: BucketQuery): Promise<Bucket[]> => {
+      const e = await resolve(q);
+      if (Array.isArray(e)) return e;
       const out: Bucket[] = [];
       for (let i = lowerBound(e.starts, q.fromMs); i < e.starts.length && e.starts[i]! < q.toMs; i++) {
         const f = i * FIELDS;
@@ -210,8 +217,30 @@ export class BucketCache {
       return out;
     };
 
+    /** The mean of each hour of [q.fromMs, q.toMs) into `values` (index 0: fromMs), NaN left where no bucket: `buckets` without an object per hour. */
+    const hourlyMeans = async (q: BucketQuery & { every: '1h' }, values: Float64Array): Promise<void> => {
+      const e = await resolve(q);
+      if (Array.isArray(e)) {
+        for (const b of e) {
+          const i = Math.round((b.startMs - q.fromMs) / BUCKET_WIDTH_MS['1h']);
+          if (i >= 0 && i < values.length) values[i] = b.mean;
+        }
+        return;
+      }
+      for (let i = lowerBound(e.starts, q.fromMs); i < e.starts.length && e.starts[i]! < q.toMs; i++) {
+        const k = Math.round((e.starts[i]! - q.fromMs) / BUCKET_WIDTH_MS['1h']);
+        if (k >= 0 && k < values.length) values[k] = e.fields[i * FIELDS + 1]!;
+      }
+    };
+
+
     return {
       buckets,
+      hourlyMeans,
+      /** Sends the site's query for what its held hourly entries miss now (SeriesCache.cycle's prefetch). */
+      prefetch: (site) => {
+        bringSite(site, '1h').catch(() => {});
+      },
       end: () => {
         for (const key of filledUnasked) if (!wanted.has(key)) this.entries.delete(key);
         for (const [key, fromMs] of wanted) {

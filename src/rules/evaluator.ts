@@ -1,6 +1,7 @@
 import { AlertLifecycle, emptyOutcome, type LifecycleOutcome } from '../alerts/lifecycle.js';
 import type { AlertKey } from '../alerts/model.js';
 import type { StateStore } from '../alerts/state-port.js';
+import { QUANTITIES } from '../config/quantities.js';
 import { HOUR_MS } from '../energy/local-time.js';
 import type { Reading } from '../model/reading.js';
 import type { Logger } from '../observability/logger.js';
@@ -9,6 +10,7 @@ import { IDLE, stepMachine, type ConditionState, type Transition } from './condi
 import { loadRuleInput } from './input-source.js';
 import type { Cadence, RuleDataSources, RuleInputKind } from './rule-type.js';
 import { SeriesCache, type RuleReadingSource, type SeriesCacheOptions } from './series-cache.js';
+import { MeterHourlyShare } from './shared-hourly.js';
 import type { RuleBinding } from './subjects.js';
 
 /** What is persisted per alert key between evaluations (rule_state). */
@@ -54,6 +56,10 @@ export function bindingKey(b: RuleBinding): AlertKey {
 /** How far behind the clock live rules judge. */
 export const LIVE_SETTLE_MS = 15_000;
 
+/** Rules that read a meter's hourly consumption through the storage port: a cycle computes it once per meter (shared-hourly.ts). */
+const sharesHourly = (b: RuleBinding) => b.rule.def.input === 'hourly' && !b.rule.def.load && QUANTITIES[b.subject.quantity].kind === 'cumulative';
+const hourlyKey = (b: RuleBinding) => `${b.subject.site.id}\u0000${b.subject.device.id}\u0000${b.subject.quantity}\u0000${b.rule.def.cadence}`;
+
 const keyString = (k: AlertKey) => `${k.site}\u0000${k.device}\u0000${k.rule}`;
 
 /**
@@ -71,6 +77,8 @@ export class RuleEvaluator {
   private readonly dirtyFrom = new Map<string, number>();
   private readonly bindingsBySeries = new Map<string, RuleBinding[]>();
   private readonly cache: SeriesCache | null;
+  /** Longest lookback of the rules that read a meter's hourly consumption, per series and cadence (MeterHourlyShare). */
+  private readonly widestHourlyLookback = new Map<string, number>();
 
   constructor(private readonly options: EvaluatorOptions) {
     this.cache = options.seriesCache === false ? null : new SeriesCache(options.query, options.seriesCache ?? {});
@@ -80,6 +88,10 @@ export class RuleEvaluator {
       this.byCadence.set(b.rule.def.cadence, list);
       const series = `${b.subject.site.id}\u0000${b.subject.device.id}`;
       this.bindingsBySeries.set(series, [...(this.bindingsBySeries.get(series) ?? []), b]);
+      if (sharesHourly(b)) {
+        const k = hourlyKey(b);
+        this.widestHourlyLookback.set(k, Math.max(this.widestHourlyLookback.get(k) ?? 0, b.rule.def.lookbackMs(b.rule.params as never)));
+      }
     }
   }
 
@@ -111,11 +123,13 @@ export class RuleEvaluator {
     let failures = 0;
     const cycle = this.cache?.cycle(cadence, nowMs);
     const source = cycle?.source ?? this.options.query;
+    cycle?.prefetch(new Set(bindings.map((b) => b.subject.site.id)));
+    const hourly = new MeterHourlyShare(source);
     try {
       for (const binding of bindings) {
         try {
           const key = bindingKey(binding);
-          const r = await this.judgeBinding(binding, key, nowMs, toMs, source);
+          const r = await this.judgeBinding(binding, key, nowMs, toMs, source, hourly);
           if (!r) continue;
           judgements += r.judged;
           results.push({ binding, key, machine: r.machine, transitions: r.transitions });
@@ -150,7 +164,7 @@ export class RuleEvaluator {
     return { cadence, nowMs, bindings: bindings.length, judgements, failures, outcome };
   }
 
-  private async judgeBinding(binding: RuleBinding, key: AlertKey, nowMs: number, toMs: number, source: RuleReadingSource) {
+  private async judgeBinding(binding: RuleBinding, key: AlertKey, nowMs: number, toMs: number, source: RuleReadingSource, hourly: MeterHourlyShare) {
     const { rule, subject } = binding;
     const persisted = (await this.options.state.read.ruleState(key)) as PersistedRuleState | null;
     let machine: ConditionState = persisted?.machine ?? { ...IDLE };
@@ -180,7 +194,9 @@ export class RuleEvaluator {
     const readFrom = fromMs - rule.def.lookbackMs(rule.params as never);
     const input = rule.def.load
       ? await rule.def.load({ query: this.options.query, ...(this.options.energy ? { energy: this.options.energy } : {}) }, subject, readFrom, toMs)
-      : await loadRuleInput(rule.def.input as Exclude<RuleInputKind, 'daily-site'>, source, subject, readFrom, toMs);
+      : sharesHourly(binding)
+        ? await hourly.load(subject, readFrom, toMs, fromMs - (this.widestHourlyLookback.get(hourlyKey(binding)) ?? 0))
+        : await loadRuleInput(rule.def.input as Exclude<RuleInputKind, 'daily-site'>, source, subject, readFrom, toMs);
     const judged = rule.def.judge(input as never, rule.params as never, fromMs, toMs, subject);
     const stepped = stepMachine(machine, judged, { forMs: rule.forMs, clearForMs: rule.clearForMs, ...(rule.maxGapMs !== null ? { maxGapMs: rule.maxGapMs } : {}) });
     if (replayedAlert && !stepped.transitions.some((t) => t.kind === 'open')) {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { HOUR_MS } from '../../energy/local-time.js';
 import type { HourlySeries, Judgement } from '../judgement.js';
 import type { HourlyRuleType } from './rule-type.js';
-import { medianInPlace } from './robust.js';
+import { median } from './robust.js';
 
 /**
  * A stuck meter or a stuck data path repeats the same hourly consumption (often a constant
@@ -49,7 +49,7 @@ export function flatlineDetect(series: HourlySeries, p: FlatlineParams, fromInde
     const reference: number[] = [];
     for (let j = refFrom; j < runStart; j++) if (Number.isFinite(values[j]!)) reference.push(values[j]!);
     if (reference.length < p.referenceHours / 2) continue;
-    const expected = medianInPlace([...reference]);
+    const expected = median(reference);
     const eps = Math.max(p.epsilon, p.epsilonShare * Math.abs(expected));
     let changed = 0;
     let pairs = 0;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { HOUR_MS } from '../../energy/local-time.js';
 import type { HourlySeries, Judgement } from '../judgement.js';
 import { hourContextOf, type HourContext } from './hour-context.js';
-import { medianInPlace } from './robust.js';
+import { median } from './robust.js';
 import { HOURS_PER_WEEK, type HourlyRuleType } from './rule-type.js';
 
 /**
@@ -66,8 +66,8 @@ export function outOfHoursDetect(series: HourlySeries, p: OutOfHoursParams, from
       else if (sameKind(ctx, i, j)) own.push(v);
     }
     if (occupied.length < 24) continue;
-    const occupiedMedian = medianInPlace(occupied);
-    const baseline = own.length >= p.minReference ? medianInPlace(own) : NaN;
+    const occupiedMedian = median(occupied);
+    const baseline = own.length >= p.minReference ? median(own) : NaN;
     const overShare = p.occupiedShare > 0 && x > p.occupiedShare * occupiedMedian;
     const overOwn = p.percent > 0 && Number.isFinite(baseline) && x > baseline * (1 + p.percent / 100) && x - baseline > p.minExcessShare * occupiedMedian;
     if (!overShare && !Number.isFinite(baseline) && p.occupiedShare === 0) continue;
