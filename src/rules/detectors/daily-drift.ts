@@ -20,7 +20,8 @@ import type { HourlyRuleType } from './rule-type.js';
  * drift, the day the sum first crosses h, and not the following days while it stays over it
  * (`quietDays`: no second signal within that many days of a crossing). The alert's figures are
  * the actual and expected totals since the sum last left zero (the estimated onset). Every other
- * measured hour is judged "no new signal", so the alert resolves the hour after that day.
+ * measured hour is judged "no new signal", so the alert, opened at the last hour of the day it was
+ * caught, resolves the hour after.
  *
  * Causal and start-independent, as cusum-drift: every sum runs over a fixed trailing window of
  * `windowDays` from zero. Holidays and closures are neither judged nor used as reference. The
@@ -132,12 +133,16 @@ export function dailyDriftDetect(series: HourlySeries, p: DailyDriftParams, from
     let recent = false;
     for (let e = d - 1; e >= 0 && day.epochDay - days[e]!.epochDay <= p.quietDays && !recent; e--) recent = (sums[e]?.c ?? 0) > p.decisionSigma;
     const trigger = s.c > p.decisionSigma && !recent;
-    out.push({ startMs: day.startMs, endMs: series.startMs + day.endIndex * HOUR_MS, trigger, clear: !trigger, measured: s.c > 0 ? s.actual : day.total, expected: s.c > 0 ? s.reference : expected[d]! });
+    // A day is judged whole; a signal is placed at the day's last hour, when its evidence became
+    // complete: a drift is a change point, and its alert says when it was detected (its figures
+    // carry the totals since the estimated onset), not that each hour of the day was anomalous.
+    // bench:rules scores it as events, beside the hourly rules, and prints the union both ways.
+    const endMs = series.startMs + day.endIndex * HOUR_MS;
+    out.push({ startMs: trigger ? endMs - HOUR_MS : day.startMs, endMs, trigger, clear: !trigger, measured: s.c > 0 ? s.actual : day.total, expected: s.c > 0 ? s.reference : expected[d]! });
     judgedDayEnds.add(day.endIndex);
   }
   // Every other measured hour says "no new signal": the event resolves in the first hour after
-  // the day it was caught, so the alert covers that day (as counter-integrity's covers its reset)
-  // and not the weeks the drift goes on.
+  // the day it was caught, and not the weeks the drift goes on.
   for (let i = from; i < to; i++) {
     if (judgedDayEnds.has(i + 1) || !Number.isFinite(series.values[i]!)) continue;
     const startMs = series.startMs + i * HOUR_MS;

@@ -43,6 +43,9 @@ describe('daily-drift on real hourly data', () => {
     const hits = judgements.filter((j) => j.trigger);
     // One event per drift, although the excess lasts the seven weeks to the end.
     expect(hits).toHaveLength(1);
+    // Placed at the last hour of the day it was caught: when the day's evidence became complete.
+    expect(hits[0]!.endMs - hits[0]!.startMs).toBe(3_600_000);
+    expect(localHourOf(hits[0]!.startMs, 'Europe/London')).toBe(23);
     const hit = hits[0]!;
     expect(hit.startMs).toBeGreaterThanOrEqual(s.startMs + at * 3_600_000);
     expect(hit.startMs).toBeLessThan(s.startMs + at * 3_600_000 + 14 * DAY_MS);
