@@ -343,7 +343,7 @@ export default {
     dataCaption: '{quantity} ({unit}), hourly means, times in the {tz} time zone',
     hour: 'Hour',
     readings: 'Readings',
-    ruleTypes: { threshold: 'threshold', 'out-of-hours': 'out-of-hours consumption', 'silent-device': 'silent device', 'counter-integrity': 'counter inconsistency', 'spike-drop': 'hourly spike or drop', 'daily-baseline-deviation': 'daily deviation from baseline', 'baseline-deviation': 'deviation from baseline', flatline: 'flat line', 'cusum-drift': 'drift (CUSUM)' },
+    ruleTypes: { threshold: 'threshold', 'out-of-hours': 'out-of-hours consumption', 'silent-device': 'silent device', 'counter-integrity': 'counter inconsistency', 'spike-drop': 'hourly spike or drop', 'daily-baseline-deviation': 'daily deviation from baseline', 'baseline-deviation': 'deviation from baseline', flatline: 'flat line', 'cusum-drift': 'drift (CUSUM)', 'daily-drift': 'slow drift of the always-on load' },
     serviceText: 'Service text',
   },
   admin: {

@@ -343,7 +343,7 @@ export default {
     dataCaption: '{quantity} ({unit}), moyennes horaires, heures du fuseau {tz}',
     hour: 'Heure',
     readings: 'Mesures',
-    ruleTypes: { threshold: 'seuil', 'out-of-hours': 'consommation hors horaires', 'silent-device': 'appareil muet', 'counter-integrity': 'compteur incohérent', 'spike-drop': 'pic ou chute horaire', 'daily-baseline-deviation': 'écart journalier à la référence', 'baseline-deviation': 'écart à la référence', flatline: 'valeur figée', 'cusum-drift': 'dérive (CUSUM)' },
+    ruleTypes: { threshold: 'seuil', 'out-of-hours': 'consommation hors horaires', 'silent-device': 'appareil muet', 'counter-integrity': 'compteur incohérent', 'spike-drop': 'pic ou chute horaire', 'daily-baseline-deviation': 'écart journalier à la référence', 'baseline-deviation': 'écart à la référence', flatline: 'valeur figée', 'cusum-drift': 'dérive (CUSUM)', 'daily-drift': 'dérive lente de la consommation de fond' },
     serviceText: 'Texte du service (en anglais)',
   },
   admin: {

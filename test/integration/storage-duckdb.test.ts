@@ -163,4 +163,22 @@ describe('DuckDbStore specifics', () => {
     const reopened = await started(dataDir);
     expect(await reopened.count()).toBe(10_000);
   });
+
+  it('refuses reads asked for while stopping, and finishes the ones already queued (no read on a closed connection)', async () => {
+    const dataDir = await tempDir();
+    const store = new DuckDbStore({ dataDir });
+    await store.start();
+    await store.write(series(2_000, (i) => i));
+    const selector = { site: 'cleon', device: 'tgbt', quantity: 'energy_kwh' as const, fromMs: T0, toMs: T0 + 3_600_000 };
+    const before = Array.from({ length: 8 }, () => store.readings(selector));
+    const stopping = store.stop();
+    // Asked after stop() began, as a background job would (analytics rollups): refused, not run.
+    const during = await Promise.allSettled(Array.from({ length: 8 }, () => store.readings(selector)));
+    await stopping;
+    for (const r of await Promise.all(before)) expect(r.length).toBe(2_000);
+    for (const r of during) {
+      expect(r.status).toBe('rejected');
+      expect((r as PromiseRejectedResult).reason).toBeInstanceOf(StoreUnavailableError);
+    }
+  });
 });

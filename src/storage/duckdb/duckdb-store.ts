@@ -228,6 +228,10 @@ export class DuckDbStore implements ReadingStore {
 
   /** Runs a query on the next read connection in turn, after what is queued on it. */
   private onReader<T>(job: (reader: () => DuckDBConnection) => Promise<T>): Promise<T> {
+    // Refused once stopping: a read queued after close() drained the readers would run while
+    // their connections are closed under it (a native crash; seen when background analytics
+    // rollups read while a test closed the store).
+    if (!this.open || this.stopping) return Promise.reject(new StoreUnavailableError('DuckDB store is not started or is stopping'));
     const i = this.nextRead;
     this.nextRead = (i + 1) % READ_CONNECTIONS;
     return this.reads[i]!.run(() => job(() => this.connections().readers[i]!));
