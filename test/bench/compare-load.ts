@@ -22,11 +22,12 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { connectAsync, type MqttClient } from 'mqtt';
+import { connectAsync } from 'mqtt';
 import { stringify } from 'yaml';
 import { DuckDbStore } from '../../src/storage/duckdb/duckdb-store.js';
 import { startServiceProcess, type ServiceProcess } from '../helpers/service-process.js';
 import { createTempDir } from '../helpers/tmp.js';
+import { SteadyMeter } from './steady-publisher.js';
 import { benchSites, yearReadings } from './api/fixture.js';
 
 const { values: a } = parseArgs({
@@ -86,31 +87,6 @@ async function rssMB(pid: number): Promise<number> {
   return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
 }
 
-let energyKWh = 10_000;
-/** Publishes at `ratePerS` for `seconds`, on a fixed schedule (not back to back), and returns each PUBACK's latency. */
-async function publishPhase(client: MqttClient, seconds: number): Promise<number[]> {
-  const latencies: number[] = [];
-  const total = Math.round(seconds * ratePerS);
-  const periodMs = 1000 / ratePerS;
-  const t0 = performance.now();
-  const acks: Promise<void>[] = [];
-  for (let i = 0; i < total; i += 1) {
-    const wait = t0 + i * periodMs - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    energyKWh += 0.01;
-    const sent = performance.now();
-    const body = JSON.stringify({ ts: Date.now(), energy_kwh: Number(energyKWh.toFixed(3)), power_w: 4000 + (i % 1000) });
-    acks.push(new Promise((resolve, reject) => client.publish(`sites/${LIVE_SITE}/devices/tgbt`, body, { qos: 1 }, (err) => {
-      if (err) reject(err);
-      else {
-        latencies.push(performance.now() - sent);
-        resolve();
-      }
-    })));
-  }
-  await Promise.all(acks);
-  return latencies;
-}
 
 let userSerial = 0;
 /** A fresh working-group user, logged in: its session cookie (GET needs no CSRF token). */
@@ -179,7 +155,8 @@ try {
   const device = await connectAsync(`mqtt://127.0.0.1:${service.mqttPort}`, { username: `${LIVE_SITE}/tgbt`, password: SECRET, clientId: `bench-compare-${process.pid}`, reconnectPeriod: 0 });
   // Warm-up: the first writes create the DuckDB blocks and JIT the path; the first comparison of
   // the year reads every site-year and fits the baselines once (what later periods reuse).
-  await publishPhase(device, 3);
+  const meter = new SteadyMeter(device, `sites/${LIVE_SITE}/devices/tgbt`, ratePerS);
+  await meter.publishFor(3);
   const warm = await newClient(service);
   const t0 = performance.now();
   const first = await fetch(`${service.httpUrl}/api/compare?from=2016-01-01&to=2016-12-31`, { headers: { cookie: warm } });
@@ -198,7 +175,7 @@ try {
       const cookies = phase === 'none' ? [] : await Promise.all(Array.from({ length: clientCount }, () => newClient(service!)));
       const clients = phase === 'none' ? null : await startClients(service.httpUrl, cookies, phase, round);
       clients?.go();
-      const latencies = (await publishPhase(device, phaseS)).sort((x, y) => x - y);
+      const latencies = (await meter.publishFor(phaseS)).sort((x, y) => x - y);
       const figures = clients ? await clients.summary() : null;
       if (figures && figures.failures.length > 0) throw new Error(`clients failed: ${figures.failures.join('; ')}`);
       rss.set(phase, Math.max(rss.get(phase)!, await rssMB(pid)));

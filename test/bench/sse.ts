@@ -14,10 +14,11 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { connectAsync, type MqttClient } from 'mqtt';
+import { connectAsync } from 'mqtt';
 import { stringify } from 'yaml';
 import { startServiceProcess, type ServiceProcess } from '../helpers/service-process.js';
 import { createTempDir } from '../helpers/tmp.js';
+import { SteadyMeter } from './steady-publisher.js';
 
 const { values: a } = parseArgs({ options: { viewers: { type: 'string', default: '200' }, rate: { type: 'string', default: '50' }, seconds: { type: 'string', default: '15' }, rounds: { type: 'string', default: '2' } } });
 const viewerCount = Number(a.viewers);
@@ -44,32 +45,6 @@ async function cpuSeconds(pid: number): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-let energyKWh = 10_000;
-/** Publishes at `ratePerS` for `seconds`, on a fixed schedule (not back to back), and returns each PUBACK's latency. */
-async function publishPhase(client: MqttClient, seconds: number): Promise<number[]> {
-  const latencies: number[] = [];
-  const total = Math.round(seconds * ratePerS);
-  const periodMs = 1000 / ratePerS;
-  const t0 = performance.now();
-  const acks: Promise<void>[] = [];
-  for (let i = 0; i < total; i += 1) {
-    const due = t0 + i * periodMs;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    energyKWh += 0.01;
-    const sent = performance.now();
-    const body = JSON.stringify({ ts: Date.now(), energy_kwh: Number(energyKWh.toFixed(3)), power_w: 4000 + (i % 1000) });
-    acks.push(new Promise((resolve, reject) => client.publish(`sites/${SITE}/devices/tgbt`, body, { qos: 1 }, (err) => {
-      if (err) reject(err);
-      else {
-        latencies.push(performance.now() - sent);
-        resolve();
-      }
-    })));
-  }
-  await Promise.all(acks);
-  return latencies;
-}
 
 function startViewers(url: string, token: string): Promise<{ child: ChildProcess; summary: () => Promise<Record<string, number>> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', VIEWERS, JSON.stringify({ url, token, count: viewerCount })], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -96,7 +71,8 @@ try {
   const token = ((await made.json()) as { token: string }).token;
   const client = await connectAsync(`mqtt://127.0.0.1:${service.mqttPort}`, { username: `${SITE}/tgbt`, password: SECRET, clientId: `bench-sse-${process.pid}`, reconnectPeriod: 0 });
   // Warm-up: the first writes create the DuckDB file's blocks and JIT the path.
-  await publishPhase(client, 3);
+  const meter = new SteadyMeter(client, `sites/${SITE}/devices/tgbt`, ratePerS);
+  await meter.publishFor(3);
   const pooled = new Map<number, number[]>([[0, []], [viewerCount, []]]);
   const rows: string[] = [];
   const rss = new Map<number, number>([[0, 0], [viewerCount, 0]]);
@@ -109,7 +85,7 @@ try {
       const cpuBeforeS = await cpuSeconds(pid);
       const viewersCpuBeforeS = viewers ? await cpuSeconds(viewers.child.pid!) : 0;
       const phaseStartMs = performance.now();
-      const latencies = (await publishPhase(client, phaseS)).sort((x, y) => x - y);
+      const latencies = (await meter.publishFor(phaseS)).sort((x, y) => x - y);
       // The viewers' own process shares the 2 cores with the service here (browsers would be elsewhere): its share is printed.
       const viewersCores = viewers ? ((await cpuSeconds(viewers.child.pid!)) - viewersCpuBeforeS) / ((performance.now() - phaseStartMs) / 1000) : 0;
       // The service's own CPU per message: what the fan-out costs it, less moved by the machine's load than latencies.
