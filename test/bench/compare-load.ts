@@ -28,7 +28,7 @@ import { DuckDbStore } from '../../src/storage/duckdb/duckdb-store.js';
 import { startServiceProcess, type ServiceProcess } from '../helpers/service-process.js';
 import { createTempDir } from '../helpers/tmp.js';
 import { SteadyMeter } from './steady-publisher.js';
-import { benchSites, yearReadings } from './api/fixture.js';
+import { benchSiteObjects, benchSites, yearReadings } from './api/fixture.js';
 
 const { values: a } = parseArgs({
   options: {
@@ -62,21 +62,7 @@ const PASSWORD = 'compare-load-bench-password';
 const sites = benchSites(siteCount);
 const rawConfig = {
   sites: [
-    ...sites.map((s) => ({
-      id: s.id,
-      name: `Bench ${s.id} (LEAD ${s.template.id})`,
-      usage: 'office',
-      floorAreaM2: Math.round(s.template.floorAreaM2 * s.scale),
-      timezone: s.template.timezone,
-      country: s.template.country,
-      outdoorTemperature: { device: 'weather' },
-      baseline: { from: '2016-01-01', to: '2016-12-31' },
-      decretTertiaire: { referenceYear: 2016, referenceConsumptionKWh: Math.round(s.template.annualKWh * s.scale * 1.05) },
-      devices: [
-        { id: 'meter', kind: 'electricity-meter', quantities: ['energy_kwh', 'power_w'], secret: SECRET },
-        { id: 'weather', kind: 'weather-station', quantities: ['temperature_c'], secret: SECRET },
-      ],
-    })),
+    ...benchSiteObjects(sites, SECRET),
     { id: LIVE_SITE, name: 'Live device', usage: 'office', floorAreaM2: 1000, timezone: 'Europe/Paris', devices: [{ id: 'tgbt', kind: 'electricity-meter', quantities: ['energy_kwh', 'power_w'], secret: SECRET }] },
   ],
 };

@@ -15,8 +15,8 @@ import { toNumber } from './sql-values.js';
 export const ROLLUPS_TABLE = 'analytics_rollups';
 const ROLLUPS_STAGING = 'analytics_rollups_staging';
 
-export const CREATE_ROLLUPS = `
-CREATE TABLE IF NOT EXISTS ${ROLLUPS_TABLE} (
+/** The columns of the table and of its staging twin (same order as TYPES). */
+const ROLLUP_COLUMNS = `
   rollup_key VARCHAR NOT NULL,
   site VARCHAR NOT NULL,
   name VARCHAR NOT NULL,
@@ -24,7 +24,9 @@ CREATE TABLE IF NOT EXISTS ${ROLLUPS_TABLE} (
   at_ms DOUBLE NOT NULL,
   mark VARCHAR NOT NULL,
   payload VARCHAR NOT NULL
-)`;
+`;
+
+export const CREATE_ROLLUPS = `CREATE TABLE IF NOT EXISTS ${ROLLUPS_TABLE} (${ROLLUP_COLUMNS})`;
 
 /**
  * A rollup is read by its (site, name) key: an ART index makes that a point lookup. Without it
@@ -33,16 +35,7 @@ CREATE TABLE IF NOT EXISTS ${ROLLUPS_TABLE} (
  */
 export const CREATE_ROLLUPS_INDEX = `CREATE INDEX IF NOT EXISTS ${ROLLUPS_TABLE}_key ON ${ROLLUPS_TABLE} (rollup_key)`;
 
-export const CREATE_ROLLUPS_STAGING = `
-CREATE TEMP TABLE IF NOT EXISTS ${ROLLUPS_STAGING} (
-  rollup_key VARCHAR NOT NULL,
-  site VARCHAR NOT NULL,
-  name VARCHAR NOT NULL,
-  part VARCHAR NOT NULL,
-  at_ms DOUBLE NOT NULL,
-  mark VARCHAR NOT NULL,
-  payload VARCHAR NOT NULL
-)`;
+export const CREATE_ROLLUPS_STAGING = `CREATE TEMP TABLE IF NOT EXISTS ${ROLLUPS_STAGING} (${ROLLUP_COLUMNS})`;
 
 const TYPES = [VARCHAR, VARCHAR, VARCHAR, VARCHAR, DOUBLE, VARCHAR, VARCHAR];
 

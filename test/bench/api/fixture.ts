@@ -24,23 +24,26 @@ export function benchSites(count: number): BenchSite[] {
 }
 
 export function benchConfig(sites: readonly BenchSite[]): AppConfig {
-  return configSchema.parse({
-    sites: sites.map((s) => ({
-      id: s.id,
-      name: `Bench ${s.id} (LEAD ${s.template.id})`,
-      usage: 'office',
-      floorAreaM2: Math.round(s.template.floorAreaM2 * s.scale),
-      timezone: s.template.timezone,
-      country: s.template.country,
-      outdoorTemperature: { device: 'weather' },
-      baseline: { from: '2016-01-01', to: '2016-12-31' },
-      decretTertiaire: { referenceYear: 2016, referenceConsumptionKWh: Math.round(s.template.annualKWh * s.scale * 1.05) },
-      devices: [
-        { id: 'meter', kind: 'electricity-meter', quantities: ['energy_kwh', 'power_w'], secret: 'bench-secret' },
-        { id: 'weather', kind: 'weather-station', quantities: ['temperature_c'], secret: 'bench-secret' },
-      ],
-    })),
-  });
+  return configSchema.parse({ sites: benchSiteObjects(sites) });
+}
+
+/** The benchmark's sites as a configuration file writes them (before the schema's defaults). */
+export function benchSiteObjects(sites: readonly BenchSite[], secret = 'bench-secret') {
+  return sites.map((s) => ({
+    id: s.id,
+    name: `Bench ${s.id} (LEAD ${s.template.id})`,
+    usage: 'office',
+    floorAreaM2: Math.round(s.template.floorAreaM2 * s.scale),
+    timezone: s.template.timezone,
+    country: s.template.country,
+    outdoorTemperature: { device: 'weather' },
+    baseline: { from: '2016-01-01', to: '2016-12-31' },
+    decretTertiaire: { referenceYear: 2016, referenceConsumptionKWh: Math.round(s.template.annualKWh * s.scale * 1.05) },
+    devices: [
+      { id: 'meter', kind: 'electricity-meter', quantities: ['energy_kwh', 'power_w'], secret },
+      { id: 'weather', kind: 'weather-station', quantities: ['temperature_c'], secret },
+    ],
+  }));
 }
 
 /** A year (2016) of hourly index readings and outdoor temperatures of one site. */
