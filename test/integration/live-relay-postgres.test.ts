@@ -46,6 +46,9 @@ describe('live relay through LISTEN/NOTIFY', () => {
     // 3,000 series in one stored batch: several payloads; and one series twice, its latest kept.
     b.events.emit('readingsStored', { readings: [...Array.from({ length: 3_000 }, (_, i) => power(i)), { ...power(7), tsMs: T0 - 1, value: -1 }] });
     await waitUntil(() => a.got.length >= 3_000, 20_000, 'A gets the 3,000 values');
+    // A can hear the notifications before B's statement returns (PostgreSQL tells listeners on
+    // commit), so B's count is waited for, not read at once.
+    await waitUntil(() => b.r.counts.sent > 0, 10_000, 'B\'s NOTIFY statement returned');
     expect(b.r.counts.sent).toBeGreaterThan(1);
     expect(a.got.find((v) => v.device === 'compteur-7')).toEqual(power(7));
     await new Promise((r) => setTimeout(r, 500));
