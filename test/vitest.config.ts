@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import LongFirstSequencer from './long-first-sequencer.js';
 
 // Lives in test/ because the project's top level is fixed; paths resolve from the project root.
 export default defineConfig({
@@ -12,5 +13,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     maxWorkers: 2,
+    sequence: { sequencer: LongFirstSequencer },
   },
 });
