@@ -11,7 +11,7 @@ import { problemsText } from '../lib/problems.js';
 
 /** @typedef {{ code: string, params: Record<string, unknown> }} Problem */
 /**
- * @typedef {{ status: string, referenceYear: number, reductionAchievedPct: number | null, reductionTargetPct: number | null, problems: Problem[] }} DecretCell
+ * @typedef {{ status: string, referenceYear: number, reductionAchievedPct: number | null, reductionTargetPct: number | null, actualKWh: number | null, problems: Problem[] }} DecretCell
  * @typedef {{
  *   site: string, rank: number | null, status: string, coverage: { measuredSharePct: number },
  *   finalEnergyKWh: number | null, kWhPerM2: number | null, climateCorrectedKWhPerM2: number | null, deviationPct: number | null,
@@ -97,6 +97,11 @@ function decretCell(i18n, d) {
   if (d === null) return '–';
   if (d.status === 'insufficient-data' || d.reductionAchievedPct === null || d.reductionTargetPct === null) {
     return h('span', { class: 'missing', 'data-decret': d.status, title: problemsText(i18n, d.problems), text: i18n.t('compare.decretInsufficient') });
+  }
+  // A period in the reference year itself has no reduction to reach: "on track" would be a
+  // tautology there, so the cell says it is the reference year and what was measured.
+  if (d.reductionTargetPct === 0 && d.actualKWh !== null) {
+    return h('span', { 'data-decret': 'reference-year', text: i18n.t('compare.decretReferenceYear', { year: String(d.referenceYear), kwh: i18n.formatNumber(d.actualKWh, 0) }) });
   }
   const status = i18n.t(d.status === 'on-track' ? 'compare.decretOnTrack' : 'compare.decretBehind');
   // A reduction, so no "+" sign: "+9 %" would read as a rise. A negative reduction is a rise, and says so with its "−".

@@ -139,6 +139,11 @@ describe('Compare page against the real service, real buildings imported', () =>
     expect(await empty.getAttribute('data-status')).toBe('insufficient-data');
     expect(await empty.locator('.decret-status').textContent()).toMatch(/^Données insuffisantes : situation inconnue\. Aucune année civile de 2020 à \d{4} n'a 90 % de ses heures mesurées/);
     expect(await page.locator('[data-decret-site="b685"]').getAttribute('data-status')).toBe('insufficient-data');
+    // In the ranking, b685's reference year is 2016 itself: no "on track" for a year compared with itself.
+    const cell685 = page.locator('tr[data-site="b685"] [data-decret]');
+    expect(await cell685.getAttribute('data-decret')).toBe('reference-year');
+    expect(await cell685.textContent()).toMatch(/^année de référence 2016 : [\d\s\u202f]+ kWh mesurés, pas encore de réduction due$/);
+    expect(await page.locator('tr[data-site="b118"] [data-decret]').getAttribute('data-decret')).toBe('on-track');
     await panel.screenshot({ path: join(SHOTS, 'decret-b118-fr.png') });
     await empty.screenshot({ path: join(SHOTS, 'decret-no-data-fr.png') });
   });
