@@ -10,6 +10,7 @@ import { degreeDays, type DailyTemperature, type DegreeDay, type DjuMethod } fro
 import { rollUp } from './intervals.js';
 import { DEFAULT_GAS_KWH_PER_M3, DEFAULT_GAS_SOURCE } from './kpis.js';
 import { decretTrajectory, type DecretTrajectory } from './decret-trajectory.js';
+import { finalPrediction } from './decret-tertiaire.js';
 import { energyYear, type EnergyYear, type GasConversion } from './yearly-energy.js';
 import { localDays, dayEdges, type LocalDay } from './local-time.js';
 import { hourlyCoverage, type Coverage } from './coverage.js';
@@ -224,7 +225,8 @@ export class EnergyAnalyticsService {
     const result: BaselineResult =
       problems.length > 0 ? { ok: false, problems } : this.rollups ? await fittedBaseline(this.rollups, siteId, p, sd.days[0]!.startMs, bDays, this.options.baseline) : fitDailyBaseline(bDays, this.options.baseline);
     const expected = result.ok ? predictDaily(result.baseline, bDays) : null;
-    const expectedByDate = new Map(expected ? bDays.map((d, i) => [d.date, expected[i]!] as const) : []);
+    // Built once and never changed: seasonalShare may keep its weights (decret-tertiaire.ts).
+    const expectedByDate = finalPrediction(new Map(expected ? bDays.map((d, i) => [d.date, expected[i]!] as const) : []));
     const unusual = new Set(sd.typed.filter((t) => t.type === 'holiday' || t.type === 'closure').map((t) => t.date));
     this.options.logger?.debug({ site: siteId, ok: result.ok }, 'baseline fitted');
     let profile: HourOfWeekSlot[] | undefined;
