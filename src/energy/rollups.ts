@@ -17,6 +17,12 @@ import type { LocalDay } from './local-time.js';
  *   days, the margin it reads beyond them, the index before the span, the meter's parameters and
  *   ROLLUP_FORMAT), and the digest of the day payloads written with it. Marks are read BEFORE the readings, so a write that lands in between makes the
  *   next check fail, never the reverse.
+ * - The header's mark also holds the digest of the span's WHOLE check (SpanCheck.whole: one
+ *   RollupStore.seriesMark per series over the same range, and the same non-mark inputs), read
+ *   first: a span whose whole check is unchanged is served without its day marks, which are read
+ *   only when it changed (a cold comparison after a restart read 2 day-mark queries per site).
+ *   When the whole check changed but the day marks did not (what one store's series mark sees and
+ *   its day marks do not), the span is served and its header rewritten with the new whole check.
  * - When the digest differs, the span is computed again from the raw readings (a meter's steps
  *   depend on its whole span: the gap threshold is the span's median interval, counters.ts), and
  *   only the day parts whose figures or mark changed are written again: the days a late reading
@@ -24,7 +30,9 @@ import type { LocalDay } from './local-time.js';
  *
  * What a mark cannot see: on InfluxDB (no hash function in InfluxQL) a replaced reading whose new
  * value leaves the day's count, mean, min, max, first and last unchanged, i.e. a change below the
- * last bit of the day's mean; such a change moves a consumption by less than that bit too.
+ * last bit of the day's mean; such a change moves a consumption by less than that bit too. Since
+ * the whole check is InfluxDB's series mark (count and mean per UTC day, rollup-measurement.ts),
+ * also changes to several readings of one day that leave its count and mean unchanged.
  */
 
 /**
@@ -33,13 +41,20 @@ import type { LocalDay } from './local-time.js';
  * again. test/unit/energy/rollup-format.test.ts pins the sources to this version and fails
  * until it is bumped.
  */
-export const ROLLUP_FORMAT = 'r2';
+export const ROLLUP_FORMAT = 'r3';
 
 export interface SpanMarks {
   /** The mark of each day of the span, in order. */
   days: string[];
   /** Everything else the computation depends on. */
   extra: string[];
+}
+
+/** How a span's inputs are checked: all at once (cheap), then day by day when that changed. */
+export interface SpanCheck {
+  /** The series marks of the span's whole range and every input that is not a reading mark: equal for equal inputs. */
+  whole: () => Promise<string[]>;
+  days: () => Promise<SpanMarks>;
 }
 
 export interface ComputedSpan {
@@ -56,7 +71,7 @@ export interface RollupStats {
   rewritten: Map<string, string[]>;
 }
 
-export type MarkQuery = Pick<RollupStore, 'dayMarks'>;
+export type MarkQuery = Pick<RollupStore, 'dayMarks' | 'seriesMark'>;
 
 export class DayRollups {
   readonly stats: RollupStats = { served: 0, computed: 0, rewritten: new Map() };
@@ -68,22 +83,26 @@ export class DayRollups {
   ) {}
 
   /**
-   * The day payloads of the span: stored, when the stored header's digest equals that of `marks`;
-   * otherwise computed, returned, and written (in the background: an answer never waits for it).
+   * The day payloads of the span: stored, when the stored header's digests equal those of the
+   * check; otherwise computed, returned, and written (in the background: an answer never waits for it).
    */
-  async span(site: string, name: string, days: readonly LocalDay[], marks: () => Promise<SpanMarks>, compute: () => Promise<ComputedSpan>): Promise<ComputedSpan> {
-    const [rows, m] = await Promise.all([this.stored(site, name), marks()]);
-    const inputs = digestOf([ROLLUP_FORMAT, ...m.days, '|', ...m.extra]);
+  async span(site: string, name: string, days: readonly LocalDay[], check: SpanCheck, compute: () => Promise<ComputedSpan>): Promise<ComputedSpan> {
+    const [rows, whole] = await Promise.all([this.stored(site, name), check.whole()]);
+    const wholeDigest = digestOf([ROLLUP_FORMAT, ...whole]);
     const byPart = new Map(rows.map((r) => [r.part, r]));
     const header = byPart.get('header');
-    if (header && days.every((d) => byPart.has(d.date))) {
-      const stored = days.map((d) => byPart.get(d.date)!.payload);
-      // The header also seals the day parts it was written with: parts left by another writer's
-      // computation (two processes on one InfluxDB) never pass for this one's.
-      if (header.mark === `${inputs}:${digestOf([header.payload, ...stored])}`) {
-        this.stats.served++;
-        return { header: header.payload, days: stored };
-      }
+    const kept = header && days.every((d) => byPart.has(d.date)) ? sealedHeader(header, days.map((d) => byPart.get(d.date)!.payload)) : null;
+    if (kept && kept.whole === wholeDigest) {
+      this.stats.served++;
+      return kept.span;
+    }
+    // Day marks are read BEFORE the readings (compute), as the whole check was.
+    const m = await check.days();
+    const inputs = digestOf([ROLLUP_FORMAT, ...m.days, '|', ...m.extra]);
+    if (kept && kept.inputs === inputs) {
+      this.stats.served++;
+      this.track(this.store.putRollups(site, name, [{ part: 'header', atMs: days[0]!.startMs, mark: headerMark(wholeDigest, inputs, kept.span), payload: kept.span.header }]));
+      return kept.span;
     }
     const computed = await compute();
     this.stats.computed++;
@@ -93,7 +112,7 @@ export class DayRollups {
       if (!old || old.payload !== computed.days[i] || old.mark !== m.days[i]) parts.push({ part: d.date, atMs: d.startMs, mark: m.days[i]!, payload: computed.days[i]! });
     });
     // The header last, in the same write: a part set is consistent once the write resolves.
-    parts.push({ part: 'header', atMs: days[0]!.startMs, mark: `${inputs}:${digestOf([computed.header, ...computed.days])}`, payload: computed.header });
+    parts.push({ part: 'header', atMs: days[0]!.startMs, mark: headerMark(wholeDigest, inputs, computed), payload: computed.header });
     this.stats.rewritten.set(`${site} ${name}`, parts.map((p) => p.part));
     this.track(this.store.putRollups(site, name, parts));
     return computed;
@@ -135,6 +154,22 @@ export class DayRollups {
     const p = write.catch((err: unknown) => this.logger?.warn({ err }, 'rollup write failed')).finally(() => this.writes.delete(p));
     this.writes.add(p);
   }
+}
+
+/**
+ * A header's mark: the whole check's digest, the day marks' digest, and the seal of the payloads
+ * written with it. The seal means parts left by another writer's computation (two processes on
+ * one InfluxDB) never pass for this one's.
+ */
+function headerMark(whole: string, inputs: string, span: ComputedSpan): string {
+  return `${whole}:${inputs}:${digestOf([span.header, ...span.days])}`;
+}
+
+/** The stored span and the digests its header holds, when its seal matches the stored parts (null otherwise). */
+function sealedHeader(header: RollupPart, stored: string[]): { whole: string; inputs: string; span: ComputedSpan } | null {
+  const [whole, inputs, seal, ...rest] = header.mark.split(':');
+  if (rest.length > 0 || whole === undefined || inputs === undefined || seal !== digestOf([header.payload, ...stored])) return null;
+  return { whole, inputs, span: { header: header.payload, days: stored } };
 }
 
 /** Marks of one series over the local days of [fromMs, toMs), keyed by the day's start. */

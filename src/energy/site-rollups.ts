@@ -5,7 +5,7 @@ import { dailyTemperatures, type DailyTemperature } from './degree-days.js';
 import type { IntervalSeries } from './intervals.js';
 import { HOUR_MS, type LocalDay } from './local-time.js';
 import { decodeRollup, encodeRollup } from './rollup-codec.js';
-import { dayMarks, type DayRollups, type MarkQuery, type SpanMarks } from './rollups.js';
+import { dayMarks, type DayRollups, type MarkQuery, type SpanCheck } from './rollups.js';
 import { INDEX_LOOKAHEAD_MS, loadOutdoorTemperature, rawMeterSeries, type MeterSeriesLoader } from './site-data.js';
 
 /** Hourly slots of one day of a meter's series: values, covered ms, estimated ms. */
@@ -41,23 +41,28 @@ export class SiteRollups {
       const series = { site: site.id, device: meter.device, quantity: meter.quantity };
       // The readings meterSteps reads: the span and its margin, plus the index before the span.
       const [fromMs, toMs] = meter.integrated ? [first.startMs - POWER_MARGIN_MS, last.endMs + POWER_MARGIN_MS] : [first.startMs, last.endMs + INDEX_LOOKAHEAD_MS];
-      const marks = async (): Promise<SpanMarks> => {
-        const [byDay, before] = await Promise.all([
-          dayMarks(this.marks, series, fromMs, toMs, site.timezone),
-          meter.integrated ? Promise.resolve(null) : this.query.readingAtOrBefore({ ...series, atMs: first.startMs }),
-        ]);
-        const inSpan = new Set(days.map((d) => d.startMs));
-        const margin = [...byDay].filter(([startMs]) => !inSpan.has(startMs)).map(([startMs, mark]) => `${startMs}=${mark}`);
-        return {
-          days: days.map((d) => byDay.get(d.startMs) ?? '-'),
-          extra: [...margin, before ? `before=${before.tsMs}/${before.value}` : 'before=-', `maxPowerW=${meter.maxPowerW ?? '-'}`, site.timezone],
-        };
+      // The index before the span is read once, for both checks.
+      let before: Promise<string> | undefined;
+      const beforeMark = () =>
+        (before ??= meter.integrated ? Promise.resolve('before=-') : this.query.readingAtOrBefore({ ...series, atMs: first.startMs }).then((r) => (r ? `before=${r.tsMs}/${r.value}` : 'before=-')));
+      const fixed = [`maxPowerW=${meter.maxPowerW ?? '-'}`, site.timezone];
+      const check: SpanCheck = {
+        whole: async () => {
+          const [mark, b] = await Promise.all([this.marks.seriesMark({ ...series, fromMs, toMs }), beforeMark()]);
+          return [mark, b, ...fixed];
+        },
+        days: async () => {
+          const [byDay, b] = await Promise.all([dayMarks(this.marks, series, fromMs, toMs, site.timezone), beforeMark()]);
+          const inSpan = new Set(days.map((d) => d.startMs));
+          const margin = [...byDay].filter(([startMs]) => !inSpan.has(startMs)).map(([startMs, mark]) => `${startMs}=${mark}`);
+          return { days: days.map((d) => byDay.get(d.startMs) ?? '-'), extra: [...margin, b, ...fixed] };
+        },
       };
       const compute = async () => {
         const { series: s, corrections } = await raw(meter, days, hourEdges);
         return { days: splitByDay(s, days).map((d) => encodeRollup(d)), header: encodeRollup(corrections) };
       };
-      const span = await this.rollups.span(site.id, name, days, marks, compute);
+      const span = await this.rollups.span(site.id, name, days, check, compute);
       return { series: joinDays(hourEdges, span.days.map((d) => decodeRollup<MeterDay>(d))), corrections: decodeRollup<Correction[]>(span.header) };
     };
   }
@@ -70,15 +75,18 @@ export class SiteRollups {
     const first = days[0]!;
     const last = days[days.length - 1]!;
     const name = `t|${source.device}|${source.quantity}|${site.timezone}|${first.date}|${last.date}`;
-    const marks = async (): Promise<SpanMarks> => {
-      const byDay = await dayMarks(this.marks, source, first.startMs, last.endMs, site.timezone);
-      return { days: days.map((d) => byDay.get(d.startMs) ?? '-'), extra: [] };
+    const check: SpanCheck = {
+      whole: async () => [await this.marks.seriesMark({ ...source, fromMs: first.startMs, toMs: last.endMs })],
+      days: async () => {
+        const byDay = await dayMarks(this.marks, source, first.startMs, last.endMs, site.timezone);
+        return { days: days.map((d) => byDay.get(d.startMs) ?? '-'), extra: [] };
+      },
     };
     const compute = async () => {
       const points = await loadOutdoorTemperature(this.query, site, first.startMs, last.endMs);
       return { days: dailyTemperatures(points ?? [], days, site.timezone).map((d) => encodeRollup(d)), header: '' };
     };
-    const span = await this.rollups.span(source.site, name, days, marks, compute);
+    const span = await this.rollups.span(source.site, name, days, check, compute);
     return span.days.map((d) => decodeRollup<DailyTemperature>(d));
   }
 }

@@ -1,5 +1,5 @@
 import { DOUBLE, DuckDBDataChunk, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
-import type { BucketQuery, DayMark, RollupPart } from '../port.js';
+import type { BucketQuery, DayMark, RollupPart, SeriesSelector } from '../port.js';
 import { QUARTER_HOUR_SLOTS_SINCE_MS } from './bucket-sql.js';
 import { READINGS_TABLE } from './schema.js';
 import { tsParam } from './sql-values.js';
@@ -103,4 +103,20 @@ export async function readDayMarks(read: RowReader, q: Omit<BucketQuery, 'every'
   const sql = q.fromMs >= QUARTER_HOUR_SLOTS_SINCE_MS ? MARK_SQL : MARK_PER_ROW_SQL;
   const rows = await read(sql, [q.site, q.device, q.quantity, tsParam(q.fromMs), tsParam(q.toMs), q.timezone]);
   return rows.map((r) => ({ startMs: toNumber(r.start_ms), count: toNumber(r.n), mark: `${String(r.n)}#${String(r.x)}` }));
+}
+
+/**
+ * The series mark (port.ts RollupStore.seriesMark): the same count and XOR of hashes as the day
+ * marks, over the whole range at once. The XOR of the days' XORs, so it sees what they see
+ * together; one aggregate without grouping or time zones took 4 ms where the day marks of a
+ * year took 14 ms (20 site-years, 2026-12-01), and a cold comparison reads two per site.
+ */
+const SERIES_MARK_SQL = `
+SELECT count(*) AS n, bit_xor(hash(epoch_ms(ts), value)) AS x FROM ${READINGS_TABLE}
+WHERE site = $1 AND device = $2 AND quantity = $3 AND ts >= $4 AND ts < $5`;
+
+export async function readSeriesMark(read: RowReader, q: SeriesSelector): Promise<string> {
+  const rows = await read(SERIES_MARK_SQL, [q.site, q.device, q.quantity, tsParam(q.fromMs), tsParam(q.toMs)]);
+  const row = rows[0];
+  return `${String(row?.n ?? 0)}#${String(row?.x ?? 0)}`;
 }
