@@ -24,7 +24,7 @@ import type { SiteConsumption } from './site-data.js';
 import { SiteDataCache } from './site-data-cache.js';
 import { DayRollups, type RollupStats } from './rollups.js';
 import { SiteRollups } from './site-rollups.js';
-import { fittedBaseline } from './baseline-rollup.js';
+import { baselineRollupName, fittedBaseline } from './baseline-rollup.js';
 import { computeSiteKpis, finalEnergyHourly, toBaselineDays, type SiteKpis } from './site-kpis.js';
 
 /** Local dates of the site, both included. */
@@ -214,8 +214,9 @@ export class EnergyAnalyticsService {
   private async fitBaseline(site: SiteConfig, p: Period): Promise<SiteBaseline> {
     const siteId = site.id;
     const sd = this.siteDays(siteId, p);
-    const consumption = await this.consumption(siteId, p);
-    const temperatures = await this.temperatures(siteId, p);
+    // The stored fit is read with the period's spans, not after them (rollups.ts prefetch).
+    this.rollups?.prefetch(siteId, baselineRollupName(p));
+    const [consumption, temperatures] = await Promise.all([this.consumption(siteId, p), this.temperatures(siteId, p)]);
     const hourly = finalEnergyHourly(consumption, this.options.gasKWhPerM3 ?? DEFAULT_GAS_KWH_PER_M3);
     const daily = rollUp(hourly, dayEdges(sd.days));
     const problems: AnalyticsProblem[] = [];
@@ -276,9 +277,8 @@ export class EnergyAnalyticsService {
   async kpis(siteId: string, period: Period): Promise<SiteKpis> {
     const site = this.site(siteId);
     const sd = this.siteDays(siteId, period);
-    const consumption = await this.consumption(siteId, period);
-    const temperatures = await this.temperatures(siteId, period);
-    const base = await this.baseline(siteId);
+    // Asked together: from the store's rollups, the site's spans are then one read (rollups.ts stored).
+    const [consumption, temperatures, base] = await Promise.all([this.consumption(siteId, period), this.temperatures(siteId, period), this.baseline(siteId)]);
     const gasKWhPerM3 = this.options.gasKWhPerM3 ?? DEFAULT_GAS_KWH_PER_M3;
     let nonWorkingCandidates: NonWorkingDetection | undefined;
     if (sd.calendarSource === 'default') {

@@ -113,6 +113,22 @@ describe.each(cases)('analytics rollups on $label', ({ open }) => {
     expect(first.rollupStats()!.computed).toBe(3 * config.sites.length);
 
     const restarted = await fresh(true);
+    // One read of the stored rollups per site (its meter, temperatures and baseline together),
+    // and one series mark per span: the day marks are not needed while nothing changed.
+    const calls = { rollups: 0, seriesMark: 0, dayMarks: 0 };
+    const counted = new Proxy(store, {
+      get: (target, prop) => {
+        const v = Reflect.get(target, prop) as unknown;
+        if (typeof v !== 'function') return v;
+        return (...a: unknown[]) => {
+          if (prop in calls) calls[prop as keyof typeof calls]++;
+          return (v as (...x: unknown[]) => unknown).apply(target, a);
+        };
+      },
+    });
+    const restartedCounted = new EnergyAnalyticsService({ config, query: store, now: () => NOW_MS, rollups: counted });
+    expect(await restartedCounted.compare(YEAR)).toEqual(reference.compare);
+    expect(calls).toEqual({ rollups: config.sites.length, seriesMark: 2 * config.sites.length, dayMarks: 0 });
     const served = await restarted.compare(YEAR);
     expect(restarted.rollupStats()!.computed).toBe(0);
     expect(restarted.rollupStats()!.served).toBe(3 * config.sites.length);
