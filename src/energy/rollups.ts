@@ -44,7 +44,7 @@ import type { LocalDay } from './local-time.js';
  * again. test/unit/energy/rollup-format.test.ts pins the sources to this version and fails
  * until it is bumped.
  */
-export const ROLLUP_FORMAT = 'r5';
+export const ROLLUP_FORMAT = 'r6';
 
 export interface SpanMarks {
   /** The mark of each day of the span, in order. */
