@@ -4,7 +4,7 @@
  * in the store, a restart (store reopened, new app and analytics), then the cold comparison with
  * every store call timed (count, total and longest per method, and how much of the wall time some
  * store call was in flight) and, with --cpu-prof FILE, a CPU profile of that call alone.
- *   npx tsx test/bench/api-cold-profile.ts [--sites 20] [--store duckdb|influx] [--cpu-prof out.cpuprofile]
+ *   npx tsx test/bench/api-cold-profile.ts [--sites 20] [--store duckdb|influx] [--cpu-prof out.cpuprofile [--profile-first]]
  */
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
@@ -28,6 +28,8 @@ const { values: args } = parseArgs({
     sites: { type: 'string', default: '20' },
     store: { type: 'string', default: 'duckdb' },
     'cpu-prof': { type: 'string' },
+    /** Profile the first start's comparison (every site-year read raw) instead of the one after the restart. */
+    'profile-first': { type: 'boolean', default: false },
   },
 });
 const siteCount = Number(args.sites);
@@ -101,7 +103,24 @@ try {
     return { ms: performance.now() - t0, bytes: res.body.length };
   };
   const first = await build(store);
+  const session = new Session();
+  const profiling = (when: 'first' | 'restart') => args['cpu-prof'] !== undefined && (when === 'first') === args['profile-first'];
+  const startProfile = async (when: 'first' | 'restart') => {
+    if (!profiling(when)) return;
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.setSamplingInterval', { interval: 200 });
+    await session.post('Profiler.start');
+  };
+  const stopProfile = async (when: 'first' | 'restart') => {
+    if (!profiling(when)) return;
+    const { profile } = await session.post('Profiler.stop');
+    await writeFile(args['cpu-prof']!, JSON.stringify(profile));
+    session.disconnect();
+  };
+  await startProfile('first');
   const firstRun = await compare(first.app);
+  await stopProfile('first');
   await first.energy.rollupsSettled();
   await first.app.close();
   await store.stop();
@@ -109,19 +128,9 @@ try {
   await store.start();
   const timed = timedStore(store);
   const cold = await build(timed.proxy);
-  const session = new Session();
-  if (args['cpu-prof']) {
-    session.connect();
-    await session.post('Profiler.enable');
-    await session.post('Profiler.setSamplingInterval', { interval: 200 });
-    await session.post('Profiler.start');
-  }
+  await startProfile('restart');
   const coldRun = await compare(cold.app);
-  if (args['cpu-prof']) {
-    const { profile } = await session.post('Profiler.stop');
-    await writeFile(args['cpu-prof'], JSON.stringify(profile));
-    session.disconnect();
-  }
+  await stopProfile('restart');
   const stats = cold.energy.rollupStats()!;
   console.log(`${args.store}, ${siteCount} sites: first start ${Math.round(firstRun.ms)} ms; COLD after restart ${Math.round(coldRun.ms)} ms (${coldRun.bytes} bytes; rollups ${stats.served} served, ${stats.computed} computed); load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   console.log(`  some store call in flight ${Math.round(timed.busyMs())} ms of the ${Math.round(coldRun.ms)}`);
