@@ -5,16 +5,10 @@ import { createI18n } from './lib/i18n.js';
 import { h, clear } from './lib/dom.js';
 import { startHealthBanner } from './views/health-banner.js';
 import { renderOverview } from './views/overview.js';
-import { renderSite } from './views/site.js';
-import { renderCompare } from './views/compare.js';
-import { renderRejections } from './views/rejections.js';
 import { renderLogin } from './views/login.js';
 import { currentSession, logout } from './lib/session.js';
 import { createWriteApi } from './lib/write-api.js';
 import { can } from './lib/permissions.js';
-import { renderAlerts } from './views/alerts.js';
-import { renderAlertDetail } from './views/alert-detail.js';
-import { renderAdmin } from './views/admin.js';
 
 /** @typedef {import('./lib/view-types.js').ViewContext} ViewContext */
 /**
@@ -26,15 +20,56 @@ import { renderAdmin } from './views/admin.js';
 /** The pages that act for the user: routed only after login set the session (start() below). */
 const acting = (/** @type {AppContext} */ ctx) => /** @type {ViewContext} */ (ctx);
 
+/**
+ * Resolves once the deferred Chart.js scripts have run: index.html lists them after app.js, so the
+ * overview (which draws no chart) does not wait for them; `load` fires once every deferred script has run.
+ */
+const chartsLoaded = new Promise((resolve) => {
+  if (document.readyState === 'complete') resolve(undefined);
+  else window.addEventListener('load', () => resolve(undefined), { once: true });
+});
+
+/**
+ * A route whose view module is fetched on first use, with Chart.js loaded, so that the overview
+ * loads its own modules only: with every view imported up front, the first API request left the
+ * page at 680 ms, after 50 files (bench:api, 2026-12-01). Until the view is there the page says it
+ * is loading; a view that cannot be fetched says so.
+ * @template M
+ * @param {() => Promise<M>} load
+ * @param {(view: M, main: HTMLElement, ctx: AppContext, m: string[]) => (() => void) | void} show
+ * @returns {Route['render']}
+ */
+function lazyView(load, show) {
+  return (main, ctx, m) => {
+    let stop = () => {};
+    let left = false;
+    clear(main).append(h('p', { class: 'loading', text: ctx.i18n.t('app.loading') }));
+    Promise.all([load(), chartsLoaded]).then(
+      ([view]) => {
+        if (left) return;
+        if (typeof Chart !== 'undefined') Chart.defaults.locale = ctx.i18n.locale;
+        stop = show(view, main, ctx, m) ?? (() => {});
+      },
+      () => {
+        if (!left) clear(main).append(h('p', { class: 'error', role: 'alert', text: ctx.i18n.t('app.viewUnavailable') }));
+      },
+    );
+    return () => {
+      left = true;
+      stop();
+    };
+  };
+}
+
 /** Hash routes (#/site/cleon-bureaux): no server-side routing needed to serve the dashboard. @type {Route[]} */
 const ROUTES = [
   { name: 'overview', pattern: /^#?\/?$/, render: (main, ctx) => renderOverview(main, ctx) },
-  { name: 'site', pattern: /^#\/site\/([^/]+)$/, render: (main, ctx, m) => renderSite(main, ctx, decodeURIComponent(m[1] ?? '')) },
-  { name: 'compare', pattern: /^#\/compare$/, render: (main, ctx) => renderCompare(main, ctx) },
-  { name: 'rejections', pattern: /^#\/rejections$/, render: (main, ctx) => renderRejections(main, ctx) },
-  { name: 'alerts', pattern: /^#\/alerts(?:\?(.*))?$/, render: (main, ctx, m) => renderAlerts(main, acting(ctx), m[1] ?? '') },
-  { name: 'alerts', pattern: /^#\/alerts\/(\d{1,12})$/, render: (main, ctx, m) => renderAlertDetail(main, acting(ctx), m[1] ?? '') },
-  { name: 'admin', pattern: /^#\/admin$/, render: (main, ctx) => renderAdmin(main, acting(ctx)) },
+  { name: 'site', pattern: /^#\/site\/([^/]+)$/, render: lazyView(() => import('./views/site.js'), (v, main, ctx, m) => v.renderSite(main, ctx, decodeURIComponent(m[1] ?? ''))) },
+  { name: 'compare', pattern: /^#\/compare$/, render: lazyView(() => import('./views/compare.js'), (v, main, ctx) => v.renderCompare(main, ctx)) },
+  { name: 'rejections', pattern: /^#\/rejections$/, render: lazyView(() => import('./views/rejections.js'), (v, main, ctx) => v.renderRejections(main, ctx)) },
+  { name: 'alerts', pattern: /^#\/alerts(?:\?(.*))?$/, render: lazyView(() => import('./views/alerts.js'), (v, main, ctx, m) => v.renderAlerts(main, acting(ctx), m[1] ?? '')) },
+  { name: 'alerts', pattern: /^#\/alerts\/(\d{1,12})$/, render: lazyView(() => import('./views/alert-detail.js'), (v, main, ctx, m) => v.renderAlertDetail(main, acting(ctx), m[1] ?? '')) },
+  { name: 'admin', pattern: /^#\/admin$/, render: lazyView(() => import('./views/admin.js'), (v, main, ctx) => v.renderAdmin(main, acting(ctx))) },
 ];
 
 /** An element of index.html the shell cannot work without. @param {string} id */

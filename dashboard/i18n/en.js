@@ -3,6 +3,7 @@
 export default {
   login: { title: 'Log in', email: 'E-mail', password: 'Password', submit: 'Log in', logout: 'Log out' },
   app: {
+    viewUnavailable: 'This page could not be loaded: reload the page.',
     title: 'Smart Building – energy monitoring',
     skip: 'Skip to content',
     loading: 'Loading…',

@@ -3,6 +3,7 @@
 export default {
   login: { title: 'Connexion', email: 'E-mail', password: 'Mot de passe', submit: 'Se connecter', logout: 'Se déconnecter' },
   app: {
+    viewUnavailable: 'Cette page n’a pas pu être chargée : rechargez la page.',
     title: 'Smart Building – suivi énergétique',
     skip: 'Aller au contenu',
     loading: 'Chargement…',

@@ -85,6 +85,13 @@ export function isOpen(type: DayType, minuteOfDay: number, calendar: SiteCalenda
   return from <= to ? minuteOfDay >= from && minuteOfDay < to : minuteOfDay >= from || minuteOfDay < to;
 }
 
+/** isOpen's test on working days, with the opening hours read once (openHourMask asks it for every hour of a year). */
+export function withinOpeningHours(calendar: SiteCalendar): (minuteOfDay: number) => boolean {
+  const from = minutes(calendar.openingHours.from);
+  const to = minutes(calendar.openingHours.to);
+  return from <= to ? (m) => m >= from && m < to : (m) => m >= from || m < to;
+}
+
 export interface NonWorkingCandidate {
   date: string;
   energyKWh: number;

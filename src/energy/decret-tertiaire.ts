@@ -116,6 +116,32 @@ export function wholeCalendarYears(from: string, to: string): number | null {
  * reference cannot prorate, and the target is not stated.
  */
 export function seasonalShare(periodDates: readonly string[], expectedByDate: ReadonlyMap<string, number>): { share: number } | { monthsMissing: number } {
+  const weights = seasonalWeights(expectedByDate);
+  if ('monthsMissing' in weights) return weights;
+  let periodKWh = 0;
+  for (const date of periodDates) periodKWh += weights.weight(date.slice(5));
+  return { share: weights.yearKWh > 0 ? periodKWh / weights.yearKWh : periodDates.length / 365 };
+}
+
+type SeasonalWeights = { weight: (monthDay: string) => number; yearKWh: number } | { monthsMissing: number };
+
+/**
+ * The weights of the predictions declared final (finalPrediction), kept per map: a cached
+ * baseline's map is the same object for every period asked, and computing its weights again for
+ * each site of each comparison was 0.9 s of self time in the compare-load benchmark (profile
+ * 2026-12-01 16:08). Other maps may change between calls, so theirs are computed every time.
+ */
+const weightsByPrediction = new WeakMap<ReadonlyMap<string, number>, SeasonalWeights | null>();
+
+/** Declares that `expectedByDate` never changes from now on, so that seasonalShare keeps its weights. */
+export function finalPrediction<M extends ReadonlyMap<string, number>>(expectedByDate: M): M {
+  if (!weightsByPrediction.has(expectedByDate)) weightsByPrediction.set(expectedByDate, null);
+  return expectedByDate;
+}
+
+function seasonalWeights(expectedByDate: ReadonlyMap<string, number>): SeasonalWeights {
+  const known = weightsByPrediction.get(expectedByDate);
+  if (known) return known;
   const byMonthDay = new Map<string, { sum: number; n: number }>();
   const byMonth = new Map<string, { sum: number; n: number }>();
   const add = (map: Map<string, { sum: number; n: number }>, key: string, v: number) => {
@@ -131,16 +157,21 @@ export function seasonalShare(periodDates: readonly string[], expectedByDate: Re
   }
   let monthsMissing = 0;
   for (let m = 1; m <= 12; m++) if (!byMonth.has(String(m).padStart(2, '0'))) monthsMissing++;
-  if (monthsMissing > 0) return { monthsMissing };
-  const weight = (md: string): number => {
-    const day = byMonthDay.get(md) ?? (md === '02-29' ? byMonthDay.get('02-28') : undefined);
-    const e = day ?? byMonth.get(md.slice(0, 2))!;
-    return e.sum / e.n;
-  };
-  let yearKWh = 0;
-  // The 365 calendar days of a common year.
-  for (let t = Date.UTC(2001, 0, 1); t < Date.UTC(2002, 0, 1); t += 86_400_000) yearKWh += weight(new Date(t).toISOString().slice(5, 10));
-  let periodKWh = 0;
-  for (const date of periodDates) periodKWh += weight(date.slice(5));
-  return { share: yearKWh > 0 ? periodKWh / yearKWh : periodDates.length / 365 };
+  let weights: SeasonalWeights;
+  if (monthsMissing > 0) weights = { monthsMissing };
+  else {
+    const weight = (md: string): number => {
+      const day = byMonthDay.get(md) ?? (md === '02-29' ? byMonthDay.get('02-28') : undefined);
+      const e = day ?? byMonth.get(md.slice(0, 2))!;
+      return e.sum / e.n;
+    };
+    let yearKWh = 0;
+    for (const md of COMMON_YEAR_MONTH_DAYS) yearKWh += weight(md);
+    weights = { weight, yearKWh };
+  }
+  if (known === null) weightsByPrediction.set(expectedByDate, weights);
+  return weights;
 }
+
+/** The 365 calendar days (MM-DD) of a common year. */
+const COMMON_YEAR_MONTH_DAYS: readonly string[] = Array.from({ length: 365 }, (_, i) => new Date(Date.UTC(2001, 0, 1 + i)).toISOString().slice(5, 10));

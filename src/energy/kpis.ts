@@ -1,5 +1,5 @@
 import type { EnergyCarrier } from '../config/quantities.js';
-import { isOpen, median, type DayType, type SiteCalendar } from './calendar.js';
+import { median, withinOpeningHours, type DayType, type SiteCalendar } from './calendar.js';
 import type { IntervalSeries } from './intervals.js';
 import { DAY_MS, HOUR_MS, dateToEpochDayMs, localEpochDay, utcOffsetMs } from './local-time.js';
 
@@ -95,13 +95,19 @@ export function openHourMask(hourly: IntervalSeries, dayTypes: ReadonlyMap<strin
   const mask = new Uint8Array(hourly.values.length);
   const byDay = new Map<number, DayType>();
   for (const [date, type] of dayTypes) byDay.set(dateToEpochDayMs(date) / DAY_MS, type);
+  // isOpen(type, minute, calendar), with the day's type looked up once per day, not per hour.
+  const open = withinOpeningHours(calendar);
+  let lastDay = NaN;
+  let working = false;
   for (let i = 0; i < mask.length; i++) {
     const start = hourly.edges[i]!;
     const wall = start + utcOffsetMs(start, timezone);
     const day = Math.floor(wall / DAY_MS);
-    const minuteOfDay = Math.floor((wall - day * DAY_MS) / 60_000);
-    const type = byDay.get(day) ?? 'working';
-    mask[i] = isOpen(type, minuteOfDay, calendar) ? 1 : 0;
+    if (day !== lastDay) {
+      lastDay = day;
+      working = (byDay.get(day) ?? 'working') === 'working';
+    }
+    mask[i] = working && open(Math.floor((wall - day * DAY_MS) / 60_000)) ? 1 : 0;
   }
   return mask;
 }

@@ -17,6 +17,10 @@ export function encodeRollup(value: unknown): string {
 }
 
 export function decodeRollup<T>(text: string): T {
+  // Without a non-finite number in it (encodeRollup always writes the key as `"$n"`), the text
+  // is plain JSON: the reviver, called for every value, made decoding 6-10 times slower (a cold
+  // comparison of 20 sites after a restart: decodeRollup 0.38 of 2 s, profile 2026-12-01).
+  if (!text.includes(`"${NON_FINITE}"`)) return JSON.parse(text) as T;
   return JSON.parse(text, (_key, v: unknown) => {
     if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
       const keys = Object.keys(v);

@@ -95,6 +95,8 @@ export interface SiteKpiInput {
   days: LocalDay[];
   typed: TypedDay[];
   consumption: SiteConsumption;
+  /** finalEnergyHourly(consumption) and its roll-up by day, when the caller has them already. */
+  finalEnergy?: { hourly: IntervalSeries; daily: IntervalSeries };
   temperatures: DailyTemperature[] | null;
   baseline: BaselineResult;
   options: KpiOptions;
@@ -122,11 +124,11 @@ function siteProblems(input: SiteKpiInput, coverage: Coverage): AnalyticsProblem
 
 export function computeSiteKpis(input: SiteKpiInput): SiteKpis {
   const { site, days, typed, consumption, temperatures, baseline, options } = input;
-  const hourly = finalEnergyHourly(consumption, options.gasKWhPerM3);
+  const hourly = input.finalEnergy?.hourly ?? finalEnergyHourly(consumption, options.gasKWhPerM3);
   const coverage = hourlyCoverage(hourly);
   const problems = siteProblems(input, coverage);
   const ok = problems.length === 0;
-  const daily = rollUp(hourly, dayEdges(days));
+  const daily = input.finalEnergy?.daily ?? rollUp(hourly, dayEdges(days));
   const finalKWh = hourly.values.reduce((s, v) => s + v, 0);
   const ddRows = temperatures ? degreeDays(temperatures, { baseC: options.baseC, method: options.djuMethod }) : null;
   // A DJU total over too few days would read as a mild period: stated only under the coverage rule, on days.

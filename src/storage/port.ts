@@ -153,6 +153,13 @@ export interface RollupStore {
    * floating-point sum whose order the database may vary).
    */
   dayMarks(query: Omit<BucketQuery, 'every'>): Promise<DayMark[]>;
+  /**
+   * One mark of all the readings of the series in [fromMs, toMs), cheaper than its day marks: a
+   * rollup still valid is recognised by it alone, and the day marks are read only when it changed
+   * (to find the days to compute again). Deterministic like dayMarks, and it changes whenever a
+   * reading is added or its value replaced (up to what each store's doc comment says it cannot see).
+   */
+  seriesMark(selector: SeriesSelector): Promise<string>;
   /** Every stored part of the named rollups of a site (one query whatever the number of names). */
   rollups(site: string, names: readonly string[]): Promise<Array<RollupPart & { name: string }>>;
   /** Stores the parts (a part already stored under the same site, name and part is replaced); resolves once durable. */

@@ -219,6 +219,7 @@ function print(f: StoreFigures): void {
   console.log('');
   console.log(`API benchmark, ${f.store}: ${f.sites} sites, ${f.readings} readings (a year of hourly data each, and the last 26 h every 5 min)`);
   console.log(`  (a) overview, first load                ${Math.round(first!.interactiveMs)} ms interactive (cards filled ${Math.round(first!.cardsFilledMs)} ms, last API answer ${Math.round(first!.lastApiAnswerMs)} ms, ${first!.apiRequests} API requests, slowest ${Math.round(first!.slowestApi.ms)} ms ${first!.slowestApi.path}; target < 1000 ms)`);
+  console.log(`      first load: first API request sent at ${Math.round(first!.firstApiRequestMs)} ms; ${first!.seriesSpanMs.count} /series (today per card) sent from ${Math.round(first!.seriesSpanMs.firstSentMs)} ms, the last answered at ${Math.round(first!.seriesSpanMs.lastAnsweredMs)} ms`);
   if (reloads.length) console.log(`  (a) overview, reloads                   ${reloads.map((r) => Math.round(r.interactiveMs)).join(', ')} ms interactive`);
   console.log(`      load average then                   ${f.loadAverage.atOverview}`);
   console.log(`  (b) /series energy_kwh every=1h, a year ${f.seriesIndexYearMs.median} ms median, ${f.seriesIndexYearMs.max} ms max (${f.seriesIndexYearMs.buckets} buckets; target < 200 ms)`);

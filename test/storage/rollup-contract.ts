@@ -40,6 +40,36 @@ export function rollupContractTests(sut: () => StoreUnderTest, setStore: (s: Rea
     expect(await store.dayMarks({ ...q, fromMs: start + DAY_MS, toMs: start + 2 * DAY_MS })).toEqual([after[1]]);
   });
 
+  it('marks a whole range of a series, the same on every call, changed by an added or a replaced reading in it only', async () => {
+    const { store } = sut();
+    const site = uniqueSite('series-mark');
+    const start = Date.parse('2026-05-09T22:00:00Z');
+    const hourly = Array.from({ length: 72 }, (_, i) => ({ site, device: 'm', quantity: 'energy_kwh' as const, tsMs: start + i * 3_600_000, value: 1000 + i * 0.1 + (i % 7) / 3 }));
+    await store.write(hourly);
+    const q = { site, device: 'm', quantity: 'energy_kwh' as const, fromMs: start, toMs: start + 2 * DAY_MS };
+    const later = { ...q, fromMs: start + 2 * DAY_MS, toMs: start + 3 * DAY_MS };
+    const before = await store.seriesMark(q);
+    const laterBefore = await store.seriesMark(later);
+    for (let i = 0; i < 3; i++) expect(await store.seriesMark(q)).toBe(before);
+    expect(laterBefore).not.toBe(before);
+    // Nothing in range, and a series that does not exist: a mark, not an error, and not the same as one with readings.
+    const empty = await store.seriesMark({ ...q, fromMs: start - 5 * DAY_MS, toMs: start - 4 * DAY_MS });
+    expect(await store.seriesMark({ ...q, device: 'absent' })).toBe(empty);
+    expect(empty).not.toBe(before);
+    // A replaced value inside the range changes it; the later range is not affected.
+    await store.write([{ ...hourly[30]!, value: hourly[30]!.value + 0.001 }]);
+    const replaced = await store.seriesMark(q);
+    expect(replaced).not.toBe(before);
+    expect(await store.seriesMark(later)).toBe(laterBefore);
+    // A late reading inside the range changes it; one at its end (excluded) does not.
+    await store.write([{ site, device: 'm', quantity: 'energy_kwh', tsMs: start + 5 * 60_000, value: 1000.05 }]);
+    const added = await store.seriesMark(q);
+    expect(added).not.toBe(replaced);
+    await store.write([{ site, device: 'm', quantity: 'energy_kwh', tsMs: q.toMs + 60_000, value: 1004.9 }]);
+    expect(await store.seriesMark(q)).toBe(added);
+    expect(await store.seriesMark(later)).not.toBe(laterBefore);
+  });
+
   it('keeps rollup parts verbatim, per site and name, and out of every reading query', async () => {
     const { store } = sut();
     const site = uniqueSite('verbatim');

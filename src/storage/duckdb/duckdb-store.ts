@@ -6,7 +6,7 @@ import type { Logger } from '../../observability/logger.js';
 import { StoreUnavailableError } from '../errors.js';
 import type { Bucket, BucketQuery, DayMark, LatestValue, ReadingStore, RollupPart, SeriesBucket, SeriesSelector, SiteBucketQuery, SiteSelector, StoreHealth } from '../port.js';
 import { connectionColumnReader, connectionReader, DuckDbQueries } from './duckdb-queries.js';
-import { CREATE_ROLLUPS, CREATE_ROLLUPS_INDEX, CREATE_ROLLUPS_STAGING, readDayMarks, readRollups, writeRollups } from './rollup-table.js';
+import { CREATE_ROLLUPS, CREATE_ROLLUPS_INDEX, CREATE_ROLLUPS_STAGING, readDayMarks, readRollups, readSeriesMark, writeRollups } from './rollup-table.js';
 import { CREATE_READINGS, CREATE_STAGING, DELETE_REPLACED, INSERT_STAGED, READINGS_TABLE, STAGING_TABLE } from './schema.js';
 import { lastWins, stagingChunks, timeSpan } from './staging.js';
 import { SerialQueue } from './serial-queue.js';
@@ -179,6 +179,10 @@ export class DuckDbStore implements ReadingStore {
 
   dayMarks(query: Omit<BucketQuery, 'every'>): Promise<DayMark[]> {
     return this.onReader((reader) => readDayMarks(connectionReader(reader), query));
+  }
+
+  seriesMark(selector: SeriesSelector): Promise<string> {
+    return this.onReader((reader) => readSeriesMark(connectionReader(reader), selector));
   }
 
   rollups(site: string, names: readonly string[]): Promise<Array<RollupPart & { name: string }>> {

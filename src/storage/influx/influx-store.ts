@@ -10,7 +10,7 @@ import { encodeReadings } from './line-protocol.js';
 import { InfluxSchemaMissingError } from './write-errors.js';
 import { goDurationMs, retentionMs, type InfluxStoreOptions } from './options.js';
 import { MEASUREMENT, NAMED_RETENTION_POLICY } from './schema.js';
-import { ROLLUP_MEASUREMENT, rollupLines, rollupQuery, rollupRows } from './rollup-measurement.js';
+import { ROLLUP_MEASUREMENT, rollupLines, rollupQuery, rollupRows, seriesMarkOf, seriesMarkQuery } from './rollup-measurement.js';
 
 /**
  * The InfluxDB store, over the v1 HTTP API only (/ping, /write, /query), so it works with
@@ -28,6 +28,8 @@ export class InfluxStore implements ReadingStore {
    */
   private readonly rollupDatabase: string;
   private readonly rollupsFrom: string;
+  /** `"readings"` or `"rp"."readings"`. */
+  private readonly readingsFrom: string;
   private readonly log: Logger | undefined;
   /** The named policy when retention is finite; undefined writes to the database's default policy. */
   private readonly retentionPolicy: string | undefined;
@@ -50,6 +52,7 @@ export class InfluxStore implements ReadingStore {
     const from = this.retentionPolicy ? `${quoteIdent(this.retentionPolicy)}.${quoteIdent(MEASUREMENT)}` : quoteIdent(MEASUREMENT);
     this.rollupDatabase = `${options.database}_rollups`;
     this.rollupsFrom = this.retentionPolicy ? `${quoteIdent(this.retentionPolicy)}.${quoteIdent(ROLLUP_MEASUREMENT)}` : quoteIdent(ROLLUP_MEASUREMENT);
+    this.readingsFrom = from;
     this.queries = new InfluxQueries((q) => this.http.query(q, options.database), from, options.queryPageSize ?? 10_000);
   }
 
@@ -187,6 +190,11 @@ export class InfluxStore implements ReadingStore {
   async dayMarks(query: Omit<BucketQuery, 'every'>): Promise<DayMark[]> {
     const buckets = await this.queries.buckets({ ...query, every: '1d' });
     return buckets.map((b) => ({ startMs: b.startMs, count: b.count, mark: `${b.count}/${b.mean}/${b.min}/${b.max}/${b.first}/${b.last}` }));
+  }
+
+  async seriesMark(selector: SeriesSelector): Promise<string> {
+    const q = seriesMarkQuery(this.readingsFrom, selector);
+    return seriesMarkOf(q === null ? null : await this.http.query(q, this.options.database));
   }
 
   async rollups(site: string, names: readonly string[]): Promise<Array<RollupPart & { name: string }>> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hourOfWeekProfile, predictHourly, slotOf } from '../../../src/energy/baseline/hour-of-week.js';
 import { siteCalendar } from '../../../src/energy/calendar.js';
-import { decretReduction, decretStatus, seasonalShare, wholeCalendarYears } from '../../../src/energy/decret-tertiaire.js';
+import { decretReduction, decretStatus, finalPrediction, seasonalShare, wholeCalendarYears } from '../../../src/energy/decret-tertiaire.js';
 import { emptySeries } from '../../../src/energy/intervals.js';
 import { climateCorrectedKWh, cusum, deviationFromBaseline, finalEnergyKWh, loadSplit, openHourMask, referenceDjuSameCalendarDays } from '../../../src/energy/kpis.js';
 import { hourEdgesOfDays, localDays, localHourOf } from '../../../src/energy/local-time.js';
@@ -130,6 +130,13 @@ describe('Décret tertiaire', () => {
     expect(seasonalShare(january, expected)).toEqual({ share: (31 * 300) / yearKWh });
     for (const date of [...expected.keys()]) if (date.slice(5, 7) === '02' || date.slice(5, 7) === '03') expected.delete(date);
     expect(seasonalShare(january, expected)).toEqual({ monthsMissing: 2 });
+    // A map declared final keeps the weights of its first call (the analytics' baselines): the
+    // same share as without, and the weights are not computed again.
+    const final = finalPrediction(new Map([...expected].filter(([date]) => !date.startsWith('2025-02') && !date.startsWith('2025-03')).concat(['02', '03'].map((m) => [`2025-${m}-10`, 200]))));
+    const share = seasonalShare(january, final);
+    expect(share).toEqual(seasonalShare(january, new Map(final)));
+    final.clear();
+    expect(seasonalShare(january, final)).toEqual(share);
     expect(wholeCalendarYears('2025-01-01', '2025-12-31')).toBe(1);
     expect(wholeCalendarYears('2024-01-01', '2025-12-31')).toBe(2);
     expect(wholeCalendarYears('2025-01-02', '2025-12-31')).toBeNull();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cddMeteo, dailyTemperatures, degreeDays, hddCostic, hddMeteo, sumDegreeDays } from '../../../src/energy/degree-days.js';
-import { epochDayMsToDate, hourEdgesOfDays, isoWeekday, localDateOf, localDays, localHourOf, utcOffsetMs } from '../../../src/energy/local-time.js';
+import { dateToEpochDayMs, epochDayMsToDate, hourEdgesOfDays, isoWeekday, localDateOf, localDays, localHourOf, utcOffsetMs } from '../../../src/energy/local-time.js';
 
 const H = 3_600_000;
 
@@ -38,6 +38,26 @@ describe('date and offset arithmetic (the fast paths agree with Date and Intl)',
     }
     expect(mismatches).toBe(0);
     expect(epochDayMsToDate(Date.UTC(2024, 1, 29))).toBe('2024-02-29');
+  });
+
+  it('dateToEpochDayMs reads YYYY-MM-DD and nothing else', () => {
+    expect(dateToEpochDayMs('2024-02-29')).toBe(Date.UTC(2024, 1, 29));
+    expect(dateToEpochDayMs('2016-12-31')).toBe(Date.UTC(2016, 11, 31));
+    for (const bad of ['2024-2-29', '2024-02-29T00:00', ' 2024-02-29', '2024-02-29\n', '2024/02/29', '2024-0a-29', '２０２４-02-29', '']) {
+      expect(() => dateToEpochDayMs(bad), JSON.stringify(bad)).toThrow(RangeError);
+    }
+  });
+
+  it('utcOffsetMs gives the same offsets whatever zones the calls alternate between', () => {
+    const zones = ['Europe/Paris', 'America/New_York', 'Europe/London'];
+    const asked: number[] = [];
+    const alone: number[] = [];
+    for (let t = Date.UTC(2026, 2, 28); t < Date.UTC(2026, 3, 2); t += 900_000) for (const z of zones) asked.push(utcOffsetMs(t, z));
+    for (const z of zones) for (let t = Date.UTC(2026, 2, 28); t < Date.UTC(2026, 3, 2); t += 900_000) alone.push(utcOffsetMs(t, z));
+    const byZone = zones.flatMap((_, k) => asked.filter((_, i) => i % zones.length === k));
+    expect(byZone).toEqual(alone);
+    expect(utcOffsetMs(Date.UTC(2026, 2, 29, 0, 59), 'Europe/Paris')).toBe(3_600_000);
+    expect(utcOffsetMs(Date.UTC(2026, 2, 29, 1, 0), 'Europe/Paris')).toBe(7_200_000);
   });
 
   it('utcOffsetMs agrees with Intl every 185 minutes of 2020-2026, in zones with DST, 30-minute DST, 45 minutes and Ramadan changes', () => {
