@@ -2,8 +2,8 @@ import type { Reading } from '../model/reading.js';
 import { groupBySite, stagger } from './cache-entries.js';
 import { BUCKET_WIDTH_MS, type Bucket, type BucketQuery, type ReadingQuery, type SubDayWidth } from '../storage/port.js';
 
-/** What the bucket cache reads: a series' buckets, or every series of a site at once. */
-export type BucketSource = Pick<ReadingQuery, 'buckets' | 'siteBuckets'>;
+/** What the bucket cache reads: a series' buckets, or every series of a site, or of several, at once. */
+export type BucketSource = Pick<ReadingQuery, 'buckets' | 'siteBuckets' | 'sitesBuckets'>;
 
 /** Values kept per bucket after its start, in this order (a packed array of doubles: 48 bytes a bucket). */
 const FIELDS = 6;
@@ -92,32 +92,40 @@ export class BucketCache {
     return { series: this.entries.size, buckets };
   }
 
-  cycle(tag: string, nowMs: number): { buckets(q: BucketQuery): Promise<Bucket[]>; hourlyMeans(q: BucketQuery & { every: '1h' }, values: Float64Array): Promise<void>; prefetch(site: string): void; end(): void } {
+  cycle(tag: string, nowMs: number): { buckets(q: BucketQuery): Promise<Bucket[]>; hourlyMeans(q: BucketQuery & { every: '1h' }, values: Float64Array): Promise<void>; prefetch(sites: readonly string[]): void; end(): void } {
     const wanted = new Map<string, number>();
     const sitesBrought = new Map<string, Promise<void>>();
     // The entries grouped by site once per cycle: a scan per site would be sites × series.
     let bySite: Map<string, Array<[string, BucketEntry]>> | null = null;
 
-    /** Brings every entry of the site that this cadence read last cycle up to the last complete bucket, in one query. */
-    const bringSite = (site: string, width: SubDayWidth): Promise<void> => {
-      const tagKey = `${site}\u0000${width}`;
-      let p = sitesBrought.get(tagKey);
-      if (p) return p;
-      p = (async () => {
-        const widthMs = BUCKET_WIDTH_MS[width];
-        const upTo = Math.floor(nowMs / widthMs) * widthMs;
-        const due: Array<[string, BucketEntry, number]> = [];
-        bySite ??= groupBySite(this.entries);
+    /**
+     * Brings every entry of these sites that this cadence read last cycle up to the last complete
+     * bucket, in one query for all of them (a query per site scanned the same newest rows each time).
+     */
+    const bringSites = (sites: readonly string[], width: SubDayWidth): void => {
+      const fresh = sites.filter((site) => !sitesBrought.has(`${site}\u0000${width}`));
+      if (fresh.length === 0) return;
+      const widthMs = BUCKET_WIDTH_MS[width];
+      const upTo = Math.floor(nowMs / widthMs) * widthMs;
+      const due: Array<[string, BucketEntry, number]> = [];
+      const dueSites: string[] = [];
+      bySite ??= groupBySite(this.entries);
+      for (const site of fresh) {
+        const before = due.length;
         for (const [key, e] of bySite.get(site) ?? []) {
           if (e.width !== width || !e.wantFrom.has(tag)) continue;
           if (e.hi < upTo && e.hi >= nowMs - SITE_QUERY_MAX_SPAN_MS) due.push([key, e, this.versions.get(key) ?? 0]);
         }
+        if (due.length > before) dueSites.push(site);
+      }
+      const p = (async () => {
         if (due.length === 0) return;
-        const fromMs = Math.min(...due.map(([, e]) => e.hi));
-        const rows = await this.store.siteBuckets({ site, fromMs, toMs: upTo, every: width });
+        let fromMs = Infinity;
+        for (const [, e] of due) fromMs = Math.min(fromMs, e.hi);
+        const rows = await this.store.sitesBuckets({ sites: dueSites, fromMs, toMs: upTo, every: width });
         const bySeries = new Map<string, Bucket[]>();
         for (const b of rows) {
-          const key = seriesKey({ site, device: b.device, quantity: b.quantity }, width);
+          const key = seriesKey(b, width);
           const list = bySeries.get(key);
           if (list) list.push(b);
           else bySeries.set(key, [b]);
@@ -129,8 +137,11 @@ export class BucketCache {
           e.hi = upTo;
         }
       })();
-      sitesBrought.set(tagKey, p);
-      return p;
+      for (const site of fresh) sitesBrought.set(`${site}\u0000${width}`, p);
+    };
+    const bringSite = (site: string, width: SubDayWidth): Promise<void> => {
+      bringSites([site], width);
+      return sitesBrought.get(`${site}\u0000${width}`)!;
     };
 
     /** Entries a site-wide fill made for series no rule asked for yet: dropped at the cycle's end unless asked. */
@@ -237,9 +248,10 @@ export class BucketCache {
     return {
       buckets,
       hourlyMeans,
-      /** Sends the site's query for what its held hourly entries miss now (SeriesCache.cycle's prefetch). */
-      prefetch: (site) => {
-        bringSite(site, '1h').catch(() => {});
+      /** Sends the one query for what these sites' held hourly entries miss now (SeriesCache.cycle's prefetch). */
+      prefetch: (sites) => {
+        bringSites(sites, '1h');
+        for (const site of sites) sitesBrought.get(`${site}\u0000${'1h'}`)!.catch(() => {});
       },
       end: () => {
         for (const key of filledUnasked) if (!wanted.has(key)) this.entries.delete(key);

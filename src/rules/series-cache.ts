@@ -15,7 +15,7 @@ export type RuleReadingSource = Pick<ReadingQuery, 'readings' | 'readingAtOrBefo
  * What the cache reads: the same, each site's newest readings (to skip series with nothing new),
  * and a whole site's new readings and buckets in one query each.
  */
-export type CacheReadingSource = RuleReadingSource & Pick<ReadingQuery, 'latest' | 'siteReadings' | 'siteReadingsAtOrBefore' | 'siteBuckets'>;
+export type CacheReadingSource = RuleReadingSource & Pick<ReadingQuery, 'latest' | 'siteReadings' | 'sitesReadings' | 'siteReadingsAtOrBefore' | 'siteBuckets' | 'sitesBuckets'>;
 
 /** How far behind the cycle's clock an entry may end and still be brought up to date by its site's query. */
 const SITE_QUERY_MAX_SPAN_MS = 3 * 3_600_000;
@@ -124,20 +124,27 @@ export class SeriesCache {
   }
 
   /**
-   * Brings every entry of the site that this cadence read in its last cycle up to `nowMs`, with
-   * one `siteReadings` query from the earliest of their ends: a warm cycle then reads one query
-   * per site instead of one per series. An entry overtaken by a write noted meanwhile is left to
-   * `cover`, which reads it on its own.
+   * Brings every entry of these sites that this cadence read in its last cycle up to `nowMs`, with
+   * one `sitesReadings` query from the earliest of their ends: a warm cycle then reads one query
+   * for all its sites instead of one per series (or one per site: 100 scans of the same newest
+   * rows). An entry overtaken by a write noted meanwhile is left to `cover`, which reads it on its own.
    */
-  private async bringSite(site: string, entries: ReadonlyArray<[string, Entry]>, tag: string, nowMs: number): Promise<void> {
+  private async bringSites(sites: readonly string[], bySite: ReadonlyMap<string, ReadonlyArray<[string, Entry]>>, tag: string, nowMs: number): Promise<void> {
     const upTo = nowMs + 1;
     const due: Array<[string, Entry, number]> = [];
-    for (const [key, e] of entries) {
-      if (!e.wantFrom.has(tag)) continue;
-      if (e.hi < upTo && e.hi >= nowMs - SITE_QUERY_MAX_SPAN_MS && nowMs - e.filledAtMs <= this.maxAgeMs * stagger(key)) due.push([key, e, this.versions.get(key) ?? 0]);
+    const dueSites: string[] = [];
+    for (const site of sites) {
+      const before = due.length;
+      for (const [key, e] of bySite.get(site) ?? []) {
+        if (!e.wantFrom.has(tag)) continue;
+        if (e.hi < upTo && e.hi >= nowMs - SITE_QUERY_MAX_SPAN_MS && nowMs - e.filledAtMs <= this.maxAgeMs * stagger(key)) due.push([key, e, this.versions.get(key) ?? 0]);
+      }
+      if (due.length > before) dueSites.push(site);
     }
     if (due.length === 0) return;
-    const rows = await this.query.siteReadings({ site, fromMs: Math.min(...due.map(([, e]) => e.hi)), toMs: upTo });
+    let fromMs = Infinity;
+    for (const [, e] of due) fromMs = Math.min(fromMs, e.hi);
+    const rows = await this.query.sitesReadings({ sites: dueSites, fromMs, toMs: upTo });
     const bySeries = new Map<string, Reading[]>();
     for (const r of rows) {
       const key = keyOf(r);
@@ -163,14 +170,18 @@ export class SeriesCache {
     const buckets = this.bucketCache.cycle(tag, nowMs);
     const sitesBrought = new Map<string, Promise<void>>();
     let bySite: Map<string, Array<[string, Entry]>> | null = null;
+    /** One query for these sites' held entries, awaited by each site's first read (a site not brought yet is brought on its own). */
+    const bringAll = (sites: readonly string[]): void => {
+      const fresh = sites.filter((site) => !sitesBrought.has(site));
+      if (fresh.length === 0) return;
+      // The entries grouped by site once per cycle: a scan per site would be sites × series.
+      bySite ??= groupBySite(this.entries);
+      const p = this.bringSites(fresh, bySite, tag, nowMs);
+      for (const site of fresh) sitesBrought.set(site, p);
+    };
     const bring = (site: string): Promise<void> => {
-      let p = sitesBrought.get(site);
-      if (!p) {
-        // The entries grouped by site once per cycle: a scan per site would be sites × series.
-        bySite ??= groupBySite(this.entries);
-        sitesBrought.set(site, (p = this.bringSite(site, bySite.get(site) ?? [], tag, nowMs)));
-      }
-      return p;
+      bringAll([site]);
+      return sitesBrought.get(site)!;
     };
     // Each site's newest reading per series, read once per cycle (one query per site): a series
     // whose newest reading is older than what is asked has nothing to fetch. Trusted for a series
@@ -301,17 +312,18 @@ export class SeriesCache {
     return {
       source,
       /**
-       * Sends the site queries that bring the cycle's held entries up to date for these sites now,
-       * all at once, rather than each when its site's first binding asks: the store then answers
-       * them while the cycle judges the sites before (a warm cycle is two small queries per site,
-       * and waiting for each in turn was about a third of its wall time in the profile). A query that fails is met again, and
-       * reported, by the binding that awaits it.
+       * Sends the queries that bring the cycle's held entries up to date for these sites now, one
+       * for all of them (readings, and the bucket cache's for buckets), rather than each when its
+       * site's first binding asks: the store then answers while the cycle judges (waiting for each
+       * in turn was about a third of a warm cycle's wall time in the profile, and a query per site
+       * scanned the same newest rows once per site). A query that fails is met again, and reported,
+       * by the bindings that await it.
        */
       prefetch: (sites) => {
-        for (const site of sites) {
-          bring(site).catch(() => {});
-          buckets.prefetch(site);
-        }
+        const list = [...sites];
+        bringAll(list);
+        for (const site of list) sitesBrought.get(site)!.catch(() => {});
+        buckets.prefetch(list);
       },
       end: () => {
         buckets.end();
