@@ -216,7 +216,7 @@ describe('SeriesCache', () => {
     };
     // The first cycle fills every room of the site with one query (the site held nothing yet).
     await ask(26 * H + 120_000);
-    expect(calls).toEqual({ siteBuckets: 1 });
+    expect(calls).toEqual({ sitesBuckets: 1 });
     reset();
     await ask(27 * H + 120_000);
     expect(calls).toEqual({ sitesBuckets: 1 });
@@ -230,7 +230,7 @@ describe('SeriesCache', () => {
     expect(cache.size().bucketSeries).toBe(rooms.length);
   });
 
-  it('brings the held readings and buckets of every site of a warm cycle up to date with one query each', async () => {
+  it('fills the buckets of every site of a first cycle with one query, and brings a warm cycle\'s readings and buckets up to date with one query each', async () => {
     const sites = ['office', 'annex', 'depot'];
     const onSite = (site: string, from: number, to: number, stepMs: number) => sensorPoints(from, to, stepMs).map((r) => ({ ...r, site }));
     const store = new MemoryQuery().add(sites.flatMap((site) => onSite(site, 0, 30 * H, 10 * 60_000)));
@@ -250,7 +250,10 @@ describe('SeriesCache', () => {
       }
       c.end();
     };
+    // The first cycle: one query fills the buckets of every site (none held anything yet).
     await ask(30 * H + 120_000);
+    expect(calls.sitesBuckets).toBe(1);
+    expect(calls.siteBuckets ?? 0).toBe(0);
     reset();
     const fresh = sites.flatMap((site) => onSite(site, 30 * H, 31 * H, 10 * 60_000));
     store.add(fresh);
