@@ -1,7 +1,7 @@
 import { listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { isQuantityName, type QuantityName } from '../../config/quantities.js';
 import type { Reading } from '../../model/reading.js';
-import { BUCKET_WIDTH_MS, type Bucket, type BucketQuery, type LatestValue, type ReadingQuery, type SeriesBucket, type SeriesSelector, type SiteBucketQuery, type SiteSelector, type SitesBucketQuery, type SiteSeriesBucket, type SitesSelector } from '../port.js';
+import { BUCKET_WIDTH_MS, type Bucket, type BucketQuery, type LatestValue, type ReadingQuery, type SiteLatestValue, type SeriesBucket, type SeriesSelector, type SiteBucketQuery, type SiteSelector, type SitesBucketQuery, type SiteSeriesBucket, type SitesSelector } from '../port.js';
 import { bucketSql, SITES_SUB_DAY_SQL } from './bucket-sql.js';
 import { READINGS_TABLE } from './schema.js';
 import { toNumber, tsParam } from './sql-values.js';
@@ -53,12 +53,17 @@ export class DuckDbQueries implements ReadingQuery {
   ) {}
 
   async latest(site: string): Promise<LatestValue[]> {
+    return (await this.sitesLatest([site])).map(({ site: _site, ...l }) => l);
+  }
+
+  async sitesLatest(sites: readonly string[]): Promise<SiteLatestValue[]> {
+    if (sites.length === 0) return [];
     const rows = await this.read(
-      `SELECT device, quantity, epoch_ms(max(ts)) AS ts_ms, arg_max(value, ts) AS value
-       FROM ${READINGS_TABLE} WHERE site = $1 GROUP BY device, quantity ORDER BY device, quantity`,
-      [site],
+      `SELECT site, device, quantity, epoch_ms(max(ts)) AS ts_ms, arg_max(value, ts) AS value
+       FROM ${READINGS_TABLE} WHERE site IN (SELECT unnest($1::VARCHAR[])) GROUP BY site, device, quantity ORDER BY site, device, quantity`,
+      [listValue([...sites])],
     );
-    return rows.map((row) => ({ device: String(row.device), quantity: quantityOf(row.quantity), tsMs: toNumber(row.ts_ms), value: toNumber(row.value) }));
+    return rows.map((row) => ({ site: String(row.site), device: String(row.device), quantity: quantityOf(row.quantity), tsMs: toNumber(row.ts_ms), value: toNumber(row.value) }));
   }
 
   /**
@@ -115,13 +120,18 @@ export class DuckDbQueries implements ReadingQuery {
     return rows.map(toBucket);
   }
 
-  async siteReadingsAtOrBefore(s: { site: string; atMs: number }): Promise<Reading[]> {
+  siteReadingsAtOrBefore(s: { site: string; atMs: number }): Promise<Reading[]> {
+    return this.sitesReadingsAtOrBefore({ sites: [s.site], atMs: s.atMs });
+  }
+
+  async sitesReadingsAtOrBefore(s: { sites: readonly string[]; atMs: number }): Promise<Reading[]> {
+    if (s.sites.length === 0) return [];
     const rows = await this.read(
-      `SELECT device, quantity, epoch_ms(max(ts)) AS ts_ms, arg_max(value, ts) AS value, arg_max(ts_from_server, ts) AS ts_from_server
-       FROM ${READINGS_TABLE} WHERE site = $1 AND ts <= $2 GROUP BY device, quantity ORDER BY device, quantity`,
-      [s.site, tsParam(s.atMs)],
+      `SELECT site, device, quantity, epoch_ms(max(ts)) AS ts_ms, arg_max(value, ts) AS value, arg_max(ts_from_server, ts) AS ts_from_server
+       FROM ${READINGS_TABLE} WHERE site IN (SELECT unnest($1::VARCHAR[])) AND ts <= $2 GROUP BY site, device, quantity ORDER BY site, device, quantity`,
+      [listValue([...s.sites]), tsParam(s.atMs)],
     );
-    return rows.map((row) => toReading(s.site, String(row.device), quantityOf(row.quantity), row));
+    return rows.map((row) => toReading(String(row.site), String(row.device), quantityOf(row.quantity), row));
   }
 
   async siteBuckets(q: SiteBucketQuery): Promise<SeriesBucket[]> {

@@ -4,7 +4,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { Reading } from '../../model/reading.js';
 import type { Logger } from '../../observability/logger.js';
 import { StoreUnavailableError } from '../errors.js';
-import type { Bucket, BucketQuery, DayMark, LatestValue, ReadingStore, RollupPart, SeriesBucket, SeriesSelector, SiteBucketQuery, SiteSelector, SitesBucketQuery, SiteSeriesBucket, SitesSelector, StoreHealth } from '../port.js';
+import type { Bucket, BucketQuery, DayMark, LatestValue, ReadingStore, RollupPart, SeriesBucket, SeriesSelector, SiteBucketQuery, SiteLatestValue, SiteSelector, SitesBucketQuery, SiteSeriesBucket, SitesSelector, StoreHealth } from '../port.js';
 import { connectionColumnReader, connectionReader, DuckDbQueries } from './duckdb-queries.js';
 import { CREATE_ROLLUPS, CREATE_ROLLUPS_INDEX, CREATE_ROLLUPS_STAGING, readDayMarks, readRollups, writeRollups } from './rollup-table.js';
 import { CREATE_READINGS, CREATE_STAGING, DELETE_REPLACED, INSERT_STAGED, READINGS_TABLE, STAGING_TABLE } from './schema.js';
@@ -187,6 +187,14 @@ export class DuckDbStore implements ReadingStore {
 
   latest(site: string): Promise<LatestValue[]> {
     return this.queries.latest(site);
+  }
+
+  sitesLatest(sites: readonly string[]): Promise<SiteLatestValue[]> {
+    return this.queries.sitesLatest(sites);
+  }
+
+  sitesReadingsAtOrBefore(selector: { sites: readonly string[]; atMs: number }): Promise<Reading[]> {
+    return this.queries.sitesReadingsAtOrBefore(selector);
   }
 
   readings(selector: SeriesSelector): Promise<Reading[]> {

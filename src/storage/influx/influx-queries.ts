@@ -1,6 +1,6 @@
 import type { QuantityName } from '../../config/quantities.js';
 import type { Reading } from '../../model/reading.js';
-import { BUCKET_WIDTH_MS, type Bucket, type BucketQuery, type LatestValue, type ReadingQuery, type SeriesBucket, type SeriesSelector, type SiteBucketQuery, type SiteSelector, type SitesBucketQuery, type SiteSeriesBucket, type SitesSelector } from '../port.js';
+import { BUCKET_WIDTH_MS, type Bucket, type BucketQuery, type LatestValue, type ReadingQuery, type SiteLatestValue, type SeriesBucket, type SeriesSelector, type SiteBucketQuery, type SiteSelector, type SitesBucketQuery, type SiteSeriesBucket, type SitesSelector } from '../port.js';
 import { seriesRows, type InfluxStatementResult } from './influx-http.js';
 import { quoteIdent, quoteString, tagConditions, timeLiteral, tzClause, widthLiteral } from './influxql.js';
 import { FIELD_TS_FROM_SERVER, FIELD_VALUE, tagValueProblem } from './schema.js';
@@ -88,16 +88,22 @@ export class InfluxQueries implements ReadingQuery {
   }
 
   async latest(site: string): Promise<LatestValue[]> {
-    if (unmatchable({ site })) return [];
-    const result = await this.run(`SELECT last(${VALUE}) FROM ${this.from}${this.where({ site })} GROUP BY "device", "quantity"`);
-    return (result.series ?? []).flatMap((series) =>
-      seriesRows(series).map((row) => ({
-        device: series.tags?.device ?? '',
-        quantity: (series.tags?.quantity ?? '') as QuantityName,
-        tsMs: row.time as number,
-        value: row.last as number,
-      })),
-    );
+    return (await this.sitesLatest([site])).map(({ site: _site, ...l }) => l);
+  }
+
+  async sitesLatest(sites: readonly string[]): Promise<SiteLatestValue[]> {
+    const groups: Array<{ site: string; items: SiteLatestValue[] }> = [];
+    for (const condition of siteConditions(sites)) {
+      const result = await this.run(`SELECT last(${VALUE}) FROM ${this.from} WHERE ${condition} GROUP BY "site", "device", "quantity"`);
+      for (const series of result.series ?? []) {
+        const site = series.tags?.site ?? '';
+        groups.push({
+          site,
+          items: seriesRows(series).map((row) => ({ site, device: series.tags?.device ?? '', quantity: (series.tags?.quantity ?? '') as QuantityName, tsMs: row.time as number, value: row.last as number })),
+        });
+      }
+    }
+    return bySite(groups);
   }
 
   /** Keyset paging on time (one series, so timestamps are unique): no OFFSET scans, no row limit hit. */
@@ -141,13 +147,21 @@ export class InfluxQueries implements ReadingQuery {
     return bySite(groups);
   }
 
+  siteReadingsAtOrBefore(sel: { site: string; atMs: number }): Promise<Reading[]> {
+    return this.sitesReadingsAtOrBefore({ sites: [sel.site], atMs: sel.atMs });
+  }
+
   /** last() per series; the flag is read beside it, from the same point (a selector keeps its point's other fields). */
-  async siteReadingsAtOrBefore(sel: { site: string; atMs: number }): Promise<Reading[]> {
-    if (unmatchable({ site: sel.site })) return [];
-    const q = `SELECT last(${VALUE}) AS ${VALUE}, ${TS_FROM_SERVER} FROM ${this.from}${this.where({ site: sel.site }, [`time <= ${timeLiteral(sel.atMs)}`])} GROUP BY "device", "quantity"`;
-    return ((await this.run(q)).series ?? []).flatMap((series) =>
-      toReadings({ site: sel.site, device: series.tags?.device ?? '', quantity: (series.tags?.quantity ?? '') as QuantityName }, seriesRows(series)),
-    );
+  async sitesReadingsAtOrBefore(sel: { sites: readonly string[]; atMs: number }): Promise<Reading[]> {
+    const groups: Array<{ site: string; items: Reading[] }> = [];
+    for (const condition of siteConditions(sel.sites)) {
+      const q = `SELECT last(${VALUE}) AS ${VALUE}, ${TS_FROM_SERVER} FROM ${this.from} WHERE ${condition} AND time <= ${timeLiteral(sel.atMs)} GROUP BY "site", "device", "quantity"`;
+      for (const series of (await this.run(q)).series ?? []) {
+        const site = series.tags?.site ?? '';
+        groups.push({ site, items: toReadings({ site, device: series.tags?.device ?? '', quantity: (series.tags?.quantity ?? '') as QuantityName }, seriesRows(series)) });
+      }
+    }
+    return bySite(groups);
   }
 
   async siteBuckets(query: SiteBucketQuery): Promise<SeriesBucket[]> {

@@ -1,7 +1,7 @@
 import type { Reading } from '../../model/reading.js';
 import type { Logger } from '../../observability/logger.js';
 import { StoreRejectedError, StoreUnavailableError } from '../errors.js';
-import type { Bucket, BucketQuery, DayMark, LatestValue, ReadingStore, RollupPart, SeriesBucket, SeriesSelector, SiteBucketQuery, SiteSelector, SitesBucketQuery, SiteSeriesBucket, SitesSelector, StoreHealth } from '../port.js';
+import type { Bucket, BucketQuery, DayMark, LatestValue, ReadingStore, RollupPart, SeriesBucket, SeriesSelector, SiteBucketQuery, SiteLatestValue, SiteSelector, SitesBucketQuery, SiteSeriesBucket, SitesSelector, StoreHealth } from '../port.js';
 import { IdentityIndex } from './identity-index.js';
 import { InfluxHttp, seriesRows } from './influx-http.js';
 import { InfluxQueries } from './influx-queries.js';
@@ -196,6 +196,14 @@ export class InfluxStore implements ReadingStore {
 
   latest(site: string): Promise<LatestValue[]> {
     return this.queries.latest(site);
+  }
+
+  sitesLatest(sites: readonly string[]): Promise<SiteLatestValue[]> {
+    return this.queries.sitesLatest(sites);
+  }
+
+  sitesReadingsAtOrBefore(selector: { sites: readonly string[]; atMs: number }): Promise<Reading[]> {
+    return this.queries.sitesReadingsAtOrBefore(selector);
   }
 
   readings(selector: SeriesSelector): Promise<Reading[]> {

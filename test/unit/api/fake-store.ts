@@ -1,8 +1,8 @@
-import { siteBucketsOf, sitesBucketsOf, sitesReadingsOf } from '../../helpers/site-buckets.js';
+import { siteBucketsOf, sitesBucketsOf, sitesLatestOf, sitesReadingsAtOrBeforeOf, sitesReadingsOf } from '../../helpers/site-buckets.js';
 import type { QuantityName } from '../../../src/config/quantities.js';
 import type { Reading } from '../../../src/model/reading.js';
 import { readingKey } from '../../../src/model/reading.js';
-import type { Bucket, BucketQuery, LatestValue, ReadingQuery, SeriesSelector, SiteSelector, SiteBucketQuery, SitesBucketQuery, SiteSeriesBucket, SitesSelector, SeriesBucket, StoreHealth } from '../../../src/storage/port.js';
+import type { Bucket, BucketQuery, LatestValue, ReadingQuery, SeriesSelector, SiteSelector, SiteBucketQuery, SitesBucketQuery, SiteSeriesBucket, SiteLatestValue, SitesSelector, SeriesBucket, StoreHealth } from '../../../src/storage/port.js';
 import { BUCKET_WIDTH_MS } from '../../../src/storage/port.js';
 
 /** Local midnight by brute force (hour steps), independent of src/api/local-time.ts so the two check each other. */
@@ -83,6 +83,14 @@ export class FakeStore implements ReadingQuery {
 
   sitesBuckets(q: SitesBucketQuery): Promise<SiteSeriesBucket[]> {
     return sitesBucketsOf(this, q);
+  }
+
+  sitesLatest(sites: readonly string[]): Promise<SiteLatestValue[]> {
+    return sitesLatestOf(this, sites);
+  }
+
+  sitesReadingsAtOrBefore(s: { sites: readonly string[]; atMs: number }): Promise<Reading[]> {
+    return sitesReadingsAtOrBeforeOf(this, s);
   }
 
   async siteReadings(s: SiteSelector): Promise<Reading[]> {

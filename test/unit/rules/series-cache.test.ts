@@ -110,7 +110,7 @@ describe('SeriesCache', () => {
   it('answers readings and readingAtOrBefore as the store does, reading only what is new', async () => {
     const store = new MemoryQuery().add(points(0, 100));
     let queries = 0;
-    const counting = { readings: (s: Parameters<MemoryQuery['readings']>[0]) => (queries++, store.readings(s)), readingAtOrBefore: (s: Parameters<MemoryQuery['readingAtOrBefore']>[0]) => (queries++, store.readingAtOrBefore(s)), buckets: store.buckets.bind(store), latest: store.latest.bind(store), siteReadings: (s: Parameters<MemoryQuery['siteReadings']>[0]) => (queries++, store.siteReadings(s)), siteReadingsAtOrBefore: (s: Parameters<MemoryQuery['siteReadingsAtOrBefore']>[0]) => (queries++, store.siteReadingsAtOrBefore(s)), siteBuckets: store.siteBuckets.bind(store), sitesReadings: (s: Parameters<MemoryQuery['sitesReadings']>[0]) => (queries++, store.sitesReadings(s)), sitesBuckets: store.sitesBuckets.bind(store) };
+    const counting = { readings: (s: Parameters<MemoryQuery['readings']>[0]) => (queries++, store.readings(s)), readingAtOrBefore: (s: Parameters<MemoryQuery['readingAtOrBefore']>[0]) => (queries++, store.readingAtOrBefore(s)), buckets: store.buckets.bind(store), latest: store.latest.bind(store), siteReadings: (s: Parameters<MemoryQuery['siteReadings']>[0]) => (queries++, store.siteReadings(s)), siteReadingsAtOrBefore: (s: Parameters<MemoryQuery['siteReadingsAtOrBefore']>[0]) => (queries++, store.siteReadingsAtOrBefore(s)), siteBuckets: store.siteBuckets.bind(store), sitesReadings: (s: Parameters<MemoryQuery['sitesReadings']>[0]) => (queries++, store.sitesReadings(s)), sitesBuckets: store.sitesBuckets.bind(store), sitesLatest: store.sitesLatest.bind(store), sitesReadingsAtOrBefore: (s: Parameters<MemoryQuery['sitesReadingsAtOrBefore']>[0]) => (queries++, store.sitesReadingsAtOrBefore(s)) };
     const cache = new SeriesCache(counting);
     const c1 = cache.cycle('hourly', 0);
     expect(await c1.source.readingAtOrBefore({ ...sel, atMs: 10 * H })).toEqual(await store.readingAtOrBefore({ ...sel, atMs: 10 * H }));
@@ -144,7 +144,7 @@ describe('SeriesCache', () => {
     // A write noted while a read is on its way: the read is answered but not kept.
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const slow = { readings: async (s: Parameters<MemoryQuery['readings']>[0]) => { await gate; return store.readings(s); }, readingAtOrBefore: store.readingAtOrBefore.bind(store), buckets: store.buckets.bind(store), latest: store.latest.bind(store), siteReadings: store.siteReadings.bind(store), siteReadingsAtOrBefore: store.siteReadingsAtOrBefore.bind(store), siteBuckets: store.siteBuckets.bind(store), sitesReadings: store.sitesReadings.bind(store), sitesBuckets: store.sitesBuckets.bind(store) };
+    const slow = { readings: async (s: Parameters<MemoryQuery['readings']>[0]) => { await gate; return store.readings(s); }, readingAtOrBefore: store.readingAtOrBefore.bind(store), buckets: store.buckets.bind(store), latest: store.latest.bind(store), siteReadings: store.siteReadings.bind(store), siteReadingsAtOrBefore: store.siteReadingsAtOrBefore.bind(store), siteBuckets: store.siteBuckets.bind(store), sitesReadings: store.sitesReadings.bind(store), sitesBuckets: store.sitesBuckets.bind(store), sitesLatest: store.sitesLatest.bind(store), sitesReadingsAtOrBefore: store.sitesReadingsAtOrBefore.bind(store) };
     const racing = new SeriesCache(slow);
     const c3 = racing.cycle('hourly', 0);
     const pending = c3.source.readings({ ...sel, fromMs: 0, toMs: 48 * H });
@@ -169,6 +169,8 @@ describe('SeriesCache', () => {
       siteBuckets: count('siteBuckets', store.siteBuckets.bind(store)),
       sitesReadings: count('sitesReadings', store.sitesReadings.bind(store)),
       sitesBuckets: count('sitesBuckets', store.sitesBuckets.bind(store)),
+      sitesLatest: count('sitesLatest', store.sitesLatest.bind(store)),
+      sitesReadingsAtOrBefore: count('sitesReadingsAtOrBefore', store.sitesReadingsAtOrBefore.bind(store)),
     };
     return { source, calls, reset: () => Object.keys(calls).forEach((k) => delete calls[k]) };
   }
@@ -191,7 +193,7 @@ describe('SeriesCache', () => {
     };
     // The site's first cycle: its four rooms, and the reading before the range, in two queries.
     await ask(20 * H, 19 * H);
-    expect(calls).toEqual({ siteReadings: 1, siteReadingsAtOrBefore: 1 });
+    expect(calls).toEqual({ sitesReadings: 1, sitesReadingsAtOrBefore: 1 });
     reset();
     // Ten minutes later, new readings of every room are stored and noted.
     const fresh = sensorPoints(20 * H, 20 * H + 10 * 60_000, 60_000);
@@ -230,7 +232,7 @@ describe('SeriesCache', () => {
     expect(cache.size().bucketSeries).toBe(rooms.length);
   });
 
-  it('fills the buckets of every site of a first cycle with one query, and brings a warm cycle\'s readings and buckets up to date with one query each', async () => {
+  it('fills the buckets and readings of every site of a first cycle with one query each, and brings a warm cycle\'s readings and buckets up to date with one query each', async () => {
     const sites = ['office', 'annex', 'depot'];
     const onSite = (site: string, from: number, to: number, stepMs: number) => sensorPoints(from, to, stepMs).map((r) => ({ ...r, site }));
     const store = new MemoryQuery().add(sites.flatMap((site) => onSite(site, 0, 30 * H, 10 * 60_000)));
@@ -254,6 +256,9 @@ describe('SeriesCache', () => {
     await ask(30 * H + 120_000);
     expect(calls.sitesBuckets).toBe(1);
     expect(calls.siteBuckets ?? 0).toBe(0);
+    // …and the readings of every site, with the reading before their range, with one query each.
+    expect(calls.sitesReadings).toBe(1);
+    expect(calls.sitesReadingsAtOrBefore).toBe(1);
     reset();
     const fresh = sites.flatMap((site) => onSite(site, 30 * H, 31 * H, 10 * 60_000));
     store.add(fresh);
