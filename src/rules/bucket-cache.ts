@@ -25,11 +25,14 @@ interface BucketEntry {
 /** How far behind the cycle's clock an entry may end and still be brought up to date by its site's query. */
 const SITE_QUERY_MAX_SPAN_MS = 3 * 3_600_000;
 /**
- * Sites filled by one query on a first cycle: a week of hourly buckets of 20 sites of 80 series is
- * about 270,000 buckets answered at once (the store's scan costs about the same for 1 or 100 sites;
- * the answer's objects grow with the sites).
+ * Sites filled by one query on a first cycle: the store's scan of the week costs about the same
+ * for 1 site or 20, but the answer is held whole before it is sorted into entries (a week of 80
+ * series is about 13,000 buckets a site). In bench:rules-cycle 5 gave the cold hourly cycle of 20
+ * (24.2 s and 24.8 s, against 35.8 s one site at a time, load 4-5), and the cycles' peak RSS was
+ * 1,143 MB with 5 against 1,244 MB with 20 (one run each, load 1-2; 939 MB before the multi-site
+ * reads, where the RSS also grows over the warm cycles: not only this answer).
  */
-const FILL_SITES_PER_QUERY = 20;
+const FILL_SITES_PER_QUERY = 5;
 
 const seriesKey = (s: { site: string; device: string; quantity: string }, width: string) => `${s.site}\u0000${s.device}\u0000${s.quantity}\u0000${width}`;
 
