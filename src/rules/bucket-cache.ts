@@ -2,8 +2,8 @@ import type { Reading } from '../model/reading.js';
 import { groupBySite, stagger } from './cache-entries.js';
 import { BUCKET_WIDTH_MS, type Bucket, type BucketQuery, type ReadingQuery, type SubDayWidth } from '../storage/port.js';
 
-/** What the bucket cache reads: a series' buckets, or every series of a site at once. */
-export type BucketSource = Pick<ReadingQuery, 'buckets' | 'siteBuckets'>;
+/** What the bucket cache reads: a series' buckets, or every series of a site, or of several, at once. */
+export type BucketSource = Pick<ReadingQuery, 'buckets' | 'siteBuckets' | 'sitesBuckets'>;
 
 /** Values kept per bucket after its start, in this order (a packed array of doubles: 48 bytes a bucket). */
 const FIELDS = 6;
@@ -24,6 +24,15 @@ interface BucketEntry {
 
 /** How far behind the cycle's clock an entry may end and still be brought up to date by its site's query. */
 const SITE_QUERY_MAX_SPAN_MS = 3 * 3_600_000;
+/**
+ * Sites filled by one query on a first cycle: the store's scan of the week costs about the same
+ * for 1 site or 20, but the answer is held whole before it is sorted into entries (a week of 80
+ * series is about 13,000 buckets a site). In bench:rules-cycle 5 gave the cold hourly cycle of 20
+ * (24.2 s and 24.8 s, against 35.8 s one site at a time, load 4-5), and the cycles' peak RSS was
+ * 1,143 MB with 5 against 1,244 MB with 20 (one run each, load 1-2; 939 MB before the multi-site
+ * reads, where the RSS also grows over the warm cycles: not only this answer).
+ */
+const FILL_SITES_PER_QUERY = 5;
 
 const seriesKey = (s: { site: string; device: string; quantity: string }, width: string) => `${s.site}\u0000${s.device}\u0000${s.quantity}\u0000${width}`;
 
@@ -92,32 +101,40 @@ export class BucketCache {
     return { series: this.entries.size, buckets };
   }
 
-  cycle(tag: string, nowMs: number): { buckets(q: BucketQuery): Promise<Bucket[]>; hourlyMeans(q: BucketQuery & { every: '1h' }, values: Float64Array): Promise<void>; prefetch(site: string): void; end(): void } {
+  cycle(tag: string, nowMs: number): { buckets(q: BucketQuery): Promise<Bucket[]>; hourlyMeans(q: BucketQuery & { every: '1h' }, values: Float64Array): Promise<void>; prefetch(sites: readonly string[]): void; end(): void } {
     const wanted = new Map<string, number>();
     const sitesBrought = new Map<string, Promise<void>>();
     // The entries grouped by site once per cycle: a scan per site would be sites × series.
     let bySite: Map<string, Array<[string, BucketEntry]>> | null = null;
 
-    /** Brings every entry of the site that this cadence read last cycle up to the last complete bucket, in one query. */
-    const bringSite = (site: string, width: SubDayWidth): Promise<void> => {
-      const tagKey = `${site}\u0000${width}`;
-      let p = sitesBrought.get(tagKey);
-      if (p) return p;
-      p = (async () => {
-        const widthMs = BUCKET_WIDTH_MS[width];
-        const upTo = Math.floor(nowMs / widthMs) * widthMs;
-        const due: Array<[string, BucketEntry, number]> = [];
-        bySite ??= groupBySite(this.entries);
+    /**
+     * Brings every entry of these sites that this cadence read last cycle up to the last complete
+     * bucket, in one query for all of them (a query per site scanned the same newest rows each time).
+     */
+    const bringSites = (sites: readonly string[], width: SubDayWidth): void => {
+      const fresh = sites.filter((site) => !sitesBrought.has(`${site}\u0000${width}`));
+      if (fresh.length === 0) return;
+      const widthMs = BUCKET_WIDTH_MS[width];
+      const upTo = Math.floor(nowMs / widthMs) * widthMs;
+      const due: Array<[string, BucketEntry, number]> = [];
+      const dueSites: string[] = [];
+      bySite ??= groupBySite(this.entries);
+      for (const site of fresh) {
+        const before = due.length;
         for (const [key, e] of bySite.get(site) ?? []) {
           if (e.width !== width || !e.wantFrom.has(tag)) continue;
           if (e.hi < upTo && e.hi >= nowMs - SITE_QUERY_MAX_SPAN_MS) due.push([key, e, this.versions.get(key) ?? 0]);
         }
+        if (due.length > before) dueSites.push(site);
+      }
+      const p = (async () => {
         if (due.length === 0) return;
-        const fromMs = Math.min(...due.map(([, e]) => e.hi));
-        const rows = await this.store.siteBuckets({ site, fromMs, toMs: upTo, every: width });
+        let fromMs = Infinity;
+        for (const [, e] of due) fromMs = Math.min(fromMs, e.hi);
+        const rows = await this.store.sitesBuckets({ sites: dueSites, fromMs, toMs: upTo, every: width });
         const bySeries = new Map<string, Bucket[]>();
         for (const b of rows) {
-          const key = seriesKey({ site, device: b.device, quantity: b.quantity }, width);
+          const key = seriesKey(b, width);
           const list = bySeries.get(key);
           if (list) list.push(b);
           else bySeries.set(key, [b]);
@@ -129,31 +146,51 @@ export class BucketCache {
           e.hi = upTo;
         }
       })();
-      sitesBrought.set(tagKey, p);
-      return p;
+      for (const site of fresh) sitesBrought.set(`${site}\u0000${width}`, p);
+    };
+    const bringSite = (site: string, width: SubDayWidth): Promise<void> => {
+      bringSites([site], width);
+      return sitesBrought.get(`${site}\u0000${width}`)!;
     };
 
     /** Entries a site-wide fill made for series no rule asked for yet: dropped at the cycle's end unless asked. */
     const filledUnasked = new Set<string>();
     const sitesFilled = new Map<string, Promise<void>>();
+    /** The sites of the cycle (its prefetch): a first fill takes the others that hold nothing yet along. */
+    let cycleSites: readonly string[] = [];
+    /** Sites (and width) a fill of this cycle took, whatever its range: never filled twice. */
+    const filledSites = new Set<string>();
+    const holdsNothing = (site: string, width: SubDayWidth) => {
+      if (filledSites.has(`${site}\u0000${width}`)) return false;
+      // Held when the cycle began (grouped once per cycle), or read on its own since.
+      bySite ??= groupBySite(this.entries);
+      return !(bySite.get(site) ?? []).some(([, e]) => e.width === width);
+    };
     /**
-     * The first cycle of a site (nothing held for it, as after a start): one `siteBuckets` query
-     * for the range the first binding asks fills every series of the site, since the site's other
-     * bindings of the same rule ask the same range (their first judgement starts at the same
-     * catch-up floor). A series asking another range reads it on its own.
+     * The first cycle of a site (nothing held for it, as after a start): one query for the range
+     * the first binding asks fills every series of the site, since the site's other bindings of
+     * the same rule ask the same range (their first judgement starts at the same catch-up floor).
+     * So do the cycle's other sites that hold nothing yet, up to FILL_SITES_PER_QUERY in the same
+     * query: a query per site scanned the same week of every site's rows each time (100 of them,
+     * ~140 ms each, were a third of a cold hourly cycle's store time in bench:rules-cycle). A series
+     * asking another range reads it on its own.
      */
     const fillSite = (q: BucketQuery & { every: SubDayWidth }): Promise<void> => {
-      const fillKey = `${q.site}\u0000${q.every}\u0000${q.fromMs}\u0000${q.toMs}`;
-      let p = sitesFilled.get(fillKey);
-      if (p) return p;
-      p = (async () => {
-        const prefix = `${q.site}\u0000`;
-        for (const key of this.entries.keys()) if (key.startsWith(prefix) && key.endsWith(`\u0000${q.every}`)) return;
+      const fillKey = (site: string) => `${site}\u0000${q.every}\u0000${q.fromMs}\u0000${q.toMs}`;
+      const known = sitesFilled.get(fillKey(q.site));
+      if (known) return known;
+      if (!holdsNothing(q.site, q.every)) return Promise.resolve();
+      const sites = [q.site];
+      for (const site of cycleSites) {
+        if (sites.length >= FILL_SITES_PER_QUERY) break;
+        if (site !== q.site && !sitesFilled.has(fillKey(site)) && holdsNothing(site, q.every)) sites.push(site);
+      }
+      const p = (async () => {
         const writes = this.writes;
-        const rows = await this.store.siteBuckets({ site: q.site, fromMs: q.fromMs, toMs: q.toMs, every: q.every });
+        const rows = await this.store.sitesBuckets({ sites, fromMs: q.fromMs, toMs: q.toMs, every: q.every });
         if (this.writes !== writes) return;
         for (const b of rows) {
-          const key = seriesKey({ site: q.site, device: b.device, quantity: b.quantity }, q.every);
+          const key = seriesKey(b, q.every);
           let e = this.entries.get(key);
           if (!e) {
             e = { width: q.every, lo: q.fromMs, hi: q.toMs, starts: [], fields: [], wantFrom: new Map(), filledAtMs: nowMs };
@@ -163,7 +200,10 @@ export class BucketCache {
           if (filledUnasked.has(key)) append(e, b);
         }
       })();
-      sitesFilled.set(fillKey, p);
+      for (const site of sites) {
+        sitesFilled.set(fillKey(site), p);
+        filledSites.add(`${site}\u0000${q.every}`);
+      }
       return p;
     };
 
@@ -237,9 +277,11 @@ export class BucketCache {
     return {
       buckets,
       hourlyMeans,
-      /** Sends the site's query for what its held hourly entries miss now (SeriesCache.cycle's prefetch). */
-      prefetch: (site) => {
-        bringSite(site, '1h').catch(() => {});
+      /** Sends the one query for what these sites' held hourly entries miss now (SeriesCache.cycle's prefetch). */
+      prefetch: (sites) => {
+        cycleSites = sites;
+        bringSites(sites, '1h');
+        for (const site of sites) sitesBrought.get(`${site}\u0000${'1h'}`)!.catch(() => {});
       },
       end: () => {
         for (const key of filledUnasked) if (!wanted.has(key)) this.entries.delete(key);

@@ -15,12 +15,14 @@ export type RuleReadingSource = Pick<ReadingQuery, 'readings' | 'readingAtOrBefo
  * What the cache reads: the same, each site's newest readings (to skip series with nothing new),
  * and a whole site's new readings and buckets in one query each.
  */
-export type CacheReadingSource = RuleReadingSource & Pick<ReadingQuery, 'latest' | 'siteReadings' | 'siteReadingsAtOrBefore' | 'siteBuckets'>;
+export type CacheReadingSource = RuleReadingSource & Pick<ReadingQuery, 'sitesLatest' | 'sitesReadings' | 'sitesReadingsAtOrBefore' | 'siteBuckets' | 'sitesBuckets'>;
 
 /** How far behind the cycle's clock an entry may end and still be brought up to date by its site's query. */
 const SITE_QUERY_MAX_SPAN_MS = 3 * 3_600_000;
 /** Longest range a site's first cycle reads for all its series at once: the live rules' 24 h catch-up, and some. */
 const SITE_FILL_MAX_SPAN_MS = 26 * 3_600_000;
+/** Sites filled by one pair of queries on a first cycle: a day of readings of 20 sites of 80 series is about 40,000 readings. */
+const FILL_SITES_PER_QUERY = 20;
 
 type SeriesRef = Pick<Reading, 'site' | 'device' | 'quantity'>;
 
@@ -124,20 +126,27 @@ export class SeriesCache {
   }
 
   /**
-   * Brings every entry of the site that this cadence read in its last cycle up to `nowMs`, with
-   * one `siteReadings` query from the earliest of their ends: a warm cycle then reads one query
-   * per site instead of one per series. An entry overtaken by a write noted meanwhile is left to
-   * `cover`, which reads it on its own.
+   * Brings every entry of these sites that this cadence read in its last cycle up to `nowMs`, with
+   * one `sitesReadings` query from the earliest of their ends: a warm cycle then reads one query
+   * for all its sites instead of one per series (or one per site: 100 scans of the same newest
+   * rows). An entry overtaken by a write noted meanwhile is left to `cover`, which reads it on its own.
    */
-  private async bringSite(site: string, entries: ReadonlyArray<[string, Entry]>, tag: string, nowMs: number): Promise<void> {
+  private async bringSites(sites: readonly string[], bySite: ReadonlyMap<string, ReadonlyArray<[string, Entry]>>, tag: string, nowMs: number): Promise<void> {
     const upTo = nowMs + 1;
     const due: Array<[string, Entry, number]> = [];
-    for (const [key, e] of entries) {
-      if (!e.wantFrom.has(tag)) continue;
-      if (e.hi < upTo && e.hi >= nowMs - SITE_QUERY_MAX_SPAN_MS && nowMs - e.filledAtMs <= this.maxAgeMs * stagger(key)) due.push([key, e, this.versions.get(key) ?? 0]);
+    const dueSites: string[] = [];
+    for (const site of sites) {
+      const before = due.length;
+      for (const [key, e] of bySite.get(site) ?? []) {
+        if (!e.wantFrom.has(tag)) continue;
+        if (e.hi < upTo && e.hi >= nowMs - SITE_QUERY_MAX_SPAN_MS && nowMs - e.filledAtMs <= this.maxAgeMs * stagger(key)) due.push([key, e, this.versions.get(key) ?? 0]);
+      }
+      if (due.length > before) dueSites.push(site);
     }
     if (due.length === 0) return;
-    const rows = await this.query.siteReadings({ site, fromMs: Math.min(...due.map(([, e]) => e.hi)), toMs: upTo });
+    let fromMs = Infinity;
+    for (const [, e] of due) fromMs = Math.min(fromMs, e.hi);
+    const rows = await this.query.sitesReadings({ sites: dueSites, fromMs, toMs: upTo });
     const bySeries = new Map<string, Reading[]>();
     for (const r of rows) {
       const key = keyOf(r);
@@ -163,52 +172,74 @@ export class SeriesCache {
     const buckets = this.bucketCache.cycle(tag, nowMs);
     const sitesBrought = new Map<string, Promise<void>>();
     let bySite: Map<string, Array<[string, Entry]>> | null = null;
-    const bring = (site: string): Promise<void> => {
-      let p = sitesBrought.get(site);
-      if (!p) {
-        // The entries grouped by site once per cycle: a scan per site would be sites × series.
-        bySite ??= groupBySite(this.entries);
-        sitesBrought.set(site, (p = this.bringSite(site, bySite.get(site) ?? [], tag, nowMs)));
-      }
-      return p;
+    /** One query for these sites' held entries, awaited by each site's first read (a site not brought yet is brought on its own). */
+    const bringAll = (sites: readonly string[]): void => {
+      const fresh = sites.filter((site) => !sitesBrought.has(site));
+      if (fresh.length === 0) return;
+      // The entries grouped by site once per cycle: a scan per site would be sites × series.
+      bySite ??= groupBySite(this.entries);
+      const p = this.bringSites(fresh, bySite, tag, nowMs);
+      for (const site of fresh) sitesBrought.set(site, p);
     };
-    // Each site's newest reading per series, read once per cycle (one query per site): a series
-    // whose newest reading is older than what is asked has nothing to fetch. Trusted for a series
-    // only if no write of it was noted since the query was sent (a write is noted once durable,
-    // so one noted before was visible to the query).
-    const latestBySite = new Map<string, Promise<{ seq: number; newest: Map<string, { tsMs: number; value: number }> }>>();
+    const bring = (site: string): Promise<void> => {
+      bringAll([site]);
+      return sitesBrought.get(site)!;
+    };
+    /** The sites of the cycle (its prefetch): a site's first query for newest readings or a fill takes the others along. */
+    let cycleSites: readonly string[] = [];
+    // Each site's newest reading per series, read once per cycle (one query for the cycle's sites:
+    // each site's own was a scan of its whole history): a series whose newest reading is older
+    // than what is asked has nothing to fetch. Trusted for a series only if no write of it was
+    // noted since the query was sent (a write is noted once durable, so one noted before was
+    // visible to the query).
+    type Newest = { seq: number; newest: Map<string, { tsMs: number; value: number }> };
+    const latestBySite = new Map<string, Promise<Newest>>();
     const newest = async (s: SeriesRef): Promise<{ tsMs: number; value: number } | null | undefined> => {
-      let p = latestBySite.get(s.site);
-      if (!p) {
+      if (!latestBySite.has(s.site)) {
+        const sites = [s.site, ...cycleSites.filter((site) => site !== s.site && !latestBySite.has(site))];
         const seq = this.seq;
-        p = this.query.latest(s.site).then((list) => ({ seq, newest: new Map(list.map((l) => [keyOf({ site: s.site, device: l.device, quantity: l.quantity }), { tsMs: l.tsMs, value: l.value }])) }));
-        latestBySite.set(s.site, p);
+        const all = this.query.sitesLatest(sites).then((list): Newest => ({ seq, newest: new Map(list.map((l) => [keyOf(l), { tsMs: l.tsMs, value: l.value }])) }));
+        for (const site of sites) latestBySite.set(site, all);
       }
-      const snapshot = await p;
+      const snapshot = await latestBySite.get(s.site)!;
       // undefined: unknown (written since); null: the series has no reading at all.
       return (this.notedSeq.get(keyOf(s)) ?? -1) > snapshot.seq ? undefined : (snapshot.newest.get(keyOf(s)) ?? null);
     };
     /** Entries a site-wide fill made for series no rule asked for yet: dropped at the cycle's end unless asked. */
     const filledUnasked = new Set<string>();
     const sitesFilled = new Map<string, Promise<void>>();
+    /** A site this cadence read nothing of in its last cycle (as after a start): a fill may take it. */
+    const firstCycleOf = (site: string) => {
+      bySite ??= groupBySite(this.entries);
+      return !(bySite.get(site) ?? []).some(([, e]) => e.wantFrom.has(tag));
+    };
     /**
-     * A cadence's first cycle of a site (as after a start): the range the first
-     * binding asks, and the reading before it, for every series of the site in two queries, since
-     * the site's other live bindings ask the same range (their first judgement starts at the same
-     * catch-up floor). Only for short ranges: a site's every series over weeks would be a lot to hold.
+     * A cadence's first cycle of a site (as after a start): the range the first binding asks, and
+     * the reading before it, for every series of the site in two queries, since the site's other
+     * live bindings ask the same range (their first judgement starts at the same catch-up floor);
+     * the cycle's other sites in their first cycle too, up to FILL_SITES_PER_QUERY in the same two
+     * queries, since theirs start at the same floor. Only for short ranges: every series of a site
+     * over weeks would be a lot to hold.
      */
     const fillSite = (s: SeriesRef, fromMs: number, toMs: number): Promise<void> => {
-      let p = sitesFilled.get(s.site);
-      if (p) return p;
-      p = (async () => {
-        bySite ??= groupBySite(this.entries);
-        // Only on this cadence's first cycle for the site (a start): later, a series missing here
-        // and there is read on its own, not the whole site again.
-        if ((bySite.get(s.site) ?? []).some(([, e]) => e.wantFrom.has(tag)) || toMs - fromMs > SITE_FILL_MAX_SPAN_MS) return;
+      const known = sitesFilled.get(s.site);
+      if (known) return known;
+      // Only on this cadence's first cycle for the site (a start): later, a series missing here
+      // and there is read on its own, not the whole site again.
+      if (!firstCycleOf(s.site) || toMs - fromMs > SITE_FILL_MAX_SPAN_MS) {
+        sitesFilled.set(s.site, Promise.resolve());
+        return Promise.resolve();
+      }
+      const sites = [s.site];
+      for (const site of cycleSites) {
+        if (sites.length >= FILL_SITES_PER_QUERY) break;
+        if (site !== s.site && !sitesFilled.has(site) && firstCycleOf(site)) sites.push(site);
+      }
+      const p = (async () => {
         const seq = this.seq;
         // From one ms earlier: the inputs ask the reading before their range next (readingAtOrBefore(from - 1)).
         const lo = fromMs - 1;
-        const [rows, befores] = await Promise.all([this.query.siteReadings({ site: s.site, fromMs: lo, toMs }), this.query.siteReadingsAtOrBefore({ site: s.site, atMs: lo - 1 })]);
+        const [rows, befores] = await Promise.all([this.query.sitesReadings({ sites, fromMs: lo, toMs }), this.query.sitesReadingsAtOrBefore({ sites, atMs: lo - 1 })]);
         if (this.seq !== seq) return;
         const make = (r: Reading): Entry => {
           const key = keyOf(r);
@@ -228,7 +259,7 @@ export class SeriesCache {
           e.values.push(r.value);
         }
       })();
-      sitesFilled.set(s.site, p);
+      for (const site of sites) sitesFilled.set(site, p);
       return p;
     };
 
@@ -301,17 +332,19 @@ export class SeriesCache {
     return {
       source,
       /**
-       * Sends the site queries that bring the cycle's held entries up to date for these sites now,
-       * all at once, rather than each when its site's first binding asks: the store then answers
-       * them while the cycle judges the sites before (a warm cycle is two small queries per site,
-       * and waiting for each in turn was about a third of its wall time in the profile). A query that fails is met again, and
-       * reported, by the binding that awaits it.
+       * Sends the queries that bring the cycle's held entries up to date for these sites now, one
+       * for all of them (readings, and the bucket cache's for buckets), rather than each when its
+       * site's first binding asks: the store then answers while the cycle judges (waiting for each
+       * in turn was about a third of a warm cycle's wall time in the profile, and a query per site
+       * scanned the same newest rows once per site). A query that fails is met again, and reported,
+       * by the bindings that await it.
        */
       prefetch: (sites) => {
-        for (const site of sites) {
-          bring(site).catch(() => {});
-          buckets.prefetch(site);
-        }
+        const list = [...sites];
+        cycleSites = list;
+        bringAll(list);
+        for (const site of list) sitesBrought.get(site)!.catch(() => {});
+        buckets.prefetch(list);
       },
       end: () => {
         buckets.end();

@@ -1,7 +1,7 @@
-import { siteBucketsOf } from '../helpers/site-buckets.js';
+import { siteBucketsOf, sitesBucketsOf, sitesLatestOf, sitesReadingsAtOrBeforeOf, sitesReadingsOf } from '../helpers/site-buckets.js';
 import type { QuantityName } from '../../src/config/quantities.js';
 import { readingKey, type Reading } from '../../src/model/reading.js';
-import { BUCKET_WIDTH_MS, type Bucket, type BucketQuery, type LatestValue, type ReadingQuery, type SeriesSelector, type SiteSelector, type SiteBucketQuery, type SeriesBucket, type StoreHealth } from '../../src/storage/port.js';
+import { BUCKET_WIDTH_MS, type Bucket, type BucketQuery, type LatestValue, type ReadingQuery, type SeriesSelector, type SiteSelector, type SiteBucketQuery, type SitesBucketQuery, type SiteSeriesBucket, type SiteLatestValue, type SitesSelector, type SeriesBucket, type StoreHealth } from '../../src/storage/port.js';
 
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
 const midnights = new Map<string, number>();
@@ -70,6 +70,22 @@ export class MemoryStore implements ReadingQuery {
 
   async siteBuckets(q: SiteBucketQuery): Promise<SeriesBucket[]> {
     return siteBucketsOf(await this.siteReadings(q), q);
+  }
+
+  sitesReadings(s: SitesSelector): Promise<Reading[]> {
+    return sitesReadingsOf(this, s);
+  }
+
+  sitesBuckets(q: SitesBucketQuery): Promise<SiteSeriesBucket[]> {
+    return sitesBucketsOf(this, q);
+  }
+
+  sitesLatest(sites: readonly string[]): Promise<SiteLatestValue[]> {
+    return sitesLatestOf(this, sites);
+  }
+
+  sitesReadingsAtOrBefore(s: { sites: readonly string[]; atMs: number }): Promise<Reading[]> {
+    return sitesReadingsAtOrBeforeOf(this, s);
   }
 
   async siteReadings(s: SiteSelector): Promise<Reading[]> {

@@ -1,5 +1,5 @@
 import type { Reading } from '../../src/model/reading.js';
-import { BUCKET_WIDTH_MS, type SeriesBucket, type SiteBucketQuery } from '../../src/storage/port.js';
+import { BUCKET_WIDTH_MS, type ReadingQuery, type SeriesBucket, type SiteBucketQuery, type SiteLatestValue, type SitesBucketQuery, type SiteSeriesBucket, type SitesSelector } from '../../src/storage/port.js';
 
 /** siteBuckets of the in-memory fakes: epoch-aligned buckets of readings ordered by series then time. */
 export function siteBucketsOf(readings: readonly Reading[], q: SiteBucketQuery): SeriesBucket[] {
@@ -21,5 +21,37 @@ export function siteBucketsOf(readings: readonly Reading[], q: SiteBucketQuery):
     cur.last = r.value;
   }
   if (cur) out.push({ ...cur, mean: sum / cur.count });
+  return out;
+}
+
+type SiteQueries = Pick<ReadingQuery, 'siteReadings' | 'siteBuckets'>;
+
+/** sitesReadings of the in-memory fakes: their siteReadings, site after site. */
+export async function sitesReadingsOf(q: SiteQueries, s: SitesSelector): Promise<Reading[]> {
+  const out: Reading[] = [];
+  for (const site of new Set(s.sites)) out.push(...(await q.siteReadings({ site, fromMs: s.fromMs, toMs: s.toMs })));
+  return out;
+}
+
+/** sitesBuckets of the in-memory fakes: their siteBuckets, site after site, each bucket with its site. */
+export async function sitesBucketsOf(q: SiteQueries, s: SitesBucketQuery): Promise<SiteSeriesBucket[]> {
+  const out: SiteSeriesBucket[] = [];
+  for (const site of new Set(s.sites)) for (const b of await q.siteBuckets({ site, fromMs: s.fromMs, toMs: s.toMs, every: s.every })) out.push({ site, ...b });
+  return out;
+}
+
+type SiteLookups = Pick<ReadingQuery, 'latest' | 'siteReadingsAtOrBefore'>;
+
+/** sitesLatest of the in-memory fakes: their latest, site after site, each value with its site. */
+export async function sitesLatestOf(q: SiteLookups, sites: readonly string[]): Promise<SiteLatestValue[]> {
+  const out: SiteLatestValue[] = [];
+  for (const site of new Set(sites)) for (const l of await q.latest(site)) out.push({ site, ...l });
+  return out;
+}
+
+/** sitesReadingsAtOrBefore of the in-memory fakes: their siteReadingsAtOrBefore, site after site. */
+export async function sitesReadingsAtOrBeforeOf(q: SiteLookups, s: { sites: readonly string[]; atMs: number }): Promise<Reading[]> {
+  const out: Reading[] = [];
+  for (const site of new Set(s.sites)) out.push(...(await q.siteReadingsAtOrBefore({ site, atMs: s.atMs })));
   return out;
 }

@@ -339,6 +339,50 @@ export function describeStorageContract(label: string, makeStore: () => Promise<
       expect(await store.siteBuckets({ site: uniqueSite('site-buckets-none'), fromMs, toMs, every: '1h' })).toEqual([]);
     });
 
+    it('reads, buckets and finds the latest and at-or-before readings of several sites in one call each, as the one-site calls do, grouped by site', async () => {
+      const sites = [uniqueSite('sites-a'), uniqueSite("sites-b'quote"), uniqueSite('sites-c')];
+      const left = uniqueSite('sites-not-asked');
+      const data = sites.flatMap((site, k) => [irregularSeries(site, 'a', 'power_w', 31 + k), irregularSeries(site, 'b', 'energy_kwh', 41 + k)].flat());
+      await store.write([...data, ...irregularSeries(left, 'a', 'power_w', 51)]);
+      const fromMs = T0 + 2 * HOUR_MS;
+      const toMs = T0 + 20 * HOUR_MS;
+      // The third site is asked twice and one site has no readings: each is answered once, the empty one with nothing.
+      const asked = [sites[1]!, sites[0]!, uniqueSite('sites-none'), sites[2]!, sites[0]!];
+      const got = await store.sitesReadings({ sites: asked, fromMs, toMs });
+      const siteOrder = got.map((r) => r.site).filter((site, i, all) => i === 0 || all[i - 1] !== site);
+      expect([...siteOrder].sort()).toEqual([...sites].sort());
+      for (const site of sites) {
+        expect(got.filter((r) => r.site === site)).toEqual(await store.siteReadings({ site, fromMs, toMs }));
+      }
+      expect(got.some((r) => r.site === left)).toBe(false);
+      const buckets = await store.sitesBuckets({ sites: asked, fromMs, toMs, every: '1h' });
+      expect([...buckets.map((b) => b.site).filter((site, i, all) => i === 0 || all[i - 1] !== site)].sort()).toEqual([...sites].sort());
+      for (const site of sites) {
+        const mine = buckets.filter((b) => b.site === site).map(({ site: _s, ...b }) => b);
+        expect(mine.length).toBeGreaterThan(0);
+        expect(mine).toEqual(await store.siteBuckets({ site, fromMs, toMs, every: '1h' }));
+      }
+      // The newest value and the reading at or before an instant of every series, for several sites at once.
+      const latest = await store.sitesLatest(asked);
+      expect([...latest.map((l) => l.site).filter((site, i, all) => i === 0 || all[i - 1] !== site)].sort()).toEqual([...sites].sort());
+      const byName = (a: { device: string; quantity: string }, b: { device: string; quantity: string }) => `${a.device}/${a.quantity}`.localeCompare(`${b.device}/${b.quantity}`);
+      for (const site of sites) {
+        expect(latest.filter((l) => l.site === site).map(({ site: _s, ...l }) => l).sort(byName)).toEqual((await store.latest(site)).sort(byName));
+      }
+      const atMs = T0 + 10 * HOUR_MS;
+      const before = await store.sitesReadingsAtOrBefore({ sites: asked, atMs });
+      expect(before.length).toBeGreaterThan(0);
+      for (const site of sites) {
+        expect(before.filter((r) => r.site === site).sort(byName)).toEqual((await store.siteReadingsAtOrBefore({ site, atMs })).sort(byName));
+      }
+      expect(before.some((r) => r.site === left) || latest.some((l) => l.site === left)).toBe(false);
+      expect(await store.sitesLatest([])).toEqual([]);
+      expect(await store.sitesReadingsAtOrBefore({ sites: [], atMs })).toEqual([]);
+      expect(await store.sitesReadings({ sites: [], fromMs, toMs })).toEqual([]);
+      expect(await store.sitesBuckets({ sites: [], fromMs, toMs, every: '1h' })).toEqual([]);
+      expect(await store.sitesReadings({ sites, fromMs: toMs, toMs })).toEqual([]);
+    });
+
     it('stores ids with quotes, backslashes, commas, spaces and SQL text verbatim', async () => {
       const nasty = [
         `it's "quoted"`,

@@ -49,16 +49,19 @@ FROM (
 GROUP BY start_ms
 ORDER BY start_ms`;
 
-/** SUB_DAY_SQL for every series of a site: $1 site, $2 from, $3 to, $4 width in ms. */
-export const SITE_SUB_DAY_SQL = `
-SELECT device, quantity, start_ms, ${AGGREGATES}
+/** SUB_DAY_SQL for every series of several sites: $1 the site ids (VARCHAR[]), $2 from, $3 to, $4 width in ms. */
+export const SITES_SUB_DAY_SQL = `
+SELECT site, device, quantity, start_ms::DOUBLE AS start_ms, n::DOUBLE AS n, mean, min, max, first, last
 FROM (
-  SELECT device, quantity, ${floorMs('$4::BIGINT')} AS start_ms, ts, value
-  FROM ${READINGS_TABLE}
-  WHERE site = $1 AND ts >= $2 AND ts < $3
+  SELECT site, device, quantity, start_ms, ${AGGREGATES}
+  FROM (
+    SELECT site, device, quantity, ${floorMs('$4::BIGINT')} AS start_ms, ts, value
+    FROM ${READINGS_TABLE}
+    WHERE site IN (SELECT unnest($1::VARCHAR[])) AND ts >= $2 AND ts < $3
+  )
+  GROUP BY site, device, quantity, start_ms
 )
-GROUP BY device, quantity, start_ms
-ORDER BY device, quantity, start_ms`;
+ORDER BY site, device, quantity, start_ms`;
 
 const LOCAL_DAY_PER_ROW_SQL = `
 SELECT epoch_ms(timezone($6, local_day)) AS start_ms, ${AGGREGATES}

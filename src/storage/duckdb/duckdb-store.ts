@@ -4,7 +4,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { Reading } from '../../model/reading.js';
 import type { Logger } from '../../observability/logger.js';
 import { StoreUnavailableError } from '../errors.js';
-import type { Bucket, BucketQuery, DayMark, LatestValue, ReadingStore, RollupPart, SeriesBucket, SeriesSelector, SiteBucketQuery, SiteSelector, StoreHealth } from '../port.js';
+import type { Bucket, BucketQuery, DayMark, LatestValue, ReadingStore, RollupPart, SeriesBucket, SeriesSelector, SiteBucketQuery, SiteLatestValue, SiteSelector, SitesBucketQuery, SiteSeriesBucket, SitesSelector, StoreHealth } from '../port.js';
 import { connectionColumnReader, connectionReader, DuckDbQueries } from './duckdb-queries.js';
 import { CREATE_ROLLUPS, CREATE_ROLLUPS_INDEX, CREATE_ROLLUPS_STAGING, readDayMarks, readRollups, readSeriesMark, writeRollups } from './rollup-table.js';
 import { CREATE_READINGS, CREATE_STAGING, DELETE_REPLACED, INSERT_STAGED, READINGS_TABLE, STAGING_TABLE } from './schema.js';
@@ -193,6 +193,14 @@ export class DuckDbStore implements ReadingStore {
     return this.queries.latest(site);
   }
 
+  sitesLatest(sites: readonly string[]): Promise<SiteLatestValue[]> {
+    return this.queries.sitesLatest(sites);
+  }
+
+  sitesReadingsAtOrBefore(selector: { sites: readonly string[]; atMs: number }): Promise<Reading[]> {
+    return this.queries.sitesReadingsAtOrBefore(selector);
+  }
+
   readings(selector: SeriesSelector): Promise<Reading[]> {
     return this.queries.readings(selector);
   }
@@ -201,12 +209,20 @@ export class DuckDbStore implements ReadingStore {
     return this.queries.siteReadings(selector);
   }
 
+  sitesReadings(selector: SitesSelector): Promise<Reading[]> {
+    return this.queries.sitesReadings(selector);
+  }
+
   siteReadingsAtOrBefore(selector: { site: string; atMs: number }): Promise<Reading[]> {
     return this.queries.siteReadingsAtOrBefore(selector);
   }
 
   siteBuckets(query: SiteBucketQuery): Promise<SeriesBucket[]> {
     return this.queries.siteBuckets(query);
+  }
+
+  sitesBuckets(query: SitesBucketQuery): Promise<SiteSeriesBucket[]> {
+    return this.queries.sitesBuckets(query);
   }
 
   buckets(query: BucketQuery): Promise<Bucket[]> {

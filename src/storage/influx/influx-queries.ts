@@ -1,8 +1,8 @@
 import type { QuantityName } from '../../config/quantities.js';
 import type { Reading } from '../../model/reading.js';
-import { BUCKET_WIDTH_MS, type Bucket, type BucketQuery, type LatestValue, type ReadingQuery, type SeriesBucket, type SeriesSelector, type SiteBucketQuery, type SiteSelector } from '../port.js';
+import { BUCKET_WIDTH_MS, type Bucket, type BucketQuery, type LatestValue, type ReadingQuery, type SiteLatestValue, type SeriesBucket, type SeriesSelector, type SiteBucketQuery, type SiteSelector, type SitesBucketQuery, type SiteSeriesBucket, type SitesSelector } from '../port.js';
 import { seriesRows, type InfluxStatementResult } from './influx-http.js';
-import { quoteIdent, tagConditions, timeLiteral, tzClause, widthLiteral } from './influxql.js';
+import { quoteIdent, quoteString, tagConditions, timeLiteral, tzClause, widthLiteral } from './influxql.js';
 import { FIELD_TS_FROM_SERVER, FIELD_VALUE, tagValueProblem } from './schema.js';
 
 export type RunQuery = (influxql: string) => Promise<InfluxStatementResult>;
@@ -23,6 +23,30 @@ const BUCKETS_PER_QUERY = 10_000;
  * InfluxDB, where fewer bytes come back.
  */
 const RAW_POINTS_PER_BUCKET = 3;
+
+/** Sites per query of `sitesReadings` and `sitesBuckets`: an OR of this many tag conditions. */
+const SITES_PER_QUERY = 100;
+
+/** The sites that could have been written, in chunks of SITES_PER_QUERY, each as an InfluxQL condition. */
+function siteConditions(sites: readonly string[]): string[] {
+  const matchable = [...new Set(sites)].filter((site) => tagValueProblem(site) === null);
+  const out: string[] = [];
+  for (let i = 0; i < matchable.length; i += SITES_PER_QUERY) {
+    out.push(`(${matchable.slice(i, i + SITES_PER_QUERY).map((site) => `${quoteIdent('site')} = ${quoteString(site)}`).join(' OR ')})`);
+  }
+  return out;
+}
+
+/** Groups kept in their order within a site, the sites one after another (InfluxDB orders series by their tag set, device first). */
+function bySite<T>(groups: ReadonlyArray<{ site: string; items: T[] }>): T[] {
+  const sites = new Map<string, T[][]>();
+  for (const g of groups) {
+    const list = sites.get(g.site);
+    if (list) list.push(g.items);
+    else sites.set(g.site, [g.items]);
+  }
+  return [...sites.values()].flat(2);
+}
 
 /** Epoch-aligned buckets from time-ordered readings, as GROUP BY time(width) fill(none) gives them. */
 function bucketsOf(rows: readonly Reading[], widthMs: number): Bucket[] {
@@ -64,16 +88,22 @@ export class InfluxQueries implements ReadingQuery {
   }
 
   async latest(site: string): Promise<LatestValue[]> {
-    if (unmatchable({ site })) return [];
-    const result = await this.run(`SELECT last(${VALUE}) FROM ${this.from}${this.where({ site })} GROUP BY "device", "quantity"`);
-    return (result.series ?? []).flatMap((series) =>
-      seriesRows(series).map((row) => ({
-        device: series.tags?.device ?? '',
-        quantity: (series.tags?.quantity ?? '') as QuantityName,
-        tsMs: row.time as number,
-        value: row.last as number,
-      })),
-    );
+    return (await this.sitesLatest([site])).map(({ site: _site, ...l }) => l);
+  }
+
+  async sitesLatest(sites: readonly string[]): Promise<SiteLatestValue[]> {
+    const groups: Array<{ site: string; items: SiteLatestValue[] }> = [];
+    for (const condition of siteConditions(sites)) {
+      const result = await this.run(`SELECT last(${VALUE}) FROM ${this.from} WHERE ${condition} GROUP BY "site", "device", "quantity"`);
+      for (const series of result.series ?? []) {
+        const site = series.tags?.site ?? '';
+        groups.push({
+          site,
+          items: seriesRows(series).map((row) => ({ site, device: series.tags?.device ?? '', quantity: (series.tags?.quantity ?? '') as QuantityName, tsMs: row.time as number, value: row.last as number })),
+        });
+      }
+    }
+    return bySite(groups);
   }
 
   /** Keyset paging on time (one series, so timestamps are unique): no OFFSET scans, no row limit hit. */
@@ -91,62 +121,81 @@ export class InfluxQueries implements ReadingQuery {
     }
   }
 
+  siteReadings(sel: SiteSelector): Promise<Reading[]> {
+    return this.sitesReadings({ sites: [sel.site], fromMs: sel.fromMs, toMs: sel.toMs });
+  }
+
   /**
-   * One query for the whole site, GROUP BY the series tags (InfluxQL's LIMIT then applies per
-   * series); a series that fills its page goes on with `readings`' keyset paging.
+   * One query per SITES_PER_QUERY sites, GROUP BY the series tags (InfluxQL's LIMIT then applies
+   * per series); a series that fills its page goes on with `readings`' keyset paging.
    */
-  async siteReadings(sel: SiteSelector): Promise<Reading[]> {
-    if (unmatchable({ site: sel.site }) || sel.fromMs >= sel.toMs) return [];
-    const time = [`time >= ${timeLiteral(sel.fromMs)}`, `time < ${timeLiteral(sel.toMs)}`];
-    const q = `SELECT ${VALUE}, ${TS_FROM_SERVER} FROM ${this.from}${this.where({ site: sel.site }, time)} GROUP BY "device", "quantity" ORDER BY time ASC LIMIT ${this.pageSize}`;
-    const result = await this.run(q);
-    const bySeries: Reading[][] = [];
-    for (const series of result.series ?? []) {
-      const ref = { site: sel.site, device: series.tags?.device ?? '', quantity: (series.tags?.quantity ?? '') as QuantityName };
-      const rows = seriesRows(series);
-      const readings = toReadings(ref, rows);
-      const last = rows[rows.length - 1];
-      if (rows.length >= this.pageSize && last) readings.push(...(await this.readings({ ...ref, fromMs: (last.time as number) + 1, toMs: sel.toMs })));
-      bySeries.push(readings);
+  async sitesReadings(sel: SitesSelector): Promise<Reading[]> {
+    if (sel.fromMs >= sel.toMs) return [];
+    const time = `time >= ${timeLiteral(sel.fromMs)} AND time < ${timeLiteral(sel.toMs)}`;
+    const groups: Array<{ site: string; items: Reading[] }> = [];
+    for (const sites of siteConditions(sel.sites)) {
+      const q = `SELECT ${VALUE}, ${TS_FROM_SERVER} FROM ${this.from} WHERE ${sites} AND ${time} GROUP BY "site", "device", "quantity" ORDER BY time ASC LIMIT ${this.pageSize}`;
+      for (const series of (await this.run(q)).series ?? []) {
+        const ref = { site: series.tags?.site ?? '', device: series.tags?.device ?? '', quantity: (series.tags?.quantity ?? '') as QuantityName };
+        const rows = seriesRows(series);
+        const readings = toReadings(ref, rows);
+        const last = rows[rows.length - 1];
+        if (rows.length >= this.pageSize && last) readings.push(...(await this.readings({ ...ref, fromMs: (last.time as number) + 1, toMs: sel.toMs })));
+        groups.push({ site: ref.site, items: readings });
+      }
     }
-    return bySeries.flat();
+    return bySite(groups);
+  }
+
+  siteReadingsAtOrBefore(sel: { site: string; atMs: number }): Promise<Reading[]> {
+    return this.sitesReadingsAtOrBefore({ sites: [sel.site], atMs: sel.atMs });
   }
 
   /** last() per series; the flag is read beside it, from the same point (a selector keeps its point's other fields). */
-  async siteReadingsAtOrBefore(sel: { site: string; atMs: number }): Promise<Reading[]> {
-    if (unmatchable({ site: sel.site })) return [];
-    const q = `SELECT last(${VALUE}) AS ${VALUE}, ${TS_FROM_SERVER} FROM ${this.from}${this.where({ site: sel.site }, [`time <= ${timeLiteral(sel.atMs)}`])} GROUP BY "device", "quantity"`;
-    return ((await this.run(q)).series ?? []).flatMap((series) =>
-      toReadings({ site: sel.site, device: series.tags?.device ?? '', quantity: (series.tags?.quantity ?? '') as QuantityName }, seriesRows(series)),
-    );
+  async sitesReadingsAtOrBefore(sel: { sites: readonly string[]; atMs: number }): Promise<Reading[]> {
+    const groups: Array<{ site: string; items: Reading[] }> = [];
+    for (const condition of siteConditions(sel.sites)) {
+      const q = `SELECT last(${VALUE}) AS ${VALUE}, ${TS_FROM_SERVER} FROM ${this.from} WHERE ${condition} AND time <= ${timeLiteral(sel.atMs)} GROUP BY "site", "device", "quantity"`;
+      for (const series of (await this.run(q)).series ?? []) {
+        const site = series.tags?.site ?? '';
+        groups.push({ site, items: toReadings({ site, device: series.tags?.device ?? '', quantity: (series.tags?.quantity ?? '') as QuantityName }, seriesRows(series)) });
+      }
+    }
+    return bySite(groups);
   }
 
-  /** One query per window of BUCKETS_PER_QUERY buckets for the whole site, GROUP BY time and the series tags. */
   async siteBuckets(query: SiteBucketQuery): Promise<SeriesBucket[]> {
-    if (unmatchable({ site: query.site }) || query.fromMs >= query.toMs) return [];
+    return (await this.sitesBuckets({ sites: [query.site], fromMs: query.fromMs, toMs: query.toMs, every: query.every })).map(({ site: _site, ...b }) => b);
+  }
+
+  /** One query per window of BUCKETS_PER_QUERY buckets and SITES_PER_QUERY sites, GROUP BY time and the series tags. */
+  async sitesBuckets(query: SitesBucketQuery): Promise<SiteSeriesBucket[]> {
+    if (query.fromMs >= query.toMs) return [];
     const widthMs = BUCKET_WIDTH_MS[query.every];
     const windowMs = widthMs * BUCKETS_PER_QUERY;
-    const bySeries = new Map<string, SeriesBucket[]>();
-    for (let start = query.fromMs; start < query.toMs; ) {
-      const end = Math.min(query.toMs, Math.floor(start / windowMs) * windowMs + windowMs);
-      const q =
-        `SELECT count(${VALUE}) AS "count", mean(${VALUE}) AS "mean", min(${VALUE}) AS "min", max(${VALUE}) AS "max", ` +
-        `first(${VALUE}) AS "first", last(${VALUE}) AS "last" FROM ${this.from}` +
-        this.where({ site: query.site }, [`time >= ${timeLiteral(start)}`, `time < ${timeLiteral(end)}`]) +
-        ` GROUP BY time(${widthLiteral(query.every)}), "device", "quantity" fill(none)`;
-      for (const series of (await this.run(q)).series ?? []) {
-        const device = series.tags?.device ?? '';
-        const quantity = (series.tags?.quantity ?? '') as QuantityName;
-        const key = `${device}\u0000${quantity}`;
-        const list = bySeries.get(key) ?? [];
-        for (const row of seriesRows(series)) {
-          list.push({ device, quantity, startMs: row.time as number, count: row.count as number, mean: row.mean as number, min: row.min as number, max: row.max as number, first: row.first as number, last: row.last as number });
+    const bySeries = new Map<string, { site: string; items: SiteSeriesBucket[] }>();
+    for (const sites of siteConditions(query.sites)) {
+      for (let start = query.fromMs; start < query.toMs; ) {
+        const end = Math.min(query.toMs, Math.floor(start / windowMs) * windowMs + windowMs);
+        const q =
+          `SELECT count(${VALUE}) AS "count", mean(${VALUE}) AS "mean", min(${VALUE}) AS "min", max(${VALUE}) AS "max", ` +
+          `first(${VALUE}) AS "first", last(${VALUE}) AS "last" FROM ${this.from} WHERE ${sites} AND time >= ${timeLiteral(start)} AND time < ${timeLiteral(end)}` +
+          ` GROUP BY time(${widthLiteral(query.every)}), "site", "device", "quantity" fill(none)`;
+        for (const series of (await this.run(q)).series ?? []) {
+          const site = series.tags?.site ?? '';
+          const device = series.tags?.device ?? '';
+          const quantity = (series.tags?.quantity ?? '') as QuantityName;
+          const key = `${site}\u0000${device}\u0000${quantity}`;
+          let group = bySeries.get(key);
+          if (!group) bySeries.set(key, (group = { site, items: [] }));
+          for (const row of seriesRows(series)) {
+            group.items.push({ site, device, quantity, startMs: row.time as number, count: row.count as number, mean: row.mean as number, min: row.min as number, max: row.max as number, first: row.first as number, last: row.last as number });
+          }
         }
-        bySeries.set(key, list);
+        start = end;
       }
-      start = end;
     }
-    return [...bySeries.values()].flat();
+    return bySite([...bySeries.values()]);
   }
 
   async buckets(query: BucketQuery): Promise<Bucket[]> {

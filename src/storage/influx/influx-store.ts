@@ -1,7 +1,7 @@
 import type { Reading } from '../../model/reading.js';
 import type { Logger } from '../../observability/logger.js';
 import { StoreRejectedError, StoreUnavailableError } from '../errors.js';
-import type { Bucket, BucketQuery, DayMark, LatestValue, ReadingStore, RollupPart, SeriesBucket, SeriesSelector, SiteBucketQuery, SiteSelector, StoreHealth } from '../port.js';
+import type { Bucket, BucketQuery, DayMark, LatestValue, ReadingStore, RollupPart, SeriesBucket, SeriesSelector, SiteBucketQuery, SiteLatestValue, SiteSelector, SitesBucketQuery, SiteSeriesBucket, SitesSelector, StoreHealth } from '../port.js';
 import { IdentityIndex } from './identity-index.js';
 import { InfluxHttp, seriesRows } from './influx-http.js';
 import { InfluxQueries } from './influx-queries.js';
@@ -206,6 +206,14 @@ export class InfluxStore implements ReadingStore {
     return this.queries.latest(site);
   }
 
+  sitesLatest(sites: readonly string[]): Promise<SiteLatestValue[]> {
+    return this.queries.sitesLatest(sites);
+  }
+
+  sitesReadingsAtOrBefore(selector: { sites: readonly string[]; atMs: number }): Promise<Reading[]> {
+    return this.queries.sitesReadingsAtOrBefore(selector);
+  }
+
   readings(selector: SeriesSelector): Promise<Reading[]> {
     return this.queries.readings(selector);
   }
@@ -214,12 +222,20 @@ export class InfluxStore implements ReadingStore {
     return this.queries.siteReadings(selector);
   }
 
+  sitesReadings(selector: SitesSelector): Promise<Reading[]> {
+    return this.queries.sitesReadings(selector);
+  }
+
   siteReadingsAtOrBefore(selector: { site: string; atMs: number }): Promise<Reading[]> {
     return this.queries.siteReadingsAtOrBefore(selector);
   }
 
   siteBuckets(query: SiteBucketQuery): Promise<SeriesBucket[]> {
     return this.queries.siteBuckets(query);
+  }
+
+  sitesBuckets(query: SitesBucketQuery): Promise<SiteSeriesBucket[]> {
+    return this.queries.sitesBuckets(query);
   }
 
   buckets(query: BucketQuery): Promise<Bucket[]> {

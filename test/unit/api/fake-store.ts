@@ -1,8 +1,8 @@
-import { siteBucketsOf } from '../../helpers/site-buckets.js';
+import { siteBucketsOf, sitesBucketsOf, sitesLatestOf, sitesReadingsAtOrBeforeOf, sitesReadingsOf } from '../../helpers/site-buckets.js';
 import type { QuantityName } from '../../../src/config/quantities.js';
 import type { Reading } from '../../../src/model/reading.js';
 import { readingKey } from '../../../src/model/reading.js';
-import type { Bucket, BucketQuery, LatestValue, ReadingQuery, SeriesSelector, SiteSelector, SiteBucketQuery, SeriesBucket, StoreHealth } from '../../../src/storage/port.js';
+import type { Bucket, BucketQuery, LatestValue, ReadingQuery, SeriesSelector, SiteSelector, SiteBucketQuery, SitesBucketQuery, SiteSeriesBucket, SiteLatestValue, SitesSelector, SeriesBucket, StoreHealth } from '../../../src/storage/port.js';
 import { BUCKET_WIDTH_MS } from '../../../src/storage/port.js';
 
 /** Local midnight by brute force (hour steps), independent of src/api/local-time.ts so the two check each other. */
@@ -75,6 +75,22 @@ export class FakeStore implements ReadingQuery {
 
   async siteBuckets(q: SiteBucketQuery): Promise<SeriesBucket[]> {
     return siteBucketsOf(await this.siteReadings(q), q);
+  }
+
+  sitesReadings(s: SitesSelector): Promise<Reading[]> {
+    return sitesReadingsOf(this, s);
+  }
+
+  sitesBuckets(q: SitesBucketQuery): Promise<SiteSeriesBucket[]> {
+    return sitesBucketsOf(this, q);
+  }
+
+  sitesLatest(sites: readonly string[]): Promise<SiteLatestValue[]> {
+    return sitesLatestOf(this, sites);
+  }
+
+  sitesReadingsAtOrBefore(s: { sites: readonly string[]; atMs: number }): Promise<Reading[]> {
+    return sitesReadingsAtOrBeforeOf(this, s);
   }
 
   async siteReadings(s: SiteSelector): Promise<Reading[]> {

@@ -110,7 +110,7 @@ describe('SeriesCache', () => {
   it('answers readings and readingAtOrBefore as the store does, reading only what is new', async () => {
     const store = new MemoryQuery().add(points(0, 100));
     let queries = 0;
-    const counting = { readings: (s: Parameters<MemoryQuery['readings']>[0]) => (queries++, store.readings(s)), readingAtOrBefore: (s: Parameters<MemoryQuery['readingAtOrBefore']>[0]) => (queries++, store.readingAtOrBefore(s)), buckets: store.buckets.bind(store), latest: store.latest.bind(store), siteReadings: (s: Parameters<MemoryQuery['siteReadings']>[0]) => (queries++, store.siteReadings(s)), siteReadingsAtOrBefore: (s: Parameters<MemoryQuery['siteReadingsAtOrBefore']>[0]) => (queries++, store.siteReadingsAtOrBefore(s)), siteBuckets: store.siteBuckets.bind(store) };
+    const counting = { readings: (s: Parameters<MemoryQuery['readings']>[0]) => (queries++, store.readings(s)), readingAtOrBefore: (s: Parameters<MemoryQuery['readingAtOrBefore']>[0]) => (queries++, store.readingAtOrBefore(s)), buckets: store.buckets.bind(store), latest: store.latest.bind(store), siteReadings: (s: Parameters<MemoryQuery['siteReadings']>[0]) => (queries++, store.siteReadings(s)), siteReadingsAtOrBefore: (s: Parameters<MemoryQuery['siteReadingsAtOrBefore']>[0]) => (queries++, store.siteReadingsAtOrBefore(s)), siteBuckets: store.siteBuckets.bind(store), sitesReadings: (s: Parameters<MemoryQuery['sitesReadings']>[0]) => (queries++, store.sitesReadings(s)), sitesBuckets: store.sitesBuckets.bind(store), sitesLatest: store.sitesLatest.bind(store), sitesReadingsAtOrBefore: (s: Parameters<MemoryQuery['sitesReadingsAtOrBefore']>[0]) => (queries++, store.sitesReadingsAtOrBefore(s)) };
     const cache = new SeriesCache(counting);
     const c1 = cache.cycle('hourly', 0);
     expect(await c1.source.readingAtOrBefore({ ...sel, atMs: 10 * H })).toEqual(await store.readingAtOrBefore({ ...sel, atMs: 10 * H }));
@@ -144,7 +144,7 @@ describe('SeriesCache', () => {
     // A write noted while a read is on its way: the read is answered but not kept.
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const slow = { readings: async (s: Parameters<MemoryQuery['readings']>[0]) => { await gate; return store.readings(s); }, readingAtOrBefore: store.readingAtOrBefore.bind(store), buckets: store.buckets.bind(store), latest: store.latest.bind(store), siteReadings: store.siteReadings.bind(store), siteReadingsAtOrBefore: store.siteReadingsAtOrBefore.bind(store), siteBuckets: store.siteBuckets.bind(store) };
+    const slow = { readings: async (s: Parameters<MemoryQuery['readings']>[0]) => { await gate; return store.readings(s); }, readingAtOrBefore: store.readingAtOrBefore.bind(store), buckets: store.buckets.bind(store), latest: store.latest.bind(store), siteReadings: store.siteReadings.bind(store), siteReadingsAtOrBefore: store.siteReadingsAtOrBefore.bind(store), siteBuckets: store.siteBuckets.bind(store), sitesReadings: store.sitesReadings.bind(store), sitesBuckets: store.sitesBuckets.bind(store), sitesLatest: store.sitesLatest.bind(store), sitesReadingsAtOrBefore: store.sitesReadingsAtOrBefore.bind(store) };
     const racing = new SeriesCache(slow);
     const c3 = racing.cycle('hourly', 0);
     const pending = c3.source.readings({ ...sel, fromMs: 0, toMs: 48 * H });
@@ -167,6 +167,10 @@ describe('SeriesCache', () => {
       siteReadings: count('siteReadings', store.siteReadings.bind(store)),
       siteReadingsAtOrBefore: count('siteReadingsAtOrBefore', store.siteReadingsAtOrBefore.bind(store)),
       siteBuckets: count('siteBuckets', store.siteBuckets.bind(store)),
+      sitesReadings: count('sitesReadings', store.sitesReadings.bind(store)),
+      sitesBuckets: count('sitesBuckets', store.sitesBuckets.bind(store)),
+      sitesLatest: count('sitesLatest', store.sitesLatest.bind(store)),
+      sitesReadingsAtOrBefore: count('sitesReadingsAtOrBefore', store.sitesReadingsAtOrBefore.bind(store)),
     };
     return { source, calls, reset: () => Object.keys(calls).forEach((k) => delete calls[k]) };
   }
@@ -189,14 +193,14 @@ describe('SeriesCache', () => {
     };
     // The site's first cycle: its four rooms, and the reading before the range, in two queries.
     await ask(20 * H, 19 * H);
-    expect(calls).toEqual({ siteReadings: 1, siteReadingsAtOrBefore: 1 });
+    expect(calls).toEqual({ sitesReadings: 1, sitesReadingsAtOrBefore: 1 });
     reset();
     // Ten minutes later, new readings of every room are stored and noted.
     const fresh = sensorPoints(20 * H, 20 * H + 10 * 60_000, 60_000);
     store.add(fresh);
     cache.noteStored(fresh);
     await ask(20 * H + 10 * 60_000, 19 * H + 10 * 60_000);
-    expect(calls).toEqual({ siteReadings: 1 });
+    expect(calls).toEqual({ sitesReadings: 1 });
   });
 
   it('keeps hourly buckets between cycles: one site query to fill them, one for each new hour, and a late reading reads its hour again', async () => {
@@ -214,17 +218,52 @@ describe('SeriesCache', () => {
     };
     // The first cycle fills every room of the site with one query (the site held nothing yet).
     await ask(26 * H + 120_000);
-    expect(calls).toEqual({ siteBuckets: 1 });
+    expect(calls).toEqual({ sitesBuckets: 1 });
     reset();
     await ask(27 * H + 120_000);
-    expect(calls).toEqual({ siteBuckets: 1 });
+    expect(calls).toEqual({ sitesBuckets: 1 });
     reset();
     // A late reading in hour 20 of room r2: that series reads again from its hour on, the others do not.
     const late = { site: 'office', device: 'r2', quantity: 'co2_ppm' as const, tsMs: 20 * H + 5, value: 5000 };
     store.add([late]);
     cache.noteStored([late]);
     await ask(28 * H + 120_000);
-    expect(calls).toEqual({ siteBuckets: 1, buckets: 1 });
+    expect(calls).toEqual({ sitesBuckets: 1, buckets: 1 });
     expect(cache.size().bucketSeries).toBe(rooms.length);
+  });
+
+  it('fills the buckets and readings of every site of a first cycle with one query each, and brings a warm cycle\'s readings and buckets up to date with one query each', async () => {
+    const sites = ['office', 'annex', 'depot'];
+    const onSite = (site: string, from: number, to: number, stepMs: number) => sensorPoints(from, to, stepMs).map((r) => ({ ...r, site }));
+    const store = new MemoryQuery().add(sites.flatMap((site) => onSite(site, 0, 30 * H, 10 * 60_000)));
+    const { source, calls, reset } = counted(store);
+    const cache = new SeriesCache(source);
+    const ask = async (nowMs: number) => {
+      const c = cache.cycle('hourly', nowMs);
+      c.prefetch(sites);
+      const toMs = Math.floor(nowMs / H) * H;
+      for (const site of sites) {
+        for (const device of rooms) {
+          const q = { site, device, quantity: 'co2_ppm' as const, fromMs: toMs - 24 * H, toMs, every: '1h' as const, timezone: 'Europe/Paris' };
+          expect(await c.source.buckets(q)).toEqual(await store.buckets(q));
+          const s = { site, device, quantity: 'co2_ppm' as const, fromMs: toMs - 6 * H, toMs: nowMs - 15_000 };
+          expect(await c.source.readings(s)).toEqual(await store.readings(s));
+        }
+      }
+      c.end();
+    };
+    // The first cycle: one query fills the buckets of every site (none held anything yet).
+    await ask(30 * H + 120_000);
+    expect(calls.sitesBuckets).toBe(1);
+    expect(calls.siteBuckets ?? 0).toBe(0);
+    // …and the readings of every site, with the reading before their range, with one query each.
+    expect(calls.sitesReadings).toBe(1);
+    expect(calls.sitesReadingsAtOrBefore).toBe(1);
+    reset();
+    const fresh = sites.flatMap((site) => onSite(site, 30 * H, 31 * H, 10 * 60_000));
+    store.add(fresh);
+    cache.noteStored(fresh);
+    await ask(31 * H + 120_000);
+    expect(calls).toEqual({ sitesReadings: 1, sitesBuckets: 1 });
   });
 });

@@ -1,7 +1,7 @@
-import { siteBucketsOf } from '../../../helpers/site-buckets.js';
+import { siteBucketsOf, sitesBucketsOf, sitesLatestOf, sitesReadingsAtOrBeforeOf, sitesReadingsOf } from '../../../helpers/site-buckets.js';
 import type { QuantityName } from '../../../../src/config/quantities.js';
 import type { Reading } from '../../../../src/model/reading.js';
-import { BUCKET_WIDTH_MS, type Bucket, type BucketQuery, type LatestValue, type ReadingQuery, type SeriesSelector, type SiteSelector, type SiteBucketQuery, type SeriesBucket } from '../../../../src/storage/port.js';
+import { BUCKET_WIDTH_MS, type Bucket, type BucketQuery, type LatestValue, type ReadingQuery, type SeriesSelector, type SiteSelector, type SiteBucketQuery, type SitesBucketQuery, type SiteSeriesBucket, type SiteLatestValue, type SitesSelector, type SeriesBucket } from '../../../../src/storage/port.js';
 
 /** In-memory fake of our narrow ReadingQuery port (unit tests only; the stores have their own contract tests). */
 export class MemoryQuery implements ReadingQuery {
@@ -39,6 +39,22 @@ export class MemoryQuery implements ReadingQuery {
 
   async siteBuckets(q: SiteBucketQuery): Promise<SeriesBucket[]> {
     return siteBucketsOf(await this.siteReadings(q), q);
+  }
+
+  sitesReadings(s: SitesSelector): Promise<Reading[]> {
+    return sitesReadingsOf(this, s);
+  }
+
+  sitesBuckets(q: SitesBucketQuery): Promise<SiteSeriesBucket[]> {
+    return sitesBucketsOf(this, q);
+  }
+
+  sitesLatest(sites: readonly string[]): Promise<SiteLatestValue[]> {
+    return sitesLatestOf(this, sites);
+  }
+
+  sitesReadingsAtOrBefore(s: { sites: readonly string[]; atMs: number }): Promise<Reading[]> {
+    return sitesReadingsAtOrBeforeOf(this, s);
   }
 
   async siteReadings(s: SiteSelector): Promise<Reading[]> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CALENDAR, type SiteCalendar } from '../../../../src/energy/calendar.js';
 import { HOUR_MS } from '../../../../src/energy/local-time.js';
-import { HourContext } from '../../../../src/rules/detectors/hour-context.js';
+import { HourContext, hourFactsComputed } from '../../../../src/rules/detectors/hour-context.js';
 import type { HourlySeries } from '../../../../src/rules/judgement.js';
 
 // Monday 2016-03-07 00:00 Paris: the ranges below cross the spring DST change (27 March), Easter
@@ -31,6 +31,22 @@ describe('hour contexts kept per site calendar', () => {
         expect(facts(kept), `${phase} [${lo}, ${hi})`).toEqual(facts(fresh));
       }
     }
+  });
+
+  it('are computed once for live cycles whose windows differ in length, one longer than 12 weeks', () => {
+    const shared = calendar();
+    // A site's energy rules each hour: windows of 28 days, 42 days and 100 days (the daily drift's
+    // default lookback) ending at the same hour, the next cycle one hour later.
+    const cycle = (end: number) => {
+      for (const hours of [672, 1008, 2400]) new HourContext(seriesOn(shared), end - hours, end);
+    };
+    cycle(3000);
+    const first = hourFactsComputed();
+    for (let end = 3001; end <= 3048; end++) cycle(end);
+    // Two days of cycles: only their 48 new hours are computed.
+    expect(hourFactsComputed() - first).toBe(48);
+    const fresh = new HourContext(seriesOn(calendar()), 3048 - 2400, 3048);
+    expect(facts(new HourContext(seriesOn(shared), 3048 - 2400, 3048))).toEqual(facts(fresh));
   });
 
   it('mark the holiday, the closure and the 23-hour day', () => {
