@@ -110,6 +110,9 @@ describe('a value published over MQTT appears live on the site page', () => {
     expect(ms).toBeLessThan(1000);
     await page.screenshot({ path: join(shotsDir, 'site-live-en.png'), fullPage: true });
     await page.locator('[data-lang="fr"]').click();
+    // The page is drawn again in French once its view module is in (app.js loads views on first
+    // use): waited for here, so that its stream is not opened during the next test.
+    await expect.poll(() => page.locator('#live-state[data-state="live"]').textContent(), { timeout: 15_000 }).toMatch(/^Flux en direct/);
   });
 
   it('on the overview too, through its one stream for every card', async () => {
