@@ -1,7 +1,7 @@
-import { siteBucketsOf, sitesBucketsOf, sitesLatestOf, sitesReadingsAtOrBeforeOf, sitesReadingsOf } from '../helpers/site-buckets.js';
+import { SiteBatchReads } from '../helpers/site-buckets.js';
 import type { QuantityName } from '../../src/config/quantities.js';
 import { readingKey, type Reading } from '../../src/model/reading.js';
-import { BUCKET_WIDTH_MS, type Bucket, type BucketQuery, type LatestValue, type ReadingQuery, type SeriesSelector, type SiteSelector, type SiteBucketQuery, type SitesBucketQuery, type SiteSeriesBucket, type SiteLatestValue, type SitesSelector, type SeriesBucket, type StoreHealth } from '../../src/storage/port.js';
+import { BUCKET_WIDTH_MS, type Bucket, type BucketQuery, type LatestValue, type ReadingQuery, type SeriesSelector, type SiteSelector, type StoreHealth } from '../../src/storage/port.js';
 
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
 const midnights = new Map<string, number>();
@@ -31,7 +31,7 @@ function localMidnightMs(tsMs: number, timezone: string): number {
  * An in-memory fake of OUR narrow query port (AppDeps['store']), honouring the
  * port's contract: half-open ranges, empty buckets omitted, `1d` buckets on local days.
  */
-export class MemoryStore implements ReadingQuery {
+export class MemoryStore extends SiteBatchReads implements ReadingQuery {
   readonly kind = 'duckdb' as const;
   private readonly rows = new Map<string, Reading>();
 
@@ -66,26 +66,6 @@ export class MemoryStore implements ReadingQuery {
     const last = new Map<string, Reading>();
     for (const r of await this.siteReadings({ site: s.site, fromMs: -Infinity, toMs: s.atMs + 1 })) last.set(`${r.device}\u0000${r.quantity}`, r);
     return [...last.values()];
-  }
-
-  async siteBuckets(q: SiteBucketQuery): Promise<SeriesBucket[]> {
-    return siteBucketsOf(await this.siteReadings(q), q);
-  }
-
-  sitesReadings(s: SitesSelector): Promise<Reading[]> {
-    return sitesReadingsOf(this, s);
-  }
-
-  sitesBuckets(q: SitesBucketQuery): Promise<SiteSeriesBucket[]> {
-    return sitesBucketsOf(this, q);
-  }
-
-  sitesLatest(sites: readonly string[]): Promise<SiteLatestValue[]> {
-    return sitesLatestOf(this, sites);
-  }
-
-  sitesReadingsAtOrBefore(s: { sites: readonly string[]; atMs: number }): Promise<Reading[]> {
-    return sitesReadingsAtOrBeforeOf(this, s);
   }
 
   async siteReadings(s: SiteSelector): Promise<Reading[]> {

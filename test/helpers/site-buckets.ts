@@ -1,5 +1,5 @@
 import type { Reading } from '../../src/model/reading.js';
-import { BUCKET_WIDTH_MS, type ReadingQuery, type SeriesBucket, type SiteBucketQuery, type SiteLatestValue, type SitesBucketQuery, type SiteSeriesBucket, type SitesSelector } from '../../src/storage/port.js';
+import { BUCKET_WIDTH_MS, type LatestValue, type ReadingQuery, type SeriesBucket, type SiteBucketQuery, type SiteLatestValue, type SitesBucketQuery, type SiteSeriesBucket, type SiteSelector, type SitesSelector } from '../../src/storage/port.js';
 
 /** siteBuckets of the in-memory fakes: epoch-aligned buckets of readings ordered by series then time. */
 export function siteBucketsOf(readings: readonly Reading[], q: SiteBucketQuery): SeriesBucket[] {
@@ -54,4 +54,34 @@ export async function sitesReadingsAtOrBeforeOf(q: SiteLookups, s: { sites: read
   const out: Reading[] = [];
   for (const site of new Set(s.sites)) out.push(...(await q.siteReadingsAtOrBefore({ site, atMs: s.atMs })));
   return out;
+}
+
+/**
+ * The reads every in-memory fake derives from its own siteReadings, latest and
+ * siteReadingsAtOrBefore (several sites at once, site buckets): written once here, not in each fake.
+ */
+export abstract class SiteBatchReads {
+  abstract siteReadings(s: SiteSelector): Promise<Reading[]>;
+  abstract latest(site: string): Promise<LatestValue[]>;
+  abstract siteReadingsAtOrBefore(s: { site: string; atMs: number }): Promise<Reading[]>;
+
+  async siteBuckets(q: SiteBucketQuery): Promise<SeriesBucket[]> {
+    return siteBucketsOf(await this.siteReadings(q), q);
+  }
+
+  sitesReadings(s: SitesSelector): Promise<Reading[]> {
+    return sitesReadingsOf(this, s);
+  }
+
+  sitesBuckets(q: SitesBucketQuery): Promise<SiteSeriesBucket[]> {
+    return sitesBucketsOf(this, q);
+  }
+
+  sitesLatest(sites: readonly string[]): Promise<SiteLatestValue[]> {
+    return sitesLatestOf(this, sites);
+  }
+
+  sitesReadingsAtOrBefore(s: { sites: readonly string[]; atMs: number }): Promise<Reading[]> {
+    return sitesReadingsAtOrBeforeOf(this, s);
+  }
 }

@@ -1,8 +1,8 @@
-import { siteBucketsOf, sitesBucketsOf, sitesLatestOf, sitesReadingsAtOrBeforeOf, sitesReadingsOf } from '../../helpers/site-buckets.js';
+import { SiteBatchReads } from '../../helpers/site-buckets.js';
 import type { QuantityName } from '../../../src/config/quantities.js';
 import type { Reading } from '../../../src/model/reading.js';
 import { readingKey } from '../../../src/model/reading.js';
-import type { Bucket, BucketQuery, LatestValue, ReadingQuery, SeriesSelector, SiteSelector, SiteBucketQuery, SitesBucketQuery, SiteSeriesBucket, SiteLatestValue, SitesSelector, SeriesBucket, StoreHealth } from '../../../src/storage/port.js';
+import type { Bucket, BucketQuery, LatestValue, ReadingQuery, SeriesSelector, SiteSelector, StoreHealth } from '../../../src/storage/port.js';
 import { BUCKET_WIDTH_MS } from '../../../src/storage/port.js';
 
 /** Local midnight by brute force (hour steps), independent of src/api/local-time.ts so the two check each other. */
@@ -22,7 +22,7 @@ export interface RecordedCall {
 }
 
 /** An in-memory ReadingQuery that honours the port's semantics and records every call. */
-export class FakeStore implements ReadingQuery {
+export class FakeStore extends SiteBatchReads implements ReadingQuery {
   readonly kind = 'duckdb' as const;
   readonly calls: RecordedCall[] = [];
   /** Replace to simulate an unhealthy or hanging store. */
@@ -71,26 +71,6 @@ export class FakeStore implements ReadingQuery {
     const last = new Map<string, Reading>();
     for (const r of await this.siteReadings({ site: s.site, fromMs: -Infinity, toMs: s.atMs + 1 })) last.set(`${r.device}\u0000${r.quantity}`, r);
     return [...last.values()];
-  }
-
-  async siteBuckets(q: SiteBucketQuery): Promise<SeriesBucket[]> {
-    return siteBucketsOf(await this.siteReadings(q), q);
-  }
-
-  sitesReadings(s: SitesSelector): Promise<Reading[]> {
-    return sitesReadingsOf(this, s);
-  }
-
-  sitesBuckets(q: SitesBucketQuery): Promise<SiteSeriesBucket[]> {
-    return sitesBucketsOf(this, q);
-  }
-
-  sitesLatest(sites: readonly string[]): Promise<SiteLatestValue[]> {
-    return sitesLatestOf(this, sites);
-  }
-
-  sitesReadingsAtOrBefore(s: { sites: readonly string[]; atMs: number }): Promise<Reading[]> {
-    return sitesReadingsAtOrBeforeOf(this, s);
   }
 
   async siteReadings(s: SiteSelector): Promise<Reading[]> {

@@ -1,10 +1,10 @@
-import { siteBucketsOf, sitesBucketsOf, sitesLatestOf, sitesReadingsAtOrBeforeOf, sitesReadingsOf } from '../../../helpers/site-buckets.js';
+import { SiteBatchReads } from '../../../helpers/site-buckets.js';
 import type { QuantityName } from '../../../../src/config/quantities.js';
 import type { Reading } from '../../../../src/model/reading.js';
-import { BUCKET_WIDTH_MS, type Bucket, type BucketQuery, type LatestValue, type ReadingQuery, type SeriesSelector, type SiteSelector, type SiteBucketQuery, type SitesBucketQuery, type SiteSeriesBucket, type SiteLatestValue, type SitesSelector, type SeriesBucket } from '../../../../src/storage/port.js';
+import { BUCKET_WIDTH_MS, type Bucket, type BucketQuery, type LatestValue, type ReadingQuery, type SeriesSelector, type SiteSelector } from '../../../../src/storage/port.js';
 
 /** In-memory fake of our narrow ReadingQuery port (unit tests only; the stores have their own contract tests). */
-export class MemoryQuery implements ReadingQuery {
+export class MemoryQuery extends SiteBatchReads implements ReadingQuery {
   private readonly series = new Map<string, Reading[]>();
 
   add(readings: readonly Reading[]): this {
@@ -35,26 +35,6 @@ export class MemoryQuery implements ReadingQuery {
     const last = new Map<string, Reading>();
     for (const r of await this.siteReadings({ site: s.site, fromMs: -Infinity, toMs: s.atMs + 1 })) last.set(`${r.device}\u0000${r.quantity}`, r);
     return [...last.values()];
-  }
-
-  async siteBuckets(q: SiteBucketQuery): Promise<SeriesBucket[]> {
-    return siteBucketsOf(await this.siteReadings(q), q);
-  }
-
-  sitesReadings(s: SitesSelector): Promise<Reading[]> {
-    return sitesReadingsOf(this, s);
-  }
-
-  sitesBuckets(q: SitesBucketQuery): Promise<SiteSeriesBucket[]> {
-    return sitesBucketsOf(this, q);
-  }
-
-  sitesLatest(sites: readonly string[]): Promise<SiteLatestValue[]> {
-    return sitesLatestOf(this, sites);
-  }
-
-  sitesReadingsAtOrBefore(s: { sites: readonly string[]; atMs: number }): Promise<Reading[]> {
-    return sitesReadingsAtOrBeforeOf(this, s);
   }
 
   async siteReadings(s: SiteSelector): Promise<Reading[]> {
