@@ -41,7 +41,7 @@ describe('spool full during an InfluxDB outage, behind Mosquitto', () => {
     const messages = 30_000;
     expect(await publishLoad({ url: mosquitto.url, deviceIds, messages, baseMs: Date.now() - 86_400_000 })).toBe(messages);
 
-    await waitUntil(async () => !(await health(service)).writePath.acknowledging, 30_000, 'the spool to fill');
+    await waitUntil(async () => !(await health(service)).writePath.acknowledging, 90_000, 'the spool to fill');
     expect(logMessages(service).some((m) => m.startsWith('spool full'))).toBe(true);
     // Small batches may still fit into the last bytes for a moment ("room again", then full again):
     // wait for a state that holds, then check that it does hold.
