@@ -33,6 +33,10 @@ export interface TodayAgainstBaseline {
   /** Sums of the slots' P10 and P90 over the compared hours. */
   lowKWh: number | null;
   highKWh: number | null;
+  /** (actual − expected) / expected, %; null without a comparison or with an expected 0. */
+  deviationPct: number | null;
+  /** Whether actualKWh lies within [lowKWh, highKWh]; null without a comparison. */
+  withinBand: boolean | null;
   problems: Problem[];
 }
 
@@ -75,7 +79,7 @@ function hourRange(edges: Float64Array, fromMs: number, untilMs: number): [numbe
 }
 
 function againstProfile(final: IntervalSeries, [first, end]: [number, number], state: ProfileState, dayType: DayType, date: string, timezone: string, measuredHours: number, elapsedHours: number): TodayAgainstBaseline {
-  const none = (status: TodayAgainstBaseline['status'], problems: Problem[], period: { from: string; to: string } | null = null): TodayAgainstBaseline => ({ status, referencePeriod: period, comparedHours: 0, actualKWh: null, expectedKWh: null, lowKWh: null, highKWh: null, problems });
+  const none = (status: TodayAgainstBaseline['status'], problems: Problem[], period: { from: string; to: string } | null = null): TodayAgainstBaseline => ({ status, referencePeriod: period, comparedHours: 0, actualKWh: null, expectedKWh: null, lowKWh: null, highKWh: null, deviationPct: null, withinBand: null, problems });
   if (state.kind === 'computing') return none('computing', []);
   if (state.kind === 'none') return none('unavailable', state.problems);
   // The profile leaves holidays and closures out (hour-of-week.ts): it says nothing about such a day.
@@ -105,7 +109,10 @@ function againstProfile(final: IntervalSeries, [first, end]: [number, number], s
     if (measuredHours === 0) why.push(problemOf('no-measured-hour-today', { elapsedHours }));
     return none('unavailable', why, state.period);
   }
-  return { status: 'ok', referencePeriod: state.period, comparedHours: compared, actualKWh: actual, expectedKWh: expected, lowKWh: low, highKWh: high, problems: why };
+  const deviationPct = expected > 0 ? ((actual - expected) / expected) * 100 : null;
+  // A thousandth of a kWh of slack: sums of the same hourly values in another order.
+  const withinBand = actual >= low - 1e-6 && actual <= high + 1e-6;
+  return { status: 'ok', referencePeriod: state.period, comparedHours: compared, actualKWh: actual, expectedKWh: expected, lowKWh: low, highKWh: high, deviationPct, withinBand, problems: why };
 }
 
 /**
@@ -146,7 +153,7 @@ export function siteOverviewFigures(input: { site: SiteConfig; nowMs: number; to
   }
   const noMeter = month.byCarrier.size === 0;
   const baseline: TodayAgainstBaseline = noMeter
-    ? { status: 'unavailable', referencePeriod: null, comparedHours: 0, actualKWh: null, expectedKWh: null, lowKWh: null, highKWh: null, problems: [problemOf('no-energy-meter', { site: site.id })] }
+    ? { status: 'unavailable', referencePeriod: null, comparedHours: 0, actualKWh: null, expectedKWh: null, lowKWh: null, highKWh: null, deviationPct: null, withinBand: null, problems: [problemOf('no-energy-meter', { site: site.id })] }
     : againstProfile(final, todayHours, input.profile, input.dayType, input.today, site.timezone, finalHours, elapsedHours);
 
   // Month to date: every elapsed hour of the month, under the coverage rule of every energy figure.

@@ -30,6 +30,8 @@ const todaySchema = z.object({
       expectedKWh: figure.describe('Sum of the slots’ medians over the compared hours'),
       lowKWh: figure.describe('Sum of the slots’ P10 over the compared hours'),
       highKWh: figure.describe('Sum of the slots’ P90 over the compared hours'),
+      deviationPct: figure.describe('(actual − expected) / expected, %'),
+      withinBand: z.boolean().nullable().describe('Whether actualKWh lies within [lowKWh, highKWh]'),
       problems: problemList.describe('Why there is no comparison, or why some hours are left out'),
     })
     .describe('Today against the hour-of-week profile of the reference period (the one of /api/sites/{site}/hourly-baseline and the rules)'),

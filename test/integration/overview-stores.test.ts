@@ -138,6 +138,8 @@ describe.each(['duckdb', 'influxdb'] as const)('GET /api/overview over %s', (kin
     expect(alpha.today!.baseline.expectedKWh).toBeCloseTo(110, 6);
     expect(alpha.today!.baseline.lowKWh).toBeCloseTo(110, 6);
     expect(alpha.today!.baseline.highKWh).toBeCloseTo(110, 6);
+    expect(alpha.today!.baseline.deviationPct).toBeCloseTo(20, 6);
+    expect(alpha.today!.baseline.withinBand).toBe(false);
     expect(alpha.month).toMatchObject({ from: '2026-11-01', until: '2026-11-10T10:00:00.000Z', floorAreaM2: 1000, problems: [] });
     expect(alpha.month!.coverage).toMatchObject({ measuredHours: 227, expectedHours: 227, sufficient: true });
     expect(alpha.month!.kWh).toBeCloseTo(2292, 6);
@@ -147,7 +149,7 @@ describe.each(['duckdb', 'influxdb'] as const)('GET /api/overview over %s', (kin
 
     const beta = body.sites[1]!;
     expect(beta.today).toMatchObject({ elapsedHours: 11, finalMeasuredHours: 5, carriers: [{ carrier: 'electricity', unit: 'kWh', value: expect.closeTo(25, 6), measuredHours: 5 }] });
-    expect(beta.today!.baseline).toMatchObject({ status: 'unavailable', actualKWh: null, expectedKWh: null, problems: [{ code: 'no-baseline-period', params: { site: 'beta' } }] });
+    expect(beta.today!.baseline).toMatchObject({ status: 'unavailable', actualKWh: null, expectedKWh: null, deviationPct: null, withinBand: null, problems: [{ code: 'no-baseline-period', params: { site: 'beta' } }] });
     // Under the coverage rule: no figure, and how much is missing.
     expect(beta.month).toMatchObject({ kWh: null, kWhPerM2: null, coverage: { measuredHours: 5, expectedHours: 227, sufficient: false } });
     expect(beta.month!.problems).toEqual([{ code: 'insufficient-coverage', params: expect.objectContaining({ measuredHours: 5, expectedHours: 227, requiredSharePct: 90 }) }]);
