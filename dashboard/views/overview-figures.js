@@ -23,7 +23,7 @@ export function todayNodes(i18n, s) {
   if (t.elapsedHours === 0) return [notice(i18n, i18n.t('overview.todayFirstHour'))];
   const parts = t.carriers.filter((c) => c.value !== null).map((c) => `${i18n.t(`carrier.${c.carrier}`)} ${i18n.formatNumber(c.value, 0)} ${UNIT[c.unit] ?? c.unit}`);
   if (parts.length === 0) return [h('span', { 'data-testid': 'today', class: 'notice', text: i18n.t('overview.todayNone', { elapsed: t.elapsedHours }) })];
-  const measured = Math.min(...t.carriers.map((c) => c.measuredHours));
+  const measured = Math.min(...t.carriers.filter((c) => c.value !== null).map((c) => c.measuredHours));
   return [
     h('span', { 'data-testid': 'today', text: parts.join(' · ') }),
     h('span', { class: 'ts', text: i18n.t('overview.todaySince', { until: i18n.formatTime(Date.parse(t.until), s.timezone), measured, elapsed: t.elapsedHours }) }),
