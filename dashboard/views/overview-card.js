@@ -60,6 +60,8 @@ export function overviewCard(site, i18n, now, staleAfterMs) {
     },
     fill: (s, answer) => {
       el.dataset.status = s.status;
+      // Every figure final (none still being read or fitted): what bench:api waits for beside "interactive".
+      el.dataset.complete = String(s.status === 'ok' && s.today?.baseline.status !== 'computing');
       clear(dd.today).append(...todayNodes(i18n, s));
       clear(dd.baseline).append(...baselineNodes(i18n, s));
       clear(dd.month).append(...monthNodes(i18n, s));
