@@ -160,7 +160,7 @@ export const CONTRACT = {
         }),
         month: nullable({ from: 'string', kWh: figure, kWhPerM2: figure, coverage, problems }),
         alerts: { open: { info: 'integer', warning: 'integer', critical: 'integer' }, acknowledged: 'integer' },
-        devices: { total: 'integer', silent: arrayOf({ device: 'string', name: nullable('string'), lastReading: 'string' }), neverReported: arrayOf({ device: 'string', name: nullable('string') }) },
+        devices: nullable({ total: 'integer', silent: arrayOf({ device: 'string', name: nullable('string'), lastReading: 'string' }), neverReported: arrayOf({ device: 'string', name: nullable('string') }) }),
       }),
     },
   },

@@ -414,7 +414,7 @@ export type OverviewAnswer = {
       coverage: Coverage;
       problems: Array<Problem>;
     }) | null;
-    /** computing: today and month are still being read; ask again in a few seconds */
+    /** computing: today, the month or the devices are still being read; ask again in a few seconds */
     status: "ok" | "computing";
     alerts: {
       /** Alerts not yet acknowledged, by severity */
@@ -426,7 +426,8 @@ export type OverviewAnswer = {
       /** Acknowledged alerts not yet resolved */
       acknowledged: number;
     };
-    devices: {
+    /** Null while the latest readings are still being read (status says computing) */
+    devices: ({
       total: number;
       silent: Array<{
         device: string;
@@ -438,7 +439,7 @@ export type OverviewAnswer = {
         device: string;
         name: (string) | null;
       }>;
-    };
+    }) | null;
   }>;
 };
 

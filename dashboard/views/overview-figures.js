@@ -83,6 +83,7 @@ export function alertNodes(i18n, s, available) {
 /** Devices gone silent and never heard, linked to the site page's device list. @param {I18n} i18n @param {OverviewSite} s @param {number} staleAfterMs @returns {Node[]} */
 export function deviceNodes(i18n, s, staleAfterMs) {
   const d = s.devices;
+  if (!d) return [notice(i18n, i18n.t('overview.computing'))];
   const minutes = Math.round(staleAfterMs / 60_000);
   if (d.total === 0) return [notice(i18n, i18n.t('overview.devicesNone'))];
   if (d.silent.length === 0 && d.neverReported.length === 0) return [h('span', { 'data-testid': 'devices', 'data-silent': '0', text: i18n.t('overview.devicesOk', { total: d.total, minutes }) })];

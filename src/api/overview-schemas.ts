@@ -59,16 +59,19 @@ export const overviewResponse = z.object({
       timezone: z.string(),
       today: todaySchema.nullable().describe('Null while the site’s month is read for the first time (status says so)'),
       month: monthSchema.nullable(),
-      status: z.enum(['ok', 'computing']).describe('computing: today and month are still being read; ask again in a few seconds'),
+      status: z.enum(['ok', 'computing']).describe('computing: today, the month or the devices are still being read; ask again in a few seconds'),
       alerts: z.object({
         open: z.object(Object.fromEntries(SEVERITIES.map((s) => [s, z.number().int()])) as Record<(typeof SEVERITIES)[number], z.ZodNumber>).describe('Alerts not yet acknowledged, by severity'),
         acknowledged: z.number().int().describe('Acknowledged alerts not yet resolved'),
       }),
-      devices: z.object({
-        total: z.number().int(),
-        silent: z.array(z.object({ ...deviceRef, lastReading: instant })),
-        neverReported: z.array(z.object(deviceRef)),
-      }),
+      devices: z
+        .object({
+          total: z.number().int(),
+          silent: z.array(z.object({ ...deviceRef, lastReading: instant })),
+          neverReported: z.array(z.object(deviceRef)),
+        })
+        .nullable()
+        .describe('Null while the latest readings are still being read (status says computing)'),
     }),
   ),
 });

@@ -207,7 +207,7 @@ describe('dashboard in headless Chromium over the real API', () => {
       if (s.today!.baseline.status === 'ok') await expect(baseline.textContent()).resolves.toContain(`${fr(s.today!.baseline.expectedKWh)} kWh attendus`);
       // This app runs without a state store: the card says alerts are not tracked, not "no alert".
       await expect(card.locator('dd[data-figure="alerts"]').textContent()).resolves.toBe("Alertes non suivies : le service tourne sans base d'état.");
-      const silent = s.devices.silent.length;
+      const silent = s.devices!.silent.length;
       if (silent > 0) {
         await expect(card.locator('[data-testid="devices"]').getAttribute('data-silent')).resolves.toBe(String(silent));
         await expect(card.locator('[data-testid="devices"]').getAttribute('href')).resolves.toBe(`#/site/${s.site}`);
