@@ -52,7 +52,7 @@ function watched<T>(p: Promise<T>) {
  * come from the analytics' caches (the month kept per site, the profile per reference period).
  */
 export const overviewRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; energy: Energy }> = async (app, { deps, energy }) => {
-  const baselines = new OverviewBaselines((site) => energy.baseline(site), deps.logger);
+  const baselines = new OverviewBaselines((site) => energy.baseline(site), (site) => energy.cachedBaseline?.(site) ?? null, deps.logger);
   /**
    * The latest readings of the visible sites, one store query (sitesLatest) reused for
    * LATEST_REUSE_MS: on InfluxDB it took 200 ms warm and 430 ms cold for 20 sites (bench:api,
