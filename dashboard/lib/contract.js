@@ -159,6 +159,7 @@ export const CONTRACT = {
           },
         }),
         month: nullable({ from: 'string', kWh: figure, kWhPerM2: figure, coverage, problems }),
+        power: nullable(arrayOf({ device: 'string', valueW: 'number', at: 'string' })),
         alerts: { open: { info: 'integer', warning: 'integer', critical: 'integer' }, acknowledged: 'integer' },
         devices: nullable({ total: 'integer', silent: arrayOf({ device: 'string', name: nullable('string'), lastReading: 'string' }), neverReported: arrayOf({ device: 'string', name: nullable('string') }) }),
       }),

@@ -416,6 +416,14 @@ export type OverviewAnswer = {
     }) | null;
     /** computing: today, the month or the devices are still being read; ask again in a few seconds */
     status: "ok" | "computing";
+    /** The latest power_w reading of each device that has one (the live stream sends the later ones); null while being read */
+    power: (Array<{
+      device: string;
+      /** W */
+      valueW: number;
+      /** ISO 8601 instant (UTC) */
+      at: string;
+    }>) | null;
     alerts: {
       /** Alerts not yet acknowledged, by severity */
       open: {

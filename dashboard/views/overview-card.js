@@ -37,6 +37,7 @@ export function overviewCard(site, i18n, now, staleAfterMs) {
     powerEl.className = 'notice';
   }
   let shown = false;
+  let shownTsMs = -Infinity;
   /** @param {LiveValue[]} values */
   const showPower = (values) => {
     const v = power ? values.find((x) => x.device === power.id && x.quantity === 'power_w') : undefined;
@@ -44,7 +45,10 @@ export function overviewCard(site, i18n, now, staleAfterMs) {
       if (!shown) powerEl.textContent = i18n.t('overview.noData');
       return;
     }
+    // From the overview's answer or the stream, whichever is first; never an older value over a newer one.
+    if (v.tsMs < shownTsMs) return;
     shown = true;
+    shownTsMs = v.tsMs;
     // The server's silence rule (answer.staleAfterMs), the same limit the devices figure states.
     const stale = now() - v.tsMs > staleAfterMs();
     clear(powerEl).append(`${i18n.formatNumber(v.value / 1000, 1)} kW`);
@@ -59,6 +63,7 @@ export function overviewCard(site, i18n, now, staleAfterMs) {
       if (!shown) powerEl.textContent = i18n.t('overview.noData');
     },
     fill: (s, answer) => {
+      if (power && s.power) showPower(s.power.map((p) => ({ device: p.device, quantity: 'power_w', value: p.valueW, tsMs: Date.parse(p.at) })));
       el.dataset.status = s.status;
       // Every figure final (none still being read or fitted): what bench:api waits for beside "interactive".
       el.dataset.complete = String(s.status === 'ok' && s.today?.baseline.status !== 'computing');

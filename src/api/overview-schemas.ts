@@ -60,6 +60,10 @@ export const overviewResponse = z.object({
       today: todaySchema.nullable().describe('Null while the site’s month is read for the first time (status says so)'),
       month: monthSchema.nullable(),
       status: z.enum(['ok', 'computing']).describe('computing: today, the month or the devices are still being read; ask again in a few seconds'),
+      power: z
+        .array(z.object({ device: z.string(), valueW: z.number().describe('W'), at: instant }))
+        .nullable()
+        .describe('The latest power_w reading of each device that has one (the live stream sends the later ones); null while being read'),
       alerts: z.object({
         open: z.object(Object.fromEntries(SEVERITIES.map((s) => [s, z.number().int()])) as Record<(typeof SEVERITIES)[number], z.ZodNumber>).describe('Alerts not yet acknowledged, by severity'),
         acknowledged: z.number().int().describe('Acknowledged alerts not yet resolved'),

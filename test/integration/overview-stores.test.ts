@@ -37,7 +37,7 @@ const config = configSchema.parse({
       id: 'alpha', name: 'Alpha', usage: 'office', floorAreaM2: 1000, timezone: 'Europe/Paris', country: 'FR',
       baseline: { from: '2026-10-05', to: '2026-11-01' },
       devices: [
-        { id: 'meter', kind: 'electricity-meter', quantities: ['energy_kwh'], secret: 'overview-secret' },
+        { id: 'meter', kind: 'electricity-meter', quantities: ['energy_kwh', 'power_w'], secret: 'overview-secret' },
         { id: 'air', name: 'Salle de réunion', kind: 'co2-sensor', quantities: ['co2_ppm'], secret: 'overview-secret' },
         { id: 'spare', kind: 'temperature-sensor', quantities: ['temperature_c'], secret: 'overview-secret' },
       ],
@@ -58,6 +58,8 @@ function readings(): Reading[] {
   }
   // Inside the current hour: the meter is not silent, and the figures count complete hours only.
   out.push({ site: 'alpha', device: 'meter', quantity: 'energy_kwh', tsMs: NOW_MS - 5 * 60_000, value: index - 12 + 5 });
+  out.push({ site: 'alpha', device: 'meter', quantity: 'power_w', tsMs: NOW_MS - 7 * 60_000, value: 11_000 });
+  out.push({ site: 'alpha', device: 'meter', quantity: 'power_w', tsMs: NOW_MS - 2 * 60_000, value: 12_000 });
   out.push({ site: 'alpha', device: 'air', quantity: 'co2_ppm', tsMs: TODAY_MS + 10 * H, value: 640 });
   for (let h = 5; h <= 10; h++) out.push({ site: 'beta', device: 'meter', quantity: 'energy_kwh', tsMs: Date.parse('2026-11-10T00:00:00Z') + h * H, value: 50 + (h - 5) * 5 });
   out.push({ site: 'beta', device: 'meter', quantity: 'energy_kwh', tsMs: NOW_MS - 10 * 60_000, value: 77 });
@@ -144,6 +146,7 @@ describe.each(['duckdb', 'influxdb'] as const)('GET /api/overview over %s', (kin
     expect(alpha.month!.coverage).toMatchObject({ measuredHours: 227, expectedHours: 227, sufficient: true });
     expect(alpha.month!.kWh).toBeCloseTo(2292, 6);
     expect(alpha.month!.kWhPerM2).toBeCloseTo(2.292, 9);
+    expect(alpha.power).toEqual([{ device: 'meter', valueW: 12_000, at: '2026-11-10T10:28:00.000Z' }]);
     expect(alpha.alerts).toEqual({ open: { info: 0, warning: 1, critical: 1 }, acknowledged: 1 });
     expect(alpha.devices).toEqual({ total: 3, silent: [{ device: 'air', name: 'Salle de réunion', lastReading: '2026-11-10T09:00:00.000Z' }], neverReported: [{ device: 'spare', name: null }] });
 
@@ -153,6 +156,7 @@ describe.each(['duckdb', 'influxdb'] as const)('GET /api/overview over %s', (kin
     // Under the coverage rule: no figure, and how much is missing.
     expect(beta.month).toMatchObject({ kWh: null, kWhPerM2: null, coverage: { measuredHours: 5, expectedHours: 227, sufficient: false } });
     expect(beta.month!.problems).toEqual([{ code: 'insufficient-coverage', params: expect.objectContaining({ measuredHours: 5, expectedHours: 227, requiredSharePct: 90 }) }]);
+    expect(beta.power).toEqual([]);
     expect(beta.alerts).toEqual({ open: { info: 1, warning: 0, critical: 0 }, acknowledged: 0 });
     expect(beta.devices).toEqual({ total: 1, silent: [], neverReported: [] });
   }, 60_000);

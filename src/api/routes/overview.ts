@@ -117,6 +117,8 @@ export const overviewRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; energy: Ener
             status: figures && devices ? ('ok' as const) : ('computing' as const),
             today: figures?.today ?? null,
             month: figures?.month ?? null,
+            // The page's cards show power at once from here; the live stream moves it afterwards.
+            power: latestBySite ? (latestBySite.get(p.site.id) ?? []).filter((l) => l.quantity === 'power_w').map((l) => ({ device: l.device, valueW: l.value, at: new Date(l.tsMs).toISOString() })) : null,
             alerts: alertCounts(alertsBySite.get(p.site.id) ?? []),
             devices: devices && {
               total: devices.total,
