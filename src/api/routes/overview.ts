@@ -24,6 +24,14 @@ type Energy = NonNullable<AppDeps['energy']>;
  */
 export const OVERVIEW_WAIT_MS = 250;
 
+/**
+ * How long the overview waits for the latest readings when they are read for the first time:
+ * with them the cards show live power at once (the live stream's snapshot of twenty sites came
+ * 300-500 ms after an answer without them on a first load, bench:api 2026-12-01 20:20), and
+ * sitesLatest took up to 430 ms cold on InfluxDB.
+ */
+export const LATEST_WAIT_MS = 600;
+
 /** How long one answer of sitesLatest serves the overview (see recentLatest). */
 const LATEST_REUSE_MS = 10_000;
 
@@ -83,8 +91,10 @@ export const overviewRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; energy: Ener
     },
     async (request): Promise<OverviewAnswer> => {
       const nowMs = deps.now();
-      let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, OVERVIEW_WAIT_MS)));
+      const timers: NodeJS.Timeout[] = [];
+      const after = (ms: number) => new Promise<void>((resolve) => timers.push(setTimeout(resolve, ms)));
+      const deadline = after(OVERVIEW_WAIT_MS);
+      const latestDeadline = after(LATEST_WAIT_MS);
       const visible = visibleSites(request, deps.config);
       const sites = deps.config.sites.filter((s) => visible.has(s.id));
       const ids = sites.map((s) => s.id);
@@ -97,7 +107,9 @@ export const overviewRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; energy: Ener
       const latest = watched(recentLatest(ids));
       const alerts = deps.state && ids.length ? await deps.state.read.alerts({ states: ['open', 'acknowledged'], sites: ids, limit: 100_000 }) : [];
       await Promise.race([Promise.all([latest.settled, ...perSite.flatMap((p) => [p.month.settled, p.baseline.settled])]), deadline]);
-      clearTimeout(timer);
+      // The latest readings are the cards' live power and silent devices: worth a little longer.
+      if (!latest.done) await Promise.race([latest.settled, latestDeadline]);
+      timers.forEach(clearTimeout);
       if (latest.error !== undefined) throw latest.error;
 
       const latestBySite = latest.done ? groupBy(latest.value!, (l) => l.site) : null;
