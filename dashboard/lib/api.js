@@ -78,6 +78,8 @@ export function createApi(fetchImpl = (...args) => fetch(...args)) {
     /** @param {string} siteId @param {{ device: string, quantity: string, fromMs?: number, toMs?: number, every?: string }} query @param {Signal} [signal] */
     series: async (siteId, { device, quantity, fromMs, toMs, every }, signal) =>
       seriesBuckets(await get(`${site(siteId)}/series?${qs({ device, quantity, from: iso(fromMs), to: iso(toMs), every })}`, signal)),
+    /** @param {Signal} [signal] @returns {Promise<import('../types/api').OverviewAnswer>} */
+    overview: async (signal) => checkShape('overview', await get('/api/overview', signal)),
     /** @param {Signal} [signal] @returns {Promise<import('../types/api').HealthAnswer>} */
     health: async (signal) => checkShape('health', await get('/api/health', signal)),
     /** @param {number} limit @param {Signal} [signal] @returns {Promise<import('../types/api').RejectionsAnswer>} */

@@ -142,6 +142,29 @@ export const CONTRACT = {
       }),
     },
   },
+  // The overview page (issue 13 point 3): every visible site in one answer.
+  overview: {
+    method: 'get',
+    path: '/api/overview',
+    shape: {
+      staleAfterMs: 'integer', alertsAvailable: 'boolean',
+      sites: arrayOf({
+        site: 'string', status: oneOf('ok', 'computing'),
+        today: nullable({
+          from: 'string', until: 'string', elapsedHours: 'integer', finalKWh: figure, finalMeasuredHours: 'integer',
+          carriers: arrayOf({ carrier: oneOf('electricity', 'gas', 'heat', 'water'), unit: 'string', value: figure, measuredHours: 'integer' }),
+          baseline: {
+            status: oneOf('ok', 'unavailable', 'computing'), comparedHours: 'integer', actualKWh: figure, expectedKWh: figure, lowKWh: figure, highKWh: figure,
+            deviationPct: figure, withinBand: nullable('boolean'), problems,
+          },
+        }),
+        month: nullable({ from: 'string', kWh: figure, kWhPerM2: figure, coverage, problems }),
+        power: nullable(arrayOf({ device: 'string', valueW: 'number', at: 'string' })),
+        alerts: { open: { info: 'integer', warning: 'integer', critical: 'integer' }, acknowledged: 'integer' },
+        devices: nullable({ total: 'integer', silent: arrayOf({ device: 'string', name: nullable('string'), lastReading: 'string' }), neverReported: arrayOf({ device: 'string', name: nullable('string') }) }),
+      }),
+    },
+  },
   // Alerts page (issue 13 point 3): one alert with its history and the hourly data around it.
   alertDetail: {
     method: 'get',

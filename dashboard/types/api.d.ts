@@ -343,6 +343,114 @@ export type CompareAnswer = {
   }>;
 };
 
+/** GET /api/overview */
+export type OverviewAnswer = {
+  /** ISO 8601 instant (UTC) */
+  generated: string;
+  /** A device is silent when its last reading is older than this */
+  staleAfterMs: number;
+  /** False when the service runs without a state store: no alert is counted */
+  alertsAvailable: boolean;
+  sites: Array<{
+    site: string;
+    timezone: string;
+    /** Null while the site’s month is read for the first time (status says so) */
+    today: ({
+      /** Local date YYYY-MM-DD in the site's time zone */
+      date: string;
+      /** Local midnight */
+      from: string;
+      /** End of the last complete hour: the figures cover [from, until) */
+      until: string;
+      /** Complete hours since local midnight */
+      elapsedHours: number;
+      carriers: Array<{
+        carrier: "electricity" | "gas" | "heat" | "water";
+        /** kWh for electricity and heat, m3 for gas and water */
+        unit: string;
+        /** Sum over the measured hours, in `unit`; null when no elapsed hour is measured */
+        value: (number) | null;
+        /** Elapsed hours fully measured by this carrier, none estimated */
+        measuredHours: number;
+      }>;
+      /** Final energy (gas converted with its stated factor, water left out) over the hours every carrier measured */
+      finalKWh: (number) | null;
+      finalMeasuredHours: number;
+      /** Today against the hour-of-week profile of the reference period (the one of /api/sites/{site}/hourly-baseline and the rules) */
+      baseline: {
+        /** computing: the profile is being learnt (first request after a start); ask again in a few seconds */
+        status: "ok" | "unavailable" | "computing";
+        referencePeriod: ({
+          from: string;
+          to: string;
+        }) | null;
+        /** Measured hours of today whose hour-of-week slot has a stated median */
+        comparedHours: number;
+        /** Final energy of the compared hours */
+        actualKWh: (number) | null;
+        /** Sum of the slots’ medians over the compared hours */
+        expectedKWh: (number) | null;
+        /** Sum of the slots’ P10 over the compared hours */
+        lowKWh: (number) | null;
+        /** Sum of the slots’ P90 over the compared hours */
+        highKWh: (number) | null;
+        /** (actual − expected) / expected, % */
+        deviationPct: (number) | null;
+        /** Whether actualKWh lies within [lowKWh, highKWh] */
+        withinBand: (boolean) | null;
+        /** Why there is no comparison, or why some hours are left out */
+        problems: Array<Problem>;
+      };
+    }) | null;
+    month: ({
+      /** First local day of the month */
+      from: string;
+      /** ISO 8601 instant (UTC) */
+      until: string;
+      /** Final energy of the month so far; null under the coverage rule */
+      kWh: (number) | null;
+      kWhPerM2: (number) | null;
+      floorAreaM2: number;
+      coverage: Coverage;
+      problems: Array<Problem>;
+    }) | null;
+    /** computing: today, the month or the devices are still being read; ask again in a few seconds */
+    status: "ok" | "computing";
+    /** The latest power_w reading of each device that has one (the live stream sends the later ones); null while being read */
+    power: (Array<{
+      device: string;
+      /** W */
+      valueW: number;
+      /** ISO 8601 instant (UTC) */
+      at: string;
+    }>) | null;
+    alerts: {
+      /** Alerts not yet acknowledged, by severity */
+      open: {
+        info: number;
+        warning: number;
+        critical: number;
+      };
+      /** Acknowledged alerts not yet resolved */
+      acknowledged: number;
+    };
+    /** Null while the latest readings are still being read (status says computing) */
+    devices: ({
+      total: number;
+      silent: Array<{
+        device: string;
+        name: (string) | null;
+        /** ISO 8601 instant (UTC) */
+        lastReading: string;
+      }>;
+      neverReported: Array<{
+        device: string;
+        name: (string) | null;
+      }>;
+    }) | null;
+  }>;
+};
+
 /** GET /api/health */
 export type HealthAnswer = {
   status: "ok" | "degraded" | "down";
@@ -527,6 +635,17 @@ export type Problem = {
   params: {
     hours: number;
     minWeeks: number;
+  };
+} | {
+  code: "profile-unusual-day";
+  params: {
+    date: string;
+    dayType: string;
+  };
+} | {
+  code: "no-measured-hour-today";
+  params: {
+    elapsedHours: number;
   };
 } | {
   code: "insufficient-temperature-days";

@@ -18,6 +18,7 @@ import { dashboardRoutes } from './routes/dashboard.js';
 import { healthRoutes } from './routes/health.js';
 import { liveRoutes } from './routes/live.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { overviewRoutes } from './routes/overview.js';
 import { rejectionRoutes } from './routes/rejections.js';
 import { seriesRoutes } from './routes/series.js';
 import { sessionRoutes } from './routes/session.js';
@@ -91,6 +92,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(decretRoutes, { deps, energy: deps.energy, gate });
     await app.register(hourlyEnergyRoutes, { deps, energy: deps.energy, gate });
     await app.register(hourlyBaselineRoutes, { deps, energy: deps.energy, gate });
+    await app.register(overviewRoutes, { deps, energy: deps.energy });
   }
   if (deps.state !== undefined) {
     const alertDeps = { config: deps.config, state: deps.state, store: deps.store, now: deps.now };

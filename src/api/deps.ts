@@ -46,7 +46,8 @@ export interface AppDeps {
   /** A live stream whose client has not read for this long is closed, ms (default 60,000). */
   liveStalledMs?: number;
   /** Consumption, degree days, baselines, KPIs and comparison; their routes exist only when given. */
-  energy?: Pick<EnergyAnalyticsService, 'kpis' | 'compare' | 'baselineDays' | 'temperatures' | 'consumption' | 'hourlyGrid' | 'baseline' | 'warmUp' | 'refreshAhead' | 'decretTrajectory' | 'energyYears' | 'lastCompleteYear' | 'gasConversion'>;
+  energy?: Pick<EnergyAnalyticsService, 'kpis' | 'compare' | 'baselineDays' | 'temperatures' | 'consumption' | 'hourlyGrid' | 'baseline' | 'warmUp' | 'refreshAhead' | 'decretTrajectory' | 'energyYears' | 'lastCompleteYear' | 'gasConversion'> &
+    Partial<Pick<EnergyAnalyticsService, 'cachedBaseline'>>;
   /** Fit the baselines and read the default period in the background once the app is ready, then keep them fresh (default true). */
   analyticsWarmUp?: boolean;
   /** How often the analytics caches are refreshed ahead of expiry, ms (default 15,000). */

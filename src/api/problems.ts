@@ -22,6 +22,9 @@ export const PROBLEM_PARAMS = {
   'baseline-insufficient-days': z.object({ usableDays: n, periodDays: n, requiredDays: n, requiredPct: n, daysWithoutEnergy: n, daysWithoutTemperature: n }),
   'baseline-unavailable': z.object({ site: s }),
   'hourly-profile-few-weeks': z.object({ hours: n, minWeeks: n }),
+  // The overview's today against the hour-of-week profile (routes/overview.ts).
+  'profile-unusual-day': z.object({ date: s, dayType: s }),
+  'no-measured-hour-today': z.object({ elapsedHours: n }),
   'insufficient-temperature-days': z.object({ daysWithTemperature: n, periodDays: n, requiredDays: n }),
   'no-reference-dju': z.object({ daysMissing: n, periodDays: n }),
   'decret-no-reference': z.object({ referenceYear: n, measuredSharePct: n, requiredSharePct: n }),

@@ -33,6 +33,8 @@ export const ROUTE_SCOPES: Readonly<Record<string, Scope>> = {
   'GET /api/sites/:site/live': 'site-param',
   // The overview's one stream: the visible sites only; naming another site is a 404 (live.ts).
   'GET /api/live': 'authenticated',
+  // The overview page's one answer: the visible sites only, filtered by visibleSites (overview.ts).
+  'GET /api/overview': 'authenticated',
   'GET /api/sites/:site/kpis': 'site-param',
   'GET /api/sites/:site/baseline': 'site-param',
   'GET /api/sites/:site/degree-days': 'site-param',

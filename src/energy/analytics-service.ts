@@ -213,6 +213,17 @@ export class EnergyAnalyticsService {
     return this.baselines.get(`${site.id}|${p.from}|${p.to}`, sources, [days[0]!.startMs, days[days.length - 1]!.endMs], () => this.fitBaseline(site, p));
   }
 
+  /**
+   * The site's baseline on its configured period when it is fitted or being fitted (by the
+   * warm-up, a comparison…), without starting a fit: null otherwise. The overview asks this
+   * first, so that it never starts twenty cold fits at once (src/api/overview-baselines.ts).
+   */
+  cachedBaseline(siteId: string): Promise<SiteBaseline> | null {
+    const site = this.site(siteId);
+    if (!site.baseline) return this.baseline(siteId);
+    return this.baselines.peek(`${site.id}|${site.baseline.from}|${site.baseline.to}`) ?? null;
+  }
+
   private async fitBaseline(site: SiteConfig, p: Period): Promise<SiteBaseline> {
     const siteId = site.id;
     const sd = this.siteDays(siteId, p);

@@ -36,6 +36,12 @@ export class BaselineCache<T> {
     return entry.value;
   }
 
+  /** The entry of `key` when it is fresh (fitted, or being fitted), without fitting anything: undefined otherwise. */
+  peek(key: string): Promise<T> | undefined {
+    const hit = this.entries.get(key);
+    return hit && this.now() - hit.loadedMs < this.maxAgeMs ? hit.value : undefined;
+  }
+
   /**
    * Fits again, one at a time, the baselines past half their maximum age, each swapped in once
    * fitted (see SiteDataCache.refreshAhead): a baseline in use is never refitted on a request.

@@ -119,9 +119,26 @@ function expectSites(text: string, sites: string[], where: string): void {
 
 const noKeys = (text: string) => expect(text).not.toMatch(/\b(alerts|admin|problem|app|nav)\.[a-zA-Z]+/);
 
+interface OverviewSiteAlerts { site: string; alerts: { open: { critical: number; warning: number; info: number }; acknowledged: number } }
+
+/** The overview's cards count the open alerts of GET /api/overview as the role's own session gets it, and link to the filtered alerts page. */
+async function expectOverviewAlerts(page: Page, sites: string[], role: string): Promise<void> {
+  const answer = (await page.evaluate(async () => (await fetch('/api/overview')).json())) as { sites: OverviewSiteAlerts[] };
+  expect(answer.sites.map((s) => s.site).sort(), `${role} /api/overview sites`).toEqual([...sites].sort());
+  for (const s of answer.sites) {
+    const open = s.alerts.open.critical + s.alerts.open.warning + s.alerts.open.info;
+    // The rule-opened alert is open, or acknowledged once the working group has acted on it.
+    if (alertIds[s.site] !== undefined) expect(open + s.alerts.acknowledged, `${role} ${s.site} open or acknowledged alerts`).toBeGreaterThan(0);
+    const shown = page.locator(`[data-site="${s.site}"] [data-testid="alerts"]`);
+    await expect.poll(() => shown.getAttribute('data-open'), { timeout: 30_000 }).toBe(String(open));
+    if (open > 0) expect(await shown.getAttribute('href')).toBe(`#/alerts?state=open&site=${s.site}`);
+  }
+}
+
 /** Every page of the role: overview, comparison, alerts (list and one alert), rejections, admin. */
 async function visitEveryPage(page: Page, sites: string[], role: string): Promise<void> {
   expectSites(await go(page, '#/'), sites, `${role} overview`);
+  await expectOverviewAlerts(page, sites, role);
   expectSites(await go(page, '#/compare'), sites, `${role} compare`);
   const alerts = await go(page, '#/alerts', 'alertsReady');
   const options = await page.locator('#alerts-site option').evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value).filter(Boolean));

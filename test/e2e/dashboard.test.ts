@@ -8,6 +8,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Accounts } from '../../src/accounts/accounts.js';
 import { buildApp } from '../../src/api/app.js';
+import type { OverviewAnswer } from '../../src/api/overview-schemas.js';
 import { loadConfigFile } from '../../src/config/load.js';
 import type { IngestStatus, RejectionRecord } from '../../src/ingest/types.js';
 import { createLogger } from '../../src/observability/logger.js';
@@ -24,6 +25,18 @@ import { MemoryStore } from './memory-store.js';
 const CHROMIUM = '/usr/bin/chromium';
 const DASHBOARD_DIR = fileURLToPath(new URL('../../dashboard/', import.meta.url));
 const CONFIG = loadConfigFile(fileURLToPath(new URL('../../config/sites.example.yaml', import.meta.url)), {});
+
+const CARRIER_FR: Record<string, string> = { electricity: 'Électricité', gas: 'Gaz', heat: 'Chaleur', water: 'Eau' };
+
+/** GET /api/overview as the admin, once no site is still computing (its first answer may come before the month is read). */
+async function overviewAnswer(): Promise<OverviewAnswer> {
+  for (let i = 0; i < 100; i++) {
+    const body = (await (await fetch(`${baseUrl}/api/overview`, { headers: { authorization: `Bearer ${apiToken}` } })).json()) as OverviewAnswer;
+    if (body.sites.every((s) => s.status === 'ok' && s.today!.baseline.status !== 'computing')) return body;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error('/api/overview still computing after 30 s');
+}
 
 const kW = (locale: string, powerW: number) => `${new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(powerW / 1000)} kW`;
 
@@ -178,6 +191,28 @@ describe('dashboard in headless Chromium over the real API', () => {
     await expect(page.locator('[data-site="sotteville-logistique"] .badge.stale').textContent()).resolves.toBe('Donnée ancienne');
     await expect(page.locator('[data-site="cleon-bureaux"] .badge.stale').count()).resolves.toBe(0);
     await expect.poll(() => page.locator('[data-site="cleon-bureaux"] [data-testid="today"]').textContent()).toMatch(/^Électricité \d[\d\s\u202f]* kWh · Gaz \d+ m³$/);
+    // Every card's figures are the API's answer, formatted for the locale (no arithmetic in the page).
+    const answer = await overviewAnswer();
+    const fr = (v: number | null, digits = 0) => new Intl.NumberFormat('fr-FR', { maximumFractionDigits: digits }).format(v!);
+    for (const s of answer.sites) {
+      const card = page.locator(`[data-site="${s.site}"]`);
+      const shown = s.today!.carriers.filter((c) => c.value !== null).map((c) => `${CARRIER_FR[c.carrier]} ${fr(c.value)} ${c.unit === 'm3' ? 'm³' : c.unit}`).join(' · ');
+      if (shown) await expect.poll(() => card.locator('[data-testid="today"]').textContent()).toBe(shown);
+      const month = card.locator('[data-testid="month"]');
+      await expect.poll(() => month.getAttribute('data-status')).toBe(s.month!.kWhPerM2 === null ? 'insufficient-data' : 'ok');
+      if (s.month!.kWhPerM2 !== null) await expect(month.textContent()).resolves.toContain(`${fr(s.month!.kWhPerM2, 2)} kWh/m²`);
+      else await expect(month.textContent()).resolves.toContain('Données insuffisantes');
+      const baseline = card.locator('[data-testid="today-baseline"]');
+      await expect(baseline.getAttribute('data-status')).resolves.toBe(s.today!.baseline.status);
+      if (s.today!.baseline.status === 'ok') await expect(baseline.textContent()).resolves.toContain(`${fr(s.today!.baseline.expectedKWh)} kWh attendus`);
+      // This app runs without a state store: the card says alerts are not tracked, not "no alert".
+      await expect(card.locator('dd[data-figure="alerts"]').textContent()).resolves.toBe("Alertes non suivies : le service tourne sans base d'état.");
+      const silent = s.devices!.silent.length;
+      if (silent > 0) {
+        await expect(card.locator('[data-testid="devices"]').getAttribute('data-silent')).resolves.toBe(String(silent));
+        await expect(card.locator('[data-testid="devices"]').getAttribute('href')).resolves.toBe(`#/site/${s.site}`);
+      }
+    }
     await expect.poll(() => page.locator('#health-banner').textContent()).toContain('tampon');
     await page.screenshot({ path: join(shotsDir, 'overview-fr.png'), fullPage: true });
   });

@@ -18,8 +18,14 @@ export interface OverviewLoad {
   apiRequests: number;
   /** Page clock when the first API request of the load was sent: what the page's own files took before asking anything. */
   firstApiRequestMs: number;
-  /** The load's /series requests (one per site card): when the first was sent and the last answered, on the page clock. */
-  seriesSpanMs: { firstSentMs: number; lastAnsweredMs: number; count: number };
+  /** The load's /api/overview requests (one answer for every card): when the first was sent and the last answered, on the page clock. */
+  overviewSpanMs: { firstSentMs: number; lastAnsweredMs: number; count: number };
+  /**
+   * Page clock when every card holds its final figures (`data-complete`): none still says it is
+   * computing (a site's month or baseline read for the first time after a start). Null when that
+   * took longer than the wait (`completeTimeoutMs`).
+   */
+  completeMs: number | null;
   slowestApi: { path: string; ms: number };
 }
 
@@ -66,7 +72,8 @@ export async function measureOverview(baseUrl: string, login: { email: string; p
       page.on('requestfailed', onDone);
       if (i === 0) await page.goto(`${baseUrl}/#/`, { waitUntil: 'commit' });
       else await page.reload({ waitUntil: 'commit' });
-      // Complete when each site's card is on the page and none still shows the '…' placeholder.
+      // Interactive when each site's card is on the page and none still shows the '…' placeholder:
+      // every figure is there, or says it is being computed (overview-card.js), never made up.
       const filled = await page.waitForFunction(
         (expected: number) => {
           const cards = document.querySelectorAll('[data-site]');
@@ -78,13 +85,26 @@ export async function measureOverview(baseUrl: string, login: { email: string; p
         { polling: 'raf', timeout: 120_000 },
       );
       const cardsFilledMs = (await filled.jsonValue()) as number;
+      // The load's requests are those asked for until the cards filled (see below); a retry of a
+      // site still computing comes later, while the complete figures are awaited.
+      const loadRequests = new Set([...pending]);
+      const complete = await page
+        .waitForFunction(
+          (expected: number) => {
+            const cards = document.querySelectorAll('[data-site][data-complete="true"]');
+            return cards.length >= expected ? performance.now() : false;
+          },
+          sites,
+          { polling: 'raf', timeout: 60_000 },
+        )
+        .then(async (handle) => (await handle.jsonValue()) as number)
+        .catch(() => null);
       // The answers of the page load: every API request asked for until the cards filled (a series
       // behind a filled card may still be on its way). A request asked for later is the page's
       // periodic refresh, not its load: waiting for "networkidle" instead counted a refresh a
       // minute later as the load's last answer (61 s "interactive" in the run of 2026-12-01 12:56,
       // with the cards filled at 2.1 s).
       const origin = await page.evaluate(() => performance.timeOrigin);
-      const loadRequests = new Set([...pending]);
       const deadline = Date.now() + 60_000;
       while ([...loadRequests].some((r) => pending.has(r)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       page.off('request', onRequest);
@@ -93,14 +113,15 @@ export async function measureOverview(baseUrl: string, login: { email: string; p
       const ofLoad = answers.filter((a) => a.startMs - origin <= cardsFilledMs);
       const lastApiAnswerMs = ofLoad.length ? Math.max(...ofLoad.map((a) => a.endMs - origin)) : 0;
       const slowest = ofLoad.reduce((a, b) => (b.ms > a.ms ? b : a), { path: '', startMs: 0, endMs: 0, ms: 0 });
-      const series = ofLoad.filter((a) => a.path.includes('/series?'));
+      const overviews = ofLoad.filter((a) => a.path.startsWith('/api/overview'));
       out.push({
         cardsFilledMs,
         lastApiAnswerMs,
         interactiveMs: Math.max(cardsFilledMs, lastApiAnswerMs),
         apiRequests: ofLoad.length,
         firstApiRequestMs: ofLoad.length ? Math.min(...ofLoad.map((a) => a.startMs - origin)) : 0,
-        seriesSpanMs: { firstSentMs: series.length ? Math.min(...series.map((a) => a.startMs - origin)) : 0, lastAnsweredMs: series.length ? Math.max(...series.map((a) => a.endMs - origin)) : 0, count: series.length },
+        overviewSpanMs: { firstSentMs: overviews.length ? Math.min(...overviews.map((a) => a.startMs - origin)) : 0, lastAnsweredMs: overviews.length ? Math.max(...overviews.map((a) => a.endMs - origin)) : 0, count: overviews.length },
+        completeMs: complete === null ? null : Math.round(complete),
         slowestApi: { path: slowest.path, ms: slowest.ms },
       });
     }

@@ -175,6 +175,7 @@ const ANSWER_TYPES = {
   HourlyEnergyAnswer: '/api/sites/{site}/hourly-energy',
   HourlyBaselineAnswer: '/api/sites/{site}/hourly-baseline',
   CompareAnswer: '/api/compare',
+  OverviewAnswer: '/api/overview',
   HealthAnswer: '/api/health',
   RejectionsAnswer: '/api/ingest/rejections',
 };
@@ -198,6 +199,7 @@ describe('real answers have the shape the dashboard reads', () => {
     ['rejections', '/api/ingest/rejections'],
     ['health', '/api/health'],
     ['compare', `/api/compare?${YEAR}`],
+    ['overview', '/api/overview'],
     ['kpis', '/api/sites/b118/kpis?from=2016-01-01&to=2016-01-31'],
     ['kpis', `/api/sites/no-data-yet/kpis?${YEAR}`],
     ['baseline', '/api/sites/b254/baseline?from=2016-07-01&to=2016-07-31'],
