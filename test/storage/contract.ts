@@ -215,6 +215,31 @@ export function describeStorageContract(label: string, makeStore: () => Promise<
       ]);
     });
 
+    it('finds the latest value of a series that reported minutes ago beside one silent for months, awkward names included', async () => {
+      // InfluxDB looks in a recent window first and over all time only for what it did not find there.
+      const site = uniqueSite('latest, recent=1');
+      const nowMs = Date.now();
+      await store.write([
+        reading(site, 'live, a=b', 'power_w', nowMs - 10 * 60_000, 11),
+        reading(site, 'live, a=b', 'power_w', nowMs - 20 * 60_000, 10),
+        reading(site, 'quiet dev\\x', 'power_w', T0 + 30, 7),
+        reading(site, 'quiet dev\\x', 'power_w', T0 + 10, 6),
+        reading(site, 'live, a=b', 'energy_kwh', T0 + 5, 100),
+      ]);
+      const byName = (a: { device: string; quantity: string }, b: { device: string; quantity: string }) => `${a.device}/${a.quantity}`.localeCompare(`${b.device}/${b.quantity}`);
+      const expected = [
+        { device: 'live, a=b', quantity: 'energy_kwh', tsMs: T0 + 5, value: 100 },
+        { device: 'live, a=b', quantity: 'power_w', tsMs: nowMs - 10 * 60_000, value: 11 },
+        { device: 'quiet dev\\x', quantity: 'power_w', tsMs: T0 + 30, value: 7 },
+      ].sort(byName);
+      expect((await store.latest(site)).sort(byName)).toEqual(expected);
+      const recentOnly = uniqueSite('latest-recent-only');
+      await store.write([reading(recentOnly, 'm', 'power_w', nowMs - 60_000, 3)]);
+      const both = await store.sitesLatest([site, recentOnly]);
+      expect(both.filter((l) => l.site === site).map(({ site: _s, ...l }) => l).sort(byName)).toEqual(expected);
+      expect(both.filter((l) => l.site === recentOnly)).toEqual([{ site: recentOnly, device: 'm', quantity: 'power_w', tsMs: nowMs - 60_000, value: 3 }]);
+    });
+
     it('counts with and without filters', async () => {
       const site = uniqueSite('count');
       const before = await store.count();
