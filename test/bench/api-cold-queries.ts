@@ -1,11 +1,14 @@
 /**
- * Scratch measurement (coldcompare): what InfluxDB spends on the cold comparison's store calls,
- * one query per series against one batched query for all sites.
+ * What the stores spend on the cold comparison's store calls (issue 13, point 6): on InfluxDB one
+ * query per series against batched forms, and the floor of a first start, the raw readings of
+ * every site-year read (on both stores).
  *   npx tsx test/bench/api-cold-queries.ts [--sites 20]
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
+import { DuckDbStore } from '../../src/storage/duckdb/duckdb-store.js';
 import { InfluxStore } from '../../src/storage/influx/influx-store.js';
+import { createTempDir } from '../helpers/tmp.js';
 import { startInfluxd } from '../helpers/influxd.js';
 import { benchSites, recentReadings, yearReadings } from './api/fixture.js';
 
@@ -62,6 +65,34 @@ try {
     );
   }
   console.log(`load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  // The same raw reads through each store's port (what a first start's spans read, Reading objects built).
+  const dir = await createTempDir('sbe-bench-cold-q-');
+  const duck = new DuckDbStore({ dataDir: dir.path });
+  try {
+    await duck.start();
+    for (const s of sites) {
+      const year = yearReadings(s);
+      const lastIndex = year.filter((r) => r.quantity === 'energy_kwh').at(-1)?.value ?? 0;
+      const rs = [...year, ...recentReadings(s, lastIndex, Date.now())];
+      for (let i = 0; i < rs.length; i += 20_000) await duck.write(rs.slice(i, i + 20_000));
+    }
+    for (let round = 0; round < 2; round++) {
+      const line: string[] = [];
+      for (const [label, st] of [['duckdb', duck], ['influxdb', store]] as const) {
+        let t = performance.now();
+        let n = 0;
+        for (const s of series) n += (await st.readings({ ...s, quantity: s.quantity as 'energy_kwh', fromMs: from, toMs: to })).length;
+        const seq = performance.now() - t;
+        t = performance.now();
+        await Promise.all(series.map((s) => st.readings({ ...s, quantity: s.quantity as 'energy_kwh', fromMs: from, toMs: to })));
+        line.push(`${label} ${n} readings of ${series.length} series-years one by one ${Math.round(seq)} ms, all at once ${Math.round(performance.now() - t)} ms`);
+      }
+      console.log(`raw floor, round ${round}: ${line.join('; ')}; load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    }
+  } finally {
+    await duck.stop();
+    await dir.remove();
+  }
 } finally {
   await store.stop();
   await influxd.stop();
