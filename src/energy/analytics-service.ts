@@ -24,6 +24,7 @@ import type { SiteConsumption } from './site-data.js';
 import { SiteDataCache } from './site-data-cache.js';
 import { DayRollups, type RollupStats } from './rollups.js';
 import { SiteRollups } from './site-rollups.js';
+import { BatchedReadingQuery, batchedMarks } from './store-batches.js';
 import { baselineRollupName, fittedBaseline } from './baseline-rollup.js';
 import { computeSiteKpis, finalEnergyHourly, toBaselineDays, type SiteKpis } from './site-kpis.js';
 
@@ -124,7 +125,8 @@ export class EnergyAnalyticsService {
       now,
       ...(options.meters ? { meters: options.meters } : {}),
       ...(options.cacheMaxAgeMs !== undefined ? { maxAgeMs: options.cacheMaxAgeMs } : {}),
-      ...(this.rollups ? { rollups: new SiteRollups(options.query, options.rollups!, this.rollups) } : {}),
+      // Each turn's marks and indexes before a span asked in one store call (store-batches.ts).
+      ...(this.rollups ? { rollups: new SiteRollups(new BatchedReadingQuery(options.query), batchedMarks(options.rollups!), this.rollups) } : {}),
     });
     this.baselines = new BaselineCache(now, options.cacheMaxAgeMs);
   }
@@ -350,21 +352,33 @@ export class EnergyAnalyticsService {
 
   /** KPIs of every site over the period, and their ranking on `key` (lower is better except none). */
   async compare(period: Period, key: KpiKey = 'kWhPerM2'): Promise<{ kpis: SiteKpis[]; ranking: RankedSite[] }> {
-    // From raw readings, computing 4 sites at once was not measurably faster on 2 shared cores
-    // (bench:api, 2026-12-01) and held 4 sites' data; from rollups a site is a handful of small
-    // queries, whose round trips overlap: COMPARE_CONCURRENCY at a time, results in config order.
-    // A turn of the event loop after each site: with the sites' data cached every await here is a
+    // From raw readings, reading several sites at once was not measurably faster on 2 shared cores
+    // (bench:api, 2026-12-01) and held their data: one site at a time. From rollups a site is a
+    // handful of small queries: the sites of a window are read together, so that their rollups
+    // and marks go in one store call each (store-batches.ts), and the next window is read while
+    // this one is computed. The computations run one at a time, each in a turn of its own
+    // (inTurn), results in config order: with the sites' data cached every await here is a
     // microtask, and twenty sites would be one block of CPU that ingestion's callbacks wait behind.
     const sites = this.options.config.sites;
-    const kpis: SiteKpis[] = new Array<SiteKpis>(sites.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < sites.length) {
-        const i = next++;
-        kpis[i] = await this.inTurn(await this.kpiInputs(sites[i]!.id, period));
+    const window = this.rollups ? COMPARE_READ_WINDOW : 1;
+    const inputs: Array<Promise<() => SiteKpis> | undefined> = [];
+    const readWindow = (from: number) => {
+      for (let i = from; i < Math.min(sites.length, from + window); i++) {
+        const p = this.kpiInputs(sites[i]!.id, period);
+        // Awaited in order below; a failure of a site read ahead is seen there, never unhandled.
+        p.catch(() => undefined);
+        inputs[i] = p;
       }
     };
-    await Promise.all(Array.from({ length: this.rollups ? COMPARE_CONCURRENCY : 1 }, worker));
+    const kpis: SiteKpis[] = new Array<SiteKpis>(sites.length);
+    for (let i = 0; i < sites.length; i++) {
+      if (!inputs[i]) readWindow(i);
+      const compute = await inputs[i]!;
+      // The window's first site is read: the next window's reads start, beside this one's computations.
+      if (i % window === 0 && this.rollups) readWindow(i + window);
+      kpis[i] = await this.inTurn(compute);
+      inputs[i] = undefined;
+    }
     return { kpis, ranking: rankSites(kpis, (k) => kpiValue(k, key), 'asc') };
   }
 
@@ -415,8 +429,11 @@ export class EnergyAnalyticsService {
   }
 }
 
-/** Sites computed at once by compare() when rollups are kept (one otherwise). */
-const COMPARE_CONCURRENCY = 4;
+/**
+ * Sites read together by compare() when rollups are kept (one otherwise); two windows at most
+ * are held at once. Twenty is the comparison of issue 13, point 6, in one window.
+ */
+const COMPARE_READ_WINDOW = 20;
 
 export function kpiValue(k: SiteKpis, key: KpiKey): number | null {
   // Below the coverage rule a site has no figure, not a figure of zero (it would rank first).

@@ -3,6 +3,7 @@ import type { QuantityName } from '../config/quantities.js';
 import type { RollupPart, RollupStore } from '../storage/port.js';
 import { digestOf } from './rollup-codec.js';
 import type { LocalDay } from './local-time.js';
+import { TurnBatch } from './store-batches.js';
 
 /**
  * What the analytics derived from a span of readings, kept in the store (port.ts RollupStore) so
@@ -81,13 +82,15 @@ export class DayRollups {
   private readonly writes = new Set<Promise<void>>();
   /** Reads started ahead by prefetch, by [site, name]. */
   private readonly prefetched = new Map<string, Promise<Array<RollupPart & { name: string }>>>();
-  /** Reads of one site's rollups gathering names until the end of the current turn (stored). */
-  private readonly batches = new Map<string, { names: Set<string>; rows: Promise<Array<RollupPart & { name: string }>> }>();
+  /** Reads of rollups gathering sites and names until the end of the current turn (stored). */
+  private readonly reads: TurnBatch<{ site: string; name: string }, Array<RollupPart & { name: string }>>;
 
   constructor(
     private readonly store: RollupStore,
     private readonly logger?: Logger,
-  ) {}
+  ) {
+    this.reads = new TurnBatch((asked) => readTogether(store, asked));
+  }
 
   /**
    * The day payloads of the span: stored, when the stored header's digests equal those of the
@@ -170,26 +173,14 @@ export class DayRollups {
 
   /**
    * The stored parts; none when the store cannot give them (the figures are then computed, as
-   * without rollups). The rollups of one site asked for in the same turn (a site's meter and
-   * temperature spans, asked together by the analytics) are read in one store call: a cold
-   * comparison after a restart spent most of its time waiting for those reads (20 sites, 2026-12-01).
+   * without rollups). The rollups asked for in the same turn (a site's meter and temperature
+   * spans, asked together by the analytics, and the other sites of a comparison, read together)
+   * are read in one store call: a cold comparison after a restart spent most of its time waiting
+   * for those reads (20 sites, 2026-12-01).
    */
   private async stored(site: string, name: string): Promise<Array<RollupPart & { name: string }>> {
-    let batch = this.batches.get(site);
-    if (!batch) {
-      const names = new Set<string>();
-      const rows = new Promise<Array<RollupPart & { name: string }>>((resolve, reject) =>
-        queueMicrotask(() => {
-          this.batches.delete(site);
-          this.store.rollups(site, [...names]).then(resolve, reject);
-        }),
-      );
-      batch = { names, rows };
-      this.batches.set(site, batch);
-    }
-    batch.names.add(name);
     try {
-      return (await batch.rows).filter((r) => r.name === name);
+      return await this.reads.get({ site, name });
     } catch (err) {
       this.logger?.warn({ err, site, name }, 'rollups unreadable: computed from the readings');
       return [];
@@ -206,6 +197,21 @@ export class DayRollups {
     const p = write.catch((err: unknown) => this.logger?.warn({ err }, 'rollup write failed')).finally(() => this.writes.delete(p));
     this.writes.add(p);
   }
+}
+
+/** The rows of each (site, name) asked, from one sitesRollups call (the names grouped by site). */
+async function readTogether(store: RollupStore, asked: ReadonlyArray<{ site: string; name: string }>): Promise<Array<Array<RollupPart & { name: string }>>> {
+  const bySite = new Map<string, Set<string>>();
+  for (const a of asked) bySite.set(a.site, (bySite.get(a.site) ?? new Set()).add(a.name));
+  const rows = await store.sitesRollups([...bySite].map(([site, names]) => ({ site, names: [...names] })));
+  const byKey = new Map<string, Array<RollupPart & { name: string }>>();
+  for (const { site, ...row } of rows) {
+    const key = JSON.stringify([site, row.name]);
+    const list = byKey.get(key);
+    if (list) list.push(row);
+    else byKey.set(key, [row]);
+  }
+  return asked.map((a) => byKey.get(JSON.stringify([a.site, a.name])) ?? []);
 }
 
 /** The span's days by calendar month: the part name and the days' index range [from, to). */

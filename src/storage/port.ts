@@ -179,6 +179,12 @@ export interface DayMark {
   mark: string;
 }
 
+/** The rollups of one site asked for by `sitesRollups`. */
+export interface SiteRollupNames {
+  site: string;
+  names: readonly string[];
+}
+
 /**
  * Rollups, kept apart from the readings (a table of its own in the DuckDB file, a measurement
  * of its own in InfluxDB): never returned by a reading query, never counted as a reading.
@@ -198,8 +204,16 @@ export interface RollupStore {
    * reading is added or its value replaced (up to what each store's doc comment says it cannot see).
    */
   seriesMark(selector: SeriesSelector): Promise<string>;
+  /**
+   * `seriesMark` of several series at once, in the order asked (each the very mark `seriesMark`
+   * gives): a cold comparison checks two series per site, and one store call per series was most
+   * of its time on InfluxDB (80 HTTP round trips for 20 sites, api-cold-profile, 2026-12-01).
+   */
+  seriesMarks(selectors: readonly SeriesSelector[]): Promise<string[]>;
   /** Every stored part of the named rollups of a site (one query whatever the number of names). */
   rollups(site: string, names: readonly string[]): Promise<Array<RollupPart & { name: string }>>;
+  /** `rollups` of several sites at once, each part with its site (one or a few store calls whatever the number of sites). */
+  sitesRollups(requests: readonly SiteRollupNames[]): Promise<Array<RollupPart & { site: string; name: string }>>;
   /** Stores the parts (a part already stored under the same site, name and part is replaced); resolves once durable. */
   putRollups(site: string, name: string, parts: readonly RollupPart[]): Promise<void>;
 }

@@ -77,6 +77,12 @@ function timedStore(store: ReadingStore) {
   return { proxy, byMethod, calls, busyMs: () => busyMs, reset: () => ((busyMs = 0), byMethod.clear()) };
 }
 
+function printCalls(byMethod: Map<string, CallStats>): void {
+  for (const [method, s] of [...byMethod].sort((a, b) => b[1].totalMs - a[1].totalMs)) {
+    console.log(`  ${method.padEnd(24)} ${String(s.calls).padStart(4)} calls, ${Math.round(s.totalMs)} ms in all, longest ${Math.round(s.maxMs)} ms`);
+  }
+}
+
 let dir: TempDir | undefined;
 let influxd: InfluxdHandle | undefined;
 const open = (): ReadingStore => (args.store === 'duckdb' ? new DuckDbStore({ dataDir: dir!.path }) : new InfluxStore({ url: influxd!.url, database: 'bench', retention: 'INF' }));
@@ -102,7 +108,8 @@ try {
     if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode} ${res.body.slice(0, 300)}`);
     return { ms: performance.now() - t0, bytes: res.body.length };
   };
-  const first = await build(store);
+  const timedFirst = timedStore(store);
+  const first = await build(timedFirst.proxy);
   const session = new Session();
   const profiling = (when: 'first' | 'restart') => args['cpu-prof'] !== undefined && (when === 'first') === args['profile-first'];
   const startProfile = async (when: 'first' | 'restart') => {
@@ -121,6 +128,8 @@ try {
   await startProfile('first');
   const firstRun = await compare(first.app);
   await stopProfile('first');
+  console.log(`${args.store}, ${siteCount} sites: first start ${Math.round(firstRun.ms)} ms (no rollups stored yet); some store call in flight ${Math.round(timedFirst.busyMs())} ms of it`);
+  printCalls(timedFirst.byMethod);
   await first.energy.rollupsSettled();
   await first.app.close();
   await store.stop();
@@ -134,9 +143,7 @@ try {
   const stats = cold.energy.rollupStats()!;
   console.log(`${args.store}, ${siteCount} sites: first start ${Math.round(firstRun.ms)} ms; COLD after restart ${Math.round(coldRun.ms)} ms (${coldRun.bytes} bytes; rollups ${stats.served} served, ${stats.computed} computed); load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   console.log(`  some store call in flight ${Math.round(timed.busyMs())} ms of the ${Math.round(coldRun.ms)}`);
-  for (const [method, s] of [...timed.byMethod].sort((a, b) => b[1].totalMs - a[1].totalMs)) {
-    console.log(`  ${method.padEnd(20)} ${String(s.calls).padStart(4)} calls, ${Math.round(s.totalMs)} ms in all, longest ${Math.round(s.maxMs)} ms`);
-  }
+  printCalls(timed.byMethod);
   await cold.app.close();
   // The same store calls again after another restart, one at a time: what each costs alone.
   await store.stop();
@@ -156,7 +163,7 @@ try {
   }
   console.log(`  the same ${timed.calls.length} calls one at a time after another restart: ${Math.round(performance.now() - t0)} ms`);
   for (const [method, s] of [...alone].sort((a, b) => b[1].totalMs - a[1].totalMs)) {
-    console.log(`  ${method.padEnd(20)} ${String(s.calls).padStart(4)} calls, ${Math.round(s.totalMs)} ms in all, longest ${Math.round(s.maxMs)} ms, mean ${(s.totalMs / s.calls).toFixed(1)} ms`);
+    console.log(`  ${method.padEnd(24)} ${String(s.calls).padStart(4)} calls, ${Math.round(s.totalMs)} ms in all, longest ${Math.round(s.maxMs)} ms, mean ${(s.totalMs / s.calls).toFixed(1)} ms`);
   }
 } finally {
   await store.stop();

@@ -70,6 +70,64 @@ export function rollupContractTests(sut: () => StoreUnderTest, setStore: (s: Rea
     expect(await store.seriesMark(later)).not.toBe(laterBefore);
   });
 
+  it('marks several series at once, each with the very mark seriesMark gives it, in the order asked', async () => {
+    const { store } = sut();
+    // Site ids with what must be escaped or bound: quotes, a backslash, a semicolon (the batch separator on InfluxDB).
+    const sites = [uniqueSite('marks-a'), `${uniqueSite('marks-b')} o'brien; "x" \\ z`];
+    const start = Date.parse('2026-05-09T22:00:00Z');
+    const readings = sites.flatMap((site, k) =>
+      (['m', 'w'] as const).flatMap((device) => Array.from({ length: 48 }, (_, i) => ({ site, device, quantity: device === 'm' ? ('energy_kwh' as const) : ('temperature_c' as const), tsMs: start + i * 3_600_000, value: 100 * k + i * 0.7 + (device === 'w' ? 0.25 : 0) }))),
+    );
+    await store.write(readings);
+    const range = { fromMs: start, toMs: start + 2 * DAY_MS };
+    const selectors = [
+      ...sites.flatMap((site) => [{ site, device: 'm', quantity: 'energy_kwh' as const, ...range }, { site, device: 'w', quantity: 'temperature_c' as const, ...range }]),
+      { site: sites[0]!, device: 'm', quantity: 'energy_kwh' as const, fromMs: start + DAY_MS, toMs: start + 2 * DAY_MS },
+      { site: sites[0]!, device: 'absent', quantity: 'energy_kwh' as const, ...range },
+      { site: sites[1]!, device: 'm', quantity: 'energy_kwh' as const, fromMs: start - 5 * DAY_MS, toMs: start - 4 * DAY_MS },
+      { site: sites[0]!, device: 'm', quantity: 'energy_kwh' as const, ...range },
+    ];
+    const singles = await Promise.all(selectors.map((q) => store.seriesMark(q)));
+    expect(new Set(singles.slice(0, 5)).size).toBe(5);
+    expect(await store.seriesMarks(selectors)).toEqual(singles);
+    expect(await store.seriesMarks([])).toEqual([]);
+    // More than one store call holds (InfluxDB: 25 statements per POST; DuckDB: 200 selectors per query), still in order.
+    const many = Array.from({ length: 210 }, (_, i) => selectors[(i * 7) % selectors.length]!);
+    expect(await store.seriesMarks(many)).toEqual(many.map((q) => singles[selectors.indexOf(q)]));
+    // A late reading of one series changes its mark in the batch, and no other.
+    await store.write([{ site: sites[1]!, device: 'w', quantity: 'temperature_c', tsMs: start + 90 * 60_000, value: 12.5 }]);
+    const after = await store.seriesMarks(selectors);
+    expect(after.map((m, i) => m === singles[i])).toEqual(selectors.map((_, i) => i !== 3));
+    expect(after[3]).toBe(await store.seriesMark(selectors[3]!));
+  });
+
+  it('reads the rollups of several sites at once, each part with its site, as rollups gives them site by site', async () => {
+    const { store } = sut();
+    const sites = [uniqueSite('sites-a'), `${uniqueSite('sites-b')} l'école; "b" \\ z`, uniqueSite('sites-c')];
+    const name = 'c|meter "main"|energy_kwh|2026';
+    for (const [k, site] of sites.entries()) {
+      await store.putRollups(site, name, [
+        { part: 'header', atMs: T0, mark: `h${k}`, payload: `{"k":${k}}` },
+        { part: '2026-05', atMs: T0, mark: `m${k}`, payload: 'p;"q"' },
+      ]);
+      await store.putRollups(site, 'b|fit', [{ part: 'value', atMs: T0, mark: `b${k}`, payload: '{}' }]);
+    }
+    const requests = [
+      { site: sites[0]!, names: [name, 'b|fit'] },
+      { site: sites[1]!, names: [name] },
+      { site: sites[2]!, names: [] },
+      { site: uniqueSite('sites-none'), names: [name] },
+    ];
+    const got = await store.sitesRollups(requests);
+    const bySite = (site: string) => sorted(got.filter((r) => r.site === site).map(({ site: _s, ...r }) => r));
+    expect(got.length).toBe(5);
+    expect(bySite(sites[0]!)).toEqual(sorted(await store.rollups(sites[0]!, [name, 'b|fit'])));
+    expect(bySite(sites[1]!)).toEqual(sorted(await store.rollups(sites[1]!, [name])));
+    expect(bySite(sites[1]!).map((r) => r.mark)).toEqual(['m1', 'h1']);
+    expect(await store.sitesRollups([])).toEqual([]);
+    expect(await store.sitesRollups([{ site: sites[0]!, names: [] }])).toEqual([]);
+  });
+
   it('keeps rollup parts verbatim, per site and name, and out of every reading query', async () => {
     const { store } = sut();
     const site = uniqueSite('verbatim');

@@ -4,9 +4,9 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { Reading } from '../../model/reading.js';
 import type { Logger } from '../../observability/logger.js';
 import { StoreUnavailableError } from '../errors.js';
-import type { Bucket, BucketQuery, DayMark, LatestValue, ReadingStore, RollupPart, SeriesBucket, SeriesSelector, SiteBucketQuery, SiteLatestValue, SiteSelector, SitesBucketQuery, SiteSeriesBucket, SitesSelector, StoreHealth } from '../port.js';
+import type { Bucket, BucketQuery, DayMark, LatestValue, ReadingStore, RollupPart, SeriesBucket, SeriesSelector, SiteBucketQuery, SiteLatestValue, SiteRollupNames, SiteSelector, SitesBucketQuery, SiteSeriesBucket, SitesSelector, StoreHealth } from '../port.js';
 import { connectionColumnReader, connectionReader, DuckDbQueries } from './duckdb-queries.js';
-import { CREATE_ROLLUPS, CREATE_ROLLUPS_INDEX, CREATE_ROLLUPS_STAGING, readDayMarks, readRollups, readSeriesMark, writeRollups } from './rollup-table.js';
+import { CREATE_ROLLUPS, CREATE_ROLLUPS_INDEX, CREATE_ROLLUPS_STAGING, readDayMarks, readRollups, readSeriesMark, readSeriesMarks, readSitesRollups, writeRollups } from './rollup-table.js';
 import { CREATE_READINGS, CREATE_STAGING, DELETE_REPLACED, INSERT_STAGED, READINGS_TABLE, STAGING_TABLE } from './schema.js';
 import { lastWins, stagingChunks, timeSpan } from './staging.js';
 import { SerialQueue } from './serial-queue.js';
@@ -185,8 +185,18 @@ export class DuckDbStore implements ReadingStore {
     return this.onReader((reader) => readSeriesMark(connectionReader(reader), selector));
   }
 
+  seriesMarks(selectors: readonly SeriesSelector[]): Promise<string[]> {
+    if (selectors.length === 0) return Promise.resolve([]);
+    return this.onReader((reader) => readSeriesMarks(connectionReader(reader), selectors));
+  }
+
   rollups(site: string, names: readonly string[]): Promise<Array<RollupPart & { name: string }>> {
     return this.onReader((reader) => readRollups(connectionReader(reader), site, names));
+  }
+
+  sitesRollups(requests: readonly SiteRollupNames[]): Promise<Array<RollupPart & { site: string; name: string }>> {
+    if (requests.every((r) => r.names.length === 0)) return Promise.resolve([]);
+    return this.onReader((reader) => readSitesRollups(connectionReader(reader), requests));
   }
 
   latest(site: string): Promise<LatestValue[]> {

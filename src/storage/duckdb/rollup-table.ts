@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { BucketQuery, DayMark, RollupPart, SeriesSelector } from '../port.js';
+import type { BucketQuery, DayMark, RollupPart, SeriesSelector, SiteRollupNames } from '../port.js';
 import { QUARTER_HOUR_SLOTS_SINCE_MS } from './bucket-sql.js';
 import { READINGS_TABLE } from './schema.js';
 import { tsParam } from './sql-values.js';
@@ -73,6 +73,21 @@ export async function readRollups(read: RowReader, site: string, names: readonly
   return rows.map((r) => ({ name: String(r.name), part: String(r.part), atMs: toNumber(r.at_ms), mark: String(r.mark), payload: String(r.payload) }));
 }
 
+/** Sites' rollups per query of readSitesRollups: one bound key per name. */
+const KEYS_PER_QUERY = 500;
+
+/** `readRollups` of several sites, by their keys in one list parameter per query (an IN on the indexed key). */
+export async function readSitesRollups(read: RowReader, requests: readonly SiteRollupNames[]): Promise<Array<RollupPart & { site: string; name: string }>> {
+  const keys = [...new Set(requests.flatMap((r) => r.names.map((n) => keyOf(r.site, n))))];
+  const out: Array<RollupPart & { site: string; name: string }> = [];
+  for (let i = 0; i < keys.length; i += KEYS_PER_QUERY) {
+    const chunk = keys.slice(i, i + KEYS_PER_QUERY);
+    const rows = await read(`SELECT site, name, part, at_ms, mark, payload FROM ${ROLLUPS_TABLE} WHERE rollup_key IN (${chunk.map((_, k) => `$${k + 1}`).join(', ')})`, chunk);
+    for (const r of rows) out.push({ site: String(r.site), name: String(r.name), part: String(r.part), atMs: toNumber(r.at_ms), mark: String(r.mark), payload: String(r.payload) });
+  }
+  return out;
+}
+
 /**
  * Day marks (port.ts RollupStore.dayMarks): the count and the XOR of a 64-bit hash of every
  * reading's (ts, value). XOR and count do not depend on the order DuckDB aggregates in (a sum of
@@ -117,4 +132,30 @@ export async function readSeriesMark(read: RowReader, q: SeriesSelector): Promis
   const rows = await read(SERIES_MARK_SQL, [q.site, q.device, q.quantity, tsParam(q.fromMs), tsParam(q.toMs)]);
   const row = rows[0];
   return `${String(row?.n ?? 0)}#${String(row?.x ?? 0)}`;
+}
+
+/** Selectors per query of readSeriesMarks (6 bound values each). */
+const MARKS_PER_QUERY = 200;
+
+/**
+ * `readSeriesMark` of several series in one scan: the selectors as a VALUES list joined to the
+ * readings, the same count and XOR per selector. One query per series scanned the site column
+ * each time (40 marks of 20 site-years: 6.7 ms each, one at a time; api-cold-profile, 2026-12-01).
+ * A selector without readings in its range gets the mark of none, `0#0`, as readSeriesMark gives.
+ */
+export async function readSeriesMarks(read: RowReader, selectors: readonly SeriesSelector[]): Promise<string[]> {
+  const out = selectors.map(() => '0#0');
+  for (let offset = 0; offset < selectors.length; offset += MARKS_PER_QUERY) {
+    const chunk = selectors.slice(offset, offset + MARKS_PER_QUERY);
+    const values = chunk.map((_, i) => `($${i * 6 + 1}::INTEGER, $${i * 6 + 2}::VARCHAR, $${i * 6 + 3}::VARCHAR, $${i * 6 + 4}::VARCHAR, $${i * 6 + 5}::TIMESTAMPTZ, $${i * 6 + 6}::TIMESTAMPTZ)`).join(', ');
+    const rows = await read(
+      `WITH wanted(i, site, device, quantity, from_ts, to_ts) AS (VALUES ${values})
+       SELECT w.i AS i, count(*) AS n, bit_xor(hash(epoch_ms(r.ts), r.value)) AS x
+       FROM wanted AS w JOIN ${READINGS_TABLE} AS r ON r.site = w.site AND r.device = w.device AND r.quantity = w.quantity AND r.ts >= w.from_ts AND r.ts < w.to_ts
+       GROUP BY w.i`,
+      chunk.flatMap((q, i) => [offset + i, q.site, q.device, q.quantity, tsParam(q.fromMs), tsParam(q.toMs)]),
+    );
+    for (const r of rows) out[toNumber(r.i)] = `${String(r.n)}#${String(r.x)}`;
+  }
+  return out;
 }

@@ -1,9 +1,9 @@
 import type { Reading } from '../../model/reading.js';
 import type { Logger } from '../../observability/logger.js';
 import { StoreRejectedError, StoreUnavailableError } from '../errors.js';
-import type { Bucket, BucketQuery, DayMark, LatestValue, ReadingStore, RollupPart, SeriesBucket, SeriesSelector, SiteBucketQuery, SiteLatestValue, SiteSelector, SitesBucketQuery, SiteSeriesBucket, SitesSelector, StoreHealth } from '../port.js';
+import type { Bucket, BucketQuery, DayMark, LatestValue, ReadingStore, RollupPart, SeriesBucket, SeriesSelector, SiteBucketQuery, SiteLatestValue, SiteRollupNames, SiteSelector, SitesBucketQuery, SiteSeriesBucket, SitesSelector, StoreHealth } from '../port.js';
 import { IdentityIndex } from './identity-index.js';
-import { InfluxHttp, seriesRows } from './influx-http.js';
+import { InfluxHttp, seriesRows, type InfluxStatementResult } from './influx-http.js';
 import { InfluxQueries } from './influx-queries.js';
 import { quoteIdent } from './influxql.js';
 import { encodeReadings } from './line-protocol.js';
@@ -11,6 +11,9 @@ import { InfluxSchemaMissingError } from './write-errors.js';
 import { goDurationMs, retentionMs, type InfluxStoreOptions } from './options.js';
 import { MEASUREMENT, NAMED_RETENTION_POLICY } from './schema.js';
 import { ROLLUP_MEASUREMENT, rollupLines, rollupQuery, rollupRows, seriesMarkOf, seriesMarkQuery } from './rollup-measurement.js';
+
+/** Statements per POST /query at most (selectBatches): a long batch would run into the request timeout on one of InfluxDB's cores. */
+const STATEMENTS_PER_CALL = 25;
 
 /**
  * The InfluxDB store, over the v1 HTTP API only (/ping, /write, /query), so it works with
@@ -197,9 +200,35 @@ export class InfluxStore implements ReadingStore {
     return seriesMarkOf(q === null ? null : await this.http.query(q, this.options.database));
   }
 
+  async seriesMarks(selectors: readonly SeriesSelector[]): Promise<string[]> {
+    const results = await this.selectBatches(selectors.map((sel) => seriesMarkQuery(this.readingsFrom, sel)), this.options.database);
+    return results.map(seriesMarkOf);
+  }
+
   async rollups(site: string, names: readonly string[]): Promise<Array<RollupPart & { name: string }>> {
     if (names.length === 0) return [];
     return rollupRows(await this.http.query(rollupQuery(this.rollupsFrom, site, names), this.rollupDatabase));
+  }
+
+  async sitesRollups(requests: readonly SiteRollupNames[]): Promise<Array<RollupPart & { site: string; name: string }>> {
+    const results = await this.selectBatches(requests.map((r) => (r.names.length === 0 ? null : rollupQuery(this.rollupsFrom, r.site, r.names))), this.rollupDatabase);
+    return results.flatMap((result, i) => (result ? rollupRows(result).map((row) => ({ ...row, site: requests[i]!.site })) : []));
+  }
+
+  /**
+   * The statements (null: nothing to ask, answered null) in batches of STATEMENTS_PER_CALL, the
+   * batches sent at once: InfluxDB runs a batch's statements one after another, so two or more
+   * batches keep both of its cores busy.
+   */
+  private async selectBatches(statements: ReadonlyArray<string | null>, database: string): Promise<Array<InfluxStatementResult | null>> {
+    const asked = statements.flatMap((q, i) => (q === null ? [] : [{ q, i }]));
+    const calls: Array<Promise<InfluxStatementResult[]>> = [];
+    const per = Math.max(1, Math.min(STATEMENTS_PER_CALL, Math.ceil(asked.length / 2)));
+    for (let k = 0; k < asked.length; k += per) calls.push(this.http.selects(asked.slice(k, k + per).map((a) => a.q), database));
+    const answered = (await Promise.all(calls)).flat();
+    const out: Array<InfluxStatementResult | null> = statements.map(() => null);
+    asked.forEach((a, k) => (out[a.i] = answered[k]!));
+    return out;
   }
 
   latest(site: string): Promise<LatestValue[]> {

@@ -3,16 +3,16 @@ import { localDays } from '../../../src/energy/local-time.js';
 import { DayRollups, type SpanCheck } from '../../../src/energy/rollups.js';
 import type { RollupPart, RollupStore } from '../../../src/storage/port.js';
 
-/** The parts a store keeps (a fake of the narrow port: rollups and putRollups only), with its calls counted. */
-class PartsStore implements Pick<RollupStore, 'rollups' | 'putRollups'> {
-  readonly parts = new Map<string, RollupPart & { name: string }>();
+/** The parts a store keeps (a fake of the narrow port: sitesRollups and putRollups only), with its calls counted. */
+class PartsStore implements Pick<RollupStore, 'sitesRollups' | 'putRollups'> {
+  readonly parts = new Map<string, RollupPart & { site: string; name: string }>();
   reads = 0;
-  async rollups(site: string, names: readonly string[]) {
+  async sitesRollups(requests: ReadonlyArray<{ site: string; names: readonly string[] }>) {
     this.reads++;
-    return [...this.parts.values()].filter((p) => names.includes(p.name) && p.part !== undefined && this.parts.has(`${site}|${p.name}|${p.part}`));
+    return [...this.parts.values()].filter((p) => requests.some((r) => r.site === p.site && r.names.includes(p.name)));
   }
   async putRollups(site: string, name: string, parts: readonly RollupPart[]) {
-    for (const p of parts) this.parts.set(`${site}|${name}|${p.part}`, { ...p, name });
+    for (const p of parts) this.parts.set(`${site}|${name}|${p.part}`, { ...p, site, name });
   }
 }
 
@@ -73,5 +73,25 @@ describe('day rollups (rollups.ts)', () => {
     expect(store.reads).toBe(1);
     expect(await rollups.value('s', 'b|x', 0, 'mark', async () => '{"fit":1}')).toBe('{"fit":1}');
     expect(store.reads).toBe(1);
+  });
+
+  it('reads the rollups of several sites asked for in one turn in one store call, each site given its own parts', async () => {
+    const store = new PartsStore();
+    const first = new DayRollups(store as unknown as RollupStore);
+    const check: SpanCheck = { whole: async () => ['w'], days: async () => ({ days: days.map(() => 'm'), extra: [] }) };
+    const computed = (site: string) => async () => ({ days: payloads.map((p) => `${site}${p}`), header: `"${site}"` });
+    await Promise.all(['s1', 's2', 's3'].map((site) => first.span(site, 'c|a', days, check, computed(site))));
+    await first.settled();
+    expect(store.reads).toBe(1);
+    // A restart: the three sites, asked together, are served their own spans from one read.
+    const restarted = new DayRollups(store as unknown as RollupStore);
+    const never = async (): Promise<never> => {
+      throw new Error('computed again');
+    };
+    const spans = await Promise.all(['s1', 's2', 's3'].map((site) => restarted.span(site, 'c|a', days, check, never)));
+    expect(store.reads).toBe(2);
+    expect(spans.map((s) => s.header)).toEqual(['"s1"', '"s2"', '"s3"']);
+    expect(spans[1]!.days).toEqual(payloads.map((p) => `s2${p}`));
+    expect(restarted.stats.served).toBe(3);
   });
 });
