@@ -4,14 +4,14 @@
  * `flushSync` and `DuckDBConnection.run` as the largest self times on the main thread.
  * Also the event loop's delay over the run (perf_hooks.monitorEventLoopDelay), with the staging
  * table filled by the appender or by an INSERT ... VALUES with parameters (--mode values).
- *   npx tsx test/bench/loop/write-sync-probe.ts [--batches 400] [--reads] [--size 4] [--mode appender|values]
+ *   npx tsx test/bench/loop/write-sync-probe.ts [--batches 400] [--reads] [--size 4] [--mode appender|values|unnest|lists]
  */
 import { parseArgs } from 'node:util';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { BOOLEAN, DOUBLE, DuckDBInstance, LIST, VARCHAR, listValue } from '@duckdb/node-api';
 import { createTempDir } from '../../helpers/tmp.js';
-import { CREATE_READINGS, CREATE_STAGING, INSERT_STAGED, STAGING_TABLE } from '../../../src/storage/duckdb/schema.js';
+import { CREATE_READINGS, CREATE_STAGING, INSERT_LISTS, INSERT_STAGED, STAGING_TABLE } from '../../../src/storage/duckdb/schema.js';
 import { stagingChunks } from '../../../src/storage/duckdb/staging.js';
 import type { Reading } from '../../../src/model/reading.js';
 
@@ -37,6 +37,7 @@ const timed = async <T>(name: string, f: () => Promise<T> | T): Promise<T> => {
   return p;
 };
 let ts = Date.UTC(2017, 0, 1);
+const lists = await writer.prepare(INSERT_LISTS);
 const unnest = await writer.prepare(`INSERT INTO ${STAGING_TABLE} SELECT unnest($1), unnest($2), unnest($3), unnest($4), unnest($5), unnest($6)`);
 const size = Number(a.size);
 const loop = monitorEventLoopDelay({ resolution: 1 });
@@ -44,6 +45,12 @@ loop.enable();
 const t0 = performance.now();
 for (let b = 0; b < Number(a.batches); b++) {
   const batch: Reading[] = Array.from({ length: size }, (_, i) => ({ site: 'live', device: 'tgbt', quantity: i % 2 ? 'power_w' : 'energy_kwh', tsMs: (ts += 20), value: b }));
+  if (a.mode === 'lists') {
+    // DuckDbStore's path for small batches that replace nothing: one statement, no staging.
+    await timed('bind lists', () => lists.bind([listValue(batch.map((r) => r.site)), listValue(batch.map((r) => r.device)), listValue(batch.map((r) => r.quantity)), listValue(batch.map((r) => r.tsMs)), listValue(batch.map((r) => r.value)), listValue(batch.map((r) => r.tsFromServer === true))], [LIST(VARCHAR), LIST(VARCHAR), LIST(VARCHAR), LIST(DOUBLE), LIST(DOUBLE), LIST(BOOLEAN)]));
+    await timed('run lists', () => lists.run());
+    continue;
+  }
   await timed('DELETE staging', () => writer.run(`DELETE FROM ${STAGING_TABLE}`));
   if (a.mode === 'unnest') {
     await timed('bind lists', () => unnest.bind([listValue(batch.map((r) => r.site)), listValue(batch.map((r) => r.device)), listValue(batch.map((r) => r.quantity)), listValue(batch.map((r) => r.tsMs)), listValue(batch.map((r) => r.value)), listValue(batch.map((r) => r.tsFromServer === true))], [LIST(VARCHAR), LIST(VARCHAR), LIST(VARCHAR), LIST(DOUBLE), LIST(DOUBLE), LIST(BOOLEAN)]));
@@ -68,6 +75,8 @@ await reads;
 console.log(`mode ${a.mode}, ${a.batches} batches of ${size}${a.reads ? ', reads running' : ''}: ${(elapsedMs / Number(a.batches)).toFixed(2)} ms per batch; event-loop delay p50 ${(loop.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms, max ${(loop.max / 1e6).toFixed(1)} ms`);
 const pct = (xs: number[], q: number) => [...xs].sort((x, y) => x - y)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
 for (const [name, xs] of steps) console.log(`${name.padEnd(16)} sync part: p50 ${pct(xs, 0.5).toFixed(2)} ms, p99 ${pct(xs, 0.99).toFixed(2)} ms, max ${Math.max(...xs).toFixed(2)} ms, total ${xs.reduce((t, x) => t + x, 0).toFixed(0)} ms`);
+lists.destroySync();
+unnest.destroySync();
 writer.closeSync();
 reader.closeSync();
 instance.closeSync();
