@@ -7,11 +7,13 @@ import { StoreUnavailableError } from '../errors.js';
 import type { Bucket, BucketQuery, DayMark, LatestValue, ReadingStore, RollupPart, SeriesBucket, SeriesSelector, SiteBucketQuery, SiteLatestValue, SiteSelector, SitesBucketQuery, SiteSeriesBucket, SitesSelector, StoreHealth } from '../port.js';
 import { connectionColumnReader, connectionReader, DuckDbQueries } from './duckdb-queries.js';
 import { CREATE_ROLLUPS, CREATE_ROLLUPS_INDEX, CREATE_ROLLUPS_STAGING, readDayMarks, readRollups, readSeriesMark, writeRollups } from './rollup-table.js';
-import { CREATE_READINGS, CREATE_STAGING, DELETE_REPLACED, INSERT_LISTS, INSERT_STAGED, READINGS_TABLE, STAGING_TABLE } from './schema.js';
+import { CREATE_READINGS, CREATE_STAGING, DELETE_REPLACED, INSERT_STAGED, READINGS_TABLE, STAGING_TABLE } from './schema.js';
 import { lastWins, stagingChunks, timeSpan } from './staging.js';
 import { SerialQueue } from './serial-queue.js';
 import { SeriesHighWater } from './series-high-water.js';
 import { tsParam } from './sql-values.js';
+// Apart from the schema import above: the list insert of small batches (see LIST_INSERT_MAX_READINGS).
+import { INSERT_LISTS } from './schema.js';
 
 /** Newest stored timestamp of every series: one grouped scan at start (~0.1-0.3 s per million rows). */
 async function loadHighWater(connection: DuckDBConnection): Promise<SeriesHighWater> {
