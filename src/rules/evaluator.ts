@@ -12,6 +12,7 @@ import type { Cadence, RuleDataSources, RuleInputKind } from './rule-type.js';
 import { SeriesCache, type RuleReadingSource, type SeriesCacheOptions } from './series-cache.js';
 import { MeterHourlyShare } from './shared-hourly.js';
 import type { RuleBinding } from './subjects.js';
+import { TurnSlicer } from './turn-slicer.js';
 
 /** What is persisted per alert key between evaluations (rule_state). */
 export interface PersistedRuleState {
@@ -125,8 +126,13 @@ export class RuleEvaluator {
     const source = cycle?.source ?? this.options.query;
     cycle?.prefetch(new Set(bindings.map((b) => b.subject.site.id)));
     const hourly = new MeterHourlyShare(source);
+    // Judged in slices of a few ms, each in its own turn of the event loop (turn-slicer.ts). Readings
+    // stored meanwhile are noted for the next cycle (noteStored), as they were already while a cold
+    // cycle awaited the store: toMs is fixed above, and a window judged too early is judged again.
+    const slicer = new TurnSlicer();
     try {
       for (const binding of bindings) {
+        await slicer.pause();
         try {
           const key = bindingKey(binding);
           const r = await this.judgeBinding(binding, key, nowMs, toMs, source, hourly);
@@ -144,6 +150,8 @@ export class RuleEvaluator {
     const outcome = emptyOutcome();
     if (results.length > 0) {
       await this.options.state.transaction(async (tx) => {
+        // No pause in here: the embedded state store's reads share the connection, and a turn given
+        // away inside the open transaction would let an HTTP read see uncommitted alert changes.
         for (const r of results) {
           await tx.putRuleState(r.key, { machine: r.machine } satisfies PersistedRuleState, nowMs);
           if (r.transitions.length === 0) continue;

@@ -12,8 +12,10 @@
  *   - the same users all asking for one same period (the single-flight case).
  * Each phase has its own users, so the per-user analytics rate limit (60 per minute) of one phase
  * does not throttle the next; its 429 answers are counted and printed.
- * Prints PUBACK p50/p99 per phase and pooled, the requests answered and their latency, the service's RSS.
- *   npm run bench:compare-load [-- --sites 10] [--clients 8] [--rate 50] [--seconds 15] [--rounds 2] [--seed 11] [--phases none,varied,same] [--cpu-prof DIR]
+ * Prints PUBACK p50/p99 per phase and pooled, the requests answered and their latency, the service's RSS,
+ * and what delayed the PUBACKs: the service's main-thread stretches per phase (test/bench/loop/probe.ts),
+ * with the PUBACKs sent in a rule-cycle window (the first --cycle-window ms of each minute) reported apart.
+ *   npm run bench:compare-load [-- --sites 10] [--clients 8] [--rate 50] [--seconds 15] [--rounds 2] [--seed 11] [--phases none,varied,same] [--cycle-window 2000] [--cpu-prof DIR]
  */
 import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -29,6 +31,7 @@ import { startServiceProcess, type ServiceProcess } from '../helpers/service-pro
 import { createTempDir } from '../helpers/tmp.js';
 import { SteadyMeter } from './steady-publisher.js';
 import { benchSiteObjects, benchSites, yearReadings } from './api/fixture.js';
+import { describeAcks, describeStretches, p99Change, percentile, probeNodeArgs, readStretches, splitAcks, stretchesOf, type SentAck, type Stretch } from './loop/stretches.js';
 
 const { values: a } = parseArgs({
   options: {
@@ -39,6 +42,7 @@ const { values: a } = parseArgs({
     rounds: { type: 'string', default: '2' },
     seed: { type: 'string', default: '11' },
     phases: { type: 'string', default: 'none,varied,same' },
+    'cycle-window': { type: 'string', default: '2000' },
     'cpu-prof': { type: 'string' },
   },
 });
@@ -53,6 +57,7 @@ const ratePerS = positive('rate', a.rate);
 const phaseS = positive('seconds', a.seconds);
 const rounds = positive('rounds', a.rounds);
 const seed = positive('seed', a.seed);
+const cycleWindowMs = positive('cycle-window', a['cycle-window']);
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CLIENTS = fileURLToPath(new URL('./compare-load/clients.ts', import.meta.url));
@@ -67,7 +72,6 @@ const rawConfig = {
   ],
 };
 
-const percentile = (sorted: number[], q: number) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!);
 async function rssMB(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
   return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
@@ -136,7 +140,8 @@ try {
   console.log(`filled ${readings} readings (${siteCount} site-years) in ${((performance.now() - fillStart) / 1000).toFixed(1)} s`);
   const configPath = join(dir.path, 'sites.yaml');
   await writeFile(configPath, stringify(rawConfig));
-  service = await startServiceProcess({ env: { DATA_DIR: dataDir, CONFIG: configPath, LOG_LEVEL: 'info' }, readyTimeoutMs: 180_000, ...(a['cpu-prof'] ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${a['cpu-prof']}`] } : {}) });
+  const probeFile = join(dir.path, 'loop-stretches.txt');
+  service = await startServiceProcess({ env: { DATA_DIR: dataDir, CONFIG: configPath, LOG_LEVEL: 'info', LOOP_PROBE_FILE: probeFile }, readyTimeoutMs: 180_000, nodeArgs: [...probeNodeArgs, ...(a['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${a['cpu-prof']}`] : [])] });
   const pid = service.child.pid!;
   const device = await connectAsync(`mqtt://127.0.0.1:${service.mqttPort}`, { username: `${LIVE_SITE}/tgbt`, password: SECRET, clientId: `bench-compare-${process.pid}`, reconnectPeriod: 0 });
   // Warm-up: the first writes create the DuckDB blocks and JIT the path; the first comparison of
@@ -152,7 +157,8 @@ try {
   const phases = a.phases!.split(',') as Phase[];
   for (const p of phases) if (!['none', 'varied', 'same'].includes(p)) throw new Error(`--phases: unknown phase ${p} (none, varied, same)`);
   if (!phases.includes('none')) throw new Error('--phases must include none: the other phases are compared with it');
-  const pooled = new Map<Phase, number[]>(phases.map((p) => [p, []]));
+  const pooled = new Map<Phase, SentAck[]>(phases.map((p) => [p, []]));
+  const windows = new Map<Phase, Array<{ fromMs: number; toMs: number }>>(phases.map((p) => [p, []]));
   const answered = new Map<Phase, number[]>(phases.map((p) => [p, []]));
   const rss = new Map<Phase, number>(phases.map((p) => [p, 0]));
   const rows: string[] = [];
@@ -161,16 +167,20 @@ try {
       const cookies = phase === 'none' ? [] : await Promise.all(Array.from({ length: clientCount }, () => newClient(service!)));
       const clients = phase === 'none' ? null : await startClients(service.httpUrl, cookies, phase, round);
       clients?.go();
-      const latencies = (await meter.publishFor(phaseS)).sort((x, y) => x - y);
+      const fromMs = Date.now();
+      const acks = await meter.acksFor(phaseS);
+      const toMs = Date.now();
+      windows.get(phase)!.push({ fromMs, toMs });
       const figures = clients ? await clients.summary() : null;
       if (figures && figures.failures.length > 0) throw new Error(`clients failed: ${figures.failures.join('; ')}`);
       rss.set(phase, Math.max(rss.get(phase)!, await rssMB(pid)));
-      pooled.get(phase)!.push(...latencies);
+      pooled.get(phase)!.push(...acks);
       const asked = (figures?.answeredMs ?? []).sort((x, y) => x - y);
       answered.get(phase)!.push(...asked);
       const load = loadavg()[0]!.toFixed(2);
       const who = !figures ? 'no client' : `${clientCount} clients, ${phase === 'varied' ? 'varied periods' : 'one same period'}: ${asked.length} answers (${figures.periods} periods), answer p50 ${Math.round(percentile(asked, 0.5))} ms / max ${Math.round(asked.at(-1) ?? NaN)} ms, ${figures.limited} × 429/503`;
-      rows.push(`  round ${round + 1}, ${who}: PUBACK p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ${percentile(latencies, 0.99).toFixed(1)} ms (${latencies.length} messages), load ${load}`);
+      const split = splitAcks(acks, cycleWindowMs);
+      rows.push(`  round ${round + 1}, ${who}: PUBACK ${describeAcks(split.all)}; outside rule-cycle windows ${describeAcks(split.outside)}; in them ${describeAcks(split.cycle)}; load ${load}`);
     }
   }
   await device.endAsync();
@@ -178,13 +188,25 @@ try {
   console.log(`load average at the start ${startLoad}, at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')} (2 cores: above 2, every latency waits for a core)`);
   console.log(`compare-load benchmark: 1 device at ${ratePerS} msg/s (2 readings each), QoS 1, embedded broker, DuckDB with ${siteCount} site-years; phases of ${phaseS} s, ${rounds} rounds`);
   for (const row of rows) console.log(row);
-  const base = pooled.get('none')!.sort((x, y) => x - y);
+  const stretches = await readStretches(probeFile);
+  const phaseStretches = (phase: Phase) => {
+    const out: { outside: Stretch[]; cycle: Stretch[] } = { outside: [], cycle: [] };
+    for (const w of windows.get(phase)!) {
+      const s = stretchesOf(stretches, w.fromMs, w.toMs, cycleWindowMs);
+      out.outside.push(...s.outside);
+      out.cycle.push(...s.cycle);
+    }
+    return out;
+  };
+  const base = splitAcks(pooled.get('none')!, cycleWindowMs);
   for (const phase of phases) {
-    const l = pooled.get(phase)!.sort((x, y) => x - y);
-    const change = phase === 'none' ? '' : `, p99 ${percentile(l, 0.99) >= percentile(base, 0.99) ? '+' : ''}${((percentile(l, 0.99) / percentile(base, 0.99) - 1) * 100).toFixed(0)} % against no client`;
+    const l = splitAcks(pooled.get(phase)!, cycleWindowMs);
+    const change = phase === 'none' ? '' : ` (all ${p99Change(l.all, base.all)}, outside ${p99Change(l.outside, base.outside)} against no client)`;
     const asked = answered.get(phase)!.sort((x, y) => x - y);
     const answers = phase === 'none' ? '' : `; ${asked.length} answers, p50 ${Math.round(percentile(asked, 0.5))} ms, p99 ${Math.round(percentile(asked, 0.99))} ms`;
-    console.log(`  pooled ${phase.padEnd(6)}: PUBACK p50 ${percentile(l, 0.5).toFixed(1)} ms, p99 ${percentile(l, 0.99).toFixed(1)} ms (${l.length} messages)${change}${answers}; service RSS ${rss.get(phase)} MB`);
+    console.log(`  pooled ${phase.padEnd(6)}: PUBACK all ${describeAcks(l.all)}; outside rule-cycle windows ${describeAcks(l.outside)}; in them ${describeAcks(l.cycle)}${change}${answers}; service RSS ${rss.get(phase)} MB`);
+    const st = phaseStretches(phase);
+    console.log(`    main-thread stretches outside rule-cycle windows: ${describeStretches(st.outside)}; in them: ${describeStretches(st.cycle)}`);
   }
 } finally {
   await service?.terminate();

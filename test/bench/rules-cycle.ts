@@ -2,7 +2,9 @@
  * Rules benchmark (issue 8), part (b): one evaluation cycle of the shipped default rules for 100
  * sites × 20 devices, each with four weeks of hourly history in the embedded DuckDB store (written
  * through the store's `write`, as ingest does), timed cold (the evaluator's first cycle) and warm
- * (the next hour's, after that hour's readings were stored and noted), with peak RSS.
+ * (the next hour's, after that hour's readings were stored and noted), with peak RSS, and the
+ * longest stretch the cycle held the event loop (test/bench/loop/stretch-meter.ts): in the service
+ * every PUBACK waits for it.
  *   npm run bench:rules-cycle [-- --sites 100] [--no-cache] [--json out.json]
  * Target: a cycle under 1 s. "cpu" is the process time of the cycle (user + system, DuckDB threads
  * included): on a loaded machine the wall clock mostly says how long the cycle waited for a core.
@@ -24,6 +26,8 @@ import { DuckDbStore } from '../../src/storage/duckdb/duckdb-store.js';
 import { SqliteStateStore } from '../../src/storage/state/sqlite-state-store.js';
 import { createTempDir } from '../helpers/tmp.js';
 import { machineLoad } from './rules/machine.js';
+import { describeStretches } from './loop/stretches.js';
+import { startStretchMeter } from './loop/stretch-meter.js';
 
 const { values: args } = parseArgs({ options: { sites: { type: 'string', default: '100' }, 'no-cache': { type: 'boolean', default: false }, json: { type: 'string' } } });
 const siteCount = Number(args.sites);
@@ -124,12 +128,14 @@ try {
     calls.clear();
     const started = performance.now();
     const cpuStarted = process.cpuUsage();
+    const meter = startStretchMeter();
     const s: EvaluationSummary = await evaluator.evaluate(nowMs, cadence);
+    const stretches = meter.stop();
     const ms = performance.now() - started;
     const cpu = process.cpuUsage(cpuStarted);
     const cpuMs = (cpu.user + cpu.system) / 1000;
     figures[label] = { ms, cpuMs, bindings: s.bindings, judgements: s.judgements, failures: s.failures, opened: s.outcome.opened.length };
-    console.log(`  ${label.padEnd(14)} ${ms.toFixed(0).padStart(6)} ms (cpu ${cpuMs.toFixed(0)} ms)  ${s.bindings} bindings, ${s.judgements} judgements, ${s.failures} failures, ${s.outcome.opened.length} opened; rss ${mb(process.memoryUsage().rss)} MB; store calls ${[...calls].map(([m, n]) => `${m} ${n}`).join(', ') || 'none'}`);
+    console.log(`  ${label.padEnd(14)} ${ms.toFixed(0).padStart(6)} ms (cpu ${cpuMs.toFixed(0)} ms)  ${s.bindings} bindings, ${s.judgements} judgements, ${s.failures} failures, ${s.outcome.opened.length} opened; rss ${mb(process.memoryUsage().rss)} MB; store calls ${[...calls].map(([m, n]) => `${m} ${n}`).join(', ') || 'none'}; event loop: ${describeStretches(stretches)}`);
   };
   const rssBeforeCycles = process.memoryUsage().rss;
   const peakBeforeCycles = peakRss;

@@ -16,7 +16,12 @@ export class SteadyMeter {
 
   /** Publishes for `seconds` and returns each PUBACK's latency, ms. */
   async publishFor(seconds: number): Promise<number[]> {
-    const latencies: number[] = [];
+    return (await this.acksFor(seconds)).map((a) => a.latencyMs);
+  }
+
+  /** Publishes for `seconds` and returns, per message, when it was sent (epoch ms) and its PUBACK's latency (ms). */
+  async acksFor(seconds: number): Promise<Array<{ sentMs: number; latencyMs: number }>> {
+    const latencies: Array<{ sentMs: number; latencyMs: number }> = [];
     const total = Math.round(seconds * this.ratePerS);
     const periodMs = 1000 / this.ratePerS;
     const t0 = performance.now();
@@ -26,11 +31,12 @@ export class SteadyMeter {
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       this.energyKWh += 0.01;
       const sent = performance.now();
+      const sentMs = Date.now();
       const body = JSON.stringify({ ts: Date.now(), energy_kwh: Number(this.energyKWh.toFixed(3)), power_w: 4000 + (i % 1000) });
       acks.push(new Promise((resolve, reject) => this.client.publish(this.topic, body, { qos: 1 }, (err) => {
         if (err) reject(err);
         else {
-          latencies.push(performance.now() - sent);
+          latencies.push({ sentMs, latencyMs: performance.now() - sent });
           resolve();
         }
       })));

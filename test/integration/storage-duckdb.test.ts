@@ -153,6 +153,33 @@ describe('DuckDbStore specifics', () => {
     }
   });
 
+  it('stores the same rows whether a batch takes the one-statement list insert (small, nothing replaced) or the staging table (large, or replacing)', async () => {
+    // Odd ids, server-stamped readings, negative, fractional and huge values, ms timestamps: what both paths must keep exactly.
+    const shaped = (n: number, offsetMs: number, site: string): Reading[] =>
+      Array.from({ length: n }, (_, i) => ({ site, device: `d'${i % 3}`, quantity: i % 2 ? 'power_w' : 'energy_kwh', tsMs: T0 + offsetMs + i * 997 + (i % 5), value: i % 4 === 0 ? -i / 7 : i * 1e9 + 0.125, ...(i % 3 === 0 ? { tsFromServer: true } : {}) }));
+    const store = await started(await tempDir());
+    const small = shaped(200, 0, 'small');
+    const large = shaped(2000, 0, 'large');
+    await store.write(small);
+    await store.write(large);
+    const read = async (site: string, device: string, quantity: 'energy_kwh' | 'power_w') => store.readings({ site, device, quantity, fromMs: T0, toMs: T0 + 10_000_000 });
+    for (const device of ["d'0", "d'1", "d'2"]) {
+      for (const quantity of ['energy_kwh', 'power_w'] as const) {
+        const expected = (rows: Reading[], site: string) => rows.filter((r) => r.device === device && r.quantity === quantity).map((r) => ({ ...r, site, tsFromServer: r.tsFromServer === true }));
+        const fromSmall = await read('small', device, quantity);
+        expect(fromSmall).toEqual(expected(small, 'small'));
+        // The first 200 of the large batch are the small batch with another site id: the same rows.
+        expect(fromSmall).toEqual(expected(large.slice(0, 200), 'small'));
+        expect(await read('large', device, quantity)).toEqual(expected(large, 'large'));
+      }
+    }
+    // A small batch redelivering stored readings goes through the staging table's delete: replaced, not duplicated.
+    await store.write([{ ...small[10]!, value: 42 }, { ...small[199]!, tsMs: small[199]!.tsMs + 1, value: 43 }]);
+    expect(await store.count()).toBe(2201);
+    const again = await read('small', small[10]!.device, 'energy_kwh');
+    expect(again.find((r) => r.tsMs === small[10]!.tsMs)!.value).toBe(42);
+  });
+
   it('stop() waits for queued writes to commit', async () => {
     const dataDir = await tempDir();
     const store = new DuckDbStore({ dataDir });

@@ -65,3 +65,18 @@ export const INSERT_STAGED = `
 INSERT INTO ${READINGS_TABLE} (site, device, quantity, ts, value, ts_from_server)
 SELECT s.site, s.device, s.quantity, ${STAGED_TS}, s.value, s.ts_from_server
 FROM ${STAGING_TABLE} AS s`;
+
+/**
+ * A small batch, none of it replacing a stored reading, in one statement: its columns bound as six
+ * lists ($1..$6: site, device, quantity, ts_ms, value, ts_from_server; DuckDB zips the unnests of
+ * one SELECT row by row), the rows the same as INSERT_STAGED's. One statement is one transaction
+ * and two calls into DuckDB (bind, run), where the staging path makes seven, and it has no
+ * appender: `DuckDBAppender.flushSync` runs on the calling thread, and while another connection
+ * read it held the event loop (so every PUBACK) up to 113 ms, p99 79 ms, for 4 readings
+ * (test/bench/loop/write-sync-probe.ts, 2026-12-01), against under 2 ms for the bind here.
+ */
+export const INSERT_LISTS = `
+INSERT INTO ${READINGS_TABLE} (site, device, quantity, ts, value, ts_from_server)
+SELECT b.site, b.device, b.quantity, make_timestamptz(CAST(b.ts_ms AS BIGINT) * 1000), b.value, b.ts_from_server
+FROM (SELECT unnest($1::VARCHAR[]) AS site, unnest($2::VARCHAR[]) AS device, unnest($3::VARCHAR[]) AS quantity,
+             unnest($4::DOUBLE[]) AS ts_ms, unnest($5::DOUBLE[]) AS value, unnest($6::BOOLEAN[]) AS ts_from_server) AS b`;
