@@ -99,10 +99,19 @@ async function fill(store: ReadingStore): Promise<number> {
 
 async function benchStore(kind: 'duckdb' | 'influx'): Promise<StoreFigures> {
   let dir: TempDir | undefined;
+  let overviewDir: TempDir | undefined;
   let influxd: InfluxdHandle | undefined;
-  const open = (): ReadingStore => (kind === 'duckdb' ? new DuckDbStore({ dataDir: dir!.path }) : new InfluxStore({ url: influxd!.url, database: 'bench', retention: 'INF' }));
-  if (kind === 'duckdb') dir = await createTempDir('sbe-bench-api-');
-  else influxd = await startInfluxd();
+  // (a) has a store of its own, filled alike: the overview fits baselines and keeps rollups, and
+  // (c)'s first start must find none.
+  let forOverview = true;
+  const open = (): ReadingStore =>
+    kind === 'duckdb'
+      ? new DuckDbStore({ dataDir: (forOverview ? overviewDir : dir)!.path })
+      : new InfluxStore({ url: influxd!.url, database: forOverview ? 'bench_overview' : 'bench', retention: 'INF' });
+  if (kind === 'duckdb') {
+    dir = await createTempDir('sbe-bench-api-');
+    overviewDir = await createTempDir('sbe-bench-api-overview-');
+  } else influxd = await startInfluxd();
   let store = open();
   const auth = await benchAccounts(config, Date.now);
   try {
@@ -132,7 +141,12 @@ async function benchStore(kind: 'duckdb' | 'influx'): Promise<StoreFigures> {
       await live.close();
     }
 
-    // (b) and (c) on the analytics' clock, as the API's admin.
+    // (b) and (c) on the analytics' clock, as the API's admin, on their own store.
+    await store.stop();
+    forOverview = false;
+    store = open();
+    await store.start();
+    await fill(store);
     await reopen();
     let energy = new EnergyAnalyticsService({ config, query: store, rollups: store, now: () => NOW_MS });
     let app = await build(energy, () => NOW_MS);
@@ -209,6 +223,7 @@ async function benchStore(kind: 'duckdb' | 'influx'): Promise<StoreFigures> {
     await store.stop();
     await auth.stop();
     await dir?.remove();
+    await overviewDir?.remove();
     await influxd?.stop();
   }
 }
