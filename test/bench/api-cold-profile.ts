@@ -21,7 +21,7 @@ import { idleIngestDeps } from '../helpers/app-deps.js';
 import { startInfluxd, type InfluxdHandle } from '../helpers/influxd.js';
 import { createTempDir, type TempDir } from '../helpers/tmp.js';
 import { benchAccounts } from './api/bench-accounts.js';
-import { benchConfig, benchSites, recentReadings, yearReadings } from './api/fixture.js';
+import { benchConfig, benchSites, fillBenchStore } from './api/fixture.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -92,12 +92,7 @@ let store = open();
 const auth = await benchAccounts(config, Date.now);
 try {
   await store.start();
-  for (const s of sites) {
-    const year = yearReadings(s);
-    const lastIndex = year.filter((r) => r.quantity === 'energy_kwh').at(-1)?.value ?? 0;
-    const rs = [...year, ...recentReadings(s, lastIndex, Date.now())];
-    for (let i = 0; i < rs.length; i += 20_000) await store.write(rs.slice(i, i + 20_000));
-  }
+  await fillBenchStore(store, sites);
   const build = async (st: ReadingStore) => {
     const energy = new EnergyAnalyticsService({ config, query: st, rollups: st, now: () => NOW_MS });
     return { energy, app: await buildApp({ config, store: st, ...idleIngestDeps(), metrics: createMetrics(), logger: createLogger('silent'), now: () => NOW_MS, energy, analyticsWarmUp: false, accounts: auth.accounts, analyticsPerMinute: 100_000 }) };

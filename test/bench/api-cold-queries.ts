@@ -10,7 +10,7 @@ import { DuckDbStore } from '../../src/storage/duckdb/duckdb-store.js';
 import { InfluxStore } from '../../src/storage/influx/influx-store.js';
 import { createTempDir } from '../helpers/tmp.js';
 import { startInfluxd } from '../helpers/influxd.js';
-import { benchSites, recentReadings, yearReadings } from './api/fixture.js';
+import { benchSites, fillBenchStore } from './api/fixture.js';
 
 const { values: args } = parseArgs({ options: { sites: { type: 'string', default: '20' } } });
 const sites = benchSites(Number(args.sites));
@@ -29,12 +29,7 @@ const q = async (text: string, method: 'GET' | 'POST' = 'GET') => {
 };
 try {
   await store.start();
-  for (const s of sites) {
-    const year = yearReadings(s);
-    const lastIndex = year.filter((r) => r.quantity === 'energy_kwh').at(-1)?.value ?? 0;
-    const rs = [...year, ...recentReadings(s, lastIndex, Date.now())];
-    for (let i = 0; i < rs.length; i += 20_000) await store.write(rs.slice(i, i + 20_000));
-  }
+  await fillBenchStore(store, sites);
   const from = Date.parse('2016-01-01T00:00:00Z') - 3_600_000;
   const to = Date.parse('2017-01-01T00:00:00Z') + 6 * 3_600_000;
   const series = sites.flatMap((s) => [['meter', 'energy_kwh'], ['weather', 'temperature_c']].map(([d, qn]) => ({ site: s.id, device: d!, quantity: qn! })));
@@ -70,12 +65,7 @@ try {
   const duck = new DuckDbStore({ dataDir: dir.path });
   try {
     await duck.start();
-    for (const s of sites) {
-      const year = yearReadings(s);
-      const lastIndex = year.filter((r) => r.quantity === 'energy_kwh').at(-1)?.value ?? 0;
-      const rs = [...year, ...recentReadings(s, lastIndex, Date.now())];
-      for (let i = 0; i < rs.length; i += 20_000) await duck.write(rs.slice(i, i + 20_000));
-    }
+    await fillBenchStore(duck, sites);
     for (let round = 0; round < 2; round++) {
       const line: string[] = [];
       for (const [label, st] of [['duckdb', duck], ['influxdb', store]] as const) {

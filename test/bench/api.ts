@@ -31,7 +31,7 @@ import { idleIngestDeps } from '../helpers/app-deps.js';
 import { startInfluxd, type InfluxdHandle } from '../helpers/influxd.js';
 import { createTempDir, type TempDir } from '../helpers/tmp.js';
 import { benchAccounts } from './api/bench-accounts.js';
-import { benchConfig, benchSites, recentReadings, yearReadings } from './api/fixture.js';
+import { benchConfig, benchSites, fillBenchStore } from './api/fixture.js';
 import { DASHBOARD_DIR, measureOverview, type OverviewLoad } from './api/overview.js';
 
 const { values: args } = parseArgs({
@@ -85,17 +85,7 @@ interface StoreFigures {
   loadAverage: { atOverview: string; atSeries: string; atCompare: string };
 }
 
-async function fill(store: ReadingStore): Promise<number> {
-  let readings = 0;
-  for (const s of sites) {
-    const year = yearReadings(s);
-    const lastIndex = year.filter((r) => r.quantity === 'energy_kwh').at(-1)?.value ?? 0;
-    const rs = [...year, ...recentReadings(s, lastIndex, Date.now())];
-    for (let i = 0; i < rs.length; i += 20_000) await store.write(rs.slice(i, i + 20_000));
-    readings += rs.length;
-  }
-  return readings;
-}
+const fill = (store: ReadingStore) => fillBenchStore(store, sites);
 
 async function benchStore(kind: 'duckdb' | 'influx'): Promise<StoreFigures> {
   let dir: TempDir | undefined;

@@ -1,5 +1,6 @@
 import { configSchema, type AppConfig } from '../../../src/config/schema.js';
 import type { Reading } from '../../../src/model/reading.js';
+import type { ReadingStore } from '../../../src/storage/port.js';
 import { buildings, hours, readingsOf, type Building } from '../../unit/energy/helpers/lead-fixtures.js';
 
 /**
@@ -69,4 +70,17 @@ export function recentReadings(s: BenchSite, lastIndexKWh: number, nowMs: number
     out.push({ site: s.id, device: 'meter', quantity: 'energy_kwh', tsMs: t, value: Math.round(index * 1000) / 1000 });
   }
   return out;
+}
+
+/** Writes each site's year and its last 26 h into `store`, in 20,000-reading batches; returns how many readings. */
+export async function fillBenchStore(store: Pick<ReadingStore, 'write'>, sites: readonly BenchSite[]): Promise<number> {
+  let readings = 0;
+  for (const s of sites) {
+    const year = yearReadings(s);
+    const lastIndex = year.filter((r) => r.quantity === 'energy_kwh').at(-1)?.value ?? 0;
+    const rs = [...year, ...recentReadings(s, lastIndex, Date.now())];
+    for (let i = 0; i < rs.length; i += 20_000) await store.write(rs.slice(i, i + 20_000));
+    readings += rs.length;
+  }
+  return readings;
 }
