@@ -51,7 +51,7 @@ export default {
     computing: 'Computing…',
     month: 'Month to date',
     monthOk: '{kWhPerM2} kWh/m² ({kWh} kWh since {from}, {measured} h measured of {expected})',
-    monthMissing: '{missing} h not measured of {expected}: ',
+    monthMissing: '{missing} h not measured of {expected}.',
     alerts: 'Alerts',
     alertsNone: 'No open alert',
     alertsOpen: '{count} open: {detail}',

@@ -51,7 +51,7 @@ export default {
     computing: 'Calcul en cours…',
     month: 'Mois en cours',
     monthOk: '{kWhPerM2} kWh/m² ({kWh} kWh depuis le {from}, {measured} h mesurées sur {expected})',
-    monthMissing: '{missing} h non mesurées sur {expected} : ',
+    monthMissing: '{missing} h non mesurées sur {expected}.',
     alerts: 'Alertes',
     alertsNone: 'Aucune alerte ouverte',
     alertsOpen: '{count} ouverte(s) : {detail}',

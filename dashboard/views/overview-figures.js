@@ -55,8 +55,9 @@ export function monthNodes(i18n, s) {
   if (!m) return [notice(i18n, i18n.t('overview.computing'))];
   const c = m.coverage;
   if (m.kWhPerM2 === null || m.kWh === null) {
-    const missing = c.expectedHours > 0 ? i18n.t('overview.monthMissing', { missing: i18n.formatNumber(c.expectedHours - c.measuredHours, 0), expected: i18n.formatNumber(c.expectedHours, 0) }) : '';
-    return [h('span', { class: 'notice', 'data-testid': 'month', 'data-status': 'insufficient-data', text: `${missing}${problemsText(i18n, m.problems)}` })];
+    // The coverage problem states the hours measured and needed; the count of missing hours is the fallback.
+    const why = problemsText(i18n, m.problems) || (c.expectedHours > 0 ? i18n.t('overview.monthMissing', { missing: i18n.formatNumber(c.expectedHours - c.measuredHours, 0), expected: i18n.formatNumber(c.expectedHours, 0) }) : i18n.t('overview.noData'));
+    return [h('span', { class: 'notice', 'data-testid': 'month', 'data-status': 'insufficient-data', text: why })];
   }
   const from = i18n.formatDay(Date.parse(`${m.from}T12:00:00Z`), 'UTC');
   return [h('span', { 'data-testid': 'month', 'data-status': 'ok', text: i18n.t('overview.monthOk', {
