@@ -31,7 +31,7 @@ import { startServiceProcess, type ServiceProcess } from '../helpers/service-pro
 import { createTempDir } from '../helpers/tmp.js';
 import { SteadyMeter } from './steady-publisher.js';
 import { benchSiteObjects, benchSites, yearReadings } from './api/fixture.js';
-import { describeAcks, describeStretches, p99Change, percentile, probeNodeArgs, readStretches, splitAcks, stretchesOf, type SentAck, type Stretch } from './loop/stretches.js';
+import { describeAcks, describeStretches, p99Change, percentile, probeNodeArgs, readStretches, splitAcks, stretchesOfWindows, type SentAck } from './loop/stretches.js';
 
 const { values: a } = parseArgs({
   options: {
@@ -189,15 +189,7 @@ try {
   console.log(`compare-load benchmark: 1 device at ${ratePerS} msg/s (2 readings each), QoS 1, embedded broker, DuckDB with ${siteCount} site-years; phases of ${phaseS} s, ${rounds} rounds`);
   for (const row of rows) console.log(row);
   const stretches = await readStretches(probeFile);
-  const phaseStretches = (phase: Phase) => {
-    const out: { outside: Stretch[]; cycle: Stretch[] } = { outside: [], cycle: [] };
-    for (const w of windows.get(phase)!) {
-      const s = stretchesOf(stretches, w.fromMs, w.toMs, cycleWindowMs);
-      out.outside.push(...s.outside);
-      out.cycle.push(...s.cycle);
-    }
-    return out;
-  };
+  const phaseStretches = (phase: Phase) => stretchesOfWindows(stretches, windows.get(phase)!, cycleWindowMs);
   const base = splitAcks(pooled.get('none')!, cycleWindowMs);
   for (const phase of phases) {
     const l = splitAcks(pooled.get(phase)!, cycleWindowMs);

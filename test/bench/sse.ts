@@ -22,7 +22,7 @@ import { stringify } from 'yaml';
 import { startServiceProcess, type ServiceProcess } from '../helpers/service-process.js';
 import { createTempDir } from '../helpers/tmp.js';
 import { SteadyMeter } from './steady-publisher.js';
-import { describeAcks, describeStretches, p99Change, probeNodeArgs, readStretches, splitAcks, stretchesOf, type SentAck, type Stretch } from './loop/stretches.js';
+import { describeAcks, describeStretches, p99Change, probeNodeArgs, readStretches, splitAcks, stretchesOfWindows, type SentAck } from './loop/stretches.js';
 
 const { values: a } = parseArgs({ options: { viewers: { type: 'string', default: '200' }, rate: { type: 'string', default: '50' }, seconds: { type: 'string', default: '15' }, rounds: { type: 'string', default: '2' }, 'cycle-window': { type: 'string', default: '2000' } } });
 const cycleWindowMs = Number(a['cycle-window']);
@@ -113,15 +113,7 @@ try {
   console.log(`SSE benchmark: 1 device at ${ratePerS} msg/s (2 readings each), QoS 1, embedded broker, DuckDB; phases of ${phaseS} s, 0 then ${viewerCount} viewers, ${rounds} rounds`);
   for (const row of rows) console.log(row);
   const stretches = await readStretches(probeFile);
-  const phaseStretches = (n: number) => {
-    const out: { outside: Stretch[]; cycle: Stretch[] } = { outside: [], cycle: [] };
-    for (const w of windows.get(n)!) {
-      const s = stretchesOf(stretches, w.fromMs, w.toMs, cycleWindowMs);
-      out.outside.push(...s.outside);
-      out.cycle.push(...s.cycle);
-    }
-    return out;
-  };
+  const phaseStretches = (n: number) => stretchesOfWindows(stretches, windows.get(n)!, cycleWindowMs);
   const zero = splitAcks(pooled.get(0)!, cycleWindowMs);
   const many = splitAcks(pooled.get(viewerCount)!, cycleWindowMs);
   for (const [n, l] of [[0, zero], [viewerCount, many]] as const) {

@@ -43,6 +43,17 @@ export function stretchesOf(all: readonly Stretch[], fromMs: number, toMs: numbe
   return { outside: inPhase.filter((s) => !inCycleWindow(s.startMs, cycleWindowMs)), cycle: inPhase.filter((s) => inCycleWindow(s.startMs, cycleWindowMs)) };
 }
 
+/** `stretchesOf` over several windows of one phase (a phase runs once per round), pooled. */
+export function stretchesOfWindows(all: readonly Stretch[], windows: ReadonlyArray<{ fromMs: number; toMs: number }>, cycleWindowMs: number): { outside: Stretch[]; cycle: Stretch[] } {
+  const out: { outside: Stretch[]; cycle: Stretch[] } = { outside: [], cycle: [] };
+  for (const w of windows) {
+    const s = stretchesOf(all, w.fromMs, w.toMs, cycleWindowMs);
+    out.outside.push(...s.outside);
+    out.cycle.push(...s.cycle);
+  }
+  return out;
+}
+
 /** PUBACK latencies split by whether the message was sent in a rule-cycle window, each sorted. */
 export function splitAcks(acks: readonly SentAck[], cycleWindowMs: number): { outside: number[]; cycle: number[]; all: number[] } {
   const sorted = (xs: SentAck[]) => xs.map((x) => x.latencyMs).sort((p, q) => p - q);
