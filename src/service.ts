@@ -18,6 +18,7 @@ import { EventBus } from './events/event-bus.js';
 import { StoredSpanCollector } from './events/stored-span.js';
 import type { Reading } from './model/reading.js';
 import { IngestService } from './ingest/ingest-service.js';
+import { LiveFanoutProcess } from './live/fanout-process.js';
 import { SiteLiveHub } from './live/site-live-hub.js';
 import { embeddedBrokerHost } from './ingest/published-secrets.js';
 import { readTlsFiles } from './ingest/broker/tls-files.js';
@@ -177,6 +178,7 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
   const tls = env.MQTT_URL ? undefined : readTlsFiles(env);
   const ingest = new IngestService({ config, settings: env, writer, metrics, logger, now, events, ...(tls ? { tls } : {}) });
   const live = new SiteLiveHub({ events, logger: logger.child({ module: 'live' }) });
+  const liveFanout = env.LIVE_FANOUT === 'process' ? new LiveFanoutProcess({ hub: live, sites: config.sites, logger: logger.child({ module: 'live' }) }) : null;
   // Several instances sharing the MQTT load: each stores a share, so live values go through
   // PostgreSQL to the viewers of the others (src/cluster/live-relay.ts). One instance: its own bus.
   // What the others stored also drops this instance's cached analytics of those spans (the
@@ -223,6 +225,8 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     // Before ingest, so that the first message stored already reaches a page opened early.
     await parts.start(live);
     if (liveRelay) await parts.start(liveRelay);
+    // Before the HTTP server (stopped after it: the server waits for the sockets handed over).
+    if (liveFanout) await parts.start(liveFanout);
     // Before ingest: stopped after it, so the last late readings stored are written.
     if (lateMarks) await parts.start(lateMarks);
     await parts.start(part('ingest', () => ingest.start(), () => ingest.stop()));
@@ -239,7 +243,7 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
       else await parts.start(scheduler);
     }
     const dashboardDir = findDashboardDir();
-    const http = await buildApp({ config, store, ingest, writer, metrics, logger, now, energy, state, mail, accounts, live, trustProxy: env.TRUST_PROXY, ...(dashboardDir ? { dashboardDir } : {}) });
+    const http = await buildApp({ config, store, ingest, writer, metrics, logger, now, energy, state, mail, accounts, live, ...(liveFanout ? { liveFanout } : {}), trustProxy: env.TRUST_PROXY, ...(dashboardDir ? { dashboardDir } : {}) });
     parts.adopt(part('http', async () => undefined, () => http.close()));
     await http.listen({ port: env.HTTP_PORT, host: env.HTTP_HOST });
     const bound = http.server.address();

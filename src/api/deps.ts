@@ -5,6 +5,7 @@ import type { AnalyticsGate } from './analytics-gate.js';
 import type { OutboxStatus } from '../alerts/email/outbox-sender.js';
 import type { AppConfig } from '../config/schema.js';
 import type { EnergyAnalyticsService } from '../energy/analytics-service.js';
+import type { LiveFanout } from '../live/fanout-process.js';
 import type { SiteLiveHub } from '../live/site-live-hub.js';
 import type { IngestStatus, RejectionRecord } from '../ingest/types.js';
 import type { Logger } from '../observability/logger.js';
@@ -41,6 +42,12 @@ export interface AppDeps {
    * snapshot and keep-alives only: for API tests over a store filled directly, with no ingest.
    */
   live?: Pick<SiteLiveHub, 'subscribe' | 'noteSnapshot'>;
+  /**
+   * The process that holds the live streams' sockets and writes to them (src/live/fanout-process.ts,
+   * LIVE_FANOUT=process): a stream is handed to it once authorised. Absent, or unable to take a
+   * socket (e.g. a light-my-request injection): the streams are served in this process.
+   */
+  liveFanout?: LiveFanout;
   /** A live stream sends a comment when it sent nothing for this long, ms (default 15,000). */
   liveKeepAliveMs?: number;
   /** A live stream whose client has not read for this long is closed, ms (default 60,000). */

@@ -41,6 +41,12 @@ export const envSchema = z.object({
   MQTT_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(1000),
   /** Embedded broker: largest MQTT packet (Remaining Length) accepted; a bigger one closes the connection before it is buffered. */
   MQTT_MAX_PACKET_BYTES: z.coerce.number().int().min(1024).max(256 * 1024 * 1024).default(128 * 1024),
+  /**
+   * Where the live streams' sockets are written (issue 13, point 6): `process` (default) hands each
+   * authorised stream to a fan-out process of its own, so that hundreds of open pages do not cost
+   * the ingest process one socket write each per batch; `inline` serves them in the HTTP process.
+   */
+  LIVE_FANOUT: z.enum(['process', 'inline']).default('process'),
   /** External broker; when unset the embedded aedes broker serves. */
   MQTT_URL: url(['mqtt:', 'mqtts:', 'tcp:', 'ws:', 'wss:']).optional(),
   MQTT_CLIENT_ID: z.string().default('smart-building-energy'),

@@ -4,22 +4,17 @@ import { z } from 'zod';
 import type { SiteConfig } from '../../config/schema.js';
 import { EventBus } from '../../events/event-bus.js';
 import type { LiveValue } from '../../live/live-batch.js';
+import type { LiveHandover } from '../../live/fanout-process.js';
+import { LiveStreams } from '../../live/live-streams.js';
+import { LiveViewer } from '../../live/live-viewer.js';
 import { SiteLiveHub } from '../../live/site-live-hub.js';
+import { SSE_HEADERS, STREAM_PREAMBLE, latestEncoder } from '../../live/sse-format.js';
 import type { AppDeps } from '../deps.js';
-import { latestView } from '../latest-view.js';
-import { LiveViewer } from '../live-viewer.js';
 import { badRequest, notFound } from '../errors.js';
 import { problemOf } from '../problems.js';
 import { errorResponses, identifierParam, siteParams } from '../schemas.js';
 import { findSite } from '../site-catalog.js';
 import { visibleSites } from '../site-scope.js';
-
-/** A comment at least this often: under the app's 30 s connection timeout and common proxies' 60 s. */
-export const DEFAULT_KEEP_ALIVE_MS = 15_000;
-/** A client whose socket has not drained for this long is dropped (its browser reconnects and gets a fresh snapshot). */
-export const DEFAULT_STALLED_MS = 60_000;
-/** EventSource's reconnection delay (the `retry:` field). */
-const RETRY_MS = 2_000;
 
 const DESCRIPTION = [
   'Server-Sent Events (text/event-stream). The first event `latest` carries every latest value of the',
@@ -36,82 +31,72 @@ const liveQuery = z.strictObject({
   sites: z.string().max(4096).optional().describe('Comma-separated site ids (default: every site the caller may see)'),
 });
 
-function encoder(site: SiteConfig): (values: readonly LiveValue[]) => string {
-  return (values) => `event: latest\ndata: ${JSON.stringify({ site: site.id, values: latestView(site, values) })}\n\n`;
-}
-
 /**
  * The live stream of a site, fed by the live hub (one subscription per site for every viewer,
  * src/live/site-live-hub.ts), written by hand on the raw response.
  */
 export const liveRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
   const hub = deps.live ?? new SiteLiveHub({ events: new EventBus() });
-  const keepAliveMs = deps.liveKeepAliveMs ?? DEFAULT_KEEP_ALIVE_MS;
-  const stalledMs = deps.liveStalledMs ?? DEFAULT_STALLED_MS;
-  /** Open streams: one viewer per site they carry, sharing the response. */
-  const open = new Map<LiveViewer[], () => void>();
-  let ticker: NodeJS.Timeout | null = null;
-  // Socket timing, not a reading's time: the monotonic clock, whatever the app's clock says (tests freeze it).
-  const monotonicMs = () => performance.now();
-  // One timer for every stream, running only while one is open.
-  const tick = () => {
-    const nowMs = monotonicMs();
-    for (const [viewers, end] of open) {
-      if (viewers.some((v) => (v.congestedSince() ?? Infinity) <= nowMs - stalledMs)) end();
-      else if (nowMs - Math.max(...viewers.map((v) => v.lastWriteMs)) >= keepAliveMs / 2) viewers[0]!.keepAlive();
-    }
-  };
-  // Open streams would keep server.close() waiting for ever: end them first.
+  const streams = new LiveStreams({ ...(deps.liveKeepAliveMs !== undefined ? { keepAliveMs: deps.liveKeepAliveMs } : {}), ...(deps.liveStalledMs !== undefined ? { stalledMs: deps.liveStalledMs } : {}) });
+  const fanout = deps.liveFanout;
+  // Open streams would keep server.close() waiting for ever: end them first (those of the fan-out
+  // process too: the server waits for the sockets it handed over).
   app.addHook('preClose', async () => {
-    for (const end of [...open.values()]) end();
+    streams.endAll();
+    fanout?.endAll();
   });
 
-  /** Opens the event stream of `sites` on the raw response: snapshot of each, then their batches. */
-  const stream = async (request: FastifyRequest, reply: FastifyReply, sites: readonly SiteConfig[]) => {
-    reply.hijack();
+  /** The stream served here: one viewer per site on the response; returns what the snapshots go to. */
+  const serveHere = (reply: FastifyReply, sites: readonly SiteConfig[]): LiveHandover => {
     const raw = reply.raw;
-    raw.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
+    raw.writeHead(200, SSE_HEADERS);
     // Each congested viewer waits for one 'drain' of the shared response.
     raw.setMaxListeners(sites.length + 10);
-    raw.write(`retry: ${RETRY_MS}\n\n`);
-    const viewers = sites.map((site) => new LiveViewer(raw, encoder(site), monotonicMs));
+    raw.write(STREAM_PREAMBLE);
+    const viewers = sites.map((site) => new LiveViewer(raw, latestEncoder(site), streams.monotonicMs));
     // Subscribed before the snapshots are read: what is stored meanwhile is kept, and sent after them if newer.
     const unsubscribes = sites.map((site, i) => hub.subscribe(site.id, (batch) => viewers[i]!.onBatch(batch)));
-    const end = () => {
-      if (!open.delete(viewers)) return;
+    let closed = false;
+    const end = streams.add(viewers, () => {
+      closed = true;
       unsubscribes.forEach((off) => off());
       viewers.forEach((v) => v.end());
-      if (open.size === 0 && ticker) {
-        clearInterval(ticker);
-        ticker = null;
-      }
-    };
-    open.set(viewers, end);
-    ticker ??= setInterval(tick, Math.max(10, Math.min(keepAliveMs / 2, stalledMs / 4)));
+    });
     raw.on('close', end);
+    return {
+      get closed() {
+        return closed;
+      },
+      snapshot: (site, values) => {
+        const viewer = viewers[sites.findIndex((s) => s.id === site)]!;
+        if (values === null) viewer.sendEvent('unavailable', { site, message: 'store unavailable' });
+        // Later batches still flow: the page is told new values even while the store cannot answer.
+        viewer.sendSnapshot(values);
+      },
+    };
+  };
+
+  /** Opens the event stream of `sites`: here, or in the fan-out process; then each site's snapshot. */
+  const stream = async (request: FastifyRequest, reply: FastifyReply, sites: readonly SiteConfig[]) => {
+    reply.hijack();
+    const handover = fanout?.canAdopt(request.raw)
+      ? fanout.adopt(request.raw.socket, { ...reply.raw.getHeaders(), ...SSE_HEADERS }, sites.map((s) => s.id))
+      : serveHere(reply, sites);
     // Every site's latest values asked at once, each sent as soon as it is in: one after the other,
     // the overview's twentieth card waited for nineteen store queries before its first value
     // (bench:api (a), 2026-12-01).
     await Promise.all(
-      sites.map(async (site, i) => {
-        const viewer = viewers[i]!;
+      sites.map(async (site) => {
+        let latest: LiveValue[] | null;
         try {
-          const latest = await deps.store.latest(site.id);
-          if (viewer.isEnded) return;
-          hub.noteSnapshot(site.id, latest);
-          viewer.sendSnapshot(latest);
+          latest = await deps.store.latest(site.id);
         } catch (err) {
-          if (viewer.isEnded) return;
-          request.log.warn({ err, site: site.id }, 'live stream: store query failed');
-          viewer.sendEvent('unavailable', { site: site.id, message: 'store unavailable' });
-          // Later batches still flow: the page is told new values even while the store cannot answer.
-          viewer.sendSnapshot(null);
+          if (!handover.closed) request.log.warn({ err, site: site.id }, 'live stream: store query failed');
+          latest = null;
         }
+        if (handover.closed) return;
+        if (latest) hub.noteSnapshot(site.id, latest);
+        handover.snapshot(site.id, latest);
       }),
     );
   };

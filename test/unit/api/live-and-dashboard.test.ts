@@ -6,9 +6,12 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { chartJsDistDir, chartMatrixDistDir } from '../../../src/api/routes/dashboard.js';
 import { EventBus } from '../../../src/events/event-bus.js';
+import type { AppDeps } from '../../../src/api/deps.js';
+import { LiveFanoutProcess } from '../../../src/live/fanout-process.js';
 import { SiteLiveHub } from '../../../src/live/site-live-hub.js';
+import { createLogger } from '../../../src/observability/logger.js';
 import { FakeStore } from './fake-store.js';
-import { NOW_MS, harness } from './helpers.js';
+import { NOW_MS, exampleConfig, harness } from './helpers.js';
 
 async function until(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -39,19 +42,37 @@ function events(text: string, name: string): unknown[] {
     .map((block) => JSON.parse(block.split('\ndata: ')[1] ?? 'null'));
 }
 
-/** A hub fed by a bus of the test's own: what ingest emits after a durable write, the test emits. */
-async function liveHub() {
+type FanoutMode = 'inline' | 'process';
+const running: LiveFanoutProcess[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((f) => f.stop()));
+});
+
+/**
+ * A hub fed by a bus of the test's own: what ingest emits after a durable write, the test emits.
+ * `process`: the streams are handed to a real fan-out process (src/live/fanout-worker.ts), as the
+ * service does by default; `inline`: served by the app's own process (LIVE_FANOUT=inline).
+ */
+async function liveHub(mode: FanoutMode, keepAliveMs?: number) {
   const events = new EventBus();
   const hub = new SiteLiveHub({ events, coalesceMs: 20 });
   await hub.start();
-  return { events, hub };
+  const fanout = mode === 'process' ? new LiveFanoutProcess({ hub, sites: exampleConfig().sites, logger: createLogger('silent'), ...(keepAliveMs ? { keepAliveMs } : {}) }) : undefined;
+  if (fanout) {
+    await fanout.start();
+    running.push(fanout);
+  }
+  const deps: Partial<AppDeps> = { live: hub, ...(fanout ? { liveFanout: fanout } : {}), ...(keepAliveMs && !fanout ? { liveKeepAliveMs: keepAliveMs } : {}) };
+  /** Streams open, wherever they are served. */
+  const streams = () => (fanout ? fanout.streamCount : hub.viewerCount());
+  return { events, hub, fanout, deps, streams };
 }
 
-describe('GET /api/sites/:site/live (Server-Sent Events)', () => {
+describe.each<FanoutMode>(['inline', 'process'])('GET /api/sites/:site/live (Server-Sent Events), streams served %s', (mode) => {
   it('sends the snapshot, then what is stored as it is stored, with one subscription per site and no polling', async () => {
     const store = new FakeStore().add({ site: 'cleon-bureaux', device: 'tgbt', quantity: 'power_w', tsMs: NOW_MS, value: 1000 });
-    const { events: bus, hub } = await liveHub();
-    const h = await harness({ live: hub, liveKeepAliveMs: 40 }, store);
+    const { events: bus, hub, fanout, deps } = await liveHub(mode, 40);
+    const h = await harness(deps, store);
     await h.app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = h.app.server.address() as AddressInfo;
     const stream = await openStream(port, '/api/sites/cleon-bureaux/live', h.adminToken);
@@ -63,7 +84,9 @@ describe('GET /api/sites/:site/live (Server-Sent Events)', () => {
       site: 'cleon-bureaux',
       values: [{ device: 'tgbt', quantity: 'power_w', unit: 'W', kind: 'instantaneous', value: 1000, ts: new Date(NOW_MS).toISOString(), tsMs: NOW_MS }],
     });
-    expect(hub.viewerCount('cleon-bureaux')).toBe(2);
+    // One subscription to the site whatever the number of pages: per viewer here, one for the fan-out process.
+    expect(hub.viewerCount('cleon-bureaux')).toBe(fanout ? 1 : 2);
+    if (fanout) expect(fanout.streamCount).toBe(2);
     expect(bus.listenerCount('readingsStored')).toBe(1);
     await until(() => stream.text().includes(': keep-alive'), 'a keep-alive comment while nothing changes');
     // A reading of another site, and one of a device the configuration does not declare, are not sent.
@@ -82,7 +105,7 @@ describe('GET /api/sites/:site/live (Server-Sent Events)', () => {
 
     stream.close();
     second.close();
-    await until(() => hub.viewerCount() === 0, 'the hub to forget both viewers');
+    await until(() => hub.viewerCount() === 0 && (fanout?.streamCount ?? 0) === 0, 'the hub to forget both viewers');
   });
 
   it('answers a JSON 404 for an unknown site, and for a site that is not a site manager\'s own, instead of opening a stream', async () => {
@@ -99,8 +122,8 @@ describe('GET /api/sites/:site/live (Server-Sent Events)', () => {
   it('says when the store cannot give the snapshot, and still streams what is stored', async () => {
     const store = new FakeStore();
     store.failWith = new Error('store down');
-    const { events: bus, hub } = await liveHub();
-    const h = await harness({ live: hub }, store);
+    const { events: bus, deps } = await liveHub(mode);
+    const h = await harness(deps, store);
     await h.app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = h.app.server.address() as AddressInfo;
     const stream = await openStream(port, '/api/sites/cleon-bureaux/live', h.adminToken);
@@ -114,8 +137,8 @@ describe('GET /api/sites/:site/live (Server-Sent Events)', () => {
     const store = new FakeStore()
       .add({ site: 'cleon-bureaux', device: 'tgbt', quantity: 'power_w', tsMs: NOW_MS, value: 1000 })
       .add({ site: 'rouen-formation', device: 'tgbt', quantity: 'power_w', tsMs: NOW_MS, value: 2000 });
-    const { events: bus, hub } = await liveHub();
-    const h = await harness({ live: hub }, store);
+    const { events: bus, hub, fanout, deps } = await liveHub(mode);
+    const h = await harness(deps, store);
     await h.app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = h.app.server.address() as AddressInfo;
     const all = await openStream(port, '/api/live', h.adminToken);
@@ -123,6 +146,7 @@ describe('GET /api/sites/:site/live (Server-Sent Events)', () => {
     await until(() => events(all.text(), 'latest').length === siteIds.length, 'a first event per site');
     expect(events(all.text(), 'latest').map((e) => (e as { site: string }).site)).toEqual(siteIds);
     expect(hub.viewerCount()).toBe(siteIds.length);
+    if (fanout) expect(fanout.streamCount).toBe(1);
 
     const managerToken = await h.tokenFor('site-manager', ['cleon-bureaux']);
     const mine = await openStream(port, '/api/live', managerToken);
@@ -148,12 +172,12 @@ describe('GET /api/sites/:site/live (Server-Sent Events)', () => {
     expect(bad.json()).toMatchObject({ field: 'sites' });
     all.close();
     mine.close();
-    await until(() => hub.viewerCount() === 0, 'the hub to forget every viewer');
+    await until(() => hub.viewerCount() === 0 && (fanout?.streamCount ?? 0) === 0, 'the hub to forget every viewer');
   });
 
   it('ends open streams when the app closes', async () => {
-    const { hub } = await liveHub();
-    const h = await harness({ live: hub });
+    const { hub, fanout, deps } = await liveHub(mode);
+    const h = await harness(deps);
     await h.app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = h.app.server.address() as AddressInfo;
     const stream = await openStream(port, '/api/sites/rouen-formation/live', h.adminToken);
@@ -162,7 +186,7 @@ describe('GET /api/sites/:site/live (Server-Sent Events)', () => {
     stream.res.on('end', () => (ended = true));
     await h.app.close();
     await until(() => ended, 'the stream to end');
-    expect(hub.viewerCount()).toBe(0);
+    await until(() => hub.viewerCount() === 0 && (fanout?.streamCount ?? 0) === 0, 'the hub to forget the viewer');
   });
 });
 

@@ -1,5 +1,12 @@
-import type { Writable } from 'node:stream';
-import { latestKey, mergeLatest, type LiveBatch, type LiveValue } from '../live/live-batch.js';
+import { latestKey, mergeLatest, type LiveBatch, type LiveValue } from './live-batch.js';
+
+/** What a viewer writes on: a ServerResponse, or a socket handed to the fan-out process (chunked-socket.ts). */
+export interface LiveSink {
+  write(text: string): boolean;
+  once(event: 'drain', listener: () => void): unknown;
+  end(): unknown;
+  readonly writableEnded: boolean;
+}
 
 /**
  * One open live stream (WHATWG HTML, "Server-sent events", event-stream format), with its
@@ -19,7 +26,7 @@ export class LiveViewer {
   private ended = false;
 
   constructor(
-    private readonly raw: Pick<Writable, 'write' | 'once' | 'end' | 'writableEnded'>,
+    private readonly raw: LiveSink,
     private readonly encode: (values: readonly LiveValue[]) => string,
     private readonly now: () => number,
   ) {

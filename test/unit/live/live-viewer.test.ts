@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { LiveViewer } from '../../../src/api/live-viewer.js';
+import { LiveViewer } from '../../../src/live/live-viewer.js';
 import { LiveBatch, type LiveValue } from '../../../src/live/live-batch.js';
 
 const T0 = Date.parse('2026-11-02T12:00:00Z');
