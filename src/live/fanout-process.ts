@@ -156,6 +156,16 @@ export class LiveFanoutProcess implements ServicePart, LiveFanout {
     if (this.child?.connected) this.child.send({ type: 'end-all' } satisfies ToFanout);
   }
 
+  /** The fan-out process's pid while it runs (operations: its CPU and memory are its own). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Whether new streams go to the fan-out process now (false while it is started again after a death). */
+  get isReady(): boolean {
+    return this.ready;
+  }
+
   /** Streams handed over and still open (tests, and the README's operations notes). */
   get streamCount(): number {
     return this.streams.size;

@@ -190,6 +190,66 @@ describe.each<FanoutMode>(['inline', 'process'])('GET /api/sites/:site/live (Ser
   });
 });
 
+describe('live streams in the fan-out process', () => {
+  it("carry the app's headers, as a stream served here does", async () => {
+    const { fanout, deps } = await liveHub('process');
+    const h = await harness(deps);
+    await h.app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = h.app.server.address() as AddressInfo;
+    const handed = await openStream(port, '/api/sites/cleon-bureaux/live', h.adminToken);
+    await until(() => events(handed.text(), 'latest').length === 1, 'the snapshot');
+    expect(fanout!.streamCount).toBe(1);
+    expect(handed.res.headers).toMatchObject({
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      'x-accel-buffering': 'no',
+      'transfer-encoding': 'chunked',
+      // Set by the hardening plugin's hooks before the stream opens.
+      'x-content-type-options': 'nosniff',
+    });
+    expect(handed.res.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(handed.text().startsWith('retry: 2000\n\n')).toBe(true);
+    handed.close();
+  });
+
+  it('when it dies: its streams end, new ones are served by the HTTP process, and it is started again', async () => {
+    const store = new FakeStore().add({ site: 'cleon-bureaux', device: 'tgbt', quantity: 'power_w', tsMs: NOW_MS, value: 1000 });
+    const { events: bus, hub, fanout, deps } = await liveHub('process');
+    const h = await harness(deps, store);
+    await h.app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = h.app.server.address() as AddressInfo;
+    const handed = await openStream(port, '/api/sites/cleon-bureaux/live', h.adminToken);
+    await until(() => events(handed.text(), 'latest').length === 1, 'the snapshot');
+    let ended = false;
+    handed.res.on('close', () => (ended = true));
+    const firstPid = fanout!.pid!;
+    process.kill(firstPid, 'SIGKILL');
+    await until(() => ended, 'the handed stream to end with its process');
+    await until(() => fanout!.streamCount === 0 && hub.viewerCount() === 0, 'the dead process\'s streams to be forgotten');
+
+    // Meanwhile a page is served by the HTTP process, and told what is stored.
+    expect(fanout!.isReady).toBe(false);
+    const here = await openStream(port, '/api/sites/cleon-bureaux/live', h.adminToken);
+    await until(() => events(here.text(), 'latest').length === 1, 'the snapshot, served here');
+    expect(fanout!.streamCount).toBe(0);
+    bus.emit('readingsStored', { readings: [{ site: 'cleon-bureaux', device: 'tgbt', quantity: 'power_w', tsMs: NOW_MS + 1000, value: 1500 }] });
+    await until(() => events(here.text(), 'latest').length === 2, 'the new reading, served here');
+
+    // Started again (after about 1 s): new streams go to it.
+    await until(() => fanout!.isReady, 'the fan-out process to be started again', 20_000);
+    expect(fanout!.pid).not.toBe(firstPid);
+    const again = await openStream(port, '/api/sites/cleon-bureaux/live', h.adminToken);
+    await until(() => events(again.text(), 'latest').length === 1, 'the snapshot, from the new process');
+    expect(fanout!.streamCount).toBe(1);
+    bus.emit('readingsStored', { readings: [{ site: 'cleon-bureaux', device: 'tgbt', quantity: 'power_w', tsMs: NOW_MS + 2000, value: 1700 }] });
+    await until(() => events(again.text(), 'latest').length === 2 && events(here.text(), 'latest').length === 3, 'the next reading on both');
+    expect((events(again.text(), 'latest')[1] as { values: Array<{ value: number }> }).values[0]!.value).toBe(1700);
+    // And the server still closes (it waits for the sockets the process holds).
+    await h.app.close();
+    await until(() => hub.viewerCount() === 0 && fanout!.streamCount === 0, 'every stream to end');
+  }, 60_000);
+});
+
 describe('static dashboard', () => {
   const dirs: string[] = [];
   afterEach(() => {
