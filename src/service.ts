@@ -178,7 +178,14 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
   const tls = env.MQTT_URL ? undefined : readTlsFiles(env);
   const ingest = new IngestService({ config, settings: env, writer, metrics, logger, now, events, ...(tls ? { tls } : {}) });
   const live = new SiteLiveHub({ events, logger: logger.child({ module: 'live' }) });
-  const liveFanout = env.LIVE_FANOUT === 'process' ? new LiveFanoutProcess({ hub: live, sites: config.sites, logger: logger.child({ module: 'live' }) }) : null;
+  const liveFanout = env.LIVE_FANOUT === 'process' ? new LiveFanoutProcess({
+        hub: live, sites: config.sites, logger: logger.child({ module: 'live' }),
+        observe: {
+          streams: (count) => metrics.liveStreams.set({ served_by: 'fanout-process' }, count),
+          up: (isUp) => metrics.liveFanoutUp.set(isUp ? 1 : 0),
+          restarted: () => metrics.liveFanoutRestarts.inc(),
+        },
+      }) : null;
   // Several instances sharing the MQTT load: each stores a share, so live values go through
   // PostgreSQL to the viewers of the others (src/cluster/live-relay.ts). One instance: its own bus.
   // What the others stored also drops this instance's cached analytics of those spans (the

@@ -35,7 +35,9 @@ export interface LiveFanoutOptions {
   logger: Logger;
   keepAliveMs?: number;
   stalledMs?: number;
-  /** How long `start` waits for the process to say it is ready (default 30 s: tsx compiles on a cold start). */
+  /** Told what operations watch: streams held, whether the process takes streams, each restart (the service's /metrics). */
+  observe?: { streams(count: number): void; up(isUp: boolean): void; restarted(): void };
+  /** How long the process has to say it is ready before it is killed and started again (default 30 s: tsx compiles on a cold start). */
   startTimeoutMs?: number;
 }
 
@@ -85,6 +87,7 @@ export class LiveFanoutProcess implements ServicePart, LiveFanout {
   private stopping = false;
   private restartMs = RESTART_FIRST_MS;
   private restartTimer: NodeJS.Timeout | null = null;
+  private readonly readyWaiters: Array<() => void> = [];
   private nextId = 1;
   private readonly streams = new Map<number, { sites: readonly string[]; closed: boolean }>();
   /** Per watched site: how many handed streams carry it, and the hub subscription that feeds them. */
@@ -92,9 +95,18 @@ export class LiveFanoutProcess implements ServicePart, LiveFanout {
 
   constructor(private readonly options: LiveFanoutOptions) {}
 
+  /**
+   * Not waited for: the service starts as fast as without it, and the streams opened before the
+   * process is ready are served by the HTTP process (`whenReady` for those who must know).
+   */
   async start(): Promise<void> {
     this.stopping = false;
-    await this.spawn(true);
+    this.launch();
+  }
+
+  /** Resolves once the process takes streams. */
+  whenReady(): Promise<void> {
+    return this.ready ? Promise.resolve() : new Promise((resolve) => this.readyWaiters.push(resolve));
   }
 
   async stop(): Promise<void> {
@@ -133,6 +145,7 @@ export class LiveFanoutProcess implements ServicePart, LiveFanout {
     const id = this.nextId++;
     const stream = { sites, closed: false };
     this.streams.set(id, stream);
+    this.options.observe?.streams(this.streams.size);
     const message: ToFanout = { type: 'open', id, sites: [...sites], head: streamHead(headers) };
     child.send(message, handle as Socket, { keepOpen: true }, (err) => {
       socket.destroy();
@@ -188,6 +201,7 @@ export class LiveFanoutProcess implements ServicePart, LiveFanout {
     if (!stream) return;
     stream.closed = true;
     this.streams.delete(id);
+    this.options.observe?.streams(this.streams.size);
     for (const site of stream.sites) {
       const w = this.watched.get(site);
       if (!w) continue;
@@ -203,8 +217,8 @@ export class LiveFanoutProcess implements ServicePart, LiveFanout {
     for (const id of [...this.streams.keys()]) this.closeStream(id);
   }
 
-  /** `initial`: the service's start, which fails with it; later ones are restarts after a death. */
-  private spawn(initial: boolean): Promise<void> {
+  /** Starts the process; until it says it is ready, and whenever it is down, streams are served by the HTTP process. */
+  private launch(): void {
     const { path, execArgv } = workerEntry();
     // The benches' loop probe is for the ingest process only.
     const { LOOP_PROBE_FILE: _probe, ...env } = process.env;
@@ -212,39 +226,41 @@ export class LiveFanoutProcess implements ServicePart, LiveFanout {
     this.child = child;
     this.ready = false;
     const timeoutMs = this.options.startTimeoutMs ?? 30_000;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new Error(`the live fan-out process (${path}) was not ready within ${timeoutMs} ms (LIVE_FANOUT=inline serves the streams in this process)`));
-      }, timeoutMs);
-      child.on('message', (message: FromFanout) => {
-        if (message.type === 'ready') {
-          clearTimeout(timer);
-          this.ready = true;
-          this.restartMs = RESTART_FIRST_MS;
-          resolve();
-        } else if (message.type === 'closed') this.closeStream(message.id);
-        else if (message.type === 'warn') this.options.logger.warn({ module: 'live-fanout' }, message.message);
-      });
-      // A send racing the process's death: the exit handler below deals with it.
-      child.on('error', (err) => this.options.logger.warn({ err }, 'live fan-out process: IPC error'));
-      child.once('exit', (code, signal) => {
+    const timer = setTimeout(() => {
+      this.options.logger.error({ path, timeoutMs }, 'live fan-out process not ready in time: killed, to be started again (LIVE_FANOUT=inline serves the streams in this process)');
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.on('message', (message: FromFanout) => {
+      if (message.type === 'ready') {
         clearTimeout(timer);
-        const wasReady = this.ready;
-        if (this.child === child) this.child = null;
-        this.ready = false;
-        this.forgetStreams();
-        if (this.stopping) return;
-        if (!wasReady) reject(new Error(`the live fan-out process exited before it was ready (code ${code}, signal ${signal}; LIVE_FANOUT=inline serves the streams in this process)`));
-        if (!wasReady && initial) return;
-        this.options.logger.error({ code, signal }, `live fan-out process exited: its streams ended (browsers reconnect); new streams are served by the HTTP process until it is started again in ${this.restartMs} ms`);
-        this.restartTimer = setTimeout(() => {
-          this.restartTimer = null;
-          this.spawn(false).catch((err: unknown) => this.options.logger.error({ err }, 'live fan-out process did not start again'));
-        }, this.restartMs);
-        this.restartMs = Math.min(RESTART_MAX_MS, this.restartMs * 2);
-      });
-      child.send({ type: 'init', sites: [...this.options.sites], keepAliveMs: this.options.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS, stalledMs: this.options.stalledMs ?? DEFAULT_STALLED_MS } satisfies ToFanout);
+        this.ready = true;
+        this.options.observe?.up(true);
+        this.restartMs = RESTART_FIRST_MS;
+        for (const wake of this.readyWaiters.splice(0)) wake();
+      } else if (message.type === 'closed') this.closeStream(message.id);
+      else if (message.type === 'warn') this.options.logger.warn({ module: 'live-fanout' }, message.message);
     });
+    // A send racing the process's death: the exit handler below deals with it.
+    child.on('error', (err) => this.options.logger.warn({ err }, 'live fan-out process: IPC error'));
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      const wasReady = this.ready;
+      if (this.child === child) this.child = null;
+      this.ready = false;
+      this.options.observe?.up(false);
+      this.forgetStreams();
+      if (this.stopping) return;
+      this.options.logger.error(
+        { code, signal },
+        `live fan-out process exited${wasReady ? ': its streams ended (browsers reconnect)' : ' before it was ready'}; streams are served by the HTTP process until it is started again in ${this.restartMs} ms`,
+      );
+      this.restartTimer = setTimeout(() => {
+        this.restartTimer = null;
+        this.options.observe?.restarted();
+        this.launch();
+      }, this.restartMs);
+      this.restartMs = Math.min(RESTART_MAX_MS, this.restartMs * 2);
+    });
+    child.send({ type: 'init', sites: [...this.options.sites], keepAliveMs: this.options.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS, stalledMs: this.options.stalledMs ?? DEFAULT_STALLED_MS } satisfies ToFanout);
   }
 }

@@ -48,6 +48,9 @@ export function createMetrics() {
     mailSent: new Counter({ name: `${prefix}mail_sent_total`, help: 'Alert e-mails accepted by the SMTP server', registers: [registry] }),
     mailFailedAttempts: new Counter({ name: `${prefix}mail_failed_attempts_total`, help: 'Attempts to send an alert e-mail that the SMTP server did not accept (each is retried)', registers: [registry] }),
     mailRateLimited: new Counter({ name: `${prefix}mail_rate_limited_total`, help: 'Times a due e-mail waited because its recipient reached the hourly limit', registers: [registry] }),
+    liveStreams: new Gauge({ name: `${prefix}live_streams`, help: 'Open live streams (SSE), by the process that writes to them: fanout-process or http-process', labelNames: ['served_by'] as const, registers: [registry] }),
+    liveFanoutUp: new Gauge({ name: `${prefix}live_fanout_up`, help: '1 while the live fan-out process takes streams (LIVE_FANOUT=process); 0 while it is started again', registers: [registry] }),
+    liveFanoutRestarts: new Counter({ name: `${prefix}live_fanout_restarts_total`, help: 'Times the live fan-out process died and was started again', registers: [registry] }),
     mailAtMaxBackoff: new Gauge({ name: `${prefix}mail_at_max_backoff`, help: 'Outbox e-mails that failed so often they are retried at the longest interval', registers: [registry] }),
   };
 }

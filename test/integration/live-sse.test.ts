@@ -38,13 +38,24 @@ describe('live stream of the running service', () => {
     return stream;
   };
 
+  const metric = async (line: RegExp) => line.exec(await (await service.fetch('/metrics')).text())?.[1];
+
   it('pushes a reading published over MQTT to two open streams within 1 s of the publish', async () => {
+    // The service's default (LIVE_FANOUT=process): the streams are written by its fan-out process,
+    // which it starts without waiting for it (streams opened before are served by the service itself).
+    const deadline = Date.now() + 30_000;
+    while ((await metric(/^sbe_live_fanout_up (\d+)$/m)) !== '1') {
+      if (Date.now() > deadline) throw new Error('the live fan-out process never said it was ready');
+      await new Promise((r) => setTimeout(r, 100));
+    }
     const device = await connectClient(`mqtt://127.0.0.1:${service.mqttPort}`, { username: 'cleon-bureaux/tgbt', password: 'demo-cleon-tgbt' });
     try {
       const a = await open('cleon-bureaux');
       const b = await open('cleon-bureaux');
       const other = await open('elbeuf-atelier');
       expect(a.res.statusCode).toBe(200);
+      expect(await metric(/^sbe_live_streams\{served_by="fanout-process"\} (\d+)$/m)).toBe('3');
+      expect(await metric(/^sbe_live_streams\{served_by="http-process"\} (\d+)$/m)).toBeUndefined();
       // The snapshot first: nothing stored yet for this fresh service.
       await a.next((e) => e.event === 'latest', 10_000, 'snapshot');
       await b.next((e) => e.event === 'latest', 10_000, 'snapshot');

@@ -57,11 +57,14 @@ export const liveRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, 
     // Subscribed before the snapshots are read: what is stored meanwhile is kept, and sent after them if newer.
     const unsubscribes = sites.map((site, i) => hub.subscribe(site.id, (batch) => viewers[i]!.onBatch(batch)));
     let closed = false;
+    const counted = () => deps.metrics.liveStreams.set({ served_by: 'http-process' }, streams.size);
     const end = streams.add(viewers, () => {
       closed = true;
+      counted();
       unsubscribes.forEach((off) => off());
       viewers.forEach((v) => v.end());
     });
+    counted();
     raw.on('close', end);
     return {
       get closed() {

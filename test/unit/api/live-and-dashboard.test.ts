@@ -61,6 +61,7 @@ async function liveHub(mode: FanoutMode, keepAliveMs?: number) {
   if (fanout) {
     await fanout.start();
     running.push(fanout);
+    await fanout.whenReady();
   }
   const deps: Partial<AppDeps> = { live: hub, ...(fanout ? { liveFanout: fanout } : {}), ...(keepAliveMs && !fanout ? { liveKeepAliveMs: keepAliveMs } : {}) };
   /** Streams open, wherever they are served. */
