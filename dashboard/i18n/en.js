@@ -44,6 +44,7 @@ export default {
     todaySince: 'Today, from 00:00 to {until} ({measured} h measured of {elapsed})',
     todayNone: 'No hour measured today ({elapsed} h elapsed).',
     todayFirstHour: 'The first hour of the day has not ended yet.',
+    vsBaselineNothing: 'Nothing to compare with the baseline yet.',
     vsBaseline: 'Against the baseline',
     vsBaselineOk: '{deviation} %: {actual} kWh against {expected} kWh expected (P10–P90 band: {low} to {high} kWh), over {hours} h',
     inBand: 'within the band',

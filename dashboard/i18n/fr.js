@@ -44,6 +44,7 @@ export default {
     todaySince: "Aujourd'hui, de 0 h à {until} ({measured} h mesurées sur {elapsed})",
     todayNone: "Aucune heure mesurée aujourd'hui ({elapsed} h écoulées).",
     todayFirstHour: "La première heure de la journée n'est pas encore terminée.",
+    vsBaselineNothing: 'Rien à comparer à la référence pour l’instant.',
     vsBaseline: 'Par rapport à la référence',
     vsBaselineOk: '{deviation} % : {actual} kWh contre {expected} kWh attendus (bande P10–P90 : {low} à {high} kWh), sur {hours} h',
     inBand: 'dans la bande',

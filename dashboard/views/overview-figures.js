@@ -35,7 +35,10 @@ export function baselineNodes(i18n, s) {
   const b = s.today?.baseline;
   if (!b || b.status === 'computing') return [notice(i18n, i18n.t('overview.computing'))];
   if (b.status !== 'ok' || b.deviationPct === null) {
-    return [h('span', { class: 'notice', 'data-testid': 'today-baseline', 'data-status': b.status, text: problemsText(i18n, b.problems) || i18n.t('overview.noData') })];
+    // The line above already says no hour of today is measured: here, only that there is nothing to compare.
+    const noHourYet = b.problems.length > 0 && b.problems.every((p) => p.code === 'no-measured-hour-today');
+    const text = noHourYet ? i18n.t('overview.vsBaselineNothing') : problemsText(i18n, b.problems) || i18n.t('overview.noData');
+    return [h('span', { class: 'notice', 'data-testid': 'today-baseline', 'data-status': b.status, text })];
   }
   const sign = b.deviationPct > 0 ? '+' : '';
   const text = i18n.t('overview.vsBaselineOk', {
