@@ -289,6 +289,7 @@ export default {
     gasM3: 'Gas (m³)',
     heatKWh: 'Heat (kWh)',
     waterM3: 'Water (m³)',
+    deviationInSample: '{days} of the days compared lie in the reference period: the baseline was fitted on those days, so the deviation there is near 0 by construction.',
     deviationKWh: 'Deviation from baseline (kWh)',
     deviationPct: 'Deviation from baseline (%)',
     baselineMonthlyCvRmsePct: 'Baseline: monthly CV(RMSE) (%)',

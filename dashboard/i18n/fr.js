@@ -289,6 +289,7 @@ export default {
     gasM3: 'Gaz (m³)',
     heatKWh: 'Chaleur (kWh)',
     waterM3: 'Eau (m³)',
+    deviationInSample: '{days} des jours comparés sont dans la période de référence : la référence a été ajustée sur ces jours, l’écart y est proche de 0 par construction.',
     deviationKWh: 'Écart à la référence (kWh)',
     deviationPct: 'Écart à la référence (%)',
     baselineMonthlyCvRmsePct: 'Référence : CV(RMSE) mensuel (%)',

@@ -327,6 +327,8 @@ export type CompareAnswer = {
     waterM3: (number) | null;
     deviationKWh: (number) | null;
     deviationPct: (number) | null;
+    /** Of the days the deviation compares, those inside the baseline's reference period: the model was fitted on them, so the deviation there is near 0 by construction (in-sample) */
+    deviationInReferenceDays: (number) | null;
     baselineMonthlyCvRmsePct: (number) | null;
     baselineMonthlyNmbePct: (number) | null;
     baseloadKW: (number) | null;
@@ -570,6 +572,8 @@ export type FlatKpis = {
   waterM3: (number) | null;
   deviationKWh: (number) | null;
   deviationPct: (number) | null;
+  /** Of the days the deviation compares, those inside the baseline's reference period: the model was fitted on them, so the deviation there is near 0 by construction (in-sample) */
+  deviationInReferenceDays: (number) | null;
   baselineMonthlyCvRmsePct: (number) | null;
   baselineMonthlyNmbePct: (number) | null;
   baseloadKW: (number) | null;

@@ -14,7 +14,7 @@ import { problemsText } from '../lib/problems.js';
  * @typedef {{ status: string, referenceYear: number, reductionAchievedPct: number | null, reductionTargetPct: number | null, actualKWh: number | null, problems: Problem[] }} DecretCell
  * @typedef {{
  *   site: string, rank: number | null, status: string, coverage: { measuredSharePct: number },
- *   finalEnergyKWh: number | null, kWhPerM2: number | null, climateCorrectedKWhPerM2: number | null, deviationPct: number | null,
+ *   finalEnergyKWh: number | null, kWhPerM2: number | null, climateCorrectedKWhPerM2: number | null, deviationPct: number | null, deviationInReferenceDays: number | null,
  *   outOfHoursSharePct: number | null, baseloadKW: number | null,
  *   problems: Problem[], climateCorrectionProblems: Problem[], deviationProblems: Problem[], decretTertiaire: DecretCell | null,
  *   config: { name: string, usage: string, floorAreaM2: number }
@@ -54,6 +54,26 @@ function figureCell(i18n, value, format, problems) {
 }
 
 /**
+ * The deviation's column: a deviation over days the baseline was fitted on is near 0 by
+ * construction, so such a cell is marked and says so (the API's deviationInReferenceDays).
+ * @template {{ cell: (r: RankedRow) => unknown }} C
+ * @param {C} column
+ * @param {I18n} i18n
+ * @returns {C}
+ */
+function deviationColumn(column, i18n) {
+  return {
+    ...column,
+    cell: (/** @type {RankedRow} */ r) => {
+      const shown = column.cell(r);
+      const days = r.deviationInReferenceDays ?? 0;
+      if (r.deviationPct === null || days === 0) return shown;
+      return h('span', { 'data-in-sample': String(days), title: i18n.t('kpi.deviationInSample', { days: i18n.formatNumber(days, 0) }) }, [String(shown), h('sup', { text: ' *' })]);
+    },
+  };
+}
+
+/**
  * @param {I18n} i18n
  * @param {string} rankBy
  * @param {(key: string) => void} onSort
@@ -82,7 +102,7 @@ function columns(i18n, rankBy, onSort) {
     { label: i18n.t('compare.consumption'), num: true, cell: (/** @type {RankedRow} */ r) => figureCell(i18n, r.finalEnergyKWh, (v) => i18n.formatNumber(v, 0), r.problems) },
     kpi('kWhPerM2', (r) => r.kWhPerM2, n2, (r) => r.problems),
     kpi('climateCorrectedKWhPerM2', (r) => r.climateCorrectedKWhPerM2, n2, (r) => r.climateCorrectionProblems),
-    kpi('deviationPct', (r) => r.deviationPct, pct, (r) => r.deviationProblems),
+    deviationColumn(kpi('deviationPct', (r) => r.deviationPct, pct, (r) => r.deviationProblems), i18n),
     kpi('outOfHoursShare', (r) => r.outOfHoursSharePct, share, (r) => r.problems),
     kpi('baseloadKW', (r) => r.baseloadKW, n2, (r) => r.problems),
     { label: i18n.t('compare.decret'), cell: (/** @type {RankedRow} */ r) => decretCell(i18n, r.decretTertiaire) },

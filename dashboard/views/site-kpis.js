@@ -39,6 +39,8 @@ export function renderKpis(target, body, { i18n }) {
   const entries = Object.entries(KPI_DIGITS).filter(([k]) => kpis[k] !== null && kpis[k] !== undefined);
   target.append(h('dl', { class: 'kv' }, entries.map(([k, digits]) => [h('dt', { text: i18n.t(`kpi.${k}`) }), h('dd', { 'data-figure': k, text: i18n.formatNumber(kpis[k], digits) })])));
   const missing = [...body.baselineProblems, ...body.climateCorrectionProblems, ...body.deviationProblems];
+  const inSample = kpis.deviationInReferenceDays ?? 0;
+  if (kpis.deviationPct !== null && inSample > 0) target.append(h('p', { class: 'notice', 'data-state': 'in-sample', text: i18n.t('kpi.deviationInSample', { days: i18n.formatNumber(inSample, 0) }) }));
   if (missing.length > 0) target.append(h('p', { class: 'notice unavailable', 'data-state': 'partial', text: problemsText(i18n, missing) }));
   if (body.decretTertiaire) target.append(decretLine(i18n, body.decretTertiaire));
   return null;

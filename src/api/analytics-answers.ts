@@ -65,6 +65,7 @@ export function flatKpis(k: SiteKpis): z.infer<typeof flatKpisSchema> {
     waterM3: num(k.consumption.water?.total),
     deviationKWh: num(deviation?.deviationKWh),
     deviationPct: num(deviation?.deviationPct),
+    deviationInReferenceDays: deviation ? deviation.inReferenceDays : null,
     baselineMonthlyCvRmsePct: num(baseline?.monthlyCvRmsePct),
     baselineMonthlyNmbePct: num(baseline?.monthlyNmbePct),
     baseloadKW: num(k.load?.baseloadKW),

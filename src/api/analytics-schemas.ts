@@ -37,6 +37,11 @@ export const flatKpisSchema = z
     waterM3: figure,
     deviationKWh: figure,
     deviationPct: figure,
+    deviationInReferenceDays: z
+      .number()
+      .int()
+      .nullable()
+      .describe("Of the days the deviation compares, those inside the baseline's reference period: the model was fitted on them, so the deviation there is near 0 by construction (in-sample)"),
     baselineMonthlyCvRmsePct: figure,
     baselineMonthlyNmbePct: figure,
     baseloadKW: figure,

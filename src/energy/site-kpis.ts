@@ -79,7 +79,12 @@ export interface SiteKpis {
   dju: { method: DjuMethod; baseC: number; hddC: number; cddC: number; daysOmitted: string[] } | null;
   climateCorrected: ClimateCorrected | { problems: AnalyticsProblem[] };
   baseline: { accepted: boolean; segmentation: string; monthlyCvRmsePct: number; monthlyNmbePct: number } | { problems: AnalyticsProblem[] };
-  deviation: Deviation | { problems: AnalyticsProblem[] };
+  /**
+   * `inReferenceDays`: how many of the compared days lie in the baseline's reference period. The
+   * model was fitted on those very days, so there the deviation is near 0 by construction (an
+   * in-sample figure; ASHRAE Guideline 14-2014 judges savings on a reporting period apart).
+   */
+  deviation: (Deviation & { inReferenceDays: number }) | { problems: AnalyticsProblem[] };
   cusum: { date: string; cusumKWh: number; known: boolean }[] | null;
   load: LoadSplit | null;
   decret: DecretAssessment | null;
@@ -191,7 +196,9 @@ function compareWithBaseline(input: SiteKpiInput, bDays: BaselineDay[], finalKWh
     const kWh = climateCorrectedKWh({ energyKWh: finalKWh, heatingKWh: heating, actualDju: actualHddC, referenceDju: reference.dju });
     climate = { kWh, kWhPerM2: kWh / site.floorAreaM2, heatingKWh: heating, actualDju: actualHddC, referenceDju: reference.dju, reference: reference.source };
   }
-  const compared = deviation.days >= requiredDays ? deviation : { problems: [problem('insufficient-temperature-days', { daysWithTemperature: deviation.days, periodDays: days.length, requiredDays })] };
+  const fitted = site.baseline;
+  const inReferenceDays = fitted ? bDays.filter((d, i) => d.date >= fitted.from && d.date <= fitted.to && Number.isFinite(actual[i]!) && Number.isFinite(predicted[i]!)).length : 0;
+  const compared = deviation.days >= requiredDays ? { ...deviation, inReferenceDays } : { problems: [problem('insufficient-temperature-days', { daysWithTemperature: deviation.days, periodDays: days.length, requiredDays })] };
   return { deviation: compared, cusum: cusumRows, climate };
 }
 

@@ -40,7 +40,7 @@ interface Trajectory {
   statusYear: number | null;
   years: { year: number; measuredKWh: number | null; targetKWh: number | null }[];
 }
-interface CompareRow { site: string; kWhPerM2: number | null; outOfHoursSharePct: number | null; baseloadKW: number | null; status: string }
+interface CompareRow { site: string; kWhPerM2: number | null; outOfHoursSharePct: number | null; baseloadKW: number | null; deviationPct: number | null; deviationInReferenceDays: number | null; status: string }
 
 const api = async <T>(path: string): Promise<T> => (await (await service.fetch(path)).json()) as T;
 
@@ -107,6 +107,13 @@ describe('Compare page against the real service, real buildings imported', () =>
     expect(shown.cells).toEqual(byIntensity.sites.map((s) => fr(s.kWhPerM2, 2)));
     expect((await column('Part hors horaires')).cells).toEqual(byIntensity.sites.map((s) => (s.outOfHoursSharePct === null ? '–' : `${fr(s.outOfHoursSharePct, 1)} %`)));
     expect(byIntensity.sites.find((s) => s.site === 'nouveau-site')).toMatchObject({ status: 'insufficient-data', kWhPerM2: null });
+    // 2016 is the baseline's own period: each deviation is in-sample, near 0 by construction, and marked so.
+    const withDeviation = byIntensity.sites.filter((s) => s.deviationPct !== null);
+    expect(withDeviation.length).toBeGreaterThan(0);
+    for (const s of withDeviation) expect(s.deviationInReferenceDays).toBeGreaterThan(300);
+    expect((await column('Écart / référence')).cells).toEqual(byIntensity.sites.map((s) => (s.deviationPct === null ? '–' : `${s.deviationPct > 0 ? '+' : ''}${fr(s.deviationPct, 1).replace(/^-0$/, '0')} % *`)));
+    const marked = page.locator('[data-in-sample]').first();
+    expect(await marked.getAttribute('title')).toContain('par construction');
 
     await page.locator('th button[data-rank-by="baseloadKW"]').click();
     await page.locator('table caption', { hasText: 'Talon' }).waitFor();

@@ -32,7 +32,7 @@ const ROOM_FROM_MS = Date.parse('2016-01-11T00:00:00Z');
 
 interface Answers {
   grid: { days: Array<{ kWh: Array<number | null> }> };
-  kpis: { kpis: { kWhPerM2: number | null }; cusum: Array<{ date: string; cusumKWh: number }> | null };
+  kpis: { kpis: { kWhPerM2: number | null; deviationPct: number | null; deviationInReferenceDays: number | null }; cusum: Array<{ date: string; cusumKWh: number }> | null };
   dju: { totalHddC: number | null };
 }
 
@@ -149,6 +149,10 @@ describe('site page with a real building imported by the CLI', () => {
     const cusumCells = await page.locator('[data-panel="cusum"] tbody tr:last-child td').allTextContents();
     expect(cusumCells[0]).toBe(fr(cusum.at(-1)!.cusumKWh, 0));
     expect(await page.locator('[data-panel="kpis"] [data-figure="kWhPerM2"]').textContent()).toBe(fr(api.kpis.kpis.kWhPerM2!, 2));
+    // A deviation over days the baseline was fitted on is said to be near 0 by construction, with how many.
+    const inSample = api.kpis.kpis.deviationPct !== null ? (api.kpis.kpis.deviationInReferenceDays ?? 0) : 0;
+    await expect(page.locator('[data-panel="kpis"] [data-state="in-sample"]').count()).resolves.toBe(inSample > 0 ? 1 : 0);
+    if (inSample > 0) expect(await page.locator('[data-panel="kpis"] [data-state="in-sample"]').textContent()).toContain(`${fr(inSample, 0)} des jours comparés`);
     expect(await page.locator('[data-panel="degreeDays"] [data-figure="totalHddC"]').textContent()).toBe(fr(api.dju.totalHddC!, 1));
     const firstDay = await page.locator('[data-panel="carpet"] tbody tr:first-child td').allTextContents();
     expect(firstDay).toEqual(api.grid.days[0]!.kWh.map((v) => (v === null ? '–' : fr(v, 2))));

@@ -75,6 +75,8 @@ describe('EnergyAnalyticsService on a synthetic office year', () => {
     expect(k.climateCorrected.heatingKWh).toBeGreaterThan(0);
     if (!('deviationPct' in k.deviation)) throw new Error(JSON.stringify(k.deviation.problems));
     expect(Math.abs(k.deviation.deviationPct)).toBeLessThan(0.5);
+    // Near 0 because the baseline was fitted on these very days: the answer says so.
+    expect(k.deviation.inReferenceDays).toBe(365);
     expect(k).toMatchObject({ status: 'ok', problems: [], coverage: { expectedHours: 8760, measuredHours: 8760, sufficient: true } });
     expect(k.cusum).toHaveLength(365);
     expect(k.load!.baseloadKW).toBeGreaterThanOrEqual(20);
@@ -83,6 +85,17 @@ describe('EnergyAnalyticsService on a synthetic office year', () => {
     expect(k.load!.outOfHoursShare).toBeLessThan(0.8);
     expect(k.decret).toMatchObject({ referenceYear: 2019, year: 2025, status: 'on-track', proration: 'calendar-year', periodShare: 1 });
     expect(k.calendar.source).toBe('config');
+  });
+
+  it('counts the compared days that lie in the baseline period (in-sample), and only those', async () => {
+    const service = new EnergyAnalyticsService({ config: syntheticConfig({ baseline: { from: '2025-01-01', to: '2025-06-30' } }), query: new MemoryQuery().add(readings), gasKWhPerM3: 10 });
+    const year = await service.kpis('cleon-bureaux', { from: '2025-01-01', to: '2025-12-31' });
+    if (!('deviationPct' in year.deviation)) throw new Error(JSON.stringify(year.deviation.problems));
+    expect(year.deviation.days).toBe(365);
+    expect(year.deviation.inReferenceDays).toBe(181);
+    const autumn = await service.kpis('cleon-bureaux', { from: '2025-09-01', to: '2025-11-30' });
+    if (!('deviationPct' in autumn.deviation)) throw new Error(JSON.stringify(autumn.deviation.problems));
+    expect(autumn.deviation.inReferenceDays).toBe(0);
   });
 
   it('corrects the climate against a configured normal year', async () => {
