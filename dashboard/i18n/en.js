@@ -114,6 +114,7 @@ export default {
     consumption: 'Consumption (kWh)',
     intensity: 'kWh/m²',
     corrected: 'Climate-corrected kWh/m²',
+    inSampleNote: '* The period lies in the baseline’s own reference period: the baseline was fitted on those days, so the deviation there is near 0 by construction and measures no saving.',
     deviation: 'Deviation vs baseline',
     outOfHours: 'Out-of-hours share',
     baseload: 'Baseload (kW)',

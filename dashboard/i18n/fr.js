@@ -114,6 +114,7 @@ export default {
     consumption: 'Consommation (kWh)',
     intensity: 'kWh/m²',
     corrected: 'kWh/m² corrigé climat',
+    inSampleNote: '* Jours compris dans la période sur laquelle la référence a été calculée : l’écart y est proche de 0 par construction et ne mesure pas une économie.',
     deviation: 'Écart / référence',
     outOfHours: 'Part hors horaires',
     baseload: 'Talon (kW)',

@@ -130,6 +130,16 @@ function decretCell(i18n, d) {
 }
 
 /**
+ * The footnote of the deviation cells marked `*` (in-sample), when there is one.
+ * @param {I18n} i18n
+ * @param {RankedRow[]} rows
+ */
+export function inSampleNote(i18n, rows) {
+  const marked = rows.filter((r) => r.deviationPct !== null && (r.deviationInReferenceDays ?? 0) > 0);
+  return marked.length === 0 ? null : h('p', { class: 'notice', 'data-state': 'in-sample', text: i18n.t('compare.inSampleNote') });
+}
+
+/**
  * Why cells are empty, per site.
  * @param {I18n} i18n
  * @param {RankedRow[]} rows

@@ -4,7 +4,7 @@ import { barChart, PALETTE } from '../lib/charts.js';
 import { csvLink, pngButton, whiteBackground } from '../lib/download.js';
 import { errorText } from '../lib/problems.js';
 import { localDateKey, localDateToMs, localDaysAgoMs } from '../lib/time.js';
-import { rankingTable, rankKeyLabel, whyEmpty } from './compare-ranking.js';
+import { inSampleNote, rankingTable, rankKeyLabel, whyEmpty } from './compare-ranking.js';
 import { decretSection } from './compare-decret.js';
 
 const DEFAULT_DAYS = 30;
@@ -90,7 +90,7 @@ export function renderCompare(main, ctx) {
     results.append(
       rankingTable(i18n, { caption, rows, rankBy: body.rankBy, onSort }),
       h('p', { class: 'downloads' }, csvLink(api.compareCsvUrl(body.from, body.to, body.rankBy), i18n.t('compare.csv'))),
-      ...[whyEmpty(i18n, rows)].filter((x) => x !== null),
+      ...[inSampleNote(i18n, rows), whyEmpty(i18n, rows)].filter((x) => x !== null),
     );
     const chart = intensityChart(i18n, results, rows.filter((r) => r.kWhPerM2 !== null));
     if (chart) rankingCharts.push(chart);

@@ -114,6 +114,7 @@ describe('Compare page against the real service, real buildings imported', () =>
     expect((await column('Écart / référence')).cells).toEqual(byIntensity.sites.map((s) => (s.deviationPct === null ? '–' : `${s.deviationPct > 0 ? '+' : ''}${fr(s.deviationPct, 1).replace(/^-0$/, '0')} % *`)));
     const marked = page.locator('[data-in-sample]').first();
     expect(await marked.getAttribute('title')).toContain('par construction');
+    expect(await page.locator('p[data-state="in-sample"]').textContent()).toContain('ne mesure pas une économie');
 
     await page.locator('th button[data-rank-by="baseloadKW"]').click();
     await page.locator('table caption', { hasText: 'Talon' }).waitFor();
