@@ -22,6 +22,9 @@ let sites = new Map<string, SiteConfig>();
 let streams = new LiveStreams();
 /** Per site, the viewers of the open streams that carry it. */
 const viewersBySite = new Map<string, Set<LiveViewer>>();
+/** Sockets not yet closed (ended streams flush theirs before closing). */
+const sockets = new Set<Socket>();
+let onSocketsClosed: (() => void) | null = null;
 /** Per stream id, its viewers by site (for its snapshots). */
 const streamViewers = new Map<number, { bySite: Map<string, LiveViewer>; end: () => void }>();
 
@@ -33,6 +36,11 @@ function open(id: number, siteIds: readonly string[], head: string, socket: Sock
     tell({ type: 'closed', id });
     return;
   }
+  sockets.add(socket);
+  socket.once('close', () => {
+    sockets.delete(socket);
+    if (sockets.size === 0) onSocketsClosed?.();
+  });
   const out = new ChunkedSocket(socket, siteIds.length + 10);
   out.writeHead(head);
   out.write(STREAM_PREAMBLE);
@@ -105,6 +113,12 @@ process.on('message', (message: ToFanout, handle?: object) => {
 // The HTTP process went (stopped or died): so do its streams.
 process.on('disconnect', () => {
   streams.endAll();
-  // Sockets ended above flush what they hold, then the loop empties and the process exits.
-  setTimeout(() => process.exit(0), 2_000).unref();
+  // The sockets ended above flush what they hold; a client that keeps its side open does not hold
+  // the process up beyond 2 s.
+  if (sockets.size === 0) process.exit(0);
+  const cap = setTimeout(() => process.exit(0), 2_000);
+  onSocketsClosed = () => {
+    clearTimeout(cap);
+    process.exit(0);
+  };
 });
