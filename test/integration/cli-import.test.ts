@@ -82,7 +82,7 @@ describe('npm run cli -- import, on real building data', () => {
       if (b.id !== '439') {
         const meter = await cli(['import', '--site', `b${b.id}`, '--device', 'meter', '--quantity', 'energy_kwh', '--file', file]);
         expect(meter.code, meter.stderr).toBe(0);
-        expect(meter.stdout).toMatch(/rollups for the comparison: 2 span\(s\) of 1 site\(s\) read, \d+ computed and stored/);
+        expect(meter.stdout).toMatch(/rollups for the comparison: \d+ span\(s\) of 1 site\(s\) read, \d+ computed and stored/);
       }
       const weather = await cli(['import', '--site', `b${b.id}`, '--device', 'weather', '--quantity', 'temperature_c', '--values', 'index', '--value-column', 'temp_c', '--file', file]);
       expect(weather.code, weather.stderr).toBe(0);
