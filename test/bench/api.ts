@@ -273,7 +273,7 @@ function print(f: StoreFigures): void {
   console.log(`      load average then                   ${f.loadAverage.atCompare} on ${cpus().length} cores`);
   const i = f.importCase;
   if (i) {
-    console.log(`  (d) CLI import of the year, ${i.imports} files ${i.totalMs} ms in all (${i.readings} readings; of it the rollups kept by each import: ${i.rollupsMs} ms)`);
+    console.log(`  (d) CLI import of the year, ${i.imports} files ${i.totalMs} ms in all (${i.readings} readings; ${i.rollupsMs === null ? 'no rollup step in the import' : `of it the rollups kept by each import: ${i.rollupsMs} ms`})`);
     console.log(`  (d) /api/compare, a year, COLD, 1st start after the import ${i.compareMs} ms (${i.ranked} sites ranked; rollups ${i.served} served, ${i.computed} computed; target < 1000 ms)`);
     console.log(`      load average then                   ${f.loadAverage.atImport}`);
   }
