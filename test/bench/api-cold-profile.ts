@@ -4,7 +4,7 @@
  * in the store, a restart (store reopened, new app and analytics), then the cold comparison with
  * every store call timed (count, total and longest per method, and how much of the wall time some
  * store call was in flight) and, with --cpu-prof FILE, a CPU profile of that call alone.
- *   npx tsx test/bench/api-cold-profile.ts [--sites 20] [--store duckdb|influx] [--cpu-prof out.cpuprofile [--profile-first]]
+ *   npx tsx test/bench/api-cold-profile.ts [--sites 20] [--store duckdb|influx] [--cpu-prof out.cpuprofile [--profile-first]] [--warm-up]
  */
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
@@ -30,6 +30,8 @@ const { values: args } = parseArgs({
     'cpu-prof': { type: 'string' },
     /** Profile the first start's comparison (every site-year read raw) instead of the one after the restart. */
     'profile-first': { type: 'boolean', default: false },
+    /** The first start's app warms its analytics up at start, as the service does (baselines and the default period, in the background), and the comparison is asked at once beside it. */
+    'warm-up': { type: 'boolean', default: false },
   },
 });
 const siteCount = Number(args.sites);
@@ -95,9 +97,12 @@ const auth = await benchAccounts(config, Date.now);
 try {
   await store.start();
   await fillBenchStore(store, sites);
-  const build = async (st: ReadingStore) => {
+  const build = async (st: ReadingStore, warmUp = false) => {
     const energy = new EnergyAnalyticsService({ config, query: st, rollups: st, now: () => NOW_MS });
-    return { energy, app: await buildApp({ config, store: st, ...idleIngestDeps(), metrics: createMetrics(), logger: createLogger('silent'), now: () => NOW_MS, energy, analyticsWarmUp: false, accounts: auth.accounts, analyticsPerMinute: 100_000 }) };
+    const app = await buildApp({ config, store: st, ...idleIngestDeps(), metrics: createMetrics(), logger: createLogger('silent'), now: () => NOW_MS, energy, analyticsWarmUp: warmUp, accounts: auth.accounts, analyticsPerMinute: 100_000 });
+    // onReady starts the warm-up in the background (src/api/routes/analytics.ts).
+    if (warmUp) await app.ready();
+    return { energy, app };
   };
   const compare = async (app: Awaited<ReturnType<typeof build>>['app']) => {
     const t0 = performance.now();
@@ -106,7 +111,7 @@ try {
     return { ms: performance.now() - t0, bytes: res.body.length };
   };
   const timedFirst = timedStore(store);
-  const first = await build(timedFirst.proxy);
+  const first = await build(timedFirst.proxy, args['warm-up']);
   const session = new Session();
   const profiling = (when: 'first' | 'restart') => args['cpu-prof'] !== undefined && (when === 'first') === args['profile-first'];
   const startProfile = async (when: 'first' | 'restart') => {
@@ -125,7 +130,7 @@ try {
   await startProfile('first');
   const firstRun = await compare(first.app);
   await stopProfile('first');
-  console.log(`${args.store}, ${siteCount} sites: first start ${Math.round(firstRun.ms)} ms (no rollups stored yet); some store call in flight ${Math.round(timedFirst.busyMs())} ms of it`);
+  console.log(`${args.store}, ${siteCount} sites: first start ${Math.round(firstRun.ms)} ms (no rollups stored yet${args['warm-up'] ? '; the warm-up at start running beside it' : ''}); some store call in flight ${Math.round(timedFirst.busyMs())} ms of it`);
   printCalls(timedFirst.byMethod);
   await first.energy.rollupsSettled();
   await first.app.close();
