@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppConfig } from '../../src/config/schema.js';
 import { EnergyAnalyticsService, type Period } from '../../src/energy/analytics-service.js';
-import { computeRollupsAfterImport, sitesReadingFrom } from '../../src/energy/import-rollups.js';
+import { computeRollupsAfterImport, importTargets } from '../../src/energy/import-rollups.js';
 import type { Reading } from '../../src/model/reading.js';
 import { DuckDbStore } from '../../src/storage/duckdb/duckdb-store.js';
 import { InfluxStore } from '../../src/storage/influx/influx-store.js';
@@ -193,7 +193,7 @@ describe.each(cases)('analytics rollups on $label', ({ open }) => {
     await store.write(batch);
 
     const importer = await fresh(true);
-    const report = await computeRollupsAfterImport(importer, sitesReadingFrom(config, site.id, 'weather'), batch[0]!.tsMs, batch[batch.length - 1]!.tsMs, NOW_MS);
+    const report = await computeRollupsAfterImport(importer, importTargets(config, site.id, 'weather', 'temperature_c'), batch[0]!.tsMs, batch[batch.length - 1]!.tsMs, NOW_MS);
     // The site's 2016 temperatures and its baseline computed again, its meter's year still valid.
     expect(report).toEqual({ sites: 1, spans: 1, computed: 2, served: 1 });
 

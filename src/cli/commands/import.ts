@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { EnergyAnalyticsService } from '../../energy/analytics-service.js';
-import { computeRollupsAfterImport, sitesReadingFrom } from '../../energy/import-rollups.js';
+import { computeRollupsAfterImport, importTargets } from '../../energy/import-rollups.js';
 import { createLogger } from '../../observability/logger.js';
 import { createStore } from '../../service.js';
 import { CliError } from '../cli-error.js';
@@ -145,7 +145,7 @@ export async function importCommand(args: ImportArgs, out: (line: string) => voi
       const energy = new EnergyAnalyticsService({ config, query: store, rollups: store, logger: logger.child({ module: 'energy' }) });
       const t0 = performance.now();
       try {
-        const r = await computeRollupsAfterImport(energy, sitesReadingFrom(config, report.site, report.device), report.firstMs, report.lastMs, Date.now());
+        const r = await computeRollupsAfterImport(energy, importTargets(config, report.site, report.device, report.quantity), report.firstMs, report.lastMs, Date.now());
         out(`  rollups for the comparison: ${r.spans} span(s) of ${r.sites} site(s) read, ${r.computed} computed and stored, ${r.served} still valid (${Math.round(performance.now() - t0)} ms)`);
       } catch (e) {
         // The readings are stored: without rollups the service computes the same figures from them.
