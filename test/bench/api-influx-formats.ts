@@ -1,7 +1,7 @@
 /**
  * Probe (issue 13 point 6): does influxd 1.6.7 answer a year of raw readings faster in CSV or
  * MessagePack than in JSON? Times the same statements with each Accept header, and curl beside.
- *   npx tsx test/bench/influx-formats-probe.ts [--sites 20]
+ *   npx tsx test/bench/api-influx-formats.ts [--sites 20]
  */
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
