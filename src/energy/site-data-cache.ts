@@ -49,15 +49,18 @@ interface Entry<T> {
 }
 
 /** A span of cached data: a past calendar year, or a month of the current year (live readings then drop one month, not the year). */
-interface Unit {
+export interface Unit {
   key: string;
   from: string;
   to: string;
 }
 
 function unitsOf(days: readonly LocalDay[], today: string): Unit[] {
-  const first = days[0]!.date;
-  const last = days[days.length - 1]!.date;
+  return spanUnits(days[0]!.date, days[days.length - 1]!.date, today);
+}
+
+/** The spans the cache reads for the local dates first…last (both included) when today is `today`: what a rollup is kept per (import-rollups.ts). */
+export function spanUnits(first: string, last: string, today: string): Unit[] {
   const currentYear = Number(today.slice(0, 4));
   const units: Unit[] = [];
   for (let y = Number(first.slice(0, 4)); y <= Number(last.slice(0, 4)); y++) {

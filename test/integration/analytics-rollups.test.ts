@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppConfig } from '../../src/config/schema.js';
 import { EnergyAnalyticsService, type Period } from '../../src/energy/analytics-service.js';
+import { computeRollupsAfterImport, importTargets } from '../../src/energy/import-rollups.js';
 import type { Reading } from '../../src/model/reading.js';
 import { DuckDbStore } from '../../src/storage/duckdb/duckdb-store.js';
 import { InfluxStore } from '../../src/storage/influx/influx-store.js';
@@ -181,6 +182,26 @@ describe.each(cases)('analytics rollups on $label', ({ open }) => {
     const again = await fresh(true);
     expect(await again.compare(YEAR)).toEqual(reference.compare);
     expect(again.rollupStats()!.computed).toBe(0);
+  }, 600_000);
+
+  it('keeps, right after an import, what the first comparison reads (import-rollups.ts): nothing computed then, the figures of a full recompute', async () => {
+    const site = config.sites[2]!;
+    // Corrected outdoor temperatures of three September days, as `npm run cli -- import` stores them.
+    const from = Date.parse('2016-09-01T00:00:00Z');
+    const batch = readings.filter((r) => r.site === site.id && r.device === 'weather' && r.tsMs >= from && r.tsMs < from + 72 * HOUR_MS).map((r) => ({ ...r, value: r.value - 0.5 }));
+    expect(batch.length).toBeGreaterThan(48);
+    await store.write(batch);
+
+    const importer = await fresh(true);
+    const report = await computeRollupsAfterImport(importer, importTargets(config, site.id, 'weather', 'temperature_c'), batch[0]!.tsMs, batch[batch.length - 1]!.tsMs, NOW_MS);
+    // The site's 2016 temperatures and its baseline computed again, its meter's year still valid.
+    expect(report).toEqual({ sites: 1, spans: 1, computed: 2, served: 1 });
+
+    const reference = await recompute();
+    const service = await fresh(true);
+    expect(await service.compare(YEAR)).toEqual(reference.compare);
+    expect(service.rollupStats()!.computed).toBe(0);
+    expect(service.rollupStats()!.served).toBe(3 * config.sites.length);
   }, 600_000);
 });
 

@@ -63,6 +63,43 @@ describe('day rollups (rollups.ts)', () => {
     expect(computes).toBe(3);
   });
 
+  it('with nothing stored, answers before the day marks are read, reads them after the readings, and keeps them only if the whole check still holds', async () => {
+    const store = new PartsStore();
+    const rollups = new DayRollups(store as unknown as RollupStore);
+    const events: string[] = [];
+    let whole = 'w1';
+    let releaseMarks: () => void = () => undefined;
+    const marksRead = new Promise<void>((resolve) => (releaseMarks = resolve));
+    const check: SpanCheck = {
+      whole: async () => (events.push(`whole ${whole}`), [whole]),
+      days: async () => {
+        events.push('days');
+        await marksRead;
+        return { days: days.map((d) => `m-${d.date}`), extra: [] };
+      },
+    };
+    const compute = async () => (events.push('compute'), { days: [...payloads], header: '"h"' });
+    // The answer does not wait for the day marks (still held back here).
+    expect(await rollups.span('s', 'c|a', days, check, compute)).toEqual({ days: payloads, header: '"h"' });
+    expect(events).toEqual(['whole w1', 'compute', 'days']);
+    releaseMarks();
+    await rollups.settled();
+    expect(events).toEqual(['whole w1', 'compute', 'days', 'whole w1']);
+    expect(rollups.stats.rewritten.get('s c|a')).toEqual(['2026-01', '2026-02', '2026-03', '2026-04', 'header']);
+    // Stored with real marks: a restart serves it by the whole check alone.
+    const restarted = new DayRollups(store as unknown as RollupStore);
+    expect(await restarted.span('s', 'c|a', days, check, async () => Promise.reject(new Error('computed again')))).toEqual({ days: payloads, header: '"h"' });
+
+    // A write landing between the readings and the day marks (the whole check read again differs): nothing kept.
+    const other = new PartsStore();
+    const racing = new DayRollups(other as unknown as RollupStore);
+    const raced: SpanCheck = { whole: check.whole, days: async () => ((whole = 'w2'), { days: days.map(() => 'm-new'), extra: [] }) };
+    await racing.span('s', 'c|a', days, raced, compute);
+    await racing.settled();
+    expect(other.parts.size).toBe(0);
+    expect(racing.stats.rewritten.size).toBe(0);
+  });
+
   it('reads the rollups of a site asked for in one turn in one store call, and a prefetched one with them', async () => {
     const store = new PartsStore();
     const rollups = new DayRollups(store as unknown as RollupStore);
