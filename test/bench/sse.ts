@@ -10,11 +10,11 @@
  * cycle or none. The "+10 %" criterion is judged outside those windows; the cycle is reported too.
  * The streams are served by the fan-out process (LIVE_FANOUT=process, the default) or in the service's
  * own process (`--fanout inline`); the fan-out process's CPU is printed beside the service's.
- *   npm run bench:sse [-- --viewers 200] [--rate 50] [--seconds 15] [--rounds 2] [--cycle-window 2000] [--warmup 15] [--fanout process|inline]
+ *   npm run bench:sse [-- --viewers 200] [--rate 50] [--seconds 15] [--rounds 2] [--cycle-window 2000] [--warmup 15] [--fanout process|inline] [--viewers-nice 0]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
-import { loadavg } from 'node:os';
+import { loadavg, setPriority } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -26,9 +26,10 @@ import { createTempDir } from '../helpers/tmp.js';
 import { SteadyMeter } from './steady-publisher.js';
 import { describeAcks, describeStretches, percentile, p99Change, probeNodeArgs, readStretches, splitAcks, stretchesOfWindows, type SentAck } from './loop/stretches.js';
 
-const { values: a } = parseArgs({ options: { viewers: { type: 'string', default: '200' }, rate: { type: 'string', default: '50' }, seconds: { type: 'string', default: '15' }, rounds: { type: 'string', default: '2' }, 'cycle-window': { type: 'string', default: '2000' }, warmup: { type: 'string', default: '15' }, fanout: { type: 'string', default: 'process' } } });
+const { values: a } = parseArgs({ options: { viewers: { type: 'string', default: '200' }, rate: { type: 'string', default: '50' }, seconds: { type: 'string', default: '15' }, rounds: { type: 'string', default: '2' }, 'cycle-window': { type: 'string', default: '2000' }, warmup: { type: 'string', default: '15' }, 'viewers-nice': { type: 'string', default: '0' }, fanout: { type: 'string', default: 'process' } } });
 if (a.fanout !== 'process' && a.fanout !== 'inline') throw new Error(`--fanout must be process or inline, not ${a.fanout}`);
 const cycleWindowMs = Number(a['cycle-window']);
+const viewersNice = Number(a['viewers-nice']);
 const viewerCount = Number(a.viewers);
 const ratePerS = Number(a.rate);
 const phaseS = Number(a.seconds);
@@ -61,6 +62,9 @@ async function cpuSeconds(pid: number): Promise<number> {
 
 function startViewers(url: string, token: string): Promise<{ child: ChildProcess; summary: () => Promise<Record<string, number>> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', VIEWERS, JSON.stringify({ url, token, count: viewerCount })], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  // --viewers-nice: the viewers stand in for browsers on other machines; lowered, their parsing
+  // does not take the service's cores on this one (the output says which was measured).
+  if (viewersNice !== 0) setPriority(child.pid!, viewersNice);
   const lines: string[] = [];
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {
@@ -134,7 +138,7 @@ try {
   await client.endAsync();
   console.log('');
   console.log(`load average at the start ${startLoad}, at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')} (2 cores: above 2, every latency waits for a core)`);
-  console.log(`SSE benchmark: 1 device at ${ratePerS} msg/s (2 readings each), QoS 1, embedded broker, DuckDB, streams served ${a.fanout === 'process' ? 'by the fan-out process' : 'in the service process (LIVE_FANOUT=inline)'}; phases of ${phaseS} s, 0 then ${viewerCount} viewers, ${rounds} rounds`);
+  console.log(`SSE benchmark: 1 device at ${ratePerS} msg/s (2 readings each), QoS 1, embedded broker, DuckDB, streams served ${a.fanout === 'process' ? 'by the fan-out process' : 'in the service process (LIVE_FANOUT=inline)'}, viewers' process at nice ${viewersNice}; phases of ${phaseS} s, 0 then ${viewerCount} viewers, ${rounds} rounds`);
   for (const row of rows) console.log(row);
   const stretches = await readStretches(probeFile);
   const phaseStretches = (n: number) => stretchesOfWindows(stretches, windows.get(n)!, cycleWindowMs);
