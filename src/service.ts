@@ -177,7 +177,7 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
   });
   const tls = env.MQTT_URL ? undefined : readTlsFiles(env);
   const ingest = new IngestService({ config, settings: env, writer, metrics, logger, now, events, ...(tls ? { tls } : {}) });
-  const live = new SiteLiveHub({ events, logger: logger.child({ module: 'live' }) });
+  const live = new SiteLiveHub({ events, logger: logger.child({ module: 'live' }), coalesceMs: env.LIVE_BATCH_MS });
   const liveFanout = env.LIVE_FANOUT === 'process' ? new LiveFanoutProcess({
         hub: live, sites: config.sites, logger: logger.child({ module: 'live' }),
         observe: {

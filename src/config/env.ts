@@ -47,6 +47,8 @@ export const envSchema = z.object({
    * the ingest process one socket write each per batch; `inline` serves them in the HTTP process.
    */
   LIVE_FANOUT: z.enum(['process', 'inline']).default('process'),
+  /** Readings stored within this window go to the live pages as one batch, ms (src/live/site-live-hub.ts). */
+  LIVE_BATCH_MS: z.coerce.number().int().min(10).max(1000).default(100),
   /** External broker; when unset the embedded aedes broker serves. */
   MQTT_URL: url(['mqtt:', 'mqtts:', 'tcp:', 'ws:', 'wss:']).optional(),
   MQTT_CLIENT_ID: z.string().default('smart-building-energy'),

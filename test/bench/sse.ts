@@ -10,7 +10,7 @@
  * cycle or none. The "+10 %" criterion is judged outside those windows; the cycle is reported too.
  * The streams are served by the fan-out process (LIVE_FANOUT=process, the default) or in the service's
  * own process (`--fanout inline`); the fan-out process's CPU is printed beside the service's.
- *   npm run bench:sse [-- --viewers 200] [--rate 50] [--seconds 15] [--rounds 2] [--cycle-window 2000] [--warmup 15] [--fanout process|inline] [--viewers-nice 0]
+ *   npm run bench:sse [-- --viewers 200] [--rate 50] [--seconds 15] [--rounds 2] [--cycle-window 2000] [--warmup 15] [--fanout process|inline] [--viewers-nice 0] [--batch-ms 100]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -26,7 +26,7 @@ import { createTempDir } from '../helpers/tmp.js';
 import { SteadyMeter } from './steady-publisher.js';
 import { describeAcks, describeStretches, percentile, p99Change, probeNodeArgs, readStretches, splitAcks, stretchesOfWindows, type SentAck } from './loop/stretches.js';
 
-const { values: a } = parseArgs({ options: { viewers: { type: 'string', default: '200' }, rate: { type: 'string', default: '50' }, seconds: { type: 'string', default: '15' }, rounds: { type: 'string', default: '2' }, 'cycle-window': { type: 'string', default: '2000' }, warmup: { type: 'string', default: '15' }, 'viewers-nice': { type: 'string', default: '0' }, fanout: { type: 'string', default: 'process' } } });
+const { values: a } = parseArgs({ options: { viewers: { type: 'string', default: '200' }, rate: { type: 'string', default: '50' }, seconds: { type: 'string', default: '15' }, rounds: { type: 'string', default: '2' }, 'cycle-window': { type: 'string', default: '2000' }, warmup: { type: 'string', default: '15' }, 'viewers-nice': { type: 'string', default: '0' }, 'batch-ms': { type: 'string', default: '100' }, fanout: { type: 'string', default: 'process' } } });
 if (a.fanout !== 'process' && a.fanout !== 'inline') throw new Error(`--fanout must be process or inline, not ${a.fanout}`);
 const cycleWindowMs = Number(a['cycle-window']);
 const viewersNice = Number(a['viewers-nice']);
@@ -83,7 +83,7 @@ try {
   const configPath = join(dir.path, 'sites.yaml');
   await writeFile(configPath, stringify(config));
   const probeFile = join(dir.path, 'loop-stretches.txt');
-  service = await startServiceProcess({ env: { DATA_DIR: join(dir.path, 'data'), CONFIG: configPath, LOG_LEVEL: 'info', LOOP_PROBE_FILE: probeFile, LIVE_FANOUT: a.fanout }, readyTimeoutMs: 120_000, nodeArgs: probeNodeArgs });
+  service = await startServiceProcess({ env: { DATA_DIR: join(dir.path, 'data'), CONFIG: configPath, LOG_LEVEL: 'info', LOOP_PROBE_FILE: probeFile, LIVE_FANOUT: a.fanout, LIVE_BATCH_MS: a['batch-ms'] }, readyTimeoutMs: 120_000, nodeArgs: probeNodeArgs });
   const pid = service.child.pid!;
   const made = await service.fetch('/api/tokens', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'sse bench' }) });
   const token = ((await made.json()) as { token: string }).token;
@@ -138,7 +138,7 @@ try {
   await client.endAsync();
   console.log('');
   console.log(`load average at the start ${startLoad}, at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')} (2 cores: above 2, every latency waits for a core)`);
-  console.log(`SSE benchmark: 1 device at ${ratePerS} msg/s (2 readings each), QoS 1, embedded broker, DuckDB, streams served ${a.fanout === 'process' ? 'by the fan-out process' : 'in the service process (LIVE_FANOUT=inline)'}, viewers' process at nice ${viewersNice}; phases of ${phaseS} s, 0 then ${viewerCount} viewers, ${rounds} rounds`);
+  console.log(`SSE benchmark: 1 device at ${ratePerS} msg/s (2 readings each), QoS 1, embedded broker, DuckDB, streams served ${a.fanout === 'process' ? 'by the fan-out process' : 'in the service process (LIVE_FANOUT=inline)'}, viewers' process at nice ${viewersNice}, live batches of ${a['batch-ms']} ms; phases of ${phaseS} s, 0 then ${viewerCount} viewers, ${rounds} rounds`);
   for (const row of rows) console.log(row);
   const stretches = await readStretches(probeFile);
   const phaseStretches = (n: number) => stretchesOfWindows(stretches, windows.get(n)!, cycleWindowMs);

@@ -144,6 +144,20 @@ describe('environment settings', () => {
     }
   });
 
+  it('serves live streams from the fan-out process unless told otherwise, and names a bad live setting', () => {
+    expect(parseEnv({})).toMatchObject({ LIVE_FANOUT: 'process', LIVE_BATCH_MS: 100 });
+    expect(parseEnv({ LIVE_FANOUT: 'inline', LIVE_BATCH_MS: '250' })).toMatchObject({ LIVE_FANOUT: 'inline', LIVE_BATCH_MS: 250 });
+    for (const [name, value] of [['LIVE_FANOUT', 'thread'], ['LIVE_BATCH_MS', '5']] as const) {
+      let err: EnvError | null = null;
+      try {
+        parseEnv({ [name]: value });
+      } catch (e) {
+        err = e as EnvError;
+      }
+      expect(err?.problems.some((p) => p.startsWith(`${name}:`))).toBe(true);
+    }
+  });
+
   it('takes MQTT_PROTOCOL_VERSION 4 or 5 only', () => {
     expect(parseEnv({}).MQTT_PROTOCOL_VERSION).toBeUndefined();
     expect(parseEnv({ MQTT_PROTOCOL_VERSION: '4' }).MQTT_PROTOCOL_VERSION).toBe(4);
