@@ -38,6 +38,10 @@ import type { Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import type { ReadingStore } from './storage/port.js';
 import { DurableWriter } from './storage/write-pipeline.js';
+import { settledWithin } from './lib/settled-within.js';
+
+/** How long a stop waits for the rollups being written (service.ts, part analytics-rollups). */
+const ROLLUPS_AT_STOP_MS = 10_000;
 
 export interface ServiceDeps {
   config: AppConfig;
@@ -220,6 +224,12 @@ export async function startService(deps: ServiceDeps): Promise<RunningService> {
     );
     await parts.start(part('durable-writer', () => writer.start(), () => writer.stop()));
     parts.adopt(part('stored-spans', async () => undefined, async () => storedSpans.flush()));
+    // Stopped after the HTTP server and the rules (which start rollup writes) and before the
+    // store: a rollup being written at a stop is kept, not cut off by the closed store. A write
+    // that hangs costs at most ROLLUPS_AT_STOP_MS of the stop (a lost rollup is recomputed).
+    parts.adopt(part('analytics-rollups', async () => undefined, async () => {
+      if ((await settledWithin(energy.rollupsSettled(), ROLLUPS_AT_STOP_MS)) === 'timed-out') logger.warn({ waitedMs: ROLLUPS_AT_STOP_MS }, 'rollup writes still running at stop: left to be recomputed');
+    }));
     await parts.start(part('state-store', () => state.start(), () => state.stop()));
     const accounts = new Accounts({
       store: accountsOf(state),
