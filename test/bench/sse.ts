@@ -13,9 +13,9 @@
  * cycle or none. The "+10 %" criterion is judged outside those windows; the cycle is reported too.
  * The streams are served by the fan-out process (LIVE_FANOUT=process, the default) or in the service's
  * own process (`--fanout inline`); the fan-out process's CPU is printed beside the service's.
- *   npm run bench:sse [-- --viewers 200] [--rate 50] [--seconds 10] [--rounds 12] [--settle 2] [--cycle-window 2000] [--warmup 15] [--fanout process|inline] [--viewers-nice 0] [--batch-ms 100] [--data-dir /dev/shm]
+ *   npm run bench:sse [-- --viewers 200] [--rate 50] [--seconds 10] [--rounds 12] [--settle 2] [--cycle-window 2000] [--warmup 15] [--fanout process|inline] [--viewers-nice 0] [--batch-ms 100] [--data-dir /dev/shm] [--idle fanout,viewers]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,7 +29,11 @@ import { createTempDir, type TempDir } from '../helpers/tmp.js';
 import { SteadyMeter } from './steady-publisher.js';
 import { describeAcks, describeStretches, percentile, p99Change, probeNodeArgs, readStretches, splitAcks, stretchesOfWindows, type SentAck } from './loop/stretches.js';
 
-const { values: a } = parseArgs({ options: { viewers: { type: 'string', default: '200' }, rate: { type: 'string', default: '50' }, seconds: { type: 'string', default: '10' }, rounds: { type: 'string', default: '12' }, settle: { type: 'string', default: '2' }, 'cycle-window': { type: 'string', default: '2000' }, warmup: { type: 'string', default: '15' }, 'viewers-nice': { type: 'string', default: '0' }, 'batch-ms': { type: 'string', default: '100' }, fanout: { type: 'string', default: 'process' }, 'data-dir': { type: 'string' } } });
+const { values: a } = parseArgs({ options: { viewers: { type: 'string', default: '200' }, rate: { type: 'string', default: '50' }, seconds: { type: 'string', default: '10' }, rounds: { type: 'string', default: '12' }, settle: { type: 'string', default: '2' }, 'cycle-window': { type: 'string', default: '2000' }, warmup: { type: 'string', default: '15' }, 'viewers-nice': { type: 'string', default: '0' }, 'batch-ms': { type: 'string', default: '100' }, fanout: { type: 'string', default: 'process' }, 'data-dir': { type: 'string' }, idle: { type: 'string', default: '' } } });
+/** Processes put under SCHED_IDLE (sched(7): they run only when no other process wants the core, and yield it at once): `fanout`, `viewers`. */
+const idle = new Set(a.idle!.split(',').filter(Boolean));
+for (const name of idle) if (name !== 'fanout' && name !== 'viewers') throw new Error(`--idle takes fanout and/or viewers, not ${name}`);
+
 if (a.fanout !== 'process' && a.fanout !== 'inline') throw new Error(`--fanout must be process or inline, not ${a.fanout}`);
 const cycleWindowMs = Number(a['cycle-window']);
 const viewersNice = Number(a['viewers-nice']);
@@ -178,6 +182,7 @@ try {
   await meter.publishFor(Number(a.warmup));
   const fanoutPid = a.fanout === 'process' ? (await childPids(pid))[0] : undefined;
   if (a.fanout === 'process' && fanoutPid === undefined) throw new Error('LIVE_FANOUT=process, but the service has no child process');
+  if (idle.has('fanout') && fanoutPid !== undefined) execFileSync('chrt', ['--idle', '--all-tasks', '--pid', '0', String(fanoutPid)]);
   const fanoutCores: number[] = [];
   let fanoutRss = 0;
   const pooled = new Map<number, SentAck[]>([[0, []], [viewerCount, []]]);
@@ -189,6 +194,7 @@ try {
   /** Each round's PUBACKs outside the cycle windows, per viewer count: the rounds the bootstrap resamples. */
   const roundOutside: Array<Map<number, number[]>> = [];
   const viewers = await startViewers(`${service.httpUrl}/api/sites/${SITE}/live`, token);
+  if (idle.has('viewers')) execFileSync('chrt', ['--idle', '--all-tasks', '--pid', '0', String(viewers.child.pid)]);
   for (let round = 0; round < rounds; round += 1) {
     // ABBA: the order flips every round, so that a drift of the machine over the run weighs on
     // both arms alike; phases are short and many, since the machine's own slow spells last
@@ -231,7 +237,7 @@ try {
   await client.endAsync();
   console.log('');
   console.log(`load average at the start ${startLoad}, at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')} (2 cores: above 2, every latency waits for a core)`);
-  console.log(`SSE benchmark: 1 device at ${ratePerS} msg/s (2 readings each), QoS 1, embedded broker, DuckDB in ${a['data-dir'] ?? tmpdir()}, streams served ${a.fanout === 'process' ? 'by the fan-out process' : 'in the service process (LIVE_FANOUT=inline)'}, viewers' process at nice ${viewersNice}, live batches of ${a['batch-ms']} ms; phases of ${phaseS} s after ${settleS} s of settling, 0 and ${viewerCount} viewers in ABBA order, ${rounds} rounds`);
+  console.log(`SSE benchmark: 1 device at ${ratePerS} msg/s (2 readings each), QoS 1, embedded broker, DuckDB in ${a['data-dir'] ?? tmpdir()}, streams served ${a.fanout === 'process' ? 'by the fan-out process' : 'in the service process (LIVE_FANOUT=inline)'}, viewers' process at nice ${viewersNice}, ${idle.size > 0 ? `SCHED_IDLE: ${[...idle].join(', ')}, ` : ''}live batches of ${a['batch-ms']} ms; phases of ${phaseS} s after ${settleS} s of settling, 0 and ${viewerCount} viewers in ABBA order, ${rounds} rounds`);
   for (const row of rows) console.log(row);
   const stretches = await readStretches(probeFile);
   const phaseStretches = (n: number) => stretchesOfWindows(stretches, windows.get(n)!, cycleWindowMs);
