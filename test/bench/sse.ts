@@ -13,7 +13,7 @@
  * cycle or none. The "+10 %" criterion is judged outside those windows; the cycle is reported too.
  * The streams are served by the fan-out process (LIVE_FANOUT=process, the default) or in the service's
  * own process (`--fanout inline`); the fan-out process's CPU is printed beside the service's.
- *   npm run bench:sse [-- --viewers 200] [--rate 50] [--seconds 10] [--rounds 12] [--settle 2] [--cycle-window 2000] [--warmup 15] [--fanout process|inline] [--viewers-nice 0] [--batch-ms 100] [--data-dir /dev/shm] [--idle fanout,viewers]
+ *   npm run bench:sse [-- --viewers 200] [--rate 50] [--seconds 10] [--rounds 12] [--settle 2] [--cycle-window 2000] [--warmup 15] [--fanout process|inline] [--viewers-nice 0] [--batch-ms 100] [--data-dir /dev/shm] [--idle fanout,viewers] [--control]
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -29,7 +29,10 @@ import { createTempDir, type TempDir } from '../helpers/tmp.js';
 import { SteadyMeter } from './steady-publisher.js';
 import { describeAcks, describeStretches, percentile, p99Change, probeNodeArgs, readStretches, splitAcks, stretchesOfWindows, type SentAck } from './loop/stretches.js';
 
-const { values: a } = parseArgs({ options: { viewers: { type: 'string', default: '200' }, rate: { type: 'string', default: '50' }, seconds: { type: 'string', default: '10' }, rounds: { type: 'string', default: '12' }, settle: { type: 'string', default: '2' }, 'cycle-window': { type: 'string', default: '2000' }, warmup: { type: 'string', default: '15' }, 'viewers-nice': { type: 'string', default: '0' }, 'batch-ms': { type: 'string', default: '100' }, fanout: { type: 'string', default: 'process' }, 'data-dir': { type: 'string' }, idle: { type: 'string', default: '' } } });
+const { values: a } = parseArgs({ options: { viewers: { type: 'string', default: '200' }, rate: { type: 'string', default: '50' }, seconds: { type: 'string', default: '10' }, rounds: { type: 'string', default: '12' }, settle: { type: 'string', default: '2' }, 'cycle-window': { type: 'string', default: '2000' }, warmup: { type: 'string', default: '15' }, 'viewers-nice': { type: 'string', default: '0' }, 'batch-ms': { type: 'string', default: '100' }, fanout: { type: 'string', default: 'process' }, 'data-dir': { type: 'string' }, idle: { type: 'string', default: '' }, control: { type: 'boolean', default: false } } });
+/** --control: an A/A run, the second arm opens no viewer either: how far two arms differ when nothing differs, on this machine at this time. */
+const control = a.control!;
+
 /** Processes put under SCHED_IDLE (sched(7): they run only when no other process wants the core, and yield it at once): `fanout`, `viewers`. */
 const idle = new Set(a.idle!.split(',').filter(Boolean));
 for (const name of idle) if (name !== 'fanout' && name !== 'viewers') throw new Error(`--idle takes fanout and/or viewers, not ${name}`);
@@ -204,7 +207,7 @@ try {
     for (const n of order) {
       // The streams open (or close) and settle while the device goes on publishing: their
       // snapshots and the 200 requests are the cost of a connection, not of watching.
-      await viewers.command(n > 0 ? 'open' : 'close');
+      await viewers.command(n > 0 && !control ? 'open' : 'close');
       await meter.acksFor(settleS);
       const cpuBeforeS = await cpuSeconds(pid);
       const viewersCpuBeforeS = await cpuSeconds(viewers.child.pid!);
@@ -237,7 +240,7 @@ try {
   await client.endAsync();
   console.log('');
   console.log(`load average at the start ${startLoad}, at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')} (2 cores: above 2, every latency waits for a core)`);
-  console.log(`SSE benchmark: 1 device at ${ratePerS} msg/s (2 readings each), QoS 1, embedded broker, DuckDB in ${a['data-dir'] ?? tmpdir()}, streams served ${a.fanout === 'process' ? 'by the fan-out process' : 'in the service process (LIVE_FANOUT=inline)'}, viewers' process at nice ${viewersNice}, ${idle.size > 0 ? `SCHED_IDLE: ${[...idle].join(', ')}, ` : ''}live batches of ${a['batch-ms']} ms; phases of ${phaseS} s after ${settleS} s of settling, 0 and ${viewerCount} viewers in ABBA order, ${rounds} rounds`);
+  console.log(`SSE benchmark: 1 device at ${ratePerS} msg/s (2 readings each), QoS 1, embedded broker, DuckDB in ${a['data-dir'] ?? tmpdir()}, streams served ${a.fanout === 'process' ? 'by the fan-out process' : 'in the service process (LIVE_FANOUT=inline)'}, viewers' process at nice ${viewersNice}, ${idle.size > 0 ? `SCHED_IDLE: ${[...idle].join(', ')}, ` : ''}live batches of ${a['batch-ms']} ms; phases of ${phaseS} s after ${settleS} s of settling, 0 and ${viewerCount} viewers in ABBA order, ${rounds} rounds${control ? `; CONTROL RUN: the arm labelled ${viewerCount} viewers opens none either` : ''}`);
   for (const row of rows) console.log(row);
   const stretches = await readStretches(probeFile);
   const phaseStretches = (n: number) => stretchesOfWindows(stretches, windows.get(n)!, cycleWindowMs);
