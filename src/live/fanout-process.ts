@@ -38,6 +38,8 @@ export interface LiveFanoutOptions {
   stalledMs?: number;
   /** Told what operations watch: streams held, whether the process takes streams, each restart (the service's /metrics). */
   observe?: { streams(count: number): void; up(isUp: boolean): void; restarted(): void };
+  /** How long the IPC channel may stay behind (the process reads no batch) before the process is taken as hung (default 10 s). */
+  backlogLimitMs?: number;
   /** How long the process has to say it is ready before it is killed and started again (default 30 s: tsx compiles on a cold start). */
   startTimeoutMs?: number;
 }
@@ -46,6 +48,7 @@ export interface LiveFanoutOptions {
 const RESTART_FIRST_MS = 1_000;
 const RESTART_MAX_MS = 30_000;
 const STOP_TIMEOUT_MS = 5_000;
+const BACKLOG_LIMIT_MS = 10_000;
 /** The fan-out process's nice value (POSIX nice(2); 0 is the default, 19 the lowest priority). */
 export const FANOUT_NICE = 10;
 
@@ -95,6 +98,8 @@ export class LiveFanoutProcess implements ServicePart, LiveFanout {
   private readonly streams = new Map<number, { sites: readonly string[]; closed: boolean }>();
   /** Per watched site: how many handed streams carry it, and the hub subscription that feeds them. */
   private readonly watched = new Map<string, { streams: number; unsubscribe: () => void }>();
+  /** Since when (epoch ms) `send` has said the channel is behind, or null while it keeps up. */
+  private behindSinceMs: number | null = null;
 
   constructor(private readonly options: LiveFanoutOptions) {}
 
@@ -193,9 +198,7 @@ export class LiveFanoutProcess implements ServicePart, LiveFanout {
       known.streams += 1;
       return;
     }
-    const unsubscribe = this.options.hub.subscribe(site, (batch) => {
-      if (this.child?.connected) this.child.send({ type: 'batch', site, values: batch.values } satisfies ToFanout);
-    });
+    const unsubscribe = this.options.hub.subscribe(site, (batch) => this.sendBatch(site, batch.values));
     this.watched.set(site, { streams: 1, unsubscribe });
   }
 
@@ -216,6 +219,29 @@ export class LiveFanoutProcess implements ServicePart, LiveFanout {
     }
   }
 
+  /**
+   * One IPC write per batch. Node keeps what the channel has not taken in this process's memory,
+   * without bound, and `send` returns false once it holds more than two reads' worth (Node
+   * child_process docs, subprocess.send): a process that reads nothing for `backlogLimitMs`
+   * (stopped, hung, starved) is killed and started again, and its pages reconnect, rather than
+   * letting the backlog grow.
+   */
+  private sendBatch(site: string, values: readonly LiveValue[]): void {
+    const child = this.child;
+    if (!child?.connected) return;
+    if (child.send({ type: 'batch', site, values } satisfies ToFanout)) {
+      this.behindSinceMs = null;
+      return;
+    }
+    const nowMs = Date.now();
+    this.behindSinceMs ??= nowMs;
+    const limitMs = this.options.backlogLimitMs ?? BACKLOG_LIMIT_MS;
+    if (nowMs - this.behindSinceMs < limitMs) return;
+    this.options.logger.error({ behindMs: nowMs - this.behindSinceMs }, 'live fan-out process reads no batch: killed, to be started again (its pages reconnect)');
+    this.behindSinceMs = null;
+    child.kill('SIGKILL');
+  }
+
   private forgetStreams(): void {
     for (const id of [...this.streams.keys()]) this.closeStream(id);
   }
@@ -228,6 +254,7 @@ export class LiveFanoutProcess implements ServicePart, LiveFanout {
     const child = fork(path, [], { execArgv, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.child = child;
     this.ready = false;
+    this.behindSinceMs = null;
     // The live view is best effort and ingest is not: the fan-out process yields the cores to the
     // ingest process whenever both want them (a nice value of 10 weighs about 10 % of a default
     // process's share, Linux CFS sched_prio_to_weight: 110 against 1024).

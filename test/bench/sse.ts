@@ -107,6 +107,13 @@ function bootstrapP99Change(roundsOutside: ReadonlyArray<ReadonlyMap<number, rea
   return { low: percentile(changes, 0.05), mid: percentile(changes, 0.5), high: percentile(changes, 0.95) };
 }
 
+/** The machine's CPU ticks so far, and those stolen by the hypervisor (/proc/stat, proc(5): the 8th value of the cpu line). */
+async function cpuTicks(): Promise<{ total: number; steal: number }> {
+  const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0]!;
+  const values = line.trim().split(/\s+/).slice(1, 9).map(Number);
+  return { total: values.reduce((t, x) => t + x, 0), steal: values[7] ?? 0 };
+}
+
 async function rssMB(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
   return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
@@ -212,11 +219,15 @@ try {
       const cpuBeforeS = await cpuSeconds(pid);
       const viewersCpuBeforeS = await cpuSeconds(viewers.child.pid!);
       const fanoutCpuBeforeS = fanoutPid ? await cpuSeconds(fanoutPid) : 0;
+      const ticksBefore = await cpuTicks();
       const phaseStartMs = performance.now();
       const fromMs = Date.now();
       const acks = await meter.acksFor(phaseS);
       windows.get(n)!.push({ fromMs, toMs: Date.now() });
       const phaseSeconds = (performance.now() - phaseStartMs) / 1000;
+      const ticksAfter = await cpuTicks();
+      // Time the hypervisor gave this VM's cores to others: a slow phase with steal is the host's.
+      const stealPct = (100 * (ticksAfter.steal - ticksBefore.steal)) / Math.max(1, ticksAfter.total - ticksBefore.total);
       // The viewers' own process shares the 2 cores with the service here (browsers would be elsewhere): its share is printed.
       const viewersCores = ((await cpuSeconds(viewers.child.pid!)) - viewersCpuBeforeS) / phaseSeconds;
       // The service's own CPU per message: what the fan-out costs it, less moved by the machine's load than latencies.
@@ -231,7 +242,7 @@ try {
       pooled.get(n)!.push(...acks);
       const split = splitAcks(acks, cycleWindowMs);
       outsideOfRound.set(n, split.outside);
-      rows.push(`  round ${String(round + 1).padStart(2)}, ${String(n).padStart(3)} viewers: PUBACK ${describeAcks(split.all)}; outside rule-cycle windows ${describeAcks(split.outside)}; service CPU ${cpuMsPerMessage.toFixed(2)} ms/message${fanoutPid ? `, fan-out process ${fanoutShare.toFixed(3)} cores` : ''}${n > 0 ? `, viewers' process ${viewersCores.toFixed(2)} cores` : ''}, load ${loadavg()[0]!.toFixed(2)}`);
+      rows.push(`  round ${String(round + 1).padStart(2)}, ${String(n).padStart(3)} viewers: PUBACK ${describeAcks(split.all)}; outside rule-cycle windows ${describeAcks(split.outside)}; service CPU ${cpuMsPerMessage.toFixed(2)} ms/message${fanoutPid ? `, fan-out process ${fanoutShare.toFixed(3)} cores` : ''}${n > 0 ? `, viewers' process ${viewersCores.toFixed(2)} cores` : ''}, steal ${stealPct.toFixed(1)} %, load ${loadavg()[0]!.toFixed(2)}`);
     }
     roundOutside.push(outsideOfRound);
   }

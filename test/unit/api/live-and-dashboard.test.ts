@@ -53,11 +53,11 @@ afterEach(async () => {
  * `process`: the streams are handed to a real fan-out process (src/live/fanout-worker.ts), as the
  * service does by default; `inline`: served by the app's own process (LIVE_FANOUT=inline).
  */
-async function liveHub(mode: FanoutMode, keepAliveMs?: number) {
+async function liveHub(mode: FanoutMode, keepAliveMs?: number, backlogLimitMs?: number) {
   const events = new EventBus();
   const hub = new SiteLiveHub({ events, coalesceMs: 20 });
   await hub.start();
-  const fanout = mode === 'process' ? new LiveFanoutProcess({ hub, sites: exampleConfig().sites, logger: createLogger('silent'), ...(keepAliveMs ? { keepAliveMs } : {}) }) : undefined;
+  const fanout = mode === 'process' ? new LiveFanoutProcess({ hub, sites: exampleConfig().sites, logger: createLogger('silent'), ...(keepAliveMs ? { keepAliveMs } : {}), ...(backlogLimitMs ? { backlogLimitMs } : {}) }) : undefined;
   if (fanout) {
     await fanout.start();
     running.push(fanout);
@@ -248,6 +248,35 @@ describe('live streams in the fan-out process', () => {
     // And the server still closes (it waits for the sockets the process holds).
     await h.app.close();
     await until(() => hub.viewerCount() === 0 && fanout!.streamCount === 0, 'every stream to end');
+  }, 60_000);
+
+  it('when it reads no batch (stopped), it is killed and started again rather than left to queue batches in the HTTP process', async () => {
+    const { events: bus, fanout, deps } = await liveHub('process', undefined, 1_000);
+    const h = await harness(deps);
+    await h.app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = h.app.server.address() as AddressInfo;
+    const handed = await openStream(port, '/api/sites/cleon-bureaux/live', h.adminToken);
+    await until(() => events(handed.text(), 'latest').length === 1, 'the snapshot');
+    let ended = false;
+    handed.res.on('close', () => (ended = true));
+    const stoppedPid = fanout!.pid!;
+    process.kill(stoppedPid, 'SIGSTOP');
+    // Batches of 2,000 series (~150 kB each) until the channel is behind for 1 s: the socket's
+    // kernel buffer holds a few of them, Node's queue the rest.
+    const readings = (k: number) => Array.from({ length: 2_000 }, (_, i) => ({ site: 'cleon-bureaux', device: `d${i}`, quantity: 'power_w' as const, tsMs: NOW_MS + k, value: k }));
+    const deadline = Date.now() + 30_000;
+    for (let k = 1; fanout!.pid === stoppedPid && Date.now() < deadline; k += 1) {
+      bus.emit('readingsStored', { readings: readings(k) });
+      await new Promise((r) => setTimeout(r, 40));
+    }
+    expect(fanout!.pid).not.toBe(stoppedPid);
+    await until(() => ended, 'the stopped process\'s stream to end');
+    await until(() => fanout!.isReady, 'the fan-out process to be started again', 20_000);
+    const again = await openStream(port, '/api/sites/cleon-bureaux/live', h.adminToken);
+    await until(() => events(again.text(), 'latest').length === 1, 'the snapshot, from the new process');
+    expect(fanout!.streamCount).toBe(1);
+    again.close();
+    await h.app.close();
   }, 60_000);
 });
 
