@@ -1,5 +1,24 @@
 import type { Socket } from 'node:net';
 
+/** The last chunk framed, kept for the next socket: a batch goes to each viewer of a site in turn, the same text. */
+let lastText: string | null = null;
+let lastFrame: Buffer = Buffer.alloc(0);
+
+/**
+ * A text as one chunk of the chunked transfer coding, encoded once for all the sockets that are
+ * written it in a row: 200 viewers of a site cost one UTF-8 encoding of each batch, not 200.
+ */
+function framed(text: string): Buffer {
+  if (text !== lastText) {
+    const body = Buffer.from(text, 'utf8');
+    lastFrame = Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`, 'latin1'), body, CRLF]);
+    lastText = text;
+  }
+  return lastFrame;
+}
+
+const CRLF = Buffer.from('\r\n', 'latin1');
+
 /**
  * An HTTP/1.1 response body written straight on its socket in chunked transfer coding (RFC 9112
  * §7.1): what Node's ServerResponse does, for a stream whose socket came from another process
@@ -28,7 +47,7 @@ export class ChunkedSocket {
   /** One chunk: its size in hex, the bytes, CRLF, in one write (one syscall when the socket is not congested). */
   write(text: string): boolean {
     if (this.writableEnded) return false;
-    return this.socket.write(`${Buffer.byteLength(text).toString(16)}\r\n${text}\r\n`);
+    return this.socket.write(framed(text));
   }
 
   once(event: 'drain', listener: () => void): this {

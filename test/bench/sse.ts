@@ -269,7 +269,7 @@ try {
   console.log(`  p99 change with ${viewerCount} viewers, outside rule-cycle windows: ${p99Change(many.outside, zero.outside)} (target: at most +10 %); all messages: ${p99Change(many.all, zero.all)}`);
   const interval = bootstrapP99Change(roundOutside, viewerCount);
   if (interval) console.log(`  pooled p99 change, 90 % interval over the rounds (cluster bootstrap, ${BOOTSTRAP_RESAMPLES} resamples of whole rounds): ${pct(interval.low)} to ${pct(interval.high)}, median ${pct(interval.mid)}`);
-  console.log(`  viewers: ${viewerSummary.streams} streams opened in all, ${viewerSummary.events} events after the snapshots (${viewerSummary.values} values), value delivered p50 ${viewerSummary.deliveryP50Ms} ms / p99 ${viewerSummary.deliveryP99Ms} ms after its reading's time`);
+  console.log(`  viewers: ${viewerSummary.streams} streams opened in all, ${viewerSummary.events} events after the snapshots parsed on ${viewerSummary.parsedStreams} of each ${viewerCount} (${viewerSummary.values} values), ${viewerSummary.leanEvents} read on the others (not parsed), value delivered p50 ${viewerSummary.deliveryP50Ms} ms / p99 ${viewerSummary.deliveryP99Ms} ms after its reading's time`);
 } finally {
   await service?.terminate();
   await dir.remove();

@@ -191,6 +191,19 @@ describe.each<FanoutMode>(['inline', 'process'])('GET /api/sites/:site/live (Ser
   });
 });
 
+/** An app on a loopback port whose streams go to a real fan-out process, and one stream handed to it (its snapshot received). */
+async function appWithHandedStream(store?: FakeStore, backlogLimitMs?: number) {
+  const hubParts = await liveHub('process', undefined, backlogLimitMs);
+  const h = await harness(hubParts.deps, store);
+  await h.app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = h.app.server.address() as AddressInfo;
+  const handed = await openStream(port, '/api/sites/cleon-bureaux/live', h.adminToken);
+  await until(() => events(handed.text(), 'latest').length === 1, 'the snapshot');
+  let ended = false;
+  handed.res.on('close', () => (ended = true));
+  return { ...hubParts, fanout: hubParts.fanout!, h, port, handed, ended: () => ended };
+}
+
 describe('live streams in the fan-out process', () => {
   it("carry the app's headers, as a stream served here does", async () => {
     const { fanout, deps } = await liveHub('process');
@@ -215,17 +228,10 @@ describe('live streams in the fan-out process', () => {
 
   it('when it dies: its streams end, new ones are served by the HTTP process, and it is started again', async () => {
     const store = new FakeStore().add({ site: 'cleon-bureaux', device: 'tgbt', quantity: 'power_w', tsMs: NOW_MS, value: 1000 });
-    const { events: bus, hub, fanout, deps } = await liveHub('process');
-    const h = await harness(deps, store);
-    await h.app.listen({ host: '127.0.0.1', port: 0 });
-    const { port } = h.app.server.address() as AddressInfo;
-    const handed = await openStream(port, '/api/sites/cleon-bureaux/live', h.adminToken);
-    await until(() => events(handed.text(), 'latest').length === 1, 'the snapshot');
-    let ended = false;
-    handed.res.on('close', () => (ended = true));
-    const firstPid = fanout!.pid!;
+    const { events: bus, hub, fanout, h, port, ended } = await appWithHandedStream(store);
+    const firstPid = fanout.pid!;
     process.kill(firstPid, 'SIGKILL');
-    await until(() => ended, 'the handed stream to end with its process');
+    await until(ended, 'the handed stream to end with its process');
     await until(() => fanout!.streamCount === 0 && hub.viewerCount() === 0, 'the dead process\'s streams to be forgotten');
 
     // Meanwhile a page is served by the HTTP process, and told what is stored.
@@ -251,15 +257,8 @@ describe('live streams in the fan-out process', () => {
   }, 60_000);
 
   it('when it reads no batch (stopped), it is killed and started again rather than left to queue batches in the HTTP process', async () => {
-    const { events: bus, fanout, deps } = await liveHub('process', undefined, 1_000);
-    const h = await harness(deps);
-    await h.app.listen({ host: '127.0.0.1', port: 0 });
-    const { port } = h.app.server.address() as AddressInfo;
-    const handed = await openStream(port, '/api/sites/cleon-bureaux/live', h.adminToken);
-    await until(() => events(handed.text(), 'latest').length === 1, 'the snapshot');
-    let ended = false;
-    handed.res.on('close', () => (ended = true));
-    const stoppedPid = fanout!.pid!;
+    const { events: bus, fanout, h, port, ended } = await appWithHandedStream(undefined, 1_000);
+    const stoppedPid = fanout.pid!;
     process.kill(stoppedPid, 'SIGSTOP');
     // Batches of 2,000 series (~150 kB each) until the channel is behind for 1 s: the socket's
     // kernel buffer holds a few of them, Node's queue the rest.
@@ -270,7 +269,7 @@ describe('live streams in the fan-out process', () => {
       await new Promise((r) => setTimeout(r, 40));
     }
     expect(fanout!.pid).not.toBe(stoppedPid);
-    await until(() => ended, 'the stopped process\'s stream to end');
+    await until(ended, 'the stopped process\'s stream to end');
     await until(() => fanout!.isReady, 'the fan-out process to be started again', 20_000);
     const again = await openStream(port, '/api/sites/cleon-bureaux/live', h.adminToken);
     await until(() => events(again.text(), 'latest').length === 1, 'the snapshot, from the new process');
