@@ -70,6 +70,8 @@ export async function startMosquitto(options: StartMosquittoOptions = {}): Promi
     'autosave_interval 1',
     // The default (1000) would drop a fault test's backlog.
     'max_queued_messages 1000000',
+    // As config/mosquitto/mosquitto.conf ships it: no Nagle delay on PUBACKs.
+    'set_tcp_nodelay true',
     'log_dest stderr',
     'log_type error',
     'log_type warning',
