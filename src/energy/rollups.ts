@@ -47,7 +47,7 @@ import { TurnBatch } from './store-batches.js';
  * again. test/unit/energy/rollup-format.test.ts pins the sources to this version and fails
  * until it is bumped.
  */
-export const ROLLUP_FORMAT = 'r7';
+export const ROLLUP_FORMAT = 'r8';
 
 export interface SpanMarks {
   /** The mark of each day of the span, in order. */
