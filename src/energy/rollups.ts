@@ -38,7 +38,8 @@ import { TurnBatch } from './store-batches.js';
  * value leaves the day's count, mean, min, max, first and last unchanged, i.e. a change below the
  * last bit of the day's mean; such a change moves a consumption by less than that bit too. Since
  * the whole check is InfluxDB's series mark (count and mean per 31-day window, rollup-measurement.ts),
- * also changes to several readings of one day that leave its count and mean unchanged.
+ * also changes to several readings of one such window that leave its count and mean unchanged
+ * (two values swapped, changes that cancel to the last bit of its mean).
  */
 
 /**
