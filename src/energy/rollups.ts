@@ -37,8 +37,9 @@ import { TurnBatch } from './store-batches.js';
  * What a mark cannot see: on InfluxDB (no hash function in InfluxQL) a replaced reading whose new
  * value leaves the day's count, mean, min, max, first and last unchanged, i.e. a change below the
  * last bit of the day's mean; such a change moves a consumption by less than that bit too. Since
- * the whole check is InfluxDB's series mark (count and mean per UTC day, rollup-measurement.ts),
- * also changes to several readings of one day that leave its count and mean unchanged.
+ * the whole check is InfluxDB's series mark (count and mean per 31-day window, rollup-measurement.ts),
+ * also changes to several readings of one such window that leave its count and mean unchanged
+ * (two values swapped, changes that cancel to the last bit of its mean).
  */
 
 /**
@@ -47,7 +48,7 @@ import { TurnBatch } from './store-batches.js';
  * again. test/unit/energy/rollup-format.test.ts pins the sources to this version and fails
  * until it is bumped.
  */
-export const ROLLUP_FORMAT = 'r7';
+export const ROLLUP_FORMAT = 'r8';
 
 export interface SpanMarks {
   /** The mark of each day of the span, in order. */

@@ -59,19 +59,30 @@ export function rollupRows(result: InfluxStatementResult): Array<RollupPart & { 
 }
 
 /**
+ * The span of the windows a series mark counts and averages over. Per UTC day (366 windows a
+ * year) the 40 marks of a cold comparison of 20 sites cost influxd 580-650 ms of CPU; per 31 days
+ * 350-440 ms, and without windows 330-400 ms (test/bench/api-influx-check-variants.ts, influxd
+ * 1.6.7, 2026-12-02): the per-window work, not the points, was most of it, and the comparison's
+ * store calls and its computation share the machine's two cores with influxd.
+ */
+const SERIES_MARK_WINDOW = '31d';
+
+/**
  * The series mark (port.ts RollupStore.seriesMark) of the readings measurement `from`: the count
- * and mean of each UTC day, digested. InfluxDB 1.x makes one pass over the points per aggregate
- * (influx-queries.ts): two aggregates took 22 ms for a year of hourly readings where the six of
- * the day marks took 60 ms (influxd 1.6.7, 2026-12-01), and a cold comparison reads two per site.
- * What it cannot see, beyond what the day marks miss: changes to several readings of one UTC day
- * that leave the day's count and mean unchanged (two values swapped, two changes that cancel),
- * which the day marks' min, max, first and last caught when they involved those readings.
+ * and mean of each 31-day window (SERIES_MARK_WINDOW, from the epoch), digested. InfluxDB 1.x
+ * makes one pass over the points per aggregate (influx-queries.ts): two aggregates took 22 ms for
+ * a year of hourly readings where the six of the day marks took 60 ms (influxd 1.6.7,
+ * 2026-12-01), and a cold comparison reads two per site.
+ * What it cannot see, beyond what the day marks miss: changes to several readings of one window
+ * that leave its count and mean unchanged (two values swapped, two changes that cancel to the
+ * last bit of the mean), which the day marks' min, max, first and last caught when they involved
+ * those readings. A reading added, or a value replaced alone, changes it.
  * Null for a selector no point can match (tag values never written, or an empty range).
  */
 export function seriesMarkQuery(from: string, sel: SeriesSelector): string | null {
   if ([sel.site, sel.device, sel.quantity].some((v) => tagValueProblem(v) !== null) || sel.fromMs >= sel.toMs) return null;
   const where = [...tagConditions({ site: sel.site, device: sel.device, quantity: sel.quantity }), `time >= ${timeLiteral(sel.fromMs)}`, `time < ${timeLiteral(sel.toMs)}`];
-  return `SELECT count(${quoteIdent(FIELD_VALUE)}) AS "count", mean(${quoteIdent(FIELD_VALUE)}) AS "mean" FROM ${from} WHERE ${where.join(' AND ')} GROUP BY time(1d) fill(none)`;
+  return `SELECT count(${quoteIdent(FIELD_VALUE)}) AS "count", mean(${quoteIdent(FIELD_VALUE)}) AS "mean" FROM ${from} WHERE ${where.join(' AND ')} GROUP BY time(${SERIES_MARK_WINDOW}) fill(none)`;
 }
 
 export function seriesMarkOf(result: InfluxStatementResult | null): string {
